@@ -1,0 +1,132 @@
+"""Users, roles, town scoping, API tokens, login throttling and security events."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PRESIDIUM = "presidium", _("主席团成员")
+    STAFF = "staff", _("人大办工作人员")
+    DEPUTY = "deputy", _("人大代表")
+    UNIT = "unit", _("承办单位")
+    GRID_WORKER = "grid_worker", _("网格员")
+    DISTRICT_VIEWER = "district_viewer", _("区人大(只读)")
+    ADMIN = "admin", _("系统管理员")
+
+
+#: Roles whose users belong to the whole district rather than one town.
+DISTRICT_ROLES = frozenset({Role.DISTRICT_VIEWER, Role.ADMIN})
+
+
+class User(AbstractUser):
+    role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
+    display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    town = models.ForeignKey(
+        "places.Region",
+        verbose_name=_("所属镇街"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("所属单位"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+    deputy = models.OneToOneField(
+        "people.Deputy", verbose_name=_("代表"), null=True, blank=True, on_delete=models.PROTECT, related_name="user"
+    )
+    grid_worker = models.OneToOneField(
+        "places.GridWorker",
+        verbose_name=_("网格员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="user",
+    )
+
+    class Meta:
+        verbose_name = _("用户")
+        verbose_name_plural = _("用户")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=["district_viewer", "admin"]) | Q(town__isnull=False),
+                name="user_town_required_for_town_roles",
+            ),
+            models.CheckConstraint(condition=~Q(role="unit") | Q(unit__isnull=False), name="user_unit_required"),
+            models.CheckConstraint(
+                condition=~Q(role__in=["deputy", "presidium"]) | Q(deputy__isnull=False),
+                name="user_deputy_required",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="grid_worker") | Q(grid_worker__isnull=False),
+                name="user_grid_worker_required",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def label(self) -> str:
+        return self.display_name or self.username
+
+    @property
+    def is_district_wide(self) -> bool:
+        return self.role in DISTRICT_ROLES and self.town_id is None
+
+
+class ApiToken(models.Model):
+    """A bearer token for integrations. Only a SHA-256 of the token is stored."""
+
+    user = models.ForeignKey(User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("名称"), max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("前缀"), max_length=8)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("吊销时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API 令牌")
+        verbose_name_plural = _("API 令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for throttling (see renda.accounts.throttle)."""
+
+    username = models.CharField(max_length=150, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
+    at = models.DateTimeField(db_index=True)
+
+
+class SecurityEvent(models.Model):
+    """Failed logins, lockouts and denied accesses (not part of the hash-chained audit trail)."""
+
+    class Kind(models.TextChoices):
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGIN_LOCKED = "login_locked", _("登录被暂时锁定")
+        LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出")
+        ACCESS_DENIED = "access_denied", _("拒绝访问")
+        NOT_FOUND = "not_found", _("访问不存在或无权查看的记录")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(_("路径"), max_length=500, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-at"]

@@ -1,0 +1,40 @@
+"""Per-request context (request id, client IP, actor) that services and audit read.
+
+Set by middleware for web requests; commands and imports run with an empty context,
+so the audit trail records them with the command's actor and no IP.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Iterator
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RequestContext:
+    request_id: str
+    ip: str | None
+    source: str  # "web", "api", "command", "import"
+
+
+_current: ContextVar[RequestContext | None] = ContextVar("renda_request_context", default=None)
+
+
+def current() -> RequestContext:
+    ctx = _current.get()
+    if ctx is None:
+        return RequestContext(request_id=uuid.uuid4().hex, ip=None, source="command")
+    return ctx
+
+
+@contextlib.contextmanager
+def bind(*, request_id: str | None = None, ip: str | None = None, source: str = "command") -> Iterator[RequestContext]:
+    ctx = RequestContext(request_id=request_id or uuid.uuid4().hex, ip=ip, source=source)
+    token = _current.set(ctx)
+    try:
+        yield ctx
+    finally:
+        _current.reset(token)

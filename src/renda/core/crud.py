@@ -1,0 +1,340 @@
+"""Staff pages for a resource: list (filters, search, sort, pagination, Excel export),
+detail with history, create, edit, deactivate/activate — all thin, calling the app's
+selector, policy and services. Each app declares a ``Resource`` in its ``views.py``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import EmptyPage, Paginator
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from renda.core.errors import ApplicationError, Forbidden, NotFound
+from renda.core.export import xlsx_response
+
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: Any
+    value: Callable[[Any], Any]
+    sort: str | None = None
+    link: bool = False
+
+
+@dataclass(frozen=True)
+class DetailField:
+    label: Any
+    value: Callable[[Any], Any]
+
+
+class FilterForm(forms.Form):
+    """Base for list filters: each subclass maps its cleaned fields onto the queryset."""
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        self.user = user
+        super().__init__(*args, **kwargs)
+        for f in self.fields.values():
+            f.required = False
+            f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(
+                f.widget, forms.Select) else "form-control form-control-sm")
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        return qs
+
+
+class ActiveFilter(FilterForm):
+    status = forms.ChoiceField(
+        label=gettext_lazy("状态"),
+        choices=[("", gettext_lazy("全部")), ("active", gettext_lazy("启用")), ("inactive", gettext_lazy("已停用"))],
+    )
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        status = self.cleaned_data.get("status")
+        if status == "active":
+            qs = qs.filter(is_active=True)
+        elif status == "inactive":
+            qs = qs.filter(is_active=False)
+        return qs
+
+
+class ResourceForm(forms.Form):
+    """A plain form that knows the user (to scope its choices) and the object being edited."""
+
+    def __init__(self, *args: Any, user: Any = None, instance: Any = None, **kwargs: Any) -> None:
+        self.user = user
+        self.instance = instance
+        super().__init__(*args, **kwargs)
+
+
+def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    for f in form.fields.values():
+        w = f.widget
+        if isinstance(w, forms.CheckboxInput):
+            w.attrs.setdefault("class", "form-check-input")
+        elif isinstance(w, (forms.Select, forms.SelectMultiple)):
+            w.attrs.setdefault("class", "form-select")
+        else:
+            w.attrs.setdefault("class", "form-control")
+    return form
+
+
+def add_error(form: forms.BaseForm, exc: ApplicationError) -> None:
+    """Show a domain error on the form: on the fields it names, or as a non-field error."""
+    placed = False
+    for name, msgs in exc.fields.items():
+        if name in form.fields:
+            for m in msgs:
+                form.add_error(name, m)
+            placed = True
+    if not placed or exc.message not in sum(exc.fields.values(), []):
+        form.add_error(None, exc.message)
+
+
+@dataclass
+class Resource:
+    """A set of staff pages for one model. Everything specific comes in as callables."""
+
+    name: str  # URL name prefix and path segment, e.g. "deputies"
+    model: type[Model]
+    label: Any
+    label_plural: Any
+    can: Callable[[Any, str, Any], bool]
+    require: Callable[..., None]
+    selector: Callable[[Any], QuerySet[Any]]
+    columns: Sequence[Column]
+    search_fields: Sequence[str] = ()
+    filter_form: type[FilterForm] = ActiveFilter
+    default_sort: str = "pk"
+    form_class: type[forms.Form] | None = None
+    initial: Callable[[Any, Any], dict[str, Any]] | None = None  # (user, obj) -> initial data
+    create: Callable[[Any, dict[str, Any]], Any] | None = None  # (actor, cleaned) -> obj
+    update: Callable[[Any, Any, dict[str, Any]], Any] | None = None  # (actor, obj, cleaned) -> (obj, changed)
+    deactivate: Callable[[Any, Any, str], Any] | None = None
+    activate: Callable[[Any, Any], Any] | None = None
+    detail_fields: Sequence[DetailField] = ()
+    related: Callable[[Any, Any], list[dict[str, Any]]] | None = None  # (user, obj) -> related tables
+    export_name: str = ""
+    extra_context: dict[str, Any] = field(default_factory=dict)
+
+    # -- queries --------------------------------------------------------------------------
+    def filtered(self, request: HttpRequest) -> tuple[QuerySet[Any], FilterForm, str, str]:
+        qs = self.selector(request.user)
+        form = self.filter_form(request.GET or None, user=request.user)
+        if form.is_bound and form.is_valid():
+            qs = form.apply(qs)
+        q = (request.GET.get("q") or "").strip()[:100]
+        if q and self.search_fields:
+            cond = Q()
+            for f in self.search_fields:
+                cond |= Q(**{f"{f}__icontains": q})
+            qs = qs.filter(cond)
+        sorts = {c.sort for c in self.columns if c.sort}
+        sort = request.GET.get("sort") or ""
+        if sort.lstrip("-") not in sorts:
+            sort = self.default_sort
+        qs = qs.order_by(sort, "pk")
+        return qs, form, q, sort
+
+    def get_object(self, request: HttpRequest, pk: int) -> Any:
+        obj = self.selector(request.user).filter(pk=pk).first()
+        if obj is None:
+            # Another town's or unit's record is indistinguishable from a missing one.
+            self._log_missing(request, pk)
+            raise Http404(_("记录不存在或无权查看。"))
+        return obj
+
+    def _log_missing(self, request: HttpRequest, pk: int) -> None:
+        if self.model._default_manager.filter(pk=pk).exists():
+            from renda.accounts.security import log_event
+
+            log_event(kind="not_found", user=request.user, path=request.path,
+                      detail=f"{self.model._meta.label_lower}:{pk}")
+
+    def _require(self, request: HttpRequest, action: str, obj: Any = None) -> None:
+        try:
+            self.require(request.user, action, obj)
+        except NotFound as exc:
+            raise Http404(exc.message) from exc
+
+    # -- views ----------------------------------------------------------------------------
+    def list_view(self, request: HttpRequest) -> HttpResponseBase:
+        self._require(request, "list")
+        qs, form, q, sort = self.filtered(request)
+        if request.GET.get("export") == "xlsx":
+            self._require(request, "export")
+            headers = [str(c.label) for c in self.columns]
+            rows = ([c.value(o) for c in self.columns] for o in qs.iterator(chunk_size=2000))
+            stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+            return xlsx_response(f"{self.export_name or self.label_plural}-{stamp}.xlsx",
+                                 [(str(self.label_plural)[:31], headers, rows)])
+        try:
+            per_page = int(request.GET.get("per_page") or PAGE_SIZES[0])
+        except ValueError:
+            per_page = PAGE_SIZES[0]
+        per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
+        paginator = Paginator(qs, per_page)
+        try:
+            page = paginator.page(request.GET.get("page") or 1)
+        except (EmptyPage, ValueError, TypeError):
+            page = paginator.page(paginator.num_pages if request.GET.get("page") else 1)
+        params = request.GET.copy()
+        params.pop("page", None)
+        params.pop("export", None)
+        sort_params = params.copy()
+        sort_params.pop("sort", None)
+        rows = [
+            {"obj": o, "cells": [(c, c.value(o)) for c in self.columns],
+             "url": reverse(f"{self.name}:detail", args=[o.pk])}
+            for o in page.object_list
+        ]
+        ctx = {
+            "resource": self, "page": page, "rows": rows, "filter_form": form, "q": q, "sort": sort,
+            "query": params.urlencode(), "sort_query": sort_params.urlencode(), "per_page": per_page,
+            "page_sizes": PAGE_SIZES, "can_create": self.create is not None and self.can(request.user, "create", None),
+            "can_export": self.can(request.user, "export", None), **self.extra_context,
+        }
+        template = "core/partials/list_table.html" if getattr(request, "htmx", False) and \
+            request.headers.get("HX-Target") == "list-table" else "core/list.html"
+        return render(request, template, ctx)
+
+    def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        obj = self.get_object(request, pk)
+        self._require(request, "view", obj)
+        from renda.audit.selectors import history_for
+
+        ctx = {
+            "resource": self, "obj": obj,
+            "fields": [(f.label, f.value(obj)) for f in self.detail_fields],
+            "history": history_for(obj),
+            "can_change": self.update is not None and self.can(request.user, "change", obj),
+            "can_deactivate": self.deactivate is not None and getattr(obj, "is_active", False)
+            and self.can(request.user, "deactivate", obj),
+            "can_activate": self.activate is not None and not getattr(obj, "is_active", True)
+            and self.can(request.user, "deactivate", obj),
+            "related": self.related(request.user, obj) if self.related else [],
+            **self.extra_context,
+        }
+        return render(request, "core/detail.html", ctx)
+
+    def _form(self, request: HttpRequest, obj: Any = None) -> forms.Form:
+        assert self.form_class is not None
+        kwargs: dict[str, Any] = {"user": request.user, "instance": obj}
+        if request.method == "POST":
+            return self.form_class(request.POST, **kwargs)  # type: ignore[call-arg]
+        initial = self.initial(request.user, obj) if self.initial else {}
+        return self.form_class(initial=initial, **kwargs)  # type: ignore[call-arg]
+
+    def create_view(self, request: HttpRequest) -> HttpResponseBase:
+        if self.create is None:
+            raise Http404
+        self._require(request, "create")
+        form = style_form(self._form(request))
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj = self.create(request.user, form.cleaned_data)
+            except (Forbidden, NotFound):
+                raise
+            except ApplicationError as exc:
+                add_error(form, exc)
+            else:
+                messages.success(request, _("已新增{label}「{obj}」").format(label=self.label, obj=obj))
+                return redirect(f"{self.name}:detail", obj.pk)
+        return render(request, "core/form.html", {"resource": self, "form": form, "obj": None,
+                                                  "title": _("新增{label}").format(label=self.label)})
+
+    def edit_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        if self.update is None:
+            raise Http404
+        obj = self.get_object(request, pk)
+        self._require(request, "change", obj)
+        form = style_form(self._form(request, obj))
+        if request.method == "POST" and form.is_valid():
+            try:
+                obj, changed = self.update(request.user, obj, form.cleaned_data)
+            except (Forbidden, NotFound):
+                raise
+            except ApplicationError as exc:
+                add_error(form, exc)
+            else:
+                if changed:
+                    messages.success(request, _("已保存修改"))
+                else:
+                    messages.info(request, _("没有任何改动"))
+                return redirect(f"{self.name}:detail", obj.pk)
+        return render(request, "core/form.html", {"resource": self, "form": form, "obj": obj,
+                                                  "title": _("编辑{label}「{obj}」").format(label=self.label, obj=obj)})
+
+    def deactivate_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        return self._toggle(request, pk, deactivate=True)
+
+    def activate_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
+        return self._toggle(request, pk, deactivate=False)
+
+    def _toggle(self, request: HttpRequest, pk: int, *, deactivate: bool) -> HttpResponseBase:
+        fn = self.deactivate if deactivate else self.activate
+        if fn is None:
+            raise Http404
+        obj = self.get_object(request, pk)
+        self._require(request, "deactivate", obj)
+        error = None
+        if request.method == "POST":
+            try:
+                if deactivate:
+                    assert self.deactivate is not None
+                    self.deactivate(request.user, obj, (request.POST.get("reason") or "").strip()[:500])
+                else:
+                    assert self.activate is not None
+                    self.activate(request.user, obj)
+            except (Forbidden, NotFound):
+                raise
+            except ApplicationError as exc:
+                error = exc.message
+            else:
+                messages.success(request, _("已停用「{obj}」").format(obj=obj) if deactivate
+                                 else _("已启用「{obj}」").format(obj=obj))
+                return redirect(f"{self.name}:detail", obj.pk)
+        return render(request, "core/confirm.html", {
+            "resource": self, "obj": obj, "error": error, "deactivate": deactivate,
+            "title": (_("停用{label}「{obj}」") if deactivate else _("启用{label}「{obj}」")).format(
+                label=self.label, obj=obj),
+        })
+
+    def urls(self) -> tuple[list[URLPattern], str]:
+        lr = login_required
+        patterns = [
+            path("", lr(self.list_view), name="list"),
+            path("<int:pk>/", lr(self.detail_view), name="detail"),
+        ]
+        if self.create is not None:
+            patterns.append(path("new/", lr(self.create_view), name="create"))
+        if self.update is not None:
+            patterns.append(path("<int:pk>/edit/", lr(self.edit_view), name="edit"))
+        if self.deactivate is not None:
+            patterns.append(path("<int:pk>/deactivate/", lr(self.deactivate_view), name="deactivate"))
+        if self.activate is not None:
+            patterns.append(path("<int:pk>/activate/", lr(self.activate_view), name="activate"))
+        return patterns, self.name
+
+
+def yes_no(value: bool) -> str:
+    return _("是") if value else _("否")
+
+
+def date_text(value: dt.date | None) -> str:
+    return value.isoformat() if value else ""

@@ -1,0 +1,56 @@
+"""Excel (.xlsx) writing shared by list exports and ledgers: write-only, streamed from a temp file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from django.http import FileResponse
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+
+
+def cell_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, dt.datetime):
+        return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
+    if isinstance(value, (int, float, dt.date)):
+        return value
+    return str(value)
+
+
+def write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> WriteOnlyWorksheet:
+    ws: WriteOnlyWorksheet = wb.create_sheet(title=title)  # type: ignore[assignment]
+    bold = Font(bold=True)
+    header_cells = []
+    for h in headers:
+        c = WriteOnlyCell(ws, value=h)
+        c.font = bold
+        header_cells.append(c)
+    ws.append(header_cells)
+    for row in rows:
+        ws.append([cell_value(v) for v in row])
+    return ws
+
+
+def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> FileResponse:
+    """Write the sheets to a temporary file and stream it back as an attachment."""
+    wb = Workbook(write_only=True)
+    for title, headers, rows in sheets:
+        write_sheet(wb, title, headers, rows)
+    tmp = tempfile.TemporaryFile(suffix=".xlsx")  # noqa: SIM115 - closed by FileResponse
+    wb.save(tmp)
+    tmp.seek(0)
+    response = FileResponse(
+        tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response

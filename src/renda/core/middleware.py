@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponse
+
+from renda.core import context
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    """The client address; behind a proxy, REMOTE_ADDR is set by it (see docs/deploy.md)."""
+    return request.META.get("REMOTE_ADDR") or None
+
+
+class RequestContextMiddleware:
+    """Binds a request id and the client IP for the audit trail; echoes X-Request-ID."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        incoming = request.headers.get("X-Request-ID", "")
+        rid = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
+        source = "api" if request.path.startswith("/api/") else "web"
+        with context.bind(request_id=rid, ip=client_ip(request), source=source):
+            request.request_id = rid  # type: ignore[attr-defined]
+            response = self.get_response(request)
+        response["X-Request-ID"] = rid
+        return response
+
+
+class ActorContextMiddleware:
+    """Makes pages not cacheable by shared caches once a user is logged in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.setdefault("Cache-Control", "private, no-store")
+        return response

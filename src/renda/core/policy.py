@@ -1,0 +1,58 @@
+"""The policy base: every app's ``policy.py`` answers ``can(user, action, obj)``;
+``require`` turns a "no" into 404 (may not even see it) or 403 (may see, may not act)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from renda.core.errors import Forbidden, NotFound
+
+security_log = logging.getLogger("renda.security")
+
+CanFn = Callable[[Any, str, Any], bool]
+
+
+class Actor(Protocol):
+    pk: Any
+    role: str
+    town_id: int | None
+    is_authenticated: bool
+
+
+def is_system(user: Any) -> bool:
+    """Commands and imports run as the system (no user) and are trusted like the shell."""
+    return user is None
+
+
+def in_town(user: Any, town_id: int | None) -> bool:
+    """Whether ``town_id`` lies in the user's scope: their town, or every town for district roles."""
+    if is_system(user):
+        return True
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.town_id is None:
+        return user.role in {"district_viewer", "admin"}
+    return bool(user.town_id == town_id)
+
+
+def require(can: CanFn, user: Any, action: str, obj: Any = None) -> None:
+    if is_system(user):
+        return
+    if obj is not None and action != "view" and not can(user, "view", obj):
+        _log_denied(user, action, obj, "not_found")
+        raise NotFound()
+    if not can(user, action, obj):
+        if obj is not None and action == "view":
+            _log_denied(user, action, obj, "not_found")
+            raise NotFound()
+        _log_denied(user, action, obj, "access_denied")
+        raise Forbidden()
+
+
+def _log_denied(user: Any, action: str, obj: Any, kind: str) -> None:
+    from renda.accounts.security import log_event  # late import: accounts depends on core
+
+    target = f"{obj._meta.label_lower}:{obj.pk}" if hasattr(obj, "_meta") else str(obj)
+    log_event(kind=kind, user=user, detail=f"{action} {target}")

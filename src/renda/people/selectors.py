@@ -1,0 +1,43 @@
+"""Reads of deputies and contact assignments, restricted to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from renda.accounts.models import Role
+from renda.accounts.roles import ORG_READERS
+from renda.people.models import ContactAssignment, Deputy
+
+
+def _all_towns(user: Any) -> bool:
+    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
+
+
+def deputies_visible_to(user: Any) -> QuerySet[Deputy]:
+    qs = Deputy.objects.select_related("town", "village").prefetch_related("grids")
+    if _all_towns(user):
+        return qs
+    if user.role not in ORG_READERS:
+        return qs.filter(pk=user.deputy_id) if user.deputy_id else qs.none()
+    return qs.filter(town_id=user.town_id)
+
+
+def presidium_members_visible_to(user: Any) -> QuerySet[Deputy]:
+    return deputies_visible_to(user).filter(is_presidium=True)
+
+
+def contact_assignments_visible_to(user: Any) -> QuerySet[ContactAssignment]:
+    qs = ContactAssignment.objects.select_related("presidium_member", "deputy", "town")
+    if _all_towns(user):
+        return qs
+    if user.role not in ORG_READERS:
+        return qs.none()
+    if user.role == Role.PRESIDIUM:
+        return qs.filter(Q(town_id=user.town_id))
+    return qs.filter(town_id=user.town_id)
+
+
+def deputy_by_name_phone(name: str, phone: str) -> Deputy | None:
+    return Deputy.objects.filter(name=name, phone=phone).first()

@@ -1,0 +1,66 @@
+"""Reads of regions and grid workers, already restricted to what the user may see."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from renda.accounts.models import Role
+from renda.accounts.roles import ORG_READERS
+from renda.places.models import GridWorker, Level, Region
+
+
+def _town_filter(user: Any, field: str = "town_id") -> Q | None:
+    """None when the user sees every town; else a filter on their town."""
+    if user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN}):
+        return None
+    return Q(**{field: user.town_id})
+
+
+def regions_visible_to(user: Any) -> QuerySet[Region]:
+    qs = Region.objects.select_related("parent", "town")
+    if user is not None and user.role == Role.GRID_WORKER:
+        return qs.filter(level=Level.GRID, grid_workers=user.grid_worker_id)
+    if user is not None and user.role not in ORG_READERS:
+        return qs.none()
+    f = _town_filter(user)
+    if f is None:
+        return qs
+    district = Region.objects.filter(pk=user.town_id).values("parent_id")
+    return qs.filter(f | Q(level=Level.DISTRICT, pk__in=district))
+
+
+def towns_visible_to(user: Any) -> QuerySet[Region]:
+    return regions_visible_to(user).filter(level=Level.TOWN)
+
+
+def villages_visible_to(user: Any) -> QuerySet[Region]:
+    return regions_visible_to(user).filter(level=Level.VILLAGE)
+
+
+def grids_visible_to(user: Any) -> QuerySet[Region]:
+    return regions_visible_to(user).filter(level=Level.GRID)
+
+
+def grid_workers_visible_to(user: Any) -> QuerySet[GridWorker]:
+    qs = GridWorker.objects.select_related("town").prefetch_related("grids")
+    if user is not None and user.role == Role.GRID_WORKER:
+        return qs.filter(pk=user.grid_worker_id)
+    if user is not None and user.role not in ORG_READERS:
+        return qs.none()
+    f = _town_filter(user)
+    return qs if f is None else qs.filter(f)
+
+
+def grid_for_code(code: str) -> Region | None:
+    return Region.objects.filter(level=Level.GRID, code=code).first()
+
+
+def region_counts(town: Region) -> dict[str, int]:
+    """Villages, grids and grid workers of a town, active only."""
+    c = Region.objects.filter(town=town, is_active=True).aggregate(
+        villages=Count("pk", filter=Q(level=Level.VILLAGE)), grids=Count("pk", filter=Q(level=Level.GRID))
+    )
+    c["grid_workers"] = GridWorker.objects.filter(town=town, is_active=True).count()
+    return c
