@@ -119,6 +119,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "renda.core.middleware.DomainErrorMiddleware",
 ]
 
 ROOT_URLCONF = "renda.urls"

@@ -2,10 +2,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
+from renda.accounts.views import users
 from renda.api import api
 
 urlpatterns = [
     path("", include("renda.accounts.urls")),
+    path("users/", include(users.urls())),
     path("", include("renda.places.urls")),
     path("", include("renda.units.urls")),
     path("", include("renda.people.urls")),

@@ -41,3 +41,25 @@ class ActorContextMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+class DomainErrorMiddleware:
+    """Pages: a policy refusal from a service becomes Django's 403 page, a hidden record 404."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        from django.core.exceptions import PermissionDenied
+        from django.http import Http404
+
+        from renda.core.errors import Forbidden, NotFound
+
+        if isinstance(exception, Forbidden):
+            raise PermissionDenied(exception.message) from exception
+        if isinstance(exception, NotFound):
+            raise Http404(exception.message) from exception
+        return None

@@ -22,7 +22,7 @@ ITEMS: list[NavItem] = [
                                                      "district_viewer", "admin"})),
     NavItem(_("镇街"), "towns:list", ORG),
     NavItem(_("村社区"), "villages:list", ORG),
-    NavItem(_("网格"), "grids:list", ORG | {"grid_worker"}),
+    NavItem(_("网格"), "grids:list", ORG),
     NavItem(_("网格员"), "grid_workers:list", ORG),
     NavItem(_("承办单位"), "units:list", ORG),
     NavItem(_("代表"), "deputies:list", ORG),

@@ -1,4 +1,8 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import include, path
 
-app_name = "people"
-urlpatterns: list[URLPattern | URLResolver] = []
+from renda.people.views import contacts, deputies
+
+urlpatterns = [
+    path("deputies/", include(deputies.urls())),
+    path("contacts/", include(contacts.urls())),
+]

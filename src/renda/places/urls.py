@@ -1,4 +1,10 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import include, path
 
-app_name = "places"
-urlpatterns: list[URLPattern | URLResolver] = []
+from renda.places.views import grid_workers, grids, towns, villages
+
+urlpatterns = [
+    path("towns/", include(towns.urls())),
+    path("villages/", include(villages.urls())),
+    path("grids/", include(grids.urls())),
+    path("grid-workers/", include(grid_workers.urls())),
+]

@@ -1,4 +1,5 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import include, path
 
-app_name = "units"
-urlpatterns: list[URLPattern | URLResolver] = []
+from renda.units.views import units
+
+urlpatterns = [path("units/", include(units.urls()))]

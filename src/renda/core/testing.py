@@ -1,0 +1,117 @@
+"""Test helpers shared by every app's tests: factories that go through the real services,
+role users, and query counting. Import from tests only."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+from renda.accounts.models import Role, User
+from renda.accounts.services import user_create
+from renda.people.models import Deputy
+from renda.people.services import deputy_create
+from renda.places.models import GridWorker, Kind, Level, Region
+from renda.places.services import grid_worker_create, region_create
+from renda.units.models import Unit
+from renda.units.services import unit_create
+
+PASSWORD = "Renda-Test-2026!"
+_seq = itertools.count(1)
+
+
+def n() -> int:
+    return next(_seq)
+
+
+def make_district(code: str = "340399000000", name: str = "测试区") -> Region:
+    existing = Region.objects.filter(code=code).first()
+    return existing or region_create(actor=None, code=code, name=name, level=Level.DISTRICT, kind=Kind.DISTRICT)
+
+
+def make_town(*, district: Region | None = None, code: str | None = None, name: str | None = None) -> Region:
+    district = district or make_district()
+    i = n()
+    code = code or f"{district.code[:6]}{100 + i:03d}000"
+    return region_create(actor=None, code=code, name=name or f"测试{i}镇", level=Level.TOWN, kind=Kind.TOWN,
+                         parent=district)
+
+
+def make_village(town: Region, *, code: str | None = None, name: str | None = None) -> Region:
+    i = n()
+    code = code or f"{town.code[:9]}{(i % 899) + 100:03d}"
+    return region_create(actor=None, code=code, name=name or f"测试{i}村", level=Level.VILLAGE, kind=Kind.VILLAGE,
+                         parent=town)
+
+
+def make_grid(village: Region, *, code: str | None = None, name: str | None = None) -> Region:
+    i = n()
+    code = code or f"{village.code}{(i % 998) + 1:03d}"
+    return region_create(actor=None, code=code, name=name or f"第{i}网格", level=Level.GRID, kind=Kind.GRID,
+                         parent=village)
+
+
+def make_unit(town: Region, *, name: str | None = None, kind: str = "town_department") -> Unit:
+    return unit_create(actor=None, town=town, name=name or f"测试单位{n()}", kind=kind, contact_person="王五",
+                       contact_phone="0552-1234567")
+
+
+def phone() -> str:
+    return f"139{n():08d}"
+
+
+def make_deputy(town: Region, *, name: str | None = None, is_presidium: bool = False, level: str = "town",
+                grids: list[Region] | None = None, village: Region | None = None) -> Deputy:
+    return deputy_create(actor=None, name=name or f"代表{n()}", phone=phone(), level=level, town=town,
+                         term="第十八届", is_presidium=is_presidium, grids=grids or [], village=village)
+
+
+def make_grid_worker(town: Region, grids: list[Region], *, name: str | None = None) -> GridWorker:
+    return grid_worker_create(actor=None, name=name or f"网格员{n()}", phone=phone(), kind="full_time", town=town,
+                              grids=grids)
+
+
+def make_user(role: str, town: Region | None = None, **links: Any) -> User:
+    """A user of ``role``; creates the deputy, unit or grid worker it needs in ``town``."""
+    if role in {Role.DEPUTY, Role.PRESIDIUM} and "deputy" not in links:
+        assert town is not None
+        links["deputy"] = make_deputy(town, is_presidium=role == Role.PRESIDIUM)
+    if role == Role.UNIT and "unit" not in links:
+        assert town is not None
+        links["unit"] = make_unit(town)
+    if role == Role.GRID_WORKER and "grid_worker" not in links:
+        assert town is not None
+        grid = make_grid(make_village(town))
+        links["grid_worker"] = make_grid_worker(town, [grid])
+    return user_create(actor=None, username=f"{role}{n()}", password=PASSWORD, role=role,
+                       display_name=f"{Role(role).label}{n()}", town=town, validate=False, **links)
+
+
+class World:
+    """Two towns with a village, a grid, a unit, deputies and one user per role in each,
+    plus district-wide users — the fixture the policy matrices use."""
+
+    def __init__(self) -> None:
+        self.district = make_district()
+        self.town = make_town(district=self.district)
+        self.other_town = make_town(district=self.district)
+        self.village = make_village(self.town)
+        self.grid = make_grid(self.village)
+        self.other_village = make_village(self.other_town)
+        self.other_grid = make_grid(self.other_village)
+        self.unit = make_unit(self.town)
+        self.other_unit = make_unit(self.other_town)
+        self.deputy = make_deputy(self.town, grids=[self.grid])
+        self.presidium_deputy = make_deputy(self.town, is_presidium=True)
+        self.other_deputy = make_deputy(self.other_town)
+        self.grid_worker = make_grid_worker(self.town, [self.grid])
+        self.other_grid_worker = make_grid_worker(self.other_town, [self.other_grid])
+        self.users: dict[str, User] = {
+            Role.PRESIDIUM: make_user(Role.PRESIDIUM, self.town, deputy=self.presidium_deputy),
+            Role.STAFF: make_user(Role.STAFF, self.town),
+            Role.DEPUTY: make_user(Role.DEPUTY, self.town, deputy=self.deputy),
+            Role.UNIT: make_user(Role.UNIT, self.town, unit=self.unit),
+            Role.GRID_WORKER: make_user(Role.GRID_WORKER, self.town, grid_worker=self.grid_worker),
+            Role.DISTRICT_VIEWER: make_user(Role.DISTRICT_VIEWER),
+            Role.ADMIN: make_user(Role.ADMIN),
+        }
+        self.other_staff = make_user(Role.STAFF, self.other_town)

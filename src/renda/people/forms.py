@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renda.core.crud import FilterForm, ResourceForm
+from renda.core.validators import validate_mobile
+from renda.people.models import Deputy, DeputyLevel
+from renda.people.selectors import deputies_visible_to
+from renda.places.forms import RegionLabelField, RegionsLabelField
+from renda.places.models import Region
+from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
+
+
+class DeputyForm(ResourceForm):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=11, validators=[validate_mobile])
+    level = forms.ChoiceField(label=_("层级"), choices=DeputyLevel.choices)
+    town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none())
+    term = forms.CharField(label=_("届次"), max_length=20, required=False, help_text=_("如：第十八届"))
+    constituency = forms.CharField(label=_("选区"), max_length=100, required=False)
+    village = RegionLabelField(label=_("所属村社区"), queryset=Region.objects.none(), required=False)
+    is_presidium = forms.BooleanField(label=_("主席团成员"), required=False)
+    serving_from = forms.DateField(label=_("任职起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    serving_to = forms.DateField(label=_("任职止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    grids = RegionsLabelField(label=_("联系网格"), queryset=Region.objects.none(), required=False,
+                              widget=forms.SelectMultiple(attrs={"size": 8}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns_visible_to(self.user).filter(is_active=True)
+        self.fields["village"].queryset = villages_visible_to(self.user).filter(is_active=True)
+        self.fields["grids"].queryset = grids_visible_to(self.user).filter(is_active=True).order_by("code")
+        if self.instance is not None or (self.user is not None and self.user.town_id):
+            self.fields["town"].disabled = True
+            if self.instance is None:
+                self.fields["town"].initial = self.user.town_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("serving_from"), data.get("serving_to")
+        if start and end and end < start:
+            self.add_error("serving_to", _("任职止不能早于任职起"))
+        return data
+
+
+class DeputyFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("在任")),
+                                                        ("inactive", _("已停用"))])
+    level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *DeputyLevel.choices])
+    presidium = forms.ChoiceField(label=_("主席团成员"), choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))])
+    village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
+    town = RegionLabelField(label=_("镇街"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages_visible_to(self.user)
+        self.fields["town"].queryset = towns_visible_to(self.user)
+
+    def apply(self, qs: Any) -> Any:
+        d = self.cleaned_data
+        if d.get("status"):
+            qs = qs.filter(is_active=d["status"] == "active")
+        if d.get("level"):
+            qs = qs.filter(level=d["level"])
+        if d.get("presidium"):
+            qs = qs.filter(is_presidium=d["presidium"] == "1")
+        if d.get("village"):
+            qs = qs.filter(village=d["village"])
+        if d.get("town"):
+            qs = qs.filter(town=d["town"])
+        return qs
+
+
+class DeputyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Deputy) -> str:
+        return f"{obj.name}（{obj.get_level_display()}）"
+
+
+class ContactAssignmentForm(ResourceForm):
+    presidium_member = DeputyChoiceField(label=_("主席团成员"), queryset=Deputy.objects.none())
+    deputy = DeputyChoiceField(label=_("联系代表"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = deputies_visible_to(self.user).filter(is_active=True)
+        self.fields["presidium_member"].queryset = visible.filter(is_presidium=True)
+        self.fields["deputy"].queryset = visible
+
+
+class ContactAssignmentFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("启用")),
+                                                        ("inactive", _("已停用"))])
+    presidium_member = DeputyChoiceField(label=_("主席团成员"), queryset=Deputy.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["presidium_member"].queryset = deputies_visible_to(self.user).filter(is_presidium=True)
+
+    def apply(self, qs: Any) -> Any:
+        d = self.cleaned_data
+        if d.get("status"):
+            qs = qs.filter(is_active=d["status"] == "active")
+        if d.get("presidium_member"):
+            qs = qs.filter(presidium_member=d["presidium_member"])
+        return qs

@@ -1,0 +1,135 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from renda.core.crud import FilterForm, ResourceForm
+from renda.core.validators import validate_mobile
+from renda.places.models import Kind, Level, Region, WorkerKind
+from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
+
+
+class RegionLabelField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.name}（{obj.code}）"
+
+
+class RegionsLabelField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+    def label_from_instance(self, obj: Region) -> str:
+        return f"{obj.name}（{obj.code}）"
+
+
+class TownForm(ResourceForm):
+    code = forms.CharField(label=_("区划代码"), max_length=12, help_text=_("12位统计用区划代码，如 340399100000"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=[(Kind.TOWN, Kind.TOWN.label), (Kind.STREET, Kind.STREET.label)])
+    parent = RegionLabelField(label=_("所属区县"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = Region.objects.filter(level=Level.DISTRICT, is_active=True)
+        if self.instance is not None:
+            self.fields["code"].disabled = True
+
+
+class VillageForm(ResourceForm):
+    code = forms.CharField(label=_("区划代码"), max_length=12, help_text=_("12位，前9位为所属镇街代码的前9位"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    kind = forms.ChoiceField(label=_("类型"), choices=[(Kind.VILLAGE, Kind.VILLAGE.label),
+                                                       (Kind.COMMUNITY, Kind.COMMUNITY.label)])
+    parent = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = towns_visible_to(self.user).filter(is_active=True)
+        if self.instance is not None:
+            self.fields["code"].disabled = True
+            self.fields["parent"].disabled = True
+
+
+class GridForm(ResourceForm):
+    code = forms.CharField(label=_("网格编码"), max_length=15, help_text=_("15位：所属村社区代码 + 3位序号"))
+    name = forms.CharField(label=_("名称"), max_length=100)
+    parent = RegionLabelField(label=_("所属村社区"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = villages_visible_to(self.user).filter(is_active=True)
+        if self.instance is not None:
+            self.fields["code"].disabled = True
+            self.fields["parent"].disabled = True
+
+
+class GridWorkerForm(ResourceForm):
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    phone = forms.CharField(label=_("手机号"), max_length=11, validators=[validate_mobile])
+    kind = forms.ChoiceField(label=_("类型"), choices=WorkerKind.choices)
+    town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none())
+    grids = RegionsLabelField(label=_("负责网格"), queryset=Region.objects.none(),
+                              widget=forms.SelectMultiple(attrs={"size": 8}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        towns = towns_visible_to(self.user).filter(is_active=True)
+        self.fields["town"].queryset = towns
+        self.fields["grids"].queryset = grids_visible_to(self.user).filter(is_active=True).order_by("code")
+        if self.instance is not None:
+            self.fields["town"].disabled = True
+        elif self.user is not None and self.user.town_id:
+            self.fields["town"].initial = self.user.town_id
+            self.fields["town"].disabled = True
+
+
+class RegionFilter(FilterForm):
+    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("启用")),
+                                                        ("inactive", _("已停用"))])
+    town = RegionLabelField(label=_("镇街"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["town"].queryset = towns_visible_to(self.user)
+
+    def apply(self, qs: Any) -> Any:
+        d = self.cleaned_data
+        if d.get("status") == "active":
+            qs = qs.filter(is_active=True)
+        elif d.get("status") == "inactive":
+            qs = qs.filter(is_active=False)
+        if d.get("town"):
+            qs = qs.filter(town=d["town"])
+        return qs
+
+
+class TownFilter(RegionFilter):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["town"]
+
+
+class GridFilter(RegionFilter):
+    village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["village"].queryset = villages_visible_to(self.user)
+
+    def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
+        if self.cleaned_data.get("village"):
+            qs = qs.filter(parent=self.cleaned_data["village"])
+        return qs
+
+
+class GridWorkerFilter(RegionFilter):
+    kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部")), *WorkerKind.choices])
+    grid = forms.CharField(label=_("网格编码"), max_length=15)
+
+    def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
+        if self.cleaned_data.get("kind"):
+            qs = qs.filter(kind=self.cleaned_data["kind"])
+        if self.cleaned_data.get("grid"):
+            qs = qs.filter(grids__code__startswith=self.cleaned_data["grid"]).distinct()
+        return qs
