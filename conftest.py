@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.db import transaction
 
 from renda.core.testing import World
 
@@ -19,3 +22,14 @@ def _plain_static_storage(settings: object) -> None:
         **settings.STORAGES,  # type: ignore[attr-defined]
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(scope="module")
+def shared_world(django_db_setup: None, django_db_blocker: object) -> Iterator[World]:
+    """One World per test module for read-only matrices: built once inside a transaction
+    that is rolled back when the module ends; each test still runs in its own savepoint."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        with transaction.atomic():
+            w = World()
+            yield w
+            transaction.set_rollback(True)

@@ -9,7 +9,7 @@ from typing import Any
 from renda.accounts.models import Role, User
 from renda.accounts.services import user_create
 from renda.people.models import Deputy
-from renda.people.services import deputy_create
+from renda.people.services import contact_assignment_create, deputy_create
 from renda.places.models import GridWorker, Kind, Level, Region
 from renda.places.services import grid_worker_create, region_create
 from renda.units.models import Unit
@@ -31,7 +31,7 @@ def make_district(code: str = "340399000000", name: str = "测试区") -> Region
 def make_town(*, district: Region | None = None, code: str | None = None, name: str | None = None) -> Region:
     district = district or make_district()
     i = n()
-    code = code or f"{district.code[:6]}{100 + i:03d}000"
+    code = code or f"{district.code[:6]}{(i % 899) + 100:03d}000"
     return region_create(actor=None, code=code, name=name or f"测试{i}镇", level=Level.TOWN, kind=Kind.TOWN,
                          parent=district)
 
@@ -115,3 +115,10 @@ class World:
             Role.ADMIN: make_user(Role.ADMIN),
         }
         self.other_staff = make_user(Role.STAFF, self.other_town)
+        self.plain_deputy = make_deputy(self.town, village=self.village)
+        self.other_presidium_deputy = make_deputy(self.other_town, is_presidium=True)
+        self.contact = contact_assignment_create(actor=None, presidium_member=self.presidium_deputy,
+                                                 deputy=self.plain_deputy)
+        self.other_contact = contact_assignment_create(actor=None, presidium_member=self.other_presidium_deputy,
+                                                       deputy=self.other_deputy)
+        self.extra_user = make_user(Role.DEPUTY, self.town, deputy=self.plain_deputy)

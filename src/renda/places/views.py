@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import Column, DetailField, Resource, yes_no
+from renda.core.errors import Forbidden
 from renda.places import forms, policy, selectors, services
 from renda.places.models import GridWorker, Level, Region
 
@@ -59,6 +60,21 @@ def _grid_related(user: Any, obj: Region) -> list[dict[str, Any]]:
             {"title": _("联系代表"), "count": len(deputies), "rows": deputies}]
 
 
+def _town_can(user: Any, action: str, obj: Any = None) -> bool:
+    """Creating a town is for district administrators: ask the policy about a would-be town."""
+    if obj is None and action == "create":
+        return policy.can(user, action, Region(level=Level.TOWN))
+    return policy.can(user, action, obj)
+
+
+def _town_require(user: Any, action: str, obj: Any = None) -> None:
+    if obj is None and action == "create":
+        if not _town_can(user, action):
+            raise Forbidden()
+        return
+    policy.require(user, action, obj)
+
+
 COMMON = {"model": Region, "can": policy.can, "require": policy.require, "search_fields": ("name", "code"),
           "initial": _region_initial, "update": _region_update, "deactivate": _deactivate, "activate": _activate}
 
@@ -81,7 +97,8 @@ towns = Resource(
         DetailField(_("类型"), lambda o: o.get_kind_display()),
         DetailField(_("所属区县"), lambda o: o.parent.name if o.parent else ""),
     ],
-    related=_children(_("村社区"), "villages:detail"), export_name="镇街", **COMMON,  # type: ignore[arg-type]
+    related=_children(_("村社区"), "villages:detail"), export_name="镇街",
+    **(COMMON | {"can": _town_can, "require": _town_require}),  # type: ignore[arg-type]
 )
 
 villages = Resource(
