@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
 from renda.core.services import create_audited, lock, update_audited
+from renda.core.validators import is_phone
 from renda.places import policy
-from renda.places.models import GridWorker, Level, Region
+from renda.places.models import GridWorker, Level, Region, region_code_problem
 
 
 def _town_for(level: str, parent: Region | None) -> Region | None:
@@ -30,6 +31,9 @@ def region_create(
     policy.require(actor, "create", region)
     if parent is not None and not parent.is_active:
         raise InvalidInput(_("上级区划「{name}」已停用").format(name=parent.name), fields={"parent": _("上级已停用")})
+    problem = region_code_problem(code=region.code, level=level, parent=parent)
+    if problem:
+        raise InvalidInput(problem, fields={"code": problem})
     if Region.objects.filter(code=region.code).exists():
         raise InvalidInput(_("区划代码 {code} 已存在").format(code=region.code), fields={"code": _("已存在")})
     if level == Level.TOWN:
@@ -90,6 +94,11 @@ def region_activate(*, actor: Any, region_id: int) -> Region:
     return obj
 
 
+def _check_phone(phone: str) -> None:
+    if not is_phone(phone):
+        raise InvalidInput(_("手机号格式不正确"), fields={"phone": _("格式不正确")})
+
+
 def _check_grids(town: Region, grids: Sequence[Region]) -> None:
     for g in grids:
         if g.level != Level.GRID:
@@ -108,6 +117,7 @@ def grid_worker_create(
 ) -> GridWorker:
     worker = GridWorker(name=name.strip(), phone=phone.strip(), kind=kind, town=town)
     policy.require(actor, "create", worker)
+    _check_phone(worker.phone)
     if not grids:
         raise InvalidInput(_("请至少选择一个负责网格"), fields={"grids": _("必填")})
     _check_grids(town, grids)
@@ -128,6 +138,7 @@ def grid_worker_update(
         changes["name"] = name.strip()
     if phone is not None:
         phone = phone.strip()
+        _check_phone(phone)
         if GridWorker.objects.filter(phone=phone).exclude(pk=worker.pk).exists():
             raise InvalidInput(_("手机号 {phone} 已被其他网格员使用").format(phone=phone), fields={"phone": _("已存在")})
         changes["phone"] = phone
