@@ -234,11 +234,12 @@ class Resource:
 
     def _form(self, request: HttpRequest, obj: Any = None) -> forms.Form:
         assert self.form_class is not None
-        kwargs: dict[str, Any] = {"user": request.user, "instance": obj}
+        # Disabled fields take their value from ``initial``, so it is passed on POST too.
+        initial = self.initial(request.user, obj) if self.initial else {}
+        kwargs: dict[str, Any] = {"user": request.user, "instance": obj, "initial": initial}
         if request.method == "POST":
             return self.form_class(request.POST, **kwargs)  # type: ignore[call-arg]
-        initial = self.initial(request.user, obj) if self.initial else {}
-        return self.form_class(initial=initial, **kwargs)  # type: ignore[call-arg]
+        return self.form_class(**kwargs)  # type: ignore[call-arg]
 
     def create_view(self, request: HttpRequest) -> HttpResponseBase:
         if self.create is None:
