@@ -28,8 +28,7 @@ def _plain_static_storage(settings: object) -> None:
 def shared_world(django_db_setup: None, django_db_blocker: object) -> Iterator[World]:
     """One World per test module for read-only matrices: built once inside a transaction
     that is rolled back when the module ends; each test still runs in its own savepoint."""
-    with django_db_blocker.unblock():  # type: ignore[attr-defined]
-        with transaction.atomic():
-            w = World()
-            yield w
-            transaction.set_rollback(True)
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        w = World()
+        yield w
+        transaction.set_rollback(True)

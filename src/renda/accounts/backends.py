@@ -17,7 +17,7 @@ class LoginLocked(Exception):
 class ThrottledModelBackend(ModelBackend):
     """Argon2-hashed passwords (settings.PASSWORD_HASHERS) with per-(username, IP) throttling."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self, request: HttpRequest | None, username: str | None = None, password: str | None = None, **kwargs: Any
     ) -> Any:
         if username is None or password is None:

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from renda.accounts.models import Role
-from renda.core.crud import FilterForm, ResourceForm
+from renda.core.crud import FilterForm, ResourceForm, set_queryset
 from renda.people.forms import DeputyChoiceField
 from renda.people.models import Deputy
 from renda.people.selectors import deputies_visible_to
@@ -35,10 +35,17 @@ class LoginForm(AuthenticationForm):
 
 
 class PasswordChangeForm(forms.Form):
-    old_password = forms.CharField(label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
-    new_password1 = forms.CharField(label=_("新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-                                    help_text=_("至少10位，不能全是数字，不能与用户名相近。"))
-    new_password2 = forms.CharField(label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))
+    old_password = forms.CharField(
+        label=_("原密码"), widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
+    new_password1 = forms.CharField(
+        label=_("新密码"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("至少10位，不能全是数字，不能与用户名相近。"),
+    )
+    new_password2 = forms.CharField(
+        label=_("再次输入新密码"), widget=forms.PasswordInput(attrs={"autocomplete": "new-password"})
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -52,25 +59,31 @@ class UserForm(ResourceForm):
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none(), required=False)
-    unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none(), required=False,
-                                  help_text=_("角色为承办单位时必填"))
-    deputy = DeputyChoiceField(label=_("代表"), queryset=Deputy.objects.none(), required=False,
-                               help_text=_("角色为代表或主席团成员时必填"))
-    grid_worker = forms.ModelChoiceField(label=_("网格员"), queryset=GridWorker.objects.none(), required=False,
-                                         help_text=_("角色为网格员时必填"))
-    password = forms.CharField(label=_("初始密码"), widget=forms.PasswordInput, required=False,
-                               help_text=_("至少10位；请通知用户登录后修改。"))
+    unit = forms.ModelChoiceField(
+        label=_("承办单位"), queryset=Unit.objects.none(), required=False, help_text=_("角色为承办单位时必填")
+    )
+    deputy = DeputyChoiceField(
+        label=_("代表"), queryset=Deputy.objects.none(), required=False, help_text=_("角色为代表或主席团成员时必填")
+    )
+    grid_worker = forms.ModelChoiceField(
+        label=_("网格员"), queryset=GridWorker.objects.none(), required=False, help_text=_("角色为网格员时必填")
+    )
+    password = forms.CharField(
+        label=_("初始密码"), widget=forms.PasswordInput, required=False, help_text=_("至少10位；请通知用户登录后修改。")
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         u = self.user
-        self.fields["town"].queryset = towns_visible_to(u).filter(is_active=True)
-        self.fields["unit"].queryset = units_visible_to(u).filter(is_active=True)
-        self.fields["deputy"].queryset = deputies_visible_to(u).filter(is_active=True)
-        self.fields["grid_worker"].queryset = grid_workers_visible_to(u).filter(is_active=True)
+        set_queryset(self, "town", towns_visible_to(u).filter(is_active=True))
+        set_queryset(self, "unit", units_visible_to(u).filter(is_active=True))
+        set_queryset(self, "deputy", deputies_visible_to(u).filter(is_active=True))
+        set_queryset(self, "grid_worker", grid_workers_visible_to(u).filter(is_active=True))
         if u is not None and u.role == Role.STAFF:
             allowed = {Role.DEPUTY, Role.UNIT, Role.GRID_WORKER, Role.PRESIDIUM}
-            self.fields["role"].choices = [c for c in Role.choices if c[0] in allowed]
+            role_field = self.fields["role"]
+            assert isinstance(role_field, forms.ChoiceField)
+            role_field.choices = [c for c in Role.choices if c[0] in allowed]
             self.fields["town"].initial = u.town_id
             self.fields["town"].disabled = True
         if self.instance is not None:
@@ -81,8 +94,9 @@ class UserForm(ResourceForm):
 
 
 class UserFilter(FilterForm):
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("启用")),
-                                                        ("inactive", _("已停用"))])
+    status = forms.ChoiceField(
+        label=_("状态"), choices=[("", _("全部")), ("active", _("启用")), ("inactive", _("已停用"))]
+    )
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部")), *Role.choices])
 
     def apply(self, qs: Any) -> Any:

@@ -23,20 +23,22 @@ from renda.places.models import GridWorker, Level, Region
 from renda.units.models import Unit
 
 
-def _check_links(*, role: str, town: Region | None, unit: Unit | None, deputy: Deputy | None,
-                 grid_worker: GridWorker | None) -> None:
+def _check_links(
+    *, role: str, town: Region | None, unit: Unit | None, deputy: Deputy | None, grid_worker: GridWorker | None
+) -> None:
     if role not in DISTRICT_ROLES and town is None:
         raise InvalidInput(_("请选择所属镇街"), fields={"town": _("必填")})
     if town is not None and town.level != Level.TOWN:
         raise InvalidInput(_("所属镇街不正确"), fields={"town": _("不是镇街")})
-    if role == Role.UNIT:
-        if unit is None or (town is not None and unit.town_id != town.pk):
-            raise InvalidInput(_("承办单位用户必须关联本镇街的一个承办单位"), fields={"unit": _("必填")})
+    if role == Role.UNIT and (unit is None or (town is not None and unit.town_id != town.pk)):
+        raise InvalidInput(_("承办单位用户必须关联本镇街的一个承办单位"), fields={"unit": _("必填")})
     if role in {Role.DEPUTY, Role.PRESIDIUM}:
         if deputy is None or (town is not None and deputy.town_id != town.pk):
             raise InvalidInput(_("代表用户必须关联本镇街的一名代表"), fields={"deputy": _("必填")})
         if role == Role.PRESIDIUM and not deputy.is_presidium:
-            raise InvalidInput(_("「{name}」不是主席团成员").format(name=deputy.name), fields={"deputy": _("不是主席团成员")})
+            raise InvalidInput(
+                _("「{name}」不是主席团成员").format(name=deputy.name), fields={"deputy": _("不是主席团成员")}
+            )
     if role == Role.GRID_WORKER and (grid_worker is None or (town is not None and grid_worker.town_id != town.pk)):
         raise InvalidInput(_("网格员用户必须关联本镇街的一名网格员"), fields={"grid_worker": _("必填")})
 
@@ -50,12 +52,23 @@ def _check_password(password: str, user: User | None = None) -> None:
 
 @transaction.atomic
 def user_create(
-    *, actor: Any, username: str, password: str, role: str, display_name: str = "", town: Region | None = None,
-    unit: Unit | None = None, deputy: Deputy | None = None, grid_worker: GridWorker | None = None,
+    *,
+    actor: Any,
+    username: str,
+    password: str,
+    role: str,
+    display_name: str = "",
+    town: Region | None = None,
+    unit: Unit | None = None,
+    deputy: Deputy | None = None,
+    grid_worker: GridWorker | None = None,
     validate: bool = True,
 ) -> User:
     user = User(
-        username=username.strip(), role=role, display_name=display_name.strip(), town=town,
+        username=username.strip(),
+        role=role,
+        display_name=display_name.strip(),
+        town=town,
         unit=unit if role == Role.UNIT else None,
         deputy=deputy if role in {Role.DEPUTY, Role.PRESIDIUM} else None,
         grid_worker=grid_worker if role == Role.GRID_WORKER else None,
@@ -73,8 +86,14 @@ def user_create(
 
 @transaction.atomic
 def user_update(
-    *, actor: Any, user_id: int, display_name: str | None = None, role: str | None = None,
-    town: Region | None = None, unit: Unit | None = None, deputy: Deputy | None = None,
+    *,
+    actor: Any,
+    user_id: int,
+    display_name: str | None = None,
+    role: str | None = None,
+    town: Region | None = None,
+    unit: Unit | None = None,
+    deputy: Deputy | None = None,
     grid_worker: GridWorker | None = None,
 ) -> tuple[User, bool]:
     user = lock(User, user_id)
@@ -87,8 +106,9 @@ def user_update(
     changes["unit"] = (unit or user.unit) if new_role == Role.UNIT else None
     changes["deputy"] = (deputy or user.deputy) if new_role in {Role.DEPUTY, Role.PRESIDIUM} else None
     changes["grid_worker"] = (grid_worker or user.grid_worker) if new_role == Role.GRID_WORKER else None
-    _check_links(role=new_role, town=new_town, unit=changes["unit"], deputy=changes["deputy"],
-                 grid_worker=changes["grid_worker"])
+    _check_links(
+        role=new_role, town=new_town, unit=changes["unit"], deputy=changes["deputy"], grid_worker=changes["grid_worker"]
+    )
     probe = User(role=new_role, town=new_town)
     policy.require(actor, "create", probe)  # may the actor give this role in this town?
     changes["is_superuser"] = changes["is_staff"] = new_role == Role.ADMIN
@@ -157,6 +177,8 @@ def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
     token = lock(ApiToken, token_id)
     if actor is not None and actor.pk != token.user_id:
         policy.require(actor, "change", token.user)
+    if token.revoked_at is not None:
+        return token  # already revoked: keep the original time, record nothing new
     token.revoked_at = timezone.now()
     token.save(update_fields=["revoked_at"])
     record(actor=actor, verb="api_token.revoke", target=token.user, before={"token": str(token)})

@@ -102,7 +102,7 @@ def password_change(request: HttpRequest) -> HttpResponse:
         else:
             update_session_auth_hash(request, user)
             messages.success(request, _("密码已修改"))
-            return redirect("accounts:home")  # type: ignore[return-value]
+            return redirect("accounts:home")
     return render(request, "accounts/password_change.html", {"form": form})
 
 

@@ -33,8 +33,8 @@ def _field_label(model: type[models.Model] | None, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(model._meta.get_field(name).verbose_name)
-    except Exception:  # noqa: BLE001 - an old event may name a field that no longer exists
+        return str(getattr(model._meta.get_field(name), "verbose_name", name))
+    except Exception:
         return name
 
 
@@ -51,7 +51,7 @@ def _display(model: type[models.Model] | None, name: str, value: Any) -> str:
             choices = dict(getattr(f, "flatchoices", None) or ())
             if value in choices:
                 return str(choices[value])
-        except Exception:  # noqa: BLE001,S110
+        except Exception:  # noqa: S110
             pass
     return str(value)
 

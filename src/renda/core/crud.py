@@ -43,6 +43,13 @@ class DetailField:
     value: Callable[[Any], Any]
 
 
+def set_queryset(form: forms.BaseForm, name: str, qs: QuerySet[Any]) -> None:
+    """Limit a model choice field to what the user may see (from a selector)."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    field.queryset = qs
+
+
 class FilterForm(forms.Form):
     """Base for list filters: each subclass maps its cleaned fields onto the queryset."""
 
@@ -102,7 +109,7 @@ def add_error(form: forms.BaseForm, exc: ApplicationError) -> None:
             for m in msgs:
                 form.add_error(name, m)
             placed = True
-    if not placed or exc.message not in sum(exc.fields.values(), []):
+    if not placed or not any(exc.message in msgs for msgs in exc.fields.values()):
         form.add_error(None, exc.message)
 
 
@@ -198,13 +205,13 @@ class Resource:
         params.pop("export", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
-        rows = [
+        table_rows = [
             {"obj": o, "cells": [(c, c.value(o)) for c in self.columns],
              "url": reverse(f"{self.name}:detail", args=[o.pk])}
             for o in page.object_list
         ]
         ctx = {
-            "resource": self, "page": page, "rows": rows, "filter_form": form, "q": q, "sort": sort,
+            "resource": self, "page": page, "rows": table_rows, "filter_form": form, "q": q, "sort": sort,
             "query": params.urlencode(), "sort_query": sort_params.urlencode(), "per_page": per_page,
             "page_sizes": PAGE_SIZES, "can_create": self.create is not None and self.can(request.user, "create", None),
             "can_export": self.can(request.user, "export", None), **self.extra_context,
@@ -238,8 +245,8 @@ class Resource:
         initial = self.initial(request.user, obj) if self.initial else {}
         kwargs: dict[str, Any] = {"user": request.user, "instance": obj, "initial": initial}
         if request.method == "POST":
-            return self.form_class(request.POST, **kwargs)  # type: ignore[call-arg]
-        return self.form_class(**kwargs)  # type: ignore[call-arg]
+            return self.form_class(request.POST, **kwargs)
+        return self.form_class(**kwargs)
 
     def create_view(self, request: HttpRequest) -> HttpResponseBase:
         if self.create is None:

@@ -28,7 +28,7 @@ def cell_value(value: Any) -> Any:
 
 
 def write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> WriteOnlyWorksheet:
-    ws: WriteOnlyWorksheet = wb.create_sheet(title=title)  # type: ignore[assignment]
+    ws: WriteOnlyWorksheet = wb.create_sheet(title=title)
     bold = Font(bold=True)
     header_cells = []
     for h in headers:

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm
+from renda.core.crud import FilterForm, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
 from renda.people.models import Deputy, DeputyLevel
 from renda.people.selectors import deputies_visible_to
@@ -30,9 +30,9 @@ class DeputyForm(ResourceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(self.user).filter(is_active=True)
-        self.fields["village"].queryset = villages_visible_to(self.user).filter(is_active=True)
-        self.fields["grids"].queryset = grids_visible_to(self.user).filter(is_active=True).order_by("code")
+        set_queryset(self, "town", towns_visible_to(self.user).filter(is_active=True))
+        set_queryset(self, "village", villages_visible_to(self.user).filter(is_active=True))
+        set_queryset(self, "grids", grids_visible_to(self.user).filter(is_active=True).order_by("code"))
         if self.instance is not None or (self.user is not None and self.user.town_id):
             self.fields["town"].disabled = True
             if self.instance is None:
@@ -56,8 +56,8 @@ class DeputyFilter(FilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages_visible_to(self.user)
-        self.fields["town"].queryset = towns_visible_to(self.user)
+        set_queryset(self, "village", villages_visible_to(self.user))
+        set_queryset(self, "town", towns_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
         d = self.cleaned_data
@@ -74,7 +74,7 @@ class DeputyFilter(FilterForm):
         return qs
 
 
-class DeputyChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class DeputyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Deputy) -> str:
         return f"{obj.name}（{obj.get_level_display()}）"
 
@@ -86,8 +86,8 @@ class ContactAssignmentForm(ResourceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         visible = deputies_visible_to(self.user).filter(is_active=True)
-        self.fields["presidium_member"].queryset = visible.filter(is_presidium=True)
-        self.fields["deputy"].queryset = visible
+        set_queryset(self, "presidium_member", visible.filter(is_presidium=True))
+        set_queryset(self, "deputy", visible)
 
 
 class ContactAssignmentFilter(FilterForm):
@@ -97,7 +97,7 @@ class ContactAssignmentFilter(FilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["presidium_member"].queryset = deputies_visible_to(self.user).filter(is_presidium=True)
+        set_queryset(self, "presidium_member", deputies_visible_to(self.user).filter(is_presidium=True))
 
     def apply(self, qs: Any) -> Any:
         d = self.cleaned_data

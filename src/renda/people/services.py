@@ -24,7 +24,8 @@ def _check_places(town: Region, village: Region | None, grids: Sequence[Region])
         raise InvalidInput(_("所属镇街不正确"), fields={"town": _("不是镇街")})
     if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
         raise InvalidInput(
-            _("村社区「{name}」不属于{town}").format(name=village.name, town=town.name), fields={"village": _("不属于本镇街")}
+            _("村社区「{name}」不属于{town}").format(name=village.name, town=town.name),
+            fields={"village": _("不属于本镇街")},
         )
     for g in grids:
         if g.level != Level.GRID or g.town_id != town.pk:
@@ -40,28 +41,56 @@ def _check_phone(phone: str) -> None:
 
 @transaction.atomic
 def deputy_create(
-    *, actor: Any, name: str, phone: str, level: str, town: Region, term: str = "", constituency: str = "",
-    village: Region | None = None, is_presidium: bool = False, serving_from: dt.date | None = None,
-    serving_to: dt.date | None = None, grids: Sequence[Region] = (),
+    *,
+    actor: Any,
+    name: str,
+    phone: str,
+    level: str,
+    town: Region,
+    term: str = "",
+    constituency: str = "",
+    village: Region | None = None,
+    is_presidium: bool = False,
+    serving_from: dt.date | None = None,
+    serving_to: dt.date | None = None,
+    grids: Sequence[Region] = (),
 ) -> Deputy:
     deputy = Deputy(
-        name=name.strip(), phone=phone.strip(), level=level, town=town, term=term.strip(),
-        constituency=constituency.strip(), village=village, is_presidium=is_presidium,
-        serving_from=serving_from, serving_to=serving_to,
+        name=name.strip(),
+        phone=phone.strip(),
+        level=level,
+        town=town,
+        term=term.strip(),
+        constituency=constituency.strip(),
+        village=village,
+        is_presidium=is_presidium,
+        serving_from=serving_from,
+        serving_to=serving_to,
     )
     policy.require(actor, "create", deputy)
     _check_phone(deputy.phone)
     _check_places(town, village, grids)
     if Deputy.objects.filter(name=deputy.name, phone=deputy.phone).exists():
-        raise InvalidInput(_("已有同名同手机号的代表「{name}」").format(name=deputy.name), fields={"phone": _("已存在")})
+        raise InvalidInput(
+            _("已有同名同手机号的代表「{name}」").format(name=deputy.name), fields={"phone": _("已存在")}
+        )
     return create_audited(deputy, actor=actor, verb="deputy.create", m2m={"grids": grids})
 
 
 @transaction.atomic
 def deputy_update(
-    *, actor: Any, deputy_id: int, name: str | None = None, phone: str | None = None, level: str | None = None,
-    term: str | None = None, constituency: str | None = None, village: Region | None = _UNSET,
-    is_presidium: bool | None = None, serving_from: dt.date | None = _UNSET, serving_to: dt.date | None = _UNSET,
+    *,
+    actor: Any,
+    deputy_id: int,
+    name: str | None = None,
+    phone: str | None = None,
+    level: str | None = None,
+    term: str | None = None,
+    constituency: str | None = None,
+    village: Region | None = _UNSET,
+    is_presidium: bool | None = None,
+    serving_from: dt.date | None = _UNSET,
+    serving_to: dt.date | None = _UNSET,
     grids: Sequence[Region] | None = None,
 ) -> tuple[Deputy, bool]:
     deputy = lock(Deputy, deputy_id)
@@ -74,9 +103,13 @@ def deputy_update(
         changes["level"] = level
     if is_presidium is not None:
         if deputy.is_presidium and not is_presidium and deputy.contact_assignments.filter(is_active=True).exists():
-            raise InvalidInput(_("该主席团成员还有联系代表安排，请先停用这些安排"), fields={"is_presidium": _("有联系安排")})
+            raise InvalidInput(
+                _("该主席团成员还有联系代表安排，请先停用这些安排"), fields={"is_presidium": _("有联系安排")}
+            )
         changes["is_presidium"] = is_presidium
-    for field, value in (("village", village), ("serving_from", serving_from), ("serving_to", serving_to)):
+    optional: tuple[tuple[str, Any], ...] = (
+        ("village", village), ("serving_from", serving_from), ("serving_to", serving_to))
+    for field, value in optional:
         if value is not _UNSET:
             changes[field] = value
     if "phone" in changes:
@@ -90,9 +123,7 @@ def deputy_update(
 
 
 @transaction.atomic
-def deputy_deactivate(
-    *, actor: Any, deputy_id: int, serving_to: dt.date | None = None, reason: str = ""
-) -> Deputy:
+def deputy_deactivate(*, actor: Any, deputy_id: int, serving_to: dt.date | None = None, reason: str = "") -> Deputy:
     deputy = lock(Deputy, deputy_id)
     policy.require(actor, "deactivate", deputy)
     if not deputy.is_active:
@@ -103,7 +134,10 @@ def deputy_deactivate(
     obj, _c = update_audited(deputy, actor=actor, verb="deputy.deactivate", changes=changes, comment=reason)
     for assignment in ContactAssignment.objects.select_for_update().filter(deputy=deputy, is_active=True):
         update_audited(
-            assignment, actor=actor, verb="contact_assignment.deactivate", changes={"is_active": False},
+            assignment,
+            actor=actor,
+            verb="contact_assignment.deactivate",
+            changes={"is_active": False},
             comment=_("代表停用"),
         )
     return obj
@@ -123,7 +157,8 @@ def contact_assignment_create(*, actor: Any, presidium_member: Deputy, deputy: D
     policy.require(actor, "create", assignment)
     if not presidium_member.is_presidium:
         raise InvalidInput(
-            _("「{name}」不是主席团成员").format(name=presidium_member.name), fields={"presidium_member": _("不是主席团成员")}
+            _("「{name}」不是主席团成员").format(name=presidium_member.name),
+            fields={"presidium_member": _("不是主席团成员")},
         )
     if presidium_member.pk == deputy.pk:
         raise InvalidInput(_("主席团成员不能联系自己"), fields={"deputy": _("不能是本人")})
@@ -131,11 +166,14 @@ def contact_assignment_create(*, actor: Any, presidium_member: Deputy, deputy: D
         raise InvalidInput(_("只能联系本镇街的代表"), fields={"deputy": _("不属于本镇街")})
     if not (presidium_member.is_active and deputy.is_active):
         raise InvalidInput(_("停用的代表不能安排联系"))
-    existing = ContactAssignment.objects.select_for_update().filter(presidium_member=presidium_member, deputy=deputy).first()
+    existing = (
+        ContactAssignment.objects.select_for_update().filter(presidium_member=presidium_member, deputy=deputy).first()
+    )
     if existing is not None:
         if existing.is_active:
             raise InvalidInput(
-                _("「{p}」已联系代表「{d}」").format(p=presidium_member.name, d=deputy.name), fields={"deputy": _("已安排")}
+                _("「{p}」已联系代表「{d}」").format(p=presidium_member.name, d=deputy.name),
+                fields={"deputy": _("已安排")},
             )
         obj, _c = update_audited(existing, actor=actor, verb="contact_assignment.activate", changes={"is_active": True})
         return obj

@@ -5,18 +5,18 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm
+from renda.core.crud import FilterForm, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
 from renda.places.models import Kind, Level, Region, WorkerKind
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 
 
-class RegionLabelField(forms.ModelChoiceField):  # type: ignore[type-arg]
+class RegionLabelField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.name}（{obj.code}）"
 
 
-class RegionsLabelField(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
+class RegionsLabelField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.name}（{obj.code}）"
 
@@ -29,7 +29,7 @@ class TownForm(ResourceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = Region.objects.filter(level=Level.DISTRICT, is_active=True)
+        set_queryset(self, "parent", Region.objects.filter(level=Level.DISTRICT, is_active=True))
         if self.instance is not None:
             self.fields["code"].disabled = True
 
@@ -43,7 +43,7 @@ class VillageForm(ResourceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = towns_visible_to(self.user).filter(is_active=True)
+        set_queryset(self, "parent", towns_visible_to(self.user).filter(is_active=True))
         if self.instance is not None:
             self.fields["code"].disabled = True
             self.fields["parent"].disabled = True
@@ -56,7 +56,7 @@ class GridForm(ResourceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["parent"].queryset = villages_visible_to(self.user).filter(is_active=True)
+        set_queryset(self, "parent", villages_visible_to(self.user).filter(is_active=True))
         if self.instance is not None:
             self.fields["code"].disabled = True
             self.fields["parent"].disabled = True
@@ -73,8 +73,8 @@ class GridWorkerForm(ResourceForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         towns = towns_visible_to(self.user).filter(is_active=True)
-        self.fields["town"].queryset = towns
-        self.fields["grids"].queryset = grids_visible_to(self.user).filter(is_active=True).order_by("code")
+        set_queryset(self, "town", towns)
+        set_queryset(self, "grids", grids_visible_to(self.user).filter(is_active=True).order_by("code"))
         if self.instance is not None:
             self.fields["town"].disabled = True
         elif self.user is not None and self.user.town_id:
@@ -89,7 +89,7 @@ class RegionFilter(FilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(self.user)
+        set_queryset(self, "town", towns_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
         d = self.cleaned_data
@@ -113,7 +113,7 @@ class GridFilter(RegionFilter):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["village"].queryset = villages_visible_to(self.user)
+        set_queryset(self, "village", villages_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
         qs = super().apply(qs)

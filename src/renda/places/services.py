@@ -23,9 +23,7 @@ def _town_for(level: str, parent: Region | None) -> Region | None:
 
 
 @transaction.atomic
-def region_create(
-    *, actor: Any, code: str, name: str, level: str, kind: str, parent: Region | None = None
-) -> Region:
+def region_create(*, actor: Any, code: str, name: str, level: str, kind: str, parent: Region | None = None) -> Region:
     region = Region(code=code.strip(), name=name.strip(), level=level, kind=kind, parent=parent)
     region.town = _town_for(level, parent)
     policy.require(actor, "create", region)
@@ -51,7 +49,11 @@ def region_create(
 
 @transaction.atomic
 def region_update(
-    *, actor: Any, region_id: int, name: str | None = None, kind: str | None = None,
+    *,
+    actor: Any,
+    region_id: int,
+    name: str | None = None,
+    kind: str | None = None,
     parent: Region | None = None,
 ) -> tuple[Region, bool]:
     region = lock(Region, region_id)
@@ -122,14 +124,21 @@ def grid_worker_create(
         raise InvalidInput(_("请至少选择一个负责网格"), fields={"grids": _("必填")})
     _check_grids(town, grids)
     if GridWorker.objects.filter(phone=worker.phone).exists():
-        raise InvalidInput(_("手机号 {phone} 已被其他网格员使用").format(phone=worker.phone), fields={"phone": _("已存在")})
+        raise InvalidInput(
+            _("手机号 {phone} 已被其他网格员使用").format(phone=worker.phone), fields={"phone": _("已存在")}
+        )
     return create_audited(worker, actor=actor, verb="grid_worker.create", m2m={"grids": grids})
 
 
 @transaction.atomic
 def grid_worker_update(
-    *, actor: Any, grid_worker_id: int, name: str | None = None, phone: str | None = None,
-    kind: str | None = None, grids: Sequence[Region] | None = None,
+    *,
+    actor: Any,
+    grid_worker_id: int,
+    name: str | None = None,
+    phone: str | None = None,
+    kind: str | None = None,
+    grids: Sequence[Region] | None = None,
 ) -> tuple[GridWorker, bool]:
     worker = lock(GridWorker, grid_worker_id)
     policy.require(actor, "change", worker)
@@ -140,7 +149,9 @@ def grid_worker_update(
         phone = phone.strip()
         _check_phone(phone)
         if GridWorker.objects.filter(phone=phone).exclude(pk=worker.pk).exists():
-            raise InvalidInput(_("手机号 {phone} 已被其他网格员使用").format(phone=phone), fields={"phone": _("已存在")})
+            raise InvalidInput(
+                _("手机号 {phone} 已被其他网格员使用").format(phone=phone), fields={"phone": _("已存在")}
+            )
         changes["phone"] = phone
     if kind is not None:
         changes["kind"] = kind

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm
+from renda.core.crud import FilterForm, ResourceForm, set_queryset
 from renda.core.validators import validate_phone
 from renda.places.forms import RegionLabelField
 from renda.places.models import Region
@@ -22,7 +22,7 @@ class UnitForm(ResourceForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(self.user).filter(is_active=True)
+        set_queryset(self, "town", towns_visible_to(self.user).filter(is_active=True))
         if self.instance is not None or (self.user is not None and self.user.town_id):
             self.fields["town"].disabled = True
             if self.instance is None:
@@ -37,7 +37,7 @@ class UnitFilter(FilterForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["town"].queryset = towns_visible_to(self.user)
+        set_queryset(self, "town", towns_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
         d = self.cleaned_data

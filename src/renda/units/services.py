@@ -15,7 +15,7 @@ from renda.units import policy
 from renda.units.models import Unit
 
 
-def _check(*, town: Region, name: str, phone: str, exclude_pk: int | None = None) -> None:
+def _check(*, town: Region, name: str, phone: str, exclude_pk: Any = None) -> None:
     if town.level != Level.TOWN:
         raise InvalidInput(_("承办单位必须属于一个镇街"), fields={"town": _("不是镇街")})
     if not name:

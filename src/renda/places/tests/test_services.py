@@ -58,7 +58,7 @@ class TestRegionCodes:
 @pytest.mark.django_db
 def test_update_records_before_and_after_and_skips_no_change(world: World) -> None:
     staff = world.users[Role.STAFF]
-    region, changed = services.region_update(actor=staff, region_id=world.village.pk, name="新名称村")
+    _region, changed = services.region_update(actor=staff, region_id=world.village.pk, name="新名称村")
     assert changed
     event = AuditEvent.objects.filter(verb="region.update").latest("id")
     assert event.before["name"] != "新名称村" and event.after["name"] == "新名称村"
