@@ -17,7 +17,7 @@ from renda.accounts.models import DISTRICT_ROLES, ApiToken, Role, User
 from renda.accounts.security import log_event
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
-from renda.core.services import create_audited, lock, update_audited
+from renda.core.services import create_audited, lock, set_active, update_audited
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
 from renda.units.models import Unit
@@ -121,16 +121,14 @@ def user_deactivate(*, actor: Any, user_id: int, reason: str = "") -> User:
     policy.require(actor, "deactivate", user)
     if actor is not None and actor.pk == user.pk:
         raise InvalidInput(_("不能停用自己的账号"))
-    obj, _c = update_audited(user, actor=actor, verb="user.deactivate", changes={"is_active": False}, comment=reason)
-    return obj
+    return set_active(user, actor=actor, verb="user.deactivate", active=False, comment=reason)
 
 
 @transaction.atomic
 def user_activate(*, actor: Any, user_id: int) -> User:
     user = lock(User, user_id)
     policy.require(actor, "deactivate", user)
-    obj, _c = update_audited(user, actor=actor, verb="user.activate", changes={"is_active": True})
-    return obj
+    return set_active(user, actor=actor, verb="user.activate", active=True)
 
 
 @transaction.atomic

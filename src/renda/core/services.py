@@ -73,3 +73,17 @@ def update_audited(
         getattr(obj, name).set(list(values))
     record(actor=actor, verb=verb, target=obj, before=before, after=snapshot(obj), comment=comment)
     return obj, True
+
+
+def set_active(obj: M, *, actor: Any, verb: str, active: bool, comment: str = "",
+               extra: Mapping[str, Any] | None = None) -> M:
+    """Deactivate (停用) or re-activate a locked record, refusing a no-op with a clear message."""
+    from django.utils.translation import gettext as _
+
+    from renda.core.errors import InvalidInput
+
+    if bool(getattr(obj, "is_active")) == active:  # noqa: B009 - every caller's model has the field
+        raise InvalidInput((_("「{name}」已经启用") if active else _("「{name}」已经停用")).format(name=obj))
+    updated, _changed = update_audited(obj, actor=actor, verb=verb, changes={"is_active": active, **(extra or {})},
+                                       comment=comment)
+    return updated

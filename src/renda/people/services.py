@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
-from renda.core.services import create_audited, lock, update_audited
+from renda.core.services import create_audited, lock, set_active, update_audited
 from renda.core.validators import is_phone
 from renda.people import policy
 from renda.people.models import ContactAssignment, Deputy
@@ -126,20 +126,11 @@ def deputy_update(
 def deputy_deactivate(*, actor: Any, deputy_id: int, serving_to: dt.date | None = None, reason: str = "") -> Deputy:
     deputy = lock(Deputy, deputy_id)
     policy.require(actor, "deactivate", deputy)
-    if not deputy.is_active:
-        raise InvalidInput(_("「{name}」已经停用").format(name=deputy.name))
-    changes: dict[str, Any] = {"is_active": False}
-    if serving_to is not None:
-        changes["serving_to"] = serving_to
-    obj, _c = update_audited(deputy, actor=actor, verb="deputy.deactivate", changes=changes, comment=reason)
+    extra = {"serving_to": serving_to} if serving_to is not None else {}
+    obj = set_active(deputy, actor=actor, verb="deputy.deactivate", active=False, comment=reason, extra=extra)
     for assignment in ContactAssignment.objects.select_for_update().filter(deputy=deputy, is_active=True):
-        update_audited(
-            assignment,
-            actor=actor,
-            verb="contact_assignment.deactivate",
-            changes={"is_active": False},
-            comment=_("代表停用"),
-        )
+        set_active(assignment, actor=actor, verb="contact_assignment.deactivate", active=False,
+                   comment=_("代表停用"))
     return obj
 
 
@@ -147,8 +138,7 @@ def deputy_deactivate(*, actor: Any, deputy_id: int, serving_to: dt.date | None 
 def deputy_activate(*, actor: Any, deputy_id: int) -> Deputy:
     deputy = lock(Deputy, deputy_id)
     policy.require(actor, "deactivate", deputy)
-    obj, _c = update_audited(deputy, actor=actor, verb="deputy.activate", changes={"is_active": True})
-    return obj
+    return set_active(deputy, actor=actor, verb="deputy.activate", active=True)
 
 
 @transaction.atomic
@@ -184,9 +174,4 @@ def contact_assignment_create(*, actor: Any, presidium_member: Deputy, deputy: D
 def contact_assignment_deactivate(*, actor: Any, assignment_id: int, reason: str = "") -> ContactAssignment:
     assignment = lock(ContactAssignment, assignment_id)
     policy.require(actor, "deactivate", assignment)
-    if not assignment.is_active:
-        raise InvalidInput(_("该联系安排已经停用"))
-    obj, _c = update_audited(
-        assignment, actor=actor, verb="contact_assignment.deactivate", changes={"is_active": False}, comment=reason
-    )
-    return obj
+    return set_active(assignment, actor=actor, verb="contact_assignment.deactivate", active=False, comment=reason)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
-from renda.core.services import create_audited, lock, update_audited
+from renda.core.services import create_audited, lock, set_active, update_audited
 from renda.core.validators import is_phone
 from renda.places import policy
 from renda.places.models import GridWorker, Level, Region, region_code_problem
@@ -74,16 +74,11 @@ def region_update(
 def region_deactivate(*, actor: Any, region_id: int, reason: str = "") -> Region:
     region = lock(Region, region_id)
     policy.require(actor, "deactivate", region)
-    if not region.is_active:
-        raise InvalidInput(_("「{name}」已经停用").format(name=region.name))
     if region.children.filter(is_active=True).exists():
         raise InvalidInput(_("「{name}」下还有启用的下级区划，请先停用它们").format(name=region.name))
     if region.level == Level.GRID and region.grid_workers.filter(is_active=True).exists():
         raise InvalidInput(_("网格「{name}」还有在岗的网格员，请先调整其负责网格").format(name=region.name))
-    obj, _changed = update_audited(
-        region, actor=actor, verb="region.deactivate", changes={"is_active": False}, comment=reason
-    )
-    return obj
+    return set_active(region, actor=actor, verb="region.deactivate", active=False, comment=reason)
 
 
 @transaction.atomic
@@ -92,8 +87,7 @@ def region_activate(*, actor: Any, region_id: int) -> Region:
     policy.require(actor, "deactivate", region)
     if region.parent is not None and not region.parent.is_active:
         raise InvalidInput(_("上级区划「{name}」已停用，请先启用上级").format(name=region.parent.name))
-    obj, _changed = update_audited(region, actor=actor, verb="region.activate", changes={"is_active": True})
-    return obj
+    return set_active(region, actor=actor, verb="region.activate", active=True)
 
 
 def _check_phone(phone: str) -> None:
@@ -168,17 +162,11 @@ def grid_worker_update(
 def grid_worker_deactivate(*, actor: Any, grid_worker_id: int, reason: str = "") -> GridWorker:
     worker = lock(GridWorker, grid_worker_id)
     policy.require(actor, "deactivate", worker)
-    if not worker.is_active:
-        raise InvalidInput(_("「{name}」已经停用").format(name=worker.name))
-    obj, _c = update_audited(
-        worker, actor=actor, verb="grid_worker.deactivate", changes={"is_active": False}, comment=reason
-    )
-    return obj
+    return set_active(worker, actor=actor, verb="grid_worker.deactivate", active=False, comment=reason)
 
 
 @transaction.atomic
 def grid_worker_activate(*, actor: Any, grid_worker_id: int) -> GridWorker:
     worker = lock(GridWorker, grid_worker_id)
     policy.require(actor, "deactivate", worker)
-    obj, _c = update_audited(worker, actor=actor, verb="grid_worker.activate", changes={"is_active": True})
-    return obj
+    return set_active(worker, actor=actor, verb="grid_worker.activate", active=True)

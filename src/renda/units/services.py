@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
-from renda.core.services import create_audited, lock, update_audited
+from renda.core.services import create_audited, lock, set_active, update_audited
 from renda.core.validators import is_phone
 from renda.places.models import Level, Region
 from renda.units import policy
@@ -64,15 +64,11 @@ def unit_update(
 def unit_deactivate(*, actor: Any, unit_id: int, reason: str = "") -> Unit:
     unit = lock(Unit, unit_id)
     policy.require(actor, "deactivate", unit)
-    if not unit.is_active:
-        raise InvalidInput(_("「{name}」已经停用").format(name=unit.name))
-    obj, _c = update_audited(unit, actor=actor, verb="unit.deactivate", changes={"is_active": False}, comment=reason)
-    return obj
+    return set_active(unit, actor=actor, verb="unit.deactivate", active=False, comment=reason)
 
 
 @transaction.atomic
 def unit_activate(*, actor: Any, unit_id: int) -> Unit:
     unit = lock(Unit, unit_id)
     policy.require(actor, "deactivate", unit)
-    obj, _c = update_audited(unit, actor=actor, verb="unit.activate", changes={"is_active": True})
-    return obj
+    return set_active(unit, actor=actor, verb="unit.activate", active=True)
