@@ -8,6 +8,8 @@
 - ``RENDA_DEBUG=1``: debug mode (never in production).
 - ``RENDA_ALLOWED_HOSTS``: comma-separated host names (default localhost names).
 - ``RENDA_SECURE=1``: production HTTPS settings (HSTS, secure cookies, SSL redirect).
+- ``RENDA_TRUSTED_PROXIES``: comma-separated addresses or networks of the reverse proxies
+  whose X-Forwarded-For names the client (audit trail, login throttling); default none.
 """
 
 from __future__ import annotations
@@ -83,7 +85,9 @@ def database_from_url(url: str | None, data_dir: Path) -> dict[str, object]:
 SECRET_KEY = _secret_key()
 DEBUG = _env_flag("RENDA_DEBUG")
 ALLOWED_HOSTS = [
-    h.strip() for h in os.environ.get("RENDA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",") if h.strip()
+    h.strip()
+    for h in os.environ.get("RENDA_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]").split(",")
+    if h.strip()
 ]
 if DEBUG:
     ALLOWED_HOSTS.append("testserver")
@@ -198,6 +202,9 @@ if _env_flag("RENDA_SECURE"):
     SECURE_HSTS_SECONDS = 31536000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+RENDA_TRUSTED_PROXIES = [
+    p.strip() for p in os.environ.get("RENDA_TRUSTED_PROXIES", "").split(",") if p.strip()
+]
 CSRF_TRUSTED_ORIGINS = [
     o.strip() for o in os.environ.get("RENDA_CSRF_TRUSTED_ORIGINS", "").split(",") if o.strip()
 ]

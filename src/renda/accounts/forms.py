@@ -7,7 +7,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from renda.accounts.models import Role
-from renda.core.crud import FilterForm, ResourceForm, set_queryset
+from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
 from renda.people.forms import DeputyChoiceField
 from renda.people.models import Deputy
 from renda.people.selectors import deputies_visible_to
@@ -93,16 +93,12 @@ class UserForm(ResourceForm):
             self.fields["password"].required = True
 
 
-class UserFilter(FilterForm):
-    status = forms.ChoiceField(
-        label=_("状态"), choices=[("", _("全部")), ("active", _("启用")), ("inactive", _("已停用"))]
-    )
+class UserFilter(ActiveFilter):
     role = forms.ChoiceField(label=_("角色"), choices=[("", _("全部")), *Role.choices])
 
     def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
         d = self.cleaned_data
-        if d.get("status"):
-            qs = qs.filter(is_active=d["status"] == "active")
         if d.get("role"):
             qs = qs.filter(role=d["role"])
         return qs

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +25,21 @@ class Role(models.TextChoices):
 DISTRICT_ROLES = frozenset({Role.DISTRICT_VIEWER, Role.ADMIN})
 
 
+class UserManager(DjangoUserManager["User"]):
+    def create_superuser(  # type: ignore[override]
+        self, username: str, email: str | None = None, password: str | None = None, **extra: Any
+    ) -> User:
+        """``renda createsuperuser``: a district-wide administrator, created through the
+        accounts service so that the audit trail records it like every other account."""
+        from renda.accounts.services import user_create
+
+        return user_create(actor=None, username=username, password=password or "", role=Role.ADMIN,
+                           display_name=str(extra.get("display_name", "")), validate=False)
+
+
 class User(AbstractUser):
+    objects = UserManager()  # type: ignore[misc]
+
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     town = models.ForeignKey(

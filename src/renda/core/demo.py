@@ -23,13 +23,13 @@ Orders below 1000 belong to the organisation (places, units, people, accounts).
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 import unicodedata
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from django.db import transaction
@@ -127,15 +127,13 @@ class Demo:
         return obj
 
 
-def run(*, out: Callable[[str], None] | None = None, only: Iterable[str] | None = None) -> Demo:
-    """Run the steps (all, or those named in ``only``) in one transaction, as the system,
-    with one request id so the audit trail shows the run as one command."""
+def run(*, out: Callable[[str], None] | None = None) -> Demo:
+    """Run every step in one transaction, as the system, under one request id so that the
+    audit trail shows the run as one command."""
     demo = Demo(out=out or (lambda _line: None))
-    wanted = set(only) if only is not None else None
     with context.bind(request_id=uuid.uuid4().hex, source="command"), transaction.atomic():
         for s in steps():
-            if wanted is None or s.name in wanted:
-                s.fn(demo)
+            s.fn(demo)
     return demo
 
 
@@ -375,34 +373,55 @@ def build_plan(seed: int = SEED) -> Plan:
     for k, (level, title) in enumerate(kinds):
         village = home[k]
         neighbours = [j for j in range(len(kinds)) if home[j].code == village.code]
-        mine = tuple(gc for g, gc in enumerate(xx_grids_of[village.code]) if neighbours[g % len(neighbours)] == k)
+        mine = tuple(
+            gc for g, gc in enumerate(xx_grids_of[village.code]) if neighbours[g % len(neighbours)] == k
+        )
         town_level = level == DeputyLevel.TOWN
-        deputies.append(DeputySpec(
-            name=names.person(), phone=names.mobile(), level=level,
-            term=TOWN_TERM if town_level else DISTRICT_TERM,
-            constituency=f"{village.name}选区" if town_level else f"XX镇第{k % 4 + 1}选区",
-            town_code=TOWN_CODE, village_code=village.code, grid_codes=mine, title=title,
-        ))
+        deputies.append(
+            DeputySpec(
+                name=names.person(),
+                phone=names.mobile(),
+                level=level,
+                term=TOWN_TERM if town_level else DISTRICT_TERM,
+                constituency=f"{village.name}选区" if town_level else f"XX镇第{k % 4 + 1}选区",
+                town_code=TOWN_CODE,
+                village_code=village.code,
+                grid_codes=mine,
+                title=title,
+            )
+        )
     # YY街道 has no town congress: its deputies are district deputies.
     for k in range(YY_DISTRICT_DEPUTIES):
         village = yy_villages[k % len(yy_villages)]
-        deputies.append(DeputySpec(
-            name=names.person(), phone=names.mobile(), level=DeputyLevel.DISTRICT, term=DISTRICT_TERM,
-            constituency=f"YY街道第{k + 1}选区", town_code=OTHER_TOWN_CODE, village_code=village.code,
-            grid_codes=tuple(yy_grids_of[village.code]),
-        ))
+        deputies.append(
+            DeputySpec(
+                name=names.person(),
+                phone=names.mobile(),
+                level=DeputyLevel.DISTRICT,
+                term=DISTRICT_TERM,
+                constituency=f"YY街道第{k + 1}选区",
+                town_code=OTHER_TOWN_CODE,
+                village_code=village.code,
+                grid_codes=tuple(yy_grids_of[village.code]),
+            )
+        )
 
     # 主席团成员联系代表: the other XX镇 deputies dealt round-robin to the five members (8–9 each).
     n_presidium = len(PRESIDIUM_TITLES)
     others = range(n_presidium, len(kinds))
     contacts = tuple((j % n_presidium, d) for j, d in enumerate(others))
     return Plan(
-        regions=tuple(regions), workers=tuple(workers), units=tuple(units), deputies=tuple(deputies),
-        contacts=contacts, staff_name=names.person(), district_viewer_name=names.person(),
+        regions=tuple(regions),
+        workers=tuple(workers),
+        units=tuple(units),
+        deputies=tuple(deputies),
+        contacts=contacts,
+        staff_name=names.person(),
+        district_viewer_name=names.person(),
     )
 
 
-@functools.cache
+@cache
 def plan() -> Plan:
     """The demo plan, computed once per process."""
     return build_plan()
@@ -420,9 +439,19 @@ def build_regions(demo: Demo) -> None:
     by_code = Region.objects.in_bulk([s.code for s in specs], field_name="code")
     for s in specs:
         parent = by_code[s.parent_code] if s.parent_code else None
-        by_code[s.code] = demo.ensure("region", by_code.get(s.code), lambda s=s, parent=parent: region_create(
-            actor=None, code=s.code, name=s.name, level=s.level, kind=s.kind, parent=parent,
-        ))
+        by_code[s.code] = demo.ensure(
+            "region",
+            by_code.get(s.code),
+            partial(
+                region_create,
+                actor=None,
+                code=s.code,
+                name=s.name,
+                level=s.level,
+                kind=s.kind,
+                parent=parent,
+            ),
+        )
     w.district, w.town, w.other_town = by_code[DISTRICT_CODE], by_code[TOWN_CODE], by_code[OTHER_TOWN_CODE]
     xx = [by_code[s.code] for s in specs if s.code.startswith(TOWN_CODE[:9]) and s.level != Level.TOWN]
     w.villages = [r for r in xx if r.level == Level.VILLAGE]
@@ -441,10 +470,19 @@ def build_grid_workers(demo: Demo) -> None:
     regions = _regions({s.town_code for s in specs} | {s.grid_code for s in specs})
     existing = GridWorker.objects.in_bulk([s.phone for s in specs], field_name="phone")
     for s in specs:
-        worker = demo.ensure("grid_worker", existing.get(s.phone), lambda s=s: grid_worker_create(
-            actor=None, name=s.name, phone=s.phone, kind=s.kind, town=regions[s.town_code],
-            grids=[regions[s.grid_code]],
-        ))
+        worker = demo.ensure(
+            "grid_worker",
+            existing.get(s.phone),
+            partial(
+                grid_worker_create,
+                actor=None,
+                name=s.name,
+                phone=s.phone,
+                kind=s.kind,
+                town=regions[s.town_code],
+                grids=[regions[s.grid_code]],
+            ),
+        )
         w.grid_worker_of[s.grid_code] = worker
         if s.town_code == TOWN_CODE:
             w.grid_workers.append(worker)
@@ -459,10 +497,19 @@ def build_units(demo: Demo) -> None:
     existing = {(u.town_id, u.name): u for u in Unit.objects.filter(town__in=towns.values())}
     for s in specs:
         town = towns[s.town_code]
-        unit = demo.ensure("unit", existing.get((town.pk, s.name)), lambda s=s, town=town: unit_create(
-            actor=None, town=town, name=s.name, kind=s.kind, contact_person=s.contact_person,
-            contact_phone=s.contact_phone,
-        ))
+        unit = demo.ensure(
+            "unit",
+            existing.get((town.pk, s.name)),
+            partial(
+                unit_create,
+                actor=None,
+                town=town,
+                name=s.name,
+                kind=s.kind,
+                contact_person=s.contact_person,
+                contact_phone=s.contact_phone,
+            ),
+        )
         if s.town_code == TOWN_CODE:
             w.units[s.name] = unit
     demo.out(f"承办单位：XX镇 {len(w.units)} 个")
@@ -475,11 +522,24 @@ def build_deputies(demo: Demo) -> None:
     regions = _regions({c for s in specs for c in (s.town_code, s.village_code, *s.grid_codes)})
     existing = {(d.name, d.phone): d for d in Deputy.objects.filter(phone__in=[s.phone for s in specs])}
     for s in specs:
-        deputy = demo.ensure("deputy", existing.get((s.name, s.phone)), lambda s=s: deputy_create(
-            actor=None, name=s.name, phone=s.phone, level=s.level, town=regions[s.town_code], term=s.term,
-            constituency=s.constituency, village=regions[s.village_code], is_presidium=s.is_presidium,
-            serving_from=SERVING_FROM, grids=[regions[c] for c in s.grid_codes],
-        ))
+        deputy = demo.ensure(
+            "deputy",
+            existing.get((s.name, s.phone)),
+            partial(
+                deputy_create,
+                actor=None,
+                name=s.name,
+                phone=s.phone,
+                level=s.level,
+                town=regions[s.town_code],
+                term=s.term,
+                constituency=s.constituency,
+                village=regions[s.village_code],
+                is_presidium=s.is_presidium,
+                serving_from=SERVING_FROM,
+                grids=[regions[c] for c in s.grid_codes],
+            ),
+        )
         if s.town_code != TOWN_CODE:
             w.other_deputies.append(deputy)
             continue
@@ -487,7 +547,10 @@ def build_deputies(demo: Demo) -> None:
         if s.is_presidium:
             w.presidium.append(deputy)
             w.presidium_titles[deputy.pk] = s.title
-    demo.out(f"代表：XX镇 {len(w.deputies)} 名（主席团成员 {len(w.presidium)} 名），YY街道 {len(w.other_deputies)} 名")
+    counts = (
+        f"XX镇 {len(w.deputies)} 名（主席团成员 {len(w.presidium)} 名），YY街道 {len(w.other_deputies)} 名"
+    )
+    demo.out(f"代表：{counts}")
 
 
 @step("contact_assignments", order=500)
@@ -512,16 +575,22 @@ def build_users(demo: Demo) -> None:
     chair_contacts = {d for m, d in p.contacts if m == 0}
     # The demo deputy: a town deputy whom the chair contacts and who has grids; the demo grid
     # worker works in one of that deputy's grids, so the three logins see the same grid.
-    k = next(d for d in sorted(chair_contacts)
-             if p.deputies[d].level == DeputyLevel.TOWN and p.deputies[d].grid_codes)
+    k = next(
+        d
+        for d in sorted(chair_contacts)
+        if p.deputies[d].level == DeputyLevel.TOWN and p.deputies[d].grid_codes
+    )
     deputy = w.deputies[k]
     worker = w.grid_worker_of[p.deputies[k].grid_codes[0]]
     unit = w.units["镇经济发展中心"]
     links: dict[str, dict[str, Any]] = {
         "admin": {"display_name": "系统管理员"},
         "staff": {"display_name": p.staff_name, "town": w.town},
-        "presidium": {"display_name": f"{chair.name}（{w.presidium_titles[chair.pk]}）", "town": w.town,
-                      "deputy": chair},
+        "presidium": {
+            "display_name": f"{chair.name}（{w.presidium_titles[chair.pk]}）",
+            "town": w.town,
+            "deputy": chair,
+        },
         "deputy": {"display_name": deputy.name, "town": w.town, "deputy": deputy},
         "unit": {"display_name": f"{unit.name} {unit.contact_person}", "town": w.town, "unit": unit},
         "grid": {"display_name": worker.name, "town": w.town, "grid_worker": worker},
@@ -529,9 +598,18 @@ def build_users(demo: Demo) -> None:
     }
     existing = {u.username.lower(): u for u in User.objects.filter(username__in=[s.username for s in LOGINS])}
     for s in LOGINS:
-        w.users[s.username] = demo.ensure("user", existing.get(s.username), lambda s=s: user_create(
-            actor=None, username=s.username, password=PASSWORD, role=s.role, **links[s.username],
-        ))
+        w.users[s.username] = demo.ensure(
+            "user",
+            existing.get(s.username),
+            partial(
+                user_create,
+                actor=None,
+                username=s.username,
+                password=PASSWORD,
+                role=s.role,
+                **links[s.username],
+            ),
+        )
     demo.out(f"演示账号：{len(w.users)} 个")
 
 

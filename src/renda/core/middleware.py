@@ -1,16 +1,48 @@
 from __future__ import annotations
 
+import functools
+import ipaddress
 import uuid
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 from renda.core import context
 
 
 def client_ip(request: HttpRequest) -> str | None:
-    """The client address; behind a proxy, REMOTE_ADDR is set by it (see docs/deploy.md)."""
-    return request.META.get("REMOTE_ADDR") or None
+    """The client address: REMOTE_ADDR; when that is one of ``RENDA_TRUSTED_PROXIES`` (the
+    reverse proxies, see docs/deploy.md), the nearest X-Forwarded-For address that is not."""
+    remote = request.META.get("REMOTE_ADDR") or None
+    proxies = _networks(tuple(getattr(settings, "RENDA_TRUSTED_PROXIES", ())))
+    if remote is None or not _in(remote, proxies):
+        return remote
+    hops = [h.strip() for h in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in(hop, proxies):
+            return hop if _is_ip(hop) else remote
+    return hops[0] if hops else remote
+
+
+@functools.lru_cache(maxsize=8)
+def _networks(specs: tuple[str, ...]) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
+    return tuple(ipaddress.ip_network(s, strict=False) for s in specs)
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _in(addr: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]) -> bool:
+    if not networks or not _is_ip(addr):
+        return False
+    ip = ipaddress.ip_address(addr)
+    return any(ip.version == n.version and ip in n for n in networks)
 
 
 class RequestContextMiddleware:

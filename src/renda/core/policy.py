@@ -40,7 +40,9 @@ def in_town(user: Any, town_id: int | None) -> bool:
 def require(can: CanFn, user: Any, action: str, obj: Any = None) -> None:
     if is_system(user):
         return
-    if obj is not None and action != "view" and not can(user, "view", obj):
+    # An object being created (no pk yet) cannot be "not found": a refusal to create is a 403.
+    existing = obj is not None and getattr(obj, "pk", None) is not None
+    if existing and action != "view" and not can(user, "view", obj):
         _log_denied(user, action, obj, "not_found")
         raise NotFound()
     if not can(user, action, obj):

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm, set_queryset
+from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
 from renda.people.models import Deputy, DeputyLevel
 from renda.people.selectors import deputies_visible_to
@@ -46,9 +46,7 @@ class DeputyForm(ResourceForm):
         return data
 
 
-class DeputyFilter(FilterForm):
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("在任")),
-                                                        ("inactive", _("已停用"))])
+class DeputyFilter(ActiveFilter):
     level = forms.ChoiceField(label=_("层级"), choices=[("", _("全部")), *DeputyLevel.choices])
     presidium = forms.ChoiceField(label=_("主席团成员"), choices=[("", _("全部")), ("1", _("是")), ("0", _("否"))])
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
@@ -60,9 +58,8 @@ class DeputyFilter(FilterForm):
         set_queryset(self, "town", towns_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
         d = self.cleaned_data
-        if d.get("status"):
-            qs = qs.filter(is_active=d["status"] == "active")
         if d.get("level"):
             qs = qs.filter(level=d["level"])
         if d.get("presidium"):
@@ -90,9 +87,7 @@ class ContactAssignmentForm(ResourceForm):
         set_queryset(self, "deputy", visible)
 
 
-class ContactAssignmentFilter(FilterForm):
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("启用")),
-                                                        ("inactive", _("已停用"))])
+class ContactAssignmentFilter(ActiveFilter):
     presidium_member = DeputyChoiceField(label=_("主席团成员"), queryset=Deputy.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -100,9 +95,8 @@ class ContactAssignmentFilter(FilterForm):
         set_queryset(self, "presidium_member", deputies_visible_to(self.user).filter(is_presidium=True))
 
     def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
         d = self.cleaned_data
-        if d.get("status"):
-            qs = qs.filter(is_active=d["status"] == "active")
         if d.get("presidium_member"):
             qs = qs.filter(presidium_member=d["presidium_member"])
         return qs

@@ -69,9 +69,7 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
         deputy_create(actor=ctx.actor, name=name, phone=phone, town=town, **v)
         return Outcome(Action.CREATED, r.label)
     if existing.town_id != town.pk:
-        raise RowError(
-            "所属镇街代码", _("代表「{name}」属于其他镇街，所属镇街不能通过导入修改").format(name=name)
-        )
+        raise RowError("所属镇街代码", _("代表「{name}」属于其他镇街，所属镇街不能通过导入修改").format(name=name))
     changes = changed_values(existing, v)
     if not changes:
         return Outcome(Action.UNCHANGED, r.label)

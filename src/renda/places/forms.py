@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm, set_queryset
+from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
 from renda.places.models import Kind, Level, Region, WorkerKind
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
@@ -82,9 +82,7 @@ class GridWorkerForm(ResourceForm):
             self.fields["town"].disabled = True
 
 
-class RegionFilter(FilterForm):
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("启用")),
-                                                        ("inactive", _("已停用"))])
+class RegionFilter(ActiveFilter):
     town = RegionLabelField(label=_("镇街"), queryset=Region.objects.none())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -92,11 +90,8 @@ class RegionFilter(FilterForm):
         set_queryset(self, "town", towns_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
         d = self.cleaned_data
-        if d.get("status") == "active":
-            qs = qs.filter(is_active=True)
-        elif d.get("status") == "inactive":
-            qs = qs.filter(is_active=False)
         if d.get("town"):
             qs = qs.filter(town=d["town"])
         return qs

@@ -47,9 +47,7 @@ def region_by_code(code: str, level: str, column: str) -> Region:
     """The region of ``level`` with ``code``, or a RowError on ``column``."""
     region = Region.objects.select_related("town", "parent").filter(code=code).first()
     if region is None or region.level != level:
-        raise RowError(
-            column, _("{level}代码 {code} 不存在").format(level=_LEVEL_NAMES[Level(level)], code=code)
-        )
+        raise RowError(column, _("{level}代码 {code} 不存在").format(level=_LEVEL_NAMES[Level(level)], code=code))
     return region
 
 
@@ -63,9 +61,7 @@ def village_by_code(code: str, column: str) -> Region:
 
 def grids_by_codes(codes: Sequence[str], column: str) -> list[Region]:
     """The grids with ``codes``, in that order; one RowError naming every unknown code."""
-    found = {
-        g.code: g for g in Region.objects.select_related("town").filter(level=Level.GRID, code__in=codes)
-    }
+    found = {g.code: g for g in Region.objects.select_related("town").filter(level=Level.GRID, code__in=codes)}
     missing = [c for c in codes if c not in found]
     if missing:
         raise RowError(column, _("网格编码 {codes} 不存在").format(codes="、".join(missing)))

@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm, set_queryset
+from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
 from renda.core.validators import validate_phone
 from renda.places.forms import RegionLabelField
 from renda.places.models import Region
@@ -29,9 +29,7 @@ class UnitForm(ResourceForm):
                 self.fields["town"].initial = self.user.town_id
 
 
-class UnitFilter(FilterForm):
-    status = forms.ChoiceField(label=_("状态"), choices=[("", _("全部")), ("active", _("启用")),
-                                                        ("inactive", _("已停用"))])
+class UnitFilter(ActiveFilter):
     kind = forms.ChoiceField(label=_("类型"), choices=[("", _("全部")), *UnitKind.choices])
     town = RegionLabelField(label=_("镇街"), queryset=Region.objects.none())
 
@@ -40,9 +38,8 @@ class UnitFilter(FilterForm):
         set_queryset(self, "town", towns_visible_to(self.user))
 
     def apply(self, qs: Any) -> Any:
+        qs = super().apply(qs)
         d = self.cleaned_data
-        if d.get("status"):
-            qs = qs.filter(is_active=d["status"] == "active")
         if d.get("kind"):
             qs = qs.filter(kind=d["kind"])
         if d.get("town"):

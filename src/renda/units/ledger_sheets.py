@@ -78,9 +78,7 @@ UNITS = register(
         order=ORDER_UNITS,
         key=("名称", "所属镇街代码"),
         columns=(
-            cells.text(
-                "名称", required=True, max_length=100, help="如 镇经济发展中心、村镇规划建设办公室、市场所"
-            ),
+            cells.text("名称", required=True, max_length=100, help="如 镇经济发展中心、村镇规划建设办公室、市场所"),
             cells.choice("类型", UNIT_KINDS, required=True, help="镇直部门、区直单位 或 其他"),
             cells.region_code("所属镇街代码", required=True, help="交办给它的镇街"),
             cells.text("联系人", max_length=50),

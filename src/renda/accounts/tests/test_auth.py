@@ -105,3 +105,15 @@ def test_inactive_user_cannot_log_in(world: World) -> None:
     user = world.users[Role.UNIT]
     User.objects.filter(pk=user.pk).update(is_active=False)
     assert login(Client(), user.username, PASSWORD) == 200
+
+
+@pytest.mark.django_db
+def test_createsuperuser_makes_an_audited_district_admin(monkeypatch: pytest.MonkeyPatch) -> None:
+    from django.core.management import call_command
+
+    monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Very-Secret-2026")
+    call_command("createsuperuser", "--noinput", "--username", "root", "--email", "root@example.org")
+    user = User.objects.get(username="root")
+    assert user.role == Role.ADMIN and user.town_id is None and user.is_superuser
+    assert user.check_password("Very-Secret-2026") and user.password.startswith("argon2")
+    assert AuditEvent.objects.filter(verb="user.create", target_id=str(user.pk)).exists()

@@ -1,0 +1,261 @@
+"""Import a ledger workbook (.xlsx): all or nothing, every error reported.
+
+The whole import runs in one transaction. Rows are applied through the owning apps' services
+(so every write is audited) in the order of the registered sheets; a row may therefore refer
+to an earlier sheet's rows or to the database. Errors do not stop the import: every row of
+every sheet is checked, and when there is any error — or for a dry run — the transaction is
+rolled back, audit events included.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+from openpyxl import load_workbook
+
+from renda.core import context
+from renda.core.errors import ApplicationError
+from renda.ledger import policy, registry
+from renda.ledger.cells import CellError, is_blank
+from renda.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
+
+logger = logging.getLogger("renda.ledger")
+
+
+@dataclass(frozen=True)
+class LedgerError:
+    """One problem, located by sheet, row (1 = the header row) and column header."""
+
+    message: str
+    sheet: str = ""
+    row: int | None = None
+    column: str = ""
+
+    def __str__(self) -> str:
+        if self.sheet and self.row is not None and self.column:
+            return _("工作表「{sheet}」第{row}行「{column}」: {message}").format(
+                sheet=self.sheet, row=self.row, column=self.column, message=self.message
+            )
+        if self.sheet and self.row is not None:
+            return _("工作表「{sheet}」第{row}行: {message}").format(
+                sheet=self.sheet, row=self.row, message=self.message
+            )
+        if self.sheet:
+            return _("工作表「{sheet}」: {message}").format(sheet=self.sheet, message=self.message)
+        return self.message
+
+
+@dataclass(frozen=True)
+class Item:
+    action: Action
+    row: int
+    label: str
+    detail: str = ""
+
+
+@dataclass
+class SheetResult:
+    name: str
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    items: list[Item] = field(default_factory=list)
+
+    def add(self, row: int, outcome: Outcome) -> None:
+        for label in outcome.extra_created:
+            self.created += 1
+            self.items.append(Item(Action.CREATED, row, label))
+        if outcome.action == Action.CREATED:
+            self.created += 1
+        elif outcome.action == Action.UPDATED:
+            self.updated += 1
+        else:
+            self.unchanged += 1
+            return
+        self.items.append(Item(outcome.action, row, outcome.label, outcome.detail))
+
+    @property
+    def summary(self) -> str:
+        return _("新增 {created} 条, 更新 {updated} 条, 未变 {unchanged} 条").format(
+            created=self.created, updated=self.updated, unchanged=self.unchanged
+        )
+
+
+@dataclass
+class ImportResult:
+    dry_run: bool = False
+    sheets: list[SheetResult] = field(default_factory=list)
+    errors: list[LedgerError] = field(default_factory=list)
+    warnings: list[LedgerError] = field(default_factory=list)
+    #: True when the changes were written (no errors and not a dry run).
+    committed: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created(self) -> int:
+        return sum(s.created for s in self.sheets)
+
+    @property
+    def updated(self) -> int:
+        return sum(s.updated for s in self.sheets)
+
+    @property
+    def unchanged(self) -> int:
+        return sum(s.unchanged for s in self.sheets)
+
+    @property
+    def summary(self) -> str:
+        """ "新增 N 条, 更新 M 条" — what was (or, for a dry run, would be) written."""
+        return _("新增 {created} 条, 更新 {updated} 条").format(created=self.created, updated=self.updated)
+
+    def error_lines(self) -> list[str]:
+        return [str(e) for e in self.errors]
+
+    def warning_lines(self) -> list[str]:
+        return [str(w) for w in self.warnings]
+
+
+Source = str | Path | IO[bytes]
+
+
+def scope_for(actor: Any) -> Any:
+    """The town a user may import into, or None for the system and district-wide users."""
+    if actor is None or getattr(actor, "town_id", None) is None:
+        return None
+    return actor.town
+
+
+def import_workbook(source: Source, *, actor: Any = None, dry_run: bool = False) -> ImportResult:
+    """Validate and import ``source``; see the module docstring. ``actor`` None = the system."""
+    result = ImportResult(dry_run=dry_run)
+    if actor is not None and not policy.can(actor, "import"):
+        result.errors.append(LedgerError(_("您没有导入台账的权限。")))
+        return result
+    try:
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except Exception as exc:
+        logger.info("ledger: unreadable workbook: %s", exc)
+        result.errors.append(LedgerError(_("无法读取文件：请上传 Excel 工作簿（.xlsx）。")))
+        return result
+    try:
+        present: list[tuple[SheetSpec, Any]] = []
+        for ws in wb.worksheets:
+            spec = registry.get(ws.title.strip())
+            if spec is None:
+                result.warnings.append(LedgerError(_("无法识别的工作表，已跳过"), sheet=ws.title))
+            else:
+                present.append((spec, ws))
+        if not present:
+            names = "、".join(s.name for s in registry.sheets())
+            result.errors.append(LedgerError(_("工作簿中没有可导入的工作表（应为 {names}）").format(names=names)))
+            return result
+        present.sort(key=lambda p: p[0].order)
+        ctx = context.current()
+        with context.bind(request_id=ctx.request_id, ip=ctx.ip, source="import"), transaction.atomic():
+            ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
+            for spec, ws in present:
+                _import_sheet(ictx, spec, ws.iter_rows(values_only=True), result)
+            if result.errors or dry_run:
+                transaction.set_rollback(True)
+    finally:
+        wb.close()
+    result.committed = not result.errors and not dry_run
+    return result
+
+
+def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any, ...]], result: ImportResult) -> None:
+    sheet = spec.name
+    sheet_result = SheetResult(sheet)
+    result.sheets.append(sheet_result)
+    header = next(rows, None)
+    if header is None:
+        result.warnings.append(LedgerError(_("工作表为空，已跳过"), sheet=sheet))
+        return
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(header):
+        if is_blank(cell):
+            continue
+        name = str(cell).strip()
+        if name in columns:
+            result.errors.append(LedgerError(_("表头重复"), sheet=sheet, row=1, column=name))
+        elif spec.column(name) is None:
+            result.warnings.append(LedgerError(_("无法识别的列，已跳过"), sheet=sheet, row=1, column=name))
+        else:
+            columns[name] = index
+    missing = [c.header for c in spec.columns if c.required and c.header not in columns]
+    for name in missing:
+        result.errors.append(LedgerError(_("缺少必填列"), sheet=sheet, row=1, column=name))
+    if missing:
+        return
+
+    seen: dict[tuple[Any, ...], int] = {}
+    for number, cells in enumerate(rows, start=2):
+        raw = {h: (cells[i] if i < len(cells) else None) for h, i in columns.items()}
+        if all(is_blank(v) for v in raw.values()):
+            continue
+        row = _parse_row(spec, number, raw, result)
+        if row is None:
+            continue
+        problems: list[tuple[str, str]] = []
+        try:
+            with transaction.atomic():
+                resolved = spec.resolve(ctx, row)
+                resolved.row = row
+                first = seen.get(resolved.key)
+                if first is not None:
+                    raise RowError(spec.key[0], _("与第{row}行重复").format(row=first))
+                seen[resolved.key] = number
+                scope = ctx.scope_town
+                if scope is not None and resolved.town_code != scope.code:
+                    raise RowError(spec.town_column or spec.key[0], _("不属于您所在的镇街"))
+                outcome = spec.apply(ctx, resolved)
+        except RowError as exc:
+            problems = exc.problems
+        except ApplicationError as exc:
+            problems = [(_column_for(spec, exc.fields), exc.message)]
+        except ValidationError as exc:
+            problems = [(spec.key[0], "；".join(exc.messages))]
+        except IntegrityError as exc:
+            logger.warning("ledger: integrity error in %s row %s: %s", sheet, number, exc)
+            problems = [(spec.key[0], _("与已有数据冲突"))]
+        else:
+            sheet_result.add(number, outcome)
+        for column, message in problems:
+            result.errors.append(LedgerError(message, sheet=sheet, row=number, column=column))
+
+
+def _parse_row(spec: SheetSpec, number: int, raw: dict[str, Any], result: ImportResult) -> Row | None:
+    values: dict[str, Any] = {}
+    ok = True
+    for header, value in raw.items():
+        column = spec.column(header)
+        assert column is not None
+        if is_blank(value):
+            if column.required:
+                result.errors.append(LedgerError(_("不能为空"), sheet=spec.name, row=number, column=header))
+                ok = False
+            values[header] = list(column.blank) if isinstance(column.blank, list) else column.blank
+            continue
+        try:
+            values[header] = column.parse(value)
+        except CellError as exc:
+            result.errors.append(LedgerError(exc.message, sheet=spec.name, row=number, column=header))
+            ok = False
+    return Row(spec.name, number, values) if ok else None
+
+
+def _column_for(spec: SheetSpec, fields: dict[str, list[str]]) -> str:
+    for name in fields:
+        if name in spec.field_columns:
+            return spec.field_columns[name]
+    return spec.key[0]

@@ -1,0 +1,32 @@
+"""``renda export_ledger FILE.xlsx [--town CODE]`` — see docs/ledger.md."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
+
+from renda.ledger.exporter import export_workbook
+from renda.places.models import Level, Region
+
+
+class Command(BaseCommand):
+    help = "导出台账工作簿（.xlsx），格式与导入相同；可只导出一个镇街。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", help="the .xlsx workbook to write")
+        parser.add_argument("--town", default=None, help="区划代码 of one town (default: every town)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        town = None
+        if options["town"]:
+            town = Region.objects.filter(code=options["town"].strip(), level=Level.TOWN).first()
+            if town is None:
+                raise CommandError(_("镇街代码 {code} 不存在").format(code=options["town"]))
+        path = Path(options["file"])
+        if path.suffix.lower() != ".xlsx":
+            raise CommandError(_("文件名应以 .xlsx 结尾"))
+        export_workbook(path, town=town)
+        self.stdout.write(_("已导出到 {path}").format(path=path))

@@ -1,0 +1,39 @@
+"""Who may use the ledger: office staff and administrators import; the district's viewers and
+presidium members may also export and download the template. A town-scoped user imports and
+exports only their own town (rows for another town are errors)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from renda.accounts.models import Role
+from renda.core import policy as base
+
+ACTIONS = ("view", "import", "export", "template")
+
+IMPORTERS = frozenset({Role.STAFF, Role.ADMIN})
+EXPORTERS = frozenset({Role.STAFF, Role.ADMIN, Role.DISTRICT_VIEWER, Role.PRESIDIUM})
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    """``obj``, when given, is the town (a Region) the action is about."""
+    if base.is_system(user):
+        return True
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    role = user.role
+    if action == "import":
+        allowed = role in IMPORTERS
+    elif action in {"view", "export", "template"}:
+        allowed = role in EXPORTERS
+    else:
+        return False
+    if not allowed:
+        return False
+    if obj is not None:
+        return base.in_town(user, obj.pk)
+    return True
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    base.require(can, user, action, obj)

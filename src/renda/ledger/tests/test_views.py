@@ -1,0 +1,147 @@
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from renda.accounts.models import Role
+from renda.audit.models import AuditEvent
+from renda.core.testing import World
+from renda.ledger.tests.helpers import read, workbook
+from renda.places.models import Region
+
+pytestmark = pytest.mark.django_db
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def data_dir(settings: Any, tmp_path: Path) -> Path:
+    settings.DATA_DIR = tmp_path
+    return tmp_path
+
+
+def login(world: World, role: str) -> Client:
+    client = Client()
+    client.force_login(world.users[role])
+    return client
+
+
+def upload_file(sheets: dict[str, list[list[object]]]) -> SimpleUploadedFile:
+    return SimpleUploadedFile("台账.xlsx", workbook(sheets).getvalue(), content_type=XLSX)
+
+
+def grid_sheet(world: World) -> dict[str, list[list[object]]]:
+    return {
+        "网格": [
+            ["网格编码", "名称", "所属村社区代码"],
+            [f"{world.village.code}777", "上传网格", world.village.code],
+        ]
+    }
+
+
+def test_upload_preview_confirm(world: World, data_dir: Path) -> None:
+    client = login(world, Role.STAFF)
+    page = client.get(reverse("ledger:index"))
+    assert page.status_code == 200
+    assert "上传并预览" in page.content.decode()
+
+    preview = client.post(reverse("ledger:upload"), {"file": upload_file(grid_sheet(world))})
+    assert preview.status_code == 200
+    html = preview.content.decode()
+    assert "新增 1 条, 更新 0 条" in html and "上传网格" in html and "确认导入" in html
+    assert not Region.objects.filter(name="上传网格").exists()
+    token = client.session["ledger_upload"]["token"]
+    stored = data_dir / "uploads" / f"ledger-{token}.xlsx"
+    assert stored.is_file()
+
+    done = client.post(reverse("ledger:confirm"), {"token": token})
+    assert done.status_code == 200
+    assert "已导入" in done.content.decode()
+    grid = Region.objects.get(name="上传网格")
+    event = AuditEvent.objects.get(verb="region.create", target_id=str(grid.pk))
+    assert event.actor == world.users[Role.STAFF] and event.source == "import"
+    assert not stored.exists()
+    assert "ledger_upload" not in client.session
+
+    # The preview cannot be confirmed twice.
+    again = client.post(reverse("ledger:confirm"), {"token": token})
+    assert again.status_code == 302
+
+
+def test_upload_with_errors_shows_them_and_offers_no_confirm(world: World, data_dir: Path) -> None:
+    client = login(world, Role.STAFF)
+    sheets = grid_sheet(world)
+    sheets["网格"].append([f"{world.other_village.code}777", "外镇网格", world.other_village.code])
+    sheets["网格"].append(["123", "坏网格", world.village.code])
+    html = client.post(reverse("ledger:upload"), {"file": upload_file(sheets)}).content.decode()
+    assert "工作表「网格」第3行「所属村社区代码」: 不属于您所在的镇街" in html
+    assert "工作表「网格」第4行「网格编码」: 网格编码应为15位数字（村社区代码+3位）" in html
+    assert "确认导入" not in html
+    assert "ledger_upload" not in client.session
+    assert list((data_dir / "uploads").iterdir()) == []
+    assert not Region.objects.filter(name="上传网格").exists()
+
+
+def test_upload_rejects_other_files(world: World) -> None:
+    client = login(world, Role.STAFF)
+    bad = SimpleUploadedFile("ledger.csv", b"a,b", content_type="text/csv")
+    response = client.post(reverse("ledger:upload"), {"file": bad})
+    assert response.status_code == 400
+    assert "请上传 .xlsx 格式的 Excel 工作簿" in response.content.decode()
+    junk = SimpleUploadedFile("ledger.xlsx", b"not a workbook", content_type=XLSX)
+    html = client.post(reverse("ledger:upload"), {"file": junk}).content.decode()
+    assert "无法读取文件" in html
+
+
+def test_template_download(world: World) -> None:
+    response = login(world, Role.STAFF).get(reverse("ledger:template"))
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX
+    data = read(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert data["代表"][0][:3] == ("姓名", "手机号", "层级")
+    assert len(data["代表"]) == 2
+
+
+@pytest.mark.parametrize("role", [Role.STAFF, Role.PRESIDIUM])
+def test_export_is_limited_to_the_users_town(world: World, role: str) -> None:
+    response = login(world, role).get(reverse("ledger:export"))
+    assert response.status_code == 200
+    data = read(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert [r[0] for r in data["镇街"][1:]] == [world.town.code]
+
+
+@pytest.mark.parametrize("role", [Role.DISTRICT_VIEWER, Role.ADMIN])
+def test_district_wide_export_has_every_town(world: World, role: str) -> None:
+    response = login(world, role).get(reverse("ledger:export"))
+    data = read(b"".join(response.streaming_content))  # type: ignore[attr-defined]
+    assert {world.town.code, world.other_town.code} <= {r[0] for r in data["镇街"][1:]}
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_permissions(world: World, role: str) -> None:
+    client = login(world, role)
+    readers = {Role.STAFF, Role.ADMIN, Role.PRESIDIUM, Role.DISTRICT_VIEWER}
+    importers = {Role.STAFF, Role.ADMIN}
+    for name in ("index", "template", "export"):
+        assert client.get(reverse(f"ledger:{name}")).status_code == (200 if role in readers else 403), name
+    upload = client.post(reverse("ledger:upload"), {"file": upload_file(grid_sheet(world))})
+    assert upload.status_code == (200 if role in importers else 403)
+    confirm = client.post(reverse("ledger:confirm"), {"token": "0" * 32})
+    assert confirm.status_code == (302 if role in importers else 403)
+    index = client.get(reverse("ledger:index"))
+    if role in readers:
+        assert ("上传并预览" in index.content.decode()) == (role in importers)
+
+
+def test_anonymous_is_sent_to_login(world: World) -> None:
+    client = Client()
+    for name in ("index", "template", "export"):
+        response = client.get(reverse(f"ledger:{name}"))
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
+    assert client.post(reverse("ledger:upload")).status_code == 302
