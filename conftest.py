@@ -6,8 +6,20 @@ from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from django.test import override_settings
 
 from renda.core.testing import World
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+ARGON2 = ["django.contrib.auth.hashers.Argon2PasswordHasher"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing() -> Iterator[None]:
+    """Argon2 at production cost takes ~0.4 s a password; tests that are about hashing
+    switch back with ``settings.PASSWORD_HASHERS = ARGON2``."""
+    with override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+        yield
 
 
 @pytest.fixture

@@ -1,25 +1,51 @@
-"""The JSON API (Django Ninja) under /api/, schema at /api/openapi.json.
+"""The JSON API (Django Ninja) under /api/, schema at /api/openapi.json, docs at /api/docs.
 
-Session auth (with CSRF) for the pages' own calls, bearer tokens for integrations. Every
-router calls the same selectors, policies and services as the pages. Errors are
-``{"code", "message", "fields"}`` with a 4xx status.
+Session auth (with CSRF) for the pages' own calls, bearer tokens (``Authorization: Bearer rd_…``)
+for integrations. Every router calls the same selectors, policies and services as the pages:
+lists come from the ``*_visible_to`` selectors, an id the user cannot see is a 404, an action
+the policy refuses is a 403, and every write goes through a service (which audits it, with
+source "api"). Errors are ``{"code", "message", "fields"}`` with a 4xx status.
+
+The app routers (``renda.<app>.api``) import the shared helpers below and are mounted at the
+end of this module, so this module is the one to import first (``renda.urls`` does).
 """
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any, TypeVar
 
+import ninja
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.html import escape
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.openapi.docs import DocsBase
+from ninja.pagination import PaginationBase
 from ninja.security import HttpBearer, SessionAuth
+from pydantic import ConfigDict
 
-from renda.core.errors import ApplicationError
+from renda.accounts.models import User
+from renda.core.errors import ApplicationError, InvalidInput, NotFound
+from renda.places.models import Region
+
+M = TypeVar("M", bound=Model)
+
+
+# -- authentication ------------------------------------------------------------------------
 
 
 class TokenAuth(HttpBearer):
+    """``Authorization: Bearer rd_…`` — no cookie is involved, so no CSRF check is needed."""
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
         from renda.accounts.services import user_for_token
 
@@ -29,18 +55,76 @@ class TokenAuth(HttpBearer):
         return user
 
 
+class CsrfSessionAuth(SessionAuth):
+    """Django's session, with Django's CSRF check on unsafe methods.
+
+    Ninja's ``SessionAuth`` checks CSRF before looking at the session, so a bearer-token POST
+    (which carries no session and no CSRF token) would be refused by it. A request without a
+    logged-in session has no ambient credential to abuse, so it is simply not authenticated
+    here (the next scheme, or a 401, decides); a logged-in session must pass the CSRF check.
+    """
+
+    def __call__(self, request: HttpRequest) -> Any:
+        if not request.user.is_authenticated:
+            return None
+        return super().__call__(request)
+
+
+# -- offline docs (no CDN) -------------------------------------------------------------------
+
+_SWAGGER_DIR = Path(str(ninja.__file__)).parent / "static" / "ninja"
+_DOCS_ASSETS = {
+    "swagger-ui.css": "text/css",
+    "swagger-ui-bundle.js": "text/javascript",
+    "swagger-ui-init.js": "text/javascript",
+}
+
+
+class OfflineSwagger(DocsBase):
+    """Swagger UI from the copy bundled with django-ninja, served by this API (no CDN)."""
+
+    def render_page(self, request: HttpRequest, api: NinjaAPI, **kwargs: Any) -> HttpResponse:
+        base = api.get_root_path(kwargs)
+        settings = json.dumps({"url": self.get_openapi_url(api, kwargs), "layout": "BaseLayout",
+                               "deepLinking": True}).replace("<", "\\u003c")
+        html = f"""<!DOCTYPE html>
+<html lang="zh-hans">
+<head><meta charset="utf-8"><title>{escape(api.title)}</title>
+<link rel="stylesheet" href="{base}docs/swagger-ui.css"></head>
+<body data-csrf-token="{escape(get_token(request))}" data-api-csrf="true">
+<script type="application/json" id="swagger-settings">{settings}</script>
+<div id="swagger-ui"></div>
+<script src="{base}docs/swagger-ui-bundle.js"></script>
+<script src="{base}docs/swagger-ui-init.js"></script>
+</body></html>"""
+        return HttpResponse(html)
+
+
+@cache
+def _docs_asset(name: str) -> bytes:
+    return (_SWAGGER_DIR / name).read_bytes()
+
+
+# -- the API ----------------------------------------------------------------------------------
+
 api = NinjaAPI(
     title="renda API",
     version="1",
-    description="乡镇人大履职平台 API",
-    auth=[SessionAuth(), TokenAuth()],
+    description="乡镇人大履职平台 API。浏览器内调用使用登录会话（写操作需带 X-CSRFToken）；"
+                "外部系统使用 `Authorization: Bearer rd_…` 令牌（在 /api/tokens 创建）。"
+                "错误统一为 `{\"code\", \"message\", \"fields\"}`。",
+    auth=[TokenAuth(), CsrfSessionAuth()],
     urls_namespace="api",
+    docs=OfflineSwagger(),
+    docs_url="/docs",
+    openapi_url="/openapi.json",
 )
 
 
 def _error(request: HttpRequest, status: int, code: str, message: str, fields: dict[str, Any] | None = None
            ) -> HttpResponse:
-    return api.create_response(request, {"code": code, "message": message, "fields": fields or {}}, status=status)
+    body = {"code": code, "message": message, "fields": fields or {}}
+    return api.create_response(request, body, status=status)
 
 
 @api.exception_handler(ApplicationError)
@@ -48,11 +132,15 @@ def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpRes
     return _error(request, exc.status, exc.code, exc.message, exc.fields)
 
 
+#: Where a value came from and which view argument held it — not part of the field's name.
+_LOC_PREFIXES = {"body", "query", "path", "payload", "form", "filters"}
+
+
 @api.exception_handler(NinjaValidationError)
 def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     fields: dict[str, list[str]] = {}
     for err in exc.errors:
-        loc = [str(p) for p in err.get("loc", ()) if p not in {"body", "query", "path", "payload", "form"}]
+        loc = [str(p) for p in err.get("loc", ()) if p not in _LOC_PREFIXES]
         fields.setdefault(".".join(loc) or "__all__", []).append(str(err.get("msg", "")))
     return _error(request, 422, "invalid", _("提交的数据不正确"), fields)
 
@@ -62,13 +150,201 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", _("记录不存在或无权查看。"))
 
 
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return _error(request, 403, "forbidden", _("您没有执行此操作的权限。"))
+
+
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return _error(request, 401, "unauthorized", _("请先登录或提供有效的 API 令牌。"))
 
 
+_HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 409: "conflict", 429: "throttled"}
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
-    return _error(request, exc.status_code, "error", str(exc))
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    if exc.status_code == 403 and "CSRF" in str(exc):
+        return _error(request, 403, "csrf_failed",
+                      _("CSRF 校验失败：会话请求的写操作需带 X-CSRFToken 请求头。"))
+    return _error(request, exc.status_code, code, str(exc))
 
 
+# -- shared schemas ---------------------------------------------------------------------------
+
+
+class ErrorOut(Schema):
+    code: str = Field(description="错误代码，如 not_found、forbidden、invalid、unauthorized")
+    message: str = Field(description="中文错误说明")
+    fields: dict[str, list[str]] = Field(description="按字段列出的错误（字段名 → 说明列表），无则为空对象")
+
+
+#: The error responses every operation may give, for the OpenAPI schema.
+ERRORS: dict[int, Any] = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
+
+
+class InSchema(Schema):
+    """Request bodies refuse unknown fields, so a typo is an error rather than silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class RefOut(Schema):
+    id: int = Field(description="ID")
+    name: str = Field(description="名称")
+
+
+class RegionRefOut(RefOut):
+    code: str = Field(description="区划代码")
+
+
+class ReasonIn(InSchema):
+    reason: str = Field("", max_length=500, description="停用原因（可选，记入审计日志）")
+
+
+class ListFilters(Schema):
+    q: str | None = Field(None, max_length=100, description="关键词（模糊匹配名称等）")
+    is_active: bool | None = Field(None, description="是否启用；不填为全部")
+
+
+class Pagination(PaginationBase):
+    """``limit``/``offset`` with the total ``count``; a stable order (model ordering, then id)."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200, description="每页条数（1–200，默认50）")
+        offset: int = Field(0, ge=0, description="跳过的条数（默认0）")
+
+    class Output(Schema):
+        items: list[Any] = Field(description="本页记录")
+        count: int = Field(description="符合条件的记录总数")
+
+    def paginate_queryset(self, queryset: QuerySet[Any], pagination: Any, request: HttpRequest,
+                          **params: Any) -> Any:
+        ordering = [*queryset.query.order_by] or list(queryset.model._meta.ordering)
+        queryset = queryset.order_by(*ordering, "pk")
+        start = pagination.offset
+        return {"items": list(queryset[start:start + pagination.limit]), "count": queryset.count()}
+
+
+# -- shared helpers ---------------------------------------------------------------------------
+
+
+def actor(request: HttpRequest) -> User:
+    """The authenticated user (by session or token)."""
+    user = getattr(request, "auth", None)
+    if not isinstance(user, User):
+        raise AuthenticationError()
+    return user
+
+
+def require_list(require: Callable[..., None], user: User) -> None:
+    """A list (or a create without an object yet) the role may not use at all is a 403."""
+    require(user, "list")
+
+
+def visible(request: HttpRequest, qs: QuerySet[M], pk: int) -> M:
+    """The record ``pk`` from a visibility-scoped queryset, else 404 (another town's record is
+    indistinguishable from a missing one; the attempt is logged like the pages do)."""
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        if qs.model._default_manager.filter(pk=pk).exists():
+            from renda.accounts.security import log_event
+
+            log_event(kind="not_found", user=getattr(request, "auth", None), path=request.path,
+                      detail=f"{qs.model._meta.label_lower}:{pk}")
+        raise NotFound()
+    return obj
+
+
+def visible_ref(qs: QuerySet[M], pk: int | None, field: str) -> M | None:
+    """An input id resolved through what the actor may see; an unseen id is a 404 naming ``field``."""
+    if pk is None:
+        return None
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        raise NotFound(fields={field: _("不存在或无权查看：{id}").format(id=pk)})
+    return obj
+
+
+def town_ref(user: User, town_id: int | None) -> Region:
+    """The town an input names (default: the user's own), among the towns the user may see."""
+    from renda.places.selectors import towns_visible_to
+
+    town = visible_ref(towns_visible_to(user), town_id if town_id is not None else user.town_id, "town_id")
+    if town is None:
+        raise InvalidInput(_("请选择所属镇街"), fields={"town_id": _("必填")})
+    return town
+
+
+def visible_refs(qs: QuerySet[M], pks: Iterable[int], field: str) -> list[M]:
+    wanted = list(dict.fromkeys(pks))
+    found = {o.pk: o for o in qs.filter(pk__in=wanted)}
+    missing = [str(pk) for pk in wanted if pk not in found]
+    if missing:
+        raise NotFound(fields={field: _("不存在或无权查看：{ids}").format(ids="、".join(missing))})
+    return [found[pk] for pk in wanted]
+
+
+def search(qs: QuerySet[M], q: str | None, fields: Sequence[str]) -> QuerySet[M]:
+    q = (q or "").strip()
+    if not q:
+        return qs
+    cond = Q()
+    for f in fields:
+        cond |= Q(**{f"{f}__icontains": q})
+    return qs.filter(cond)
+
+
+def common_filters(qs: QuerySet[M], filters: ListFilters, search_fields: Sequence[str]) -> QuerySet[M]:
+    if filters.is_active is not None:
+        qs = qs.filter(is_active=filters.is_active)
+    return search(qs, filters.q, search_fields)
+
+
+def changes(payload: Schema) -> dict[str, Any]:
+    """The fields a PATCH body actually sent."""
+    return payload.model_dump(exclude_unset=True)
+
+
+# -- docs assets and the JSON 404 for unknown paths ----------------------------------------------
+
+docs_router = Router(auth=None, tags=["docs"])
+
+
+@docs_router.get("/{name}", include_in_schema=False, url_name="docs_asset")
+def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
+    if name not in _DOCS_ASSETS:
+        raise NotFound()
+    response = HttpResponse(_docs_asset(name), content_type=f"{_DOCS_ASSETS[name]}; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+fallback_router = Router(auth=None)
+
+
+@fallback_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}",
+                               include_in_schema=False, url_name="unknown")
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    raise NotFound(_("没有这个接口：/api/{path}").format(path=rest))
+
+
+# -- routers ------------------------------------------------------------------------------------
+
+from renda.accounts.api import me_router, tokens_router  # noqa: E402
+from renda.people.api import contacts_router, deputies_router  # noqa: E402
+from renda.places.api import grid_workers_router, regions_router  # noqa: E402
+from renda.units.api import units_router  # noqa: E402
+
+api.add_router("/me", me_router)
+api.add_router("/tokens", tokens_router)
+api.add_router("/regions", regions_router)
+api.add_router("/grid-workers", grid_workers_router)
+api.add_router("/units", units_router)
+api.add_router("/deputies", deputies_router)
+api.add_router("/contact-assignments", contacts_router)
+api.add_router("/docs", docs_router)
+api.add_router("", fallback_router)

@@ -26,7 +26,7 @@ DISTRICT_ROLES = frozenset({Role.DISTRICT_VIEWER, Role.ADMIN})
 
 
 class UserManager(DjangoUserManager["User"]):
-    def create_superuser(  # type: ignore[override]
+    def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any
     ) -> User:
         """``renda createsuperuser``: a district-wide administrator, created through the

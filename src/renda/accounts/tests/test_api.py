@@ -18,7 +18,6 @@ ROLES = list(Role)  # presidium, staff, deputy, unit, grid_worker, district_view
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(testing, "_seq", itertools.count(1))
 
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
+from conftest import ARGON2
 from django.test import Client, override_settings
 from django.utils import timezone
 
@@ -25,8 +27,13 @@ def test_login_page_is_chinese(client: Client) -> None:
 
 
 @pytest.mark.django_db
-def test_passwords_are_argon2(world: World) -> None:
-    assert world.users[Role.STAFF].password.startswith("argon2")
+def test_passwords_are_argon2(settings: Any) -> None:
+    settings.PASSWORD_HASHERS = ARGON2
+    from renda.core.testing import make_town, make_user
+
+    user = make_user(Role.STAFF, make_town())
+    assert user.password.startswith("argon2")
+    assert Client().post("/login/", {"username": user.username, "password": PASSWORD}).status_code == 302
 
 
 @pytest.mark.django_db
@@ -108,9 +115,10 @@ def test_inactive_user_cannot_log_in(world: World) -> None:
 
 
 @pytest.mark.django_db
-def test_createsuperuser_makes_an_audited_district_admin(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_createsuperuser_makes_an_audited_district_admin(monkeypatch: pytest.MonkeyPatch, settings: Any) -> None:
     from django.core.management import call_command
 
+    settings.PASSWORD_HASHERS = ARGON2
     monkeypatch.setenv("DJANGO_SUPERUSER_PASSWORD", "Very-Secret-2026")
     call_command("createsuperuser", "--noinput", "--username", "root", "--email", "root@example.org")
     user = User.objects.get(username="root")

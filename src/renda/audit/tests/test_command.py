@@ -65,7 +65,6 @@ def test_writes_in_a_request_carry_its_source_and_ip(town):
 
 
 def test_demo_command_writes_are_audited_as_one_command(db: None, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     call_command("demo", verbosity=0)
     events = AuditEvent.objects.all()
     assert events.count() > 400

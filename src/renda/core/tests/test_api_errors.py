@@ -17,7 +17,6 @@ ERROR_KEYS = {"code", "message", "fields"}
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(testing, "_seq", itertools.count(1))
 
 

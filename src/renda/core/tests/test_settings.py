@@ -93,7 +93,9 @@ def test_unsupported_url_is_refused(tmp_path: Path):
 
 def _env(data_dir: Path, **extra: str) -> dict[str, str]:
     env = {
-        k: v for k, v in os.environ.items() if not k.startswith("RENDA_") and k != "DJANGO_SETTINGS_MODULE"
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("RENDA_") and k not in {"DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     }
     env.update(RENDA_DATA_DIR=str(data_dir), DJANGO_SETTINGS_MODULE="renda.settings", **extra)
     return env

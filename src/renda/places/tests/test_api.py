@@ -22,7 +22,6 @@ ROLES = list(Role)  # presidium, staff, deputy, unit, grid_worker, district_view
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # core.testing numbers towns from one global counter that overflows 3 digits after ~30 worlds.
     monkeypatch.setattr(testing, "_seq", itertools.count(1))
     monkeypatch.setattr(f"{__name__}._codes", itertools.count(1))

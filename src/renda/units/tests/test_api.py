@@ -24,7 +24,6 @@ WRITERS = {Role.STAFF, Role.ADMIN}
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     monkeypatch.setattr(testing, "_seq", itertools.count(1))
 
 
