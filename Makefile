@@ -29,7 +29,7 @@ migrate: install
 	$(BIN)/renda migrate --noinput
 
 run: install
-	@$(BIN)/renda migrate --noinput
+	@$(BIN)/renda migrate --noinput --verbosity 0
 	@$(BIN)/renda demo --if-empty
 	@$(BIN)/renda collectstatic --noinput --verbosity 0
 	@$(BIN)/renda demo --print-logins --url http://$(HOST):$(PORT)/
