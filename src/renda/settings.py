@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "renda.core",
     "renda.audit",
+    "renda.calendar_days",
     "renda.places",
     "renda.units",
     "renda.accounts",

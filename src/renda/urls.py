@@ -12,5 +12,7 @@ urlpatterns = [
     path("", include("renda.units.urls")),
     path("", include("renda.people.urls")),
     path("ledger/", include("renda.ledger.urls")),
+    path("calendar/", include("renda.calendar_days.urls")),
     path("api/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
 ]

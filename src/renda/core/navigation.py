@@ -29,6 +29,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("联系代表"), "contacts:list", ORG),
     NavItem(_("台账导入导出"), "ledger:index", frozenset({"staff", "admin", "presidium", "district_viewer"})),
     NavItem(_("用户"), "users:list", frozenset({"admin", "staff"})),
+    NavItem(_("工作日历"), "calendar_days:index", frozenset({"admin", "staff"})),
 ]
 
 
