@@ -6,7 +6,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.accounts import services
@@ -76,11 +76,11 @@ def list_tokens(request: HttpRequest) -> Any:
 
 @tokens_router.post("", response={201: TokenCreatedOut, **ERRORS}, auth=[CsrfSessionAuth()],
                     summary="创建 API 令牌（仅限登录会话；令牌原文只返回一次）")
-def create_token(request: HttpRequest, payload: TokenIn) -> tuple[int, dict[str, Any]]:
+def create_token(request: HttpRequest, payload: TokenIn) -> Status[dict[str, Any]]:
     user = actor(request)
     token, raw = services.api_token_create(actor=user, user=user, name=payload.name)
     out = TokenOut.from_orm(token).model_dump()
-    return 201, out | {"token": raw}
+    return Status(201, out | {"token": raw})
 
 
 @tokens_router.post("/{int:token_id}/revoke", response={200: TokenOut, **ERRORS}, summary="吊销 API 令牌")

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.api import (
@@ -135,7 +135,7 @@ def get_deputy(request: HttpRequest, deputy_id: int) -> Deputy:
 
 
 @deputies_router.post("", response={201: DeputyOut, **ERRORS}, summary="新增代表")
-def create_deputy(request: HttpRequest, payload: DeputyIn) -> tuple[int, Deputy]:
+def create_deputy(request: HttpRequest, payload: DeputyIn) -> Status[Deputy]:
     user = actor(request)
     policy.require(user, "create")
     deputy = services.deputy_create(
@@ -145,7 +145,7 @@ def create_deputy(request: HttpRequest, payload: DeputyIn) -> tuple[int, Deputy]
         is_presidium=payload.is_presidium, serving_from=payload.serving_from, serving_to=payload.serving_to,
         grids=visible_refs(grids_visible_to(user), payload.grid_ids, "grid_ids"),
     )
-    return 201, visible(request, _deputies(request), deputy.pk)
+    return Status(201, visible(request, _deputies(request), deputy.pk))
 
 
 @deputies_router.patch("/{int:deputy_id}", response={200: DeputyOut, **ERRORS}, summary="修改代表")
@@ -236,7 +236,7 @@ def get_contact_assignment(request: HttpRequest, assignment_id: int) -> ContactA
 
 @contacts_router.post("", response={201: ContactAssignmentOut, **ERRORS}, summary="新增联系代表安排")
 def create_contact_assignment(request: HttpRequest,
-                              payload: ContactAssignmentIn) -> tuple[int, ContactAssignment]:
+                              payload: ContactAssignmentIn) -> Status[ContactAssignment]:
     user = actor(request)
     policy.require(user, "create")
     deputies = _deputies(request)
@@ -245,7 +245,7 @@ def create_contact_assignment(request: HttpRequest,
     assert presidium_member is not None and deputy is not None
     assignment = services.contact_assignment_create(actor=user, presidium_member=presidium_member,
                                                     deputy=deputy)
-    return 201, visible(request, _contacts(request), assignment.pk)
+    return Status(201, visible(request, _contacts(request), assignment.pk))
 
 
 @contacts_router.post("/{int:assignment_id}/deactivate", response={200: ContactAssignmentOut, **ERRORS},

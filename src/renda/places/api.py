@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.api import (
@@ -108,13 +108,13 @@ def get_region(request: HttpRequest, region_id: int) -> Region:
 
 
 @regions_router.post("", response={201: RegionOut, **ERRORS}, summary="新增区划")
-def create_region(request: HttpRequest, payload: RegionIn) -> tuple[int, Region]:
+def create_region(request: HttpRequest, payload: RegionIn) -> Status[Region]:
     user = actor(request)
     policy.require(user, "create")
     parent = visible_ref(_regions(request), payload.parent_id, "parent_id")
     region = services.region_create(actor=user, code=payload.code, name=payload.name, level=payload.level,
                                     kind=payload.kind or payload.level, parent=parent)
-    return 201, visible(request, _regions(request), region.pk)
+    return Status(201, visible(request, _regions(request), region.pk))
 
 
 @regions_router.patch("/{int:region_id}", response={200: RegionOut, **ERRORS}, summary="修改区划")
@@ -215,14 +215,14 @@ def get_grid_worker(request: HttpRequest, worker_id: int) -> GridWorker:
 
 
 @grid_workers_router.post("", response={201: GridWorkerOut, **ERRORS}, summary="新增网格员")
-def create_grid_worker(request: HttpRequest, payload: GridWorkerIn) -> tuple[int, GridWorker]:
+def create_grid_worker(request: HttpRequest, payload: GridWorkerIn) -> Status[GridWorker]:
     user = actor(request)
     policy.require(user, "create")
     town = town_ref(user, payload.town_id)
     grids = visible_refs(selectors.grids_visible_to(user), payload.grid_ids, "grid_ids")
     worker = services.grid_worker_create(actor=user, name=payload.name, phone=payload.phone,
                                          kind=payload.kind, town=town, grids=grids)
-    return 201, visible(request, _workers(request), worker.pk)
+    return Status(201, visible(request, _workers(request), worker.pk))
 
 
 @grid_workers_router.patch("/{int:worker_id}", response={200: GridWorkerOut, **ERRORS}, summary="修改网格员")

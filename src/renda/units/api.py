@@ -5,7 +5,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.api import (
@@ -90,13 +90,13 @@ def get_unit(request: HttpRequest, unit_id: int) -> Unit:
 
 
 @units_router.post("", response={201: UnitOut, **ERRORS}, summary="新增承办单位")
-def create_unit(request: HttpRequest, payload: UnitIn) -> tuple[int, Unit]:
+def create_unit(request: HttpRequest, payload: UnitIn) -> Status[Unit]:
     user = actor(request)
     policy.require(user, "create")
     unit = services.unit_create(actor=user, town=town_ref(user, payload.town_id), name=payload.name,
                                 kind=payload.kind, contact_person=payload.contact_person,
                                 contact_phone=payload.contact_phone)
-    return 201, visible(request, _units(request), unit.pk)
+    return Status(201, visible(request, _units(request), unit.pk))
 
 
 @units_router.patch("/{int:unit_id}", response={200: UnitOut, **ERRORS}, summary="修改承办单位")
