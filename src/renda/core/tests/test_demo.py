@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
+from django.urls import reverse
 
 from renda.accounts.models import Role, User
 from renda.audit.models import AuditEvent
@@ -72,6 +73,16 @@ def test_the_plan_is_deterministic_and_names_and_phones_are_unique():
 @pytest.mark.usefixtures("built", "db")
 class TestBuilt:
     """Read-only checks of one demo build."""
+
+    @pytest.mark.parametrize("spec", demo.LOGINS, ids=lambda s: s.username)
+    def test_each_demo_login_lands_on_its_own_home(self, spec: demo.UserSpec, client) -> None:
+        from renda.accounts.views import HOME_URLS
+
+        response = client.post("/login/", {"username": spec.username, "password": demo.PASSWORD}, follow=True)
+        assert response.status_code == 200
+        home = response.redirect_chain[-1][0]
+        assert home == reverse(HOME_URLS[Role(spec.role)]), (spec.username, response.redirect_chain)
+        assert "<h1" in response.content.decode()
 
     def test_town_of_the_report(self):
         town = Region.objects.get(code=demo.TOWN_CODE)
