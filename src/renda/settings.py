@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "renda.units",
     "renda.accounts",
     "renda.people",
+    "renda.suggestions",
     "renda.ledger",
 ]
 

@@ -1,0 +1,357 @@
+"""Suggestions (意见建议): data and constraints only; the workflow is in ``workflow.py`` and every
+write goes through ``services.py``."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from renda.core.models import ActiveModel, TimeStampedModel
+from renda.suggestions import crypto
+from renda.suggestions.fields import EncryptedTextField
+from renda.suggestions.workflow import ACTION_LABELS, STATE_LABELS, Action, State
+
+if TYPE_CHECKING:
+    from renda.units.models import Unit
+
+
+class Kind(models.TextChoices):
+    PUBLIC = "public", _("群众意见建议")
+    DEPUTY = "deputy", _("代表建议")
+
+
+class Source(models.TextChoices):
+    DEPUTY_COLLECTED = "deputy_collected", _("代表收集")
+    GRID_REPORTED = "grid_reported", _("网格员上报")
+    LETTER = "letter", _("来信")
+    VISIT = "visit", _("来访")
+    PHONE = "phone", _("电话")
+    ONLINE = "online", _("网上")
+    CONTACT_STATION = "contact_station", _("联络站")
+    SESSION = "session", _("会议期间")
+    RECESS = "recess", _("闭会期间")
+
+
+#: The workflow's states and actions as model choices, labelled in words.
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
+ACTION_CHOICES = [(a.value, ACTION_LABELS[a]) for a in Action]
+
+
+class ReplyClass(models.TextChoices):
+    A = "A", _("A 已解决或基本解决")
+    B = "B", _("B 正在解决")
+    C = "C", _("C 列入计划逐步解决")
+    D = "D", _("D 因条件限制暂不能解决或留作参考")
+
+
+class Result(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+class ExtensionStatus(models.TextChoices):
+    REQUESTED = "requested", _("待审批")
+    APPROVED = "approved", _("已同意")
+    REFUSED = "refused", _("未同意")
+
+
+class ReminderKind(models.TextChoices):
+    MANUAL = "manual", _("人工催办")
+    DUE_SOON = "due_soon", _("即将到期提醒")
+    OVERDUE = "overdue", _("超期催办")
+
+
+def new_tracking_code() -> str:
+    """A code for the public to follow their item: random, so one code says nothing of another."""
+    return secrets.token_urlsafe(12)
+
+
+class SuggestionCategory(ActiveModel):
+    """A town's list of categories (城乡建设, 交通出行, 农业农村 …), edited by its office."""
+
+    town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("名称"), max_length=50)
+
+    class Meta:
+        verbose_name = _("意见建议类别")
+        verbose_name_plural = _("意见建议类别")
+        ordering = ["town_id", "name"]
+        constraints = [models.UniqueConstraint(fields=["town", "name"], name="suggestion_category_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+_UNASSIGNED_STATES = [s.value for s in (State.REGISTERED, State.DECLINED, State.WITHDRAWN, State.MERGED)]
+
+
+class Suggestion(TimeStampedModel):
+    code = models.CharField(_("编号"), max_length=30, unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=Kind.choices)
+    source = models.CharField(_("来源"), max_length=20, choices=Source.choices, blank=True)
+    town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(
+        "places.Region", verbose_name=_("所属村社区"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grid = models.ForeignKey(
+        "places.Region", verbose_name=_("所属网格"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    category = models.ForeignKey(
+        SuggestionCategory, verbose_name=_("类别"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="suggestions",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    content = models.TextField(_("内容"), blank=True)
+
+    # A member of the public (encrypted at rest, shown masked) …
+    submitter_name = EncryptedTextField(_("提出人"), blank=True)
+    submitter_phone = EncryptedTextField(_("联系电话"), blank=True)
+    submitter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    anonymous = models.BooleanField(_("匿名"), default=False)
+    # … or a lead deputy with co-signers.
+    lead_deputy = models.ForeignKey(
+        "people.Deputy", verbose_name=_("领衔代表"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="lead_suggestions",
+    )
+    co_deputies = models.ManyToManyField(
+        "people.Deputy", verbose_name=_("附议代表"), blank=True, related_name="cosigned_suggestions"
+    )
+
+    state = models.CharField(
+        _("状态"), max_length=12, choices=STATE_CHOICES, default=State.REGISTERED.value, db_index=True
+    )
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    lead_unit = models.ForeignKey(
+        "units.Unit", verbose_name=_("主办单位"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="lead_suggestions",
+    )
+    co_units: models.ManyToManyField[Unit, SuggestionCoUnit] = models.ManyToManyField(
+        "units.Unit", verbose_name=_("协办单位"), blank=True, through="SuggestionCoUnit",
+        related_name="co_suggestions",
+    )
+    registered_at = models.DateField(_("登记日期"))
+    assigned_at = models.DateField(_("交办日期"), null=True, blank=True)
+    original_deadline = models.DateField(_("原办理期限"), null=True, blank=True)
+    deadline = models.DateField(_("办理期限"), null=True, blank=True)
+    accepted_at = models.DateField(_("签收日期"), null=True, blank=True)
+    closed_at = models.DateField(_("办结日期"), null=True, blank=True)
+
+    key_supervision = models.BooleanField(_("重点督办"), default=False)
+    key_supervision_since = models.DateField(_("列入重点督办日期"), null=True, blank=True)
+    supervisor = models.ForeignKey(
+        "people.Deputy", verbose_name=_("督办领导"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="supervised_suggestions",
+    )
+    rehandle_count = models.PositiveIntegerField(_("重新办理次数"), default=0)
+    merged_into = models.ForeignKey(
+        "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items"
+    )
+    tracking_code = models.CharField(_("查询码"), max_length=32, unique=True, default=new_tracking_code,
+                                     editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("登记人"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("意见建议")
+        verbose_name_plural = _("意见建议")
+        ordering = ["-registered_at", "-id"]
+        indexes = [
+            models.Index(fields=["town", "state", "deadline"]),
+            models.Index(fields=["town", "registered_at"]),
+            models.Index(fields=["lead_unit", "state"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="deputy") | Q(anonymous=True) | ~Q(submitter_name=""),
+                name="suggestion_public_needs_submitter",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="public") | Q(lead_deputy__isnull=False), name="suggestion_deputy_needs_lead"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=_UNASSIGNED_STATES)
+                | Q(lead_unit__isnull=False, assigned_at__isnull=False, deadline__isnull=False),
+                name="suggestion_assigned_has_unit_and_deadline",
+            ),
+            models.CheckConstraint(
+                condition=Q(assigned_at__isnull=True) | Q(assigned_at__gte=F("registered_at")),
+                name="suggestion_assigned_after_registered",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline__isnull=True) | Q(assigned_at__isnull=True) | Q(deadline__gte=F("assigned_at")),
+                name="suggestion_deadline_after_assigned",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="closed") | Q(closed_at__isnull=False), name="suggestion_closed_has_date"
+            ),
+            models.CheckConstraint(
+                condition=Q(closed_at__isnull=True) | Q(closed_at__gte=F("registered_at")),
+                name="suggestion_closed_after_registered",
+            ),
+            models.CheckConstraint(
+                condition=(Q(state="merged") & Q(merged_into__isnull=False))
+                | (~Q(state="merged") & Q(merged_into__isnull=True)),
+                name="suggestion_merged_has_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def submitter_name_masked(self) -> str:
+        return "" if self.anonymous else crypto.mask_name(self.submitter_name)
+
+    @property
+    def submitter_phone_masked(self) -> str:
+        return "" if self.anonymous else crypto.mask_phone(self.submitter_phone)
+
+
+class SuggestionCoUnit(models.Model):
+    """A co-handling unit (协办单位) of an item and its opinion."""
+
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE,
+                                   related_name="co_unit_links")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("协办单位"), on_delete=models.PROTECT, related_name="+")
+    opinion = models.TextField(_("协办意见"), blank=True)
+    opinion_at = models.DateField(_("提出意见日期"), null=True, blank=True)
+    opinion_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+
+    class Meta:
+        verbose_name = _("协办单位")
+        verbose_name_plural = _("协办单位")
+        constraints = [models.UniqueConstraint(fields=["suggestion", "unit"], name="suggestion_co_unit_unique")]
+
+    def __str__(self) -> str:
+        return str(self.unit)
+
+
+class Reply(TimeStampedModel):
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.PROTECT,
+                                   related_name="replies")
+    reply_class = models.CharField(_("答复类别"), max_length=1, choices=ReplyClass.choices)
+    text = models.TextField(_("答复内容"))
+    replied_at = models.DateField(_("答复日期"))
+    unit = models.ForeignKey("units.Unit", verbose_name=_("答复单位"), on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("答复人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["suggestion_id", "replied_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.code} {self.reply_class} {self.replied_at}"
+
+
+class Evaluation(TimeStampedModel):
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.PROTECT,
+                                   related_name="evaluations")
+    result = models.CharField(_("测评结果"), max_length=20, choices=Result.choices)
+    evaluated_at = models.DateField(_("测评日期"))
+    comment = models.TextField(_("意见"), blank=True)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("测评人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["suggestion_id", "evaluated_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.code} {self.get_result_display()}"
+
+
+class Extension(TimeStampedModel):
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.PROTECT,
+                                   related_name="extensions")
+    requested_by = models.ForeignKey("units.Unit", verbose_name=_("申请单位"), on_delete=models.PROTECT,
+                                     related_name="+")
+    requested_at = models.DateField(_("申请日期"))
+    days = models.PositiveIntegerField(_("延期天数"), null=True, blank=True)
+    old_deadline = models.DateField(_("原期限"))
+    new_deadline = models.DateField(_("申请延至"))
+    reason = models.TextField(_("理由"))
+    status = models.CharField(_("状态"), max_length=10, choices=ExtensionStatus.choices,
+                              default=ExtensionStatus.REQUESTED)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("审批人"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateField(_("审批日期"), null=True, blank=True)
+    decision_comment = models.TextField(_("审批意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["suggestion_id", "requested_at", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(new_deadline__gt=F("old_deadline")),
+                                   name="extension_new_deadline_later"),
+            models.CheckConstraint(
+                condition=Q(status="requested", decided_at__isnull=True) | (~Q(status="requested")
+                                                                             & Q(decided_at__isnull=False)),
+                name="extension_decided_has_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.code} → {self.new_deadline}"
+
+
+class Transition(models.Model):
+    """One step in an item's history (the timeline): who did what, when, from which state to which."""
+
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE,
+                                   related_name="transitions")
+    action = models.CharField(_("操作"), max_length=20, choices=ACTION_CHOICES)
+    from_state = models.CharField(_("原状态"), max_length=12, choices=STATE_CHOICES, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=STATE_CHOICES)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    actor_label = models.CharField(_("操作人"), max_length=100)
+    on = models.DateField(_("日期"))
+    at = models.DateTimeField(_("时间"))
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["suggestion_id", "on", "id"]
+        indexes = [models.Index(fields=["suggestion", "action"])]
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_action_display()}"
+
+
+class Reminder(models.Model):
+    """A 催办: by staff (manual) or automatic (due soon / overdue); at most one per kind per day,
+    so ``renda remind`` may run from cron as often as it likes."""
+
+    suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.CASCADE,
+                                   related_name="reminders")
+    kind = models.CharField(_("类型"), max_length=10, choices=ReminderKind.choices)
+    sent_on = models.DateField(_("日期"))
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("催办人"), null=True, blank=True,
+                           on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("内容"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("催办")
+        verbose_name_plural = _("催办")
+        ordering = ["suggestion_id", "sent_on", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "kind", "sent_on"], name="reminder_once_a_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.suggestion.code} {self.get_kind_display()} {self.sent_on}"

@@ -1,0 +1,145 @@
+"""Who may do what with suggestions.
+
+``roles_on(user, item)`` says which workflow parts (``workflow.Role``) a user plays towards one
+item — the office of its town, the lead unit, a co-handling unit, the lead deputy …; ``can``
+then asks ``workflow.ROLES_FOR_ACTION``. Whether the action fits the item's *state* is the
+workflow's question, asked by the services; ``actions_for`` combines both for the pages.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from renda.accounts.models import Role as UserRole
+from renda.core import policy as base
+from renda.suggestions import workflow
+from renda.suggestions.models import Kind, Suggestion, SuggestionCategory
+from renda.suggestions.workflow import Action
+from renda.suggestions.workflow import Role as WRole
+
+_ACTIONS = frozenset(a.value for a in Action)
+
+#: Roles that see every item of their town (or of every town, when district-wide).
+TOWN_READERS = frozenset({UserRole.STAFF, UserRole.PRESIDIUM, UserRole.DISTRICT_VIEWER, UserRole.ADMIN})
+
+
+def _active(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_active)
+
+
+def _is_co_unit(user: Any, s: Suggestion) -> bool:
+    if user.role != UserRole.UNIT or not user.unit_id or s.pk is None:
+        return False
+    return s.co_unit_links.filter(unit_id=user.unit_id).exists()
+
+
+def _is_co_deputy(user: Any, s: Suggestion) -> bool:
+    if not user.deputy_id or s.pk is None:
+        return False
+    return s.co_deputies.filter(pk=user.deputy_id).exists()
+
+
+def _grid_worker_sees(user: Any, s: Suggestion) -> bool:
+    if user.role != UserRole.GRID_WORKER or not user.grid_worker_id:
+        return False
+    if s.created_by_id is not None and s.created_by_id == user.pk:
+        return True
+    if s.grid_id is None:
+        return False
+    from renda.places.models import GridWorker
+
+    return GridWorker.grids.through.objects.filter(gridworker_id=user.grid_worker_id, region_id=s.grid_id).exists()
+
+
+def can_view(user: Any, s: Suggestion) -> bool:
+    if base.is_system(user):
+        return True
+    if not _active(user):
+        return False
+    role = user.role
+    if role in TOWN_READERS and base.in_town(user, s.town_id):
+        return True
+    if role == UserRole.UNIT:
+        return bool(user.unit_id and user.unit_id == s.lead_unit_id) or _is_co_unit(user, s)
+    if role in {UserRole.DEPUTY, UserRole.PRESIDIUM} and user.deputy_id:
+        return user.deputy_id == s.lead_deputy_id or _is_co_deputy(user, s)
+    if role == UserRole.GRID_WORKER:
+        return _grid_worker_sees(user, s)
+    return False
+
+
+def roles_on(user: Any, s: Suggestion) -> set[WRole]:
+    """The workflow parts ``user`` plays towards ``s`` (empty for read-only viewers)."""
+    if base.is_system(user):
+        return set(WRole)
+    if not _active(user):
+        return set()
+    roles: set[WRole] = set()
+    role = user.role
+    if role == UserRole.STAFF and base.in_town(user, s.town_id):
+        roles.add(WRole.STAFF)
+    if role == UserRole.ADMIN and base.in_town(user, s.town_id):
+        roles.add(WRole.ADMIN)
+    if role == UserRole.PRESIDIUM and base.in_town(user, s.town_id):
+        roles.add(WRole.PRESIDIUM)
+    if role == UserRole.UNIT and user.unit_id:
+        if user.unit_id == s.lead_unit_id:
+            roles.add(WRole.UNIT)
+        if _is_co_unit(user, s):
+            roles.add(WRole.CO_UNIT)
+    if role in {UserRole.DEPUTY, UserRole.PRESIDIUM} and user.deputy_id and s.kind == Kind.DEPUTY \
+            and user.deputy_id == s.lead_deputy_id:
+        roles.add(WRole.DEPUTY)
+    return roles
+
+
+def _can_register(user: Any, s: Suggestion) -> bool:
+    role = user.role
+    if role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN}:
+        return base.in_town(user, s.town_id)
+    if role == UserRole.DEPUTY and user.deputy_id and base.in_town(user, s.town_id):
+        # A deputy files their own suggestion, or an opinion they collected from voters.
+        return s.lead_deputy_id == user.deputy_id if s.kind == Kind.DEPUTY else s.source == "deputy_collected"
+    if role == UserRole.GRID_WORKER and base.in_town(user, s.town_id):
+        return s.kind == Kind.PUBLIC
+    return False
+
+
+def can(user: Any, action: str, obj: Any = None) -> bool:
+    if base.is_system(user):
+        return True
+    if not _active(user):
+        return False
+    if isinstance(obj, SuggestionCategory):
+        if action == "view":
+            return base.in_town(user, obj.town_id)
+        return user.role in {UserRole.STAFF, UserRole.ADMIN} and base.in_town(user, obj.town_id)
+    if isinstance(obj, Suggestion):
+        if action == "view":
+            return can_view(user, obj)
+        if action == Action.REGISTER:
+            return _can_register(user, obj)
+        if action == "reveal":  # see the submitter's name and phone unmasked
+            return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN} and base.in_town(user, obj.town_id)
+        if action not in _ACTIONS:
+            return False
+        roles = roles_on(user, obj)
+        if action == Action.EVALUATE and obj.kind == Kind.DEPUTY:
+            roles &= {WRole.DEPUTY}  # only the deputy evaluates the answer to their suggestion
+        return bool(roles & workflow.ROLES_FOR_ACTION[Action(action)])
+    # No object: list pages and buttons.
+    if action in {"list", "view"}:
+        return user.role in set(UserRole)
+    if action == Action.REGISTER:
+        return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN, UserRole.DEPUTY,
+                             UserRole.GRID_WORKER}
+    return user.role in {UserRole.STAFF, UserRole.ADMIN}
+
+
+def require(user: Any, action: str, obj: Any = None) -> None:
+    base.require(can, user, action, obj)
+
+
+def actions_for(user: Any, s: Suggestion) -> list[Action]:
+    """The actions ``user`` may take on ``s`` now: policy and workflow together (for pages)."""
+    return [a for a in Action if a != Action.REGISTER and (s.state, a) in workflow.TABLE and can(user, a, s)]

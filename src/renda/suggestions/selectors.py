@@ -1,0 +1,124 @@
+"""Reads of suggestions, already restricted to what the user may see, and the work queues."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from renda.accounts.models import Role
+from renda.places.models import GridWorker
+from renda.suggestions import rules
+from renda.suggestions.models import Suggestion, SuggestionCoUnit, Transition
+from renda.suggestions.workflow import HANDLING, Action, State
+
+
+def _all_towns(user: Any) -> bool:
+    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
+
+
+def _deputy_q(deputy_id: int) -> Q:
+    return Q(lead_deputy_id=deputy_id) | Q(pk__in=Suggestion.co_deputies.through.objects.filter(
+        deputy_id=deputy_id).values("suggestion_id"))
+
+
+def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
+    """Office and presidium: their town; units: items they lead or co-handle; deputies: items
+    they lead or co-signed; grid workers: items they reported or from their grids; district
+    viewers and district administrators: every town."""
+    qs = Suggestion.objects.select_related("town", "village", "grid", "category", "lead_unit", "lead_deputy",
+                                           "supervisor")
+    if _all_towns(user):
+        return qs
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return qs.none()
+    role = user.role
+    if role in {Role.STAFF, Role.PRESIDIUM, Role.DISTRICT_VIEWER, Role.ADMIN}:
+        return qs.filter(town_id=user.town_id) if user.town_id else qs.none()
+    if role == Role.UNIT and user.unit_id:
+        co = SuggestionCoUnit.objects.filter(unit_id=user.unit_id).values("suggestion_id")
+        return qs.filter(Q(lead_unit_id=user.unit_id) | Q(pk__in=co))
+    if role == Role.DEPUTY and user.deputy_id:
+        return qs.filter(_deputy_q(user.deputy_id))
+    if role == Role.GRID_WORKER and user.grid_worker_id:
+        grids = GridWorker.grids.through.objects.filter(gridworker_id=user.grid_worker_id).values("region_id")
+        return qs.filter(Q(created_by_id=user.pk) | Q(grid_id__in=grids))
+    return qs.none()
+
+
+def _due(qs: QuerySet[Suggestion], today: dt.date, days: int) -> tuple[QuerySet[Suggestion], QuerySet[Suggestion]]:
+    handling = qs.filter(state__in=list(HANDLING))
+    due_soon = handling.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=days)).order_by(
+        "deadline", "id")
+    overdue = handling.filter(deadline__lt=today).order_by("deadline", "id")
+    return due_soon, overdue
+
+
+def office_queue(user: Any, *, today: dt.date | None = None) -> dict[str, QuerySet[Suggestion]]:
+    """The office's work: new (registered, never returned), to assign (every registered item),
+    returned, due soon (deadline within 7 days), overdue, to close (evaluated)."""
+    today = today or timezone.localdate()
+    qs = suggestions_visible_to(user)
+    returned = Exists(Transition.objects.filter(suggestion_id=OuterRef("pk"), action=Action.RETURN))
+    registered = qs.filter(state=State.REGISTERED).order_by("registered_at", "id")
+    due_soon, overdue = _due(qs, today, rules.DEFAULT.due_soon_days)
+    return {
+        "new": registered.filter(~returned),
+        "to_assign": registered,
+        "returned": registered.filter(returned),
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "to_close": qs.filter(state=State.EVALUATED).order_by("registered_at", "id"),
+    }
+
+
+def unit_inbox(user: Any, *, today: dt.date | None = None) -> dict[str, QuerySet[Suggestion]]:
+    """A unit's work: to accept, handling, due soon, overdue (items it leads), and items where
+    its co-handling opinion is still missing."""
+    today = today or timezone.localdate()
+    unit_id = getattr(user, "unit_id", None)
+    if not unit_id:
+        empty = Suggestion.objects.none()
+        return dict.fromkeys(("to_accept", "handling", "due_soon", "overdue", "co_handling"), empty)
+    visible = suggestions_visible_to(user)
+    lead = visible.filter(lead_unit_id=unit_id)
+    due_soon, overdue = _due(lead, today, rules.DEFAULT.due_soon_days)
+    pending = SuggestionCoUnit.objects.filter(unit_id=unit_id, opinion="").values("suggestion_id")
+    return {
+        "to_accept": lead.filter(state=State.ASSIGNED).order_by("assigned_at", "id"),
+        "handling": lead.filter(state=State.ACCEPTED).order_by("deadline", "id"),
+        "due_soon": due_soon,
+        "overdue": overdue,
+        "co_handling": visible.filter(pk__in=pending, state__in=list(HANDLING)).order_by("deadline", "id"),
+    }
+
+
+def deputy_items(user: Any) -> QuerySet[Suggestion]:
+    """The deputy's "my suggestions": items they lead or co-signed, newest first."""
+    deputy_id = getattr(user, "deputy_id", None)
+    if not deputy_id:
+        return Suggestion.objects.none()
+    return suggestions_visible_to(user).filter(_deputy_q(deputy_id)).order_by("-registered_at", "-id")
+
+
+def deputy_to_evaluate(user: Any) -> QuerySet[Suggestion]:
+    """Replied deputy suggestions that this deputy leads and has not evaluated yet."""
+    deputy_id = getattr(user, "deputy_id", None)
+    if not deputy_id:
+        return Suggestion.objects.none()
+    return deputy_items(user).filter(state=State.REPLIED, lead_deputy_id=deputy_id)
+
+
+def suggestion_for_tracking_code(code: str) -> Suggestion | None:
+    """The item a member of the public follows with their tracking code (the portal, later)."""
+    return Suggestion.objects.filter(tracking_code=code).first() if code else None
+
+
+def suggestions_for_phone(phone: str) -> QuerySet[Suggestion]:
+    """Items submitted from ``phone``, found through its keyed hash (for staff lookups)."""
+    from renda.suggestions.crypto import phone_lookup_hash
+
+    h = phone_lookup_hash(phone)
+    return Suggestion.objects.filter(submitter_phone_hash=h) if h else Suggestion.objects.none()

@@ -1,0 +1,692 @@
+"""The only writers of suggestions: one keyword-only, typed function per verb.
+
+Each runs in one transaction and: locks the item (``SELECT … FOR UPDATE``); checks the policy
+(404/403); refuses a stale form (``expected_state`` / ``expected_version``) with ``Conflict``;
+asks the workflow table for the next state (``IllegalTransition``); writes the change, a
+``Transition`` row (the timeline) and an audit event with before/after snapshots.
+
+``on`` is the business date of the step (登记/交办/答复… 日期); it defaults to today and may be
+earlier, so that imports and the demo can write history. ``version`` counts state changes, so
+a form rendered before another user moved the item on is refused even if the state came back
+to the same value (e.g. returned and re-assigned).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.audit.services import record, snapshot
+from renda.calendar_days import workdays
+from renda.core.errors import Conflict, InvalidInput, NotFound
+from renda.core.services import create_audited, full_clean, lock, set_active, update_audited
+from renda.core.validators import is_phone
+from renda.people.models import Deputy
+from renda.places.models import Level, Region
+from renda.suggestions import crypto, policy, rules, workflow
+from renda.suggestions.models import (
+    Evaluation,
+    Extension,
+    ExtensionStatus,
+    Kind,
+    Reminder,
+    ReminderKind,
+    Reply,
+    ReplyClass,
+    Result,
+    Source,
+    Suggestion,
+    SuggestionCategory,
+    SuggestionCoUnit,
+    Transition,
+)
+from renda.suggestions.workflow import Action, State
+from renda.units.models import Unit
+
+STALE = _("该事项已被他人处理，请刷新后重试")
+#: Snapshot fields that hold personal data (masked in the audit trail) or secrets (left out).
+_MASKED = {"submitter_name": crypto.mask_name, "submitter_phone": crypto.mask_phone}
+_HIDDEN = {"submitter_phone_hash", "tracking_code"}
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _today(on: dt.date | None) -> dt.date:
+    return on or timezone.localdate()
+
+
+def _snap(s: Suggestion) -> dict[str, Any]:
+    """The audit snapshot of an item, with personal data masked and secrets left out."""
+    data = snapshot(s)
+    for name, mask in _MASKED.items():
+        if name in data:
+            data[name] = mask(s.submitter_name if name == "submitter_name" else s.submitter_phone)
+    for name in _HIDDEN:
+        data.pop(name, None)
+    return data
+
+
+def _label(actor: Any) -> str:
+    return str(actor)[:100] if actor is not None else str(_("系统"))
+
+
+def _at(on: dt.date) -> dt.datetime:
+    """When a step dated ``on`` happened: now for today, else noon of that day (imports, demo)."""
+    if on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
+def _open(
+    *, actor: Any, suggestion_id: int, action: Action, expected_state: str | None = None,
+    expected_version: int | None = None,
+) -> Suggestion:
+    """The item, locked; the actor allowed; the caller's view of it still current."""
+    s = lock(Suggestion, suggestion_id)
+    policy.require(actor, action, s)
+    if (expected_state is not None and s.state != expected_state) or (
+        expected_version is not None and s.version != expected_version
+    ):
+        raise Conflict(STALE, code="stale")
+    return s
+
+
+def _history(
+    s: Suggestion, *, action: Action, actor: Any, on: dt.date, from_state: str, comment: str = ""
+) -> Transition:
+    return Transition.objects.create(
+        suggestion=s, action=action, from_state=from_state, to_state=s.state,
+        actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor), on=on, at=_at(on),
+        comment=comment,
+    )
+
+
+def _commit(
+    s: Suggestion, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+    comment: str = "",
+) -> Suggestion:
+    """Validate and save ``s``, then write its timeline row and audit event."""
+    if s.state != from_state:
+        s.version += 1
+    full_clean(s)
+    s.save()
+    _history(s, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
+    record(actor=actor, verb=f"suggestion.{action.value}", target=s, before=before, after=_snap(s), comment=comment)
+    return s
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message, fields={field: _("必填")})
+    return value
+
+
+def _last_reply(s: Suggestion) -> Reply | None:
+    return s.replies.order_by("-replied_at", "-id").first()
+
+
+def _last_evaluation(s: Suggestion) -> Evaluation | None:
+    return s.evaluations.order_by("-evaluated_at", "-id").first()
+
+
+CODE_PREFIX = "YJ"
+_CODE_NUMBER = re.compile(r"^\d+$")
+
+
+def next_code(year: int) -> str:
+    """The next free 编号 of ``year``: YJ2023-001, YJ2023-002 …
+
+    编号 is unique across the whole instance (it is the ledger's key), so the sequence runs per
+    year over every town of the instance; in the usual one-town instance that is per town and year.
+    """
+    prefix = f"{CODE_PREFIX}{year}-"
+    used = Suggestion.objects.filter(code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(c[len(prefix):]) for c in used if _CODE_NUMBER.match(c[len(prefix):])]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+# --- categories ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_category_create(*, actor: Any, town: Region, name: str) -> SuggestionCategory:
+    category = SuggestionCategory(town=town, name=_required(name, "name", _("请填写类别名称")))
+    policy.require(actor, "create", category)
+    if town.level != Level.TOWN:
+        raise InvalidInput(_("类别必须属于一个镇街"), fields={"town": _("不是镇街")})
+    if SuggestionCategory.objects.filter(town=town, name=category.name).exists():
+        raise InvalidInput(_("已有名为「{name}」的类别").format(name=category.name), fields={"name": _("已存在")})
+    return create_audited(category, actor=actor, verb="suggestion_category.create")
+
+
+@transaction.atomic
+def suggestion_category_update(*, actor: Any, category_id: int, name: str) -> tuple[SuggestionCategory, bool]:
+    category = lock(SuggestionCategory, category_id)
+    policy.require(actor, "change", category)
+    name = _required(name, "name", _("请填写类别名称"))
+    if SuggestionCategory.objects.filter(town_id=category.town_id, name=name).exclude(pk=category.pk).exists():
+        raise InvalidInput(_("已有名为「{name}」的类别").format(name=name), fields={"name": _("已存在")})
+    return update_audited(category, actor=actor, verb="suggestion_category.update", changes={"name": name})
+
+
+@transaction.atomic
+def suggestion_category_set_active(*, actor: Any, category_id: int, active: bool) -> SuggestionCategory:
+    category = lock(SuggestionCategory, category_id)
+    policy.require(actor, "change", category)
+    verb = "suggestion_category.activate" if active else "suggestion_category.deactivate"
+    return set_active(category, actor=actor, verb=verb, active=active)
+
+
+# --- register -----------------------------------------------------------------------------
+
+
+def _check_places(town: Region, village: Region | None, grid: Region | None) -> None:
+    if town.level != Level.TOWN:
+        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
+    if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
+        raise InvalidInput(_("村社区不属于{town}").format(town=town.name), fields={"village": _("不属于该镇街")})
+    if grid is not None:
+        if grid.level != Level.GRID or grid.town_id != town.pk:
+            raise InvalidInput(_("网格不属于{town}").format(town=town.name), fields={"grid": _("不属于该镇街")})
+        if village is not None and grid.parent_id != village.pk:
+            raise InvalidInput(_("网格不属于所选村社区"), fields={"grid": _("不属于该村社区")})
+
+
+@transaction.atomic
+def suggestion_register(
+    *,
+    actor: Any,
+    town: Region,
+    kind: str,
+    title: str,
+    content: str = "",
+    source: str = "",
+    village: Region | None = None,
+    grid: Region | None = None,
+    category: SuggestionCategory | None = None,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    anonymous: bool = False,
+    lead_deputy: Deputy | None = None,
+    co_deputies: Sequence[Deputy] = (),
+    code: str | None = None,
+    on: dt.date | None = None,
+    comment: str = "",
+) -> Suggestion:
+    """登记: a new item in state ``registered``; 编号 is generated when not given."""
+    on = _today(on)
+    if kind not in Kind.values:
+        raise InvalidInput(_("类型不正确"), fields={"kind": _("不正确")})
+    if source and source not in Source.values:
+        raise InvalidInput(_("来源不正确"), fields={"source": _("不正确")})
+    if village is None and grid is not None and grid.parent is not None and grid.parent.level == Level.VILLAGE:
+        village = grid.parent
+    name, phone = (submitter_name or "").strip(), crypto.normalize_phone(submitter_phone)
+    if kind == Kind.DEPUTY:
+        if lead_deputy is None:
+            raise InvalidInput(_("代表建议须有领衔代表"), fields={"lead_deputy": _("必填")})
+        if anonymous:
+            raise InvalidInput(_("代表建议不能匿名"), fields={"anonymous": _("不能匿名")})
+        name, phone = "", ""
+    else:
+        lead_deputy, co_deputies = None, ()
+        if anonymous:
+            name, phone = "", ""
+        elif not name:
+            raise InvalidInput(_("请填写提出人，或选择匿名"), fields={"submitter_name": _("必填")})
+    if len(name) > 50:
+        raise InvalidInput(_("提出人姓名过长"), fields={"submitter_name": _("过长")})
+    if phone and not is_phone(phone):
+        raise InvalidInput(_("联系电话格式不正确"), fields={"submitter_phone": _("格式不正确")})
+    s = Suggestion(
+        code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
+        category=category, title=_required(title, "title", _("请填写标题")), content=(content or "").strip(),
+        submitter_name=name, submitter_phone=phone, submitter_phone_hash=crypto.phone_lookup_hash(phone),
+        anonymous=anonymous, lead_deputy=lead_deputy, state=State.REGISTERED, registered_at=on,
+        created_by=actor if getattr(actor, "pk", None) else None,
+    )
+    policy.require(actor, Action.REGISTER, s)
+    _check_places(town, village, grid)
+    if category is not None and (category.town_id != town.pk or not category.is_active):
+        raise InvalidInput(_("类别不属于{town}或已停用").format(town=town.name), fields={"category": _("不可用")})
+    if lead_deputy is not None and lead_deputy.town_id != town.pk:
+        raise InvalidInput(_("领衔代表不属于{town}").format(town=town.name), fields={"lead_deputy": _("不属于该镇街")})
+    co = [d for d in co_deputies if lead_deputy is None or d.pk != lead_deputy.pk]
+    for attempt in range(5):
+        if not code:
+            s.code = next_code(on.year)
+        try:
+            with transaction.atomic():
+                full_clean(s)
+                s.save(force_insert=True)
+        except IntegrityError:
+            if code or attempt == 4:
+                raise Conflict(_("编号「{code}」已被使用，请重试").format(code=s.code)) from None
+            s.pk = None
+            continue
+        break
+    if co:
+        s.co_deputies.set(co)
+    _history(s, action=Action.REGISTER, actor=actor, on=on, from_state="", comment=comment)
+    record(actor=actor, verb="suggestion.register", target=s, before=None, after=_snap(s), comment=comment)
+    return s
+
+
+# --- assign, accept, return, co-opinion ---------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_assign(
+    *,
+    actor: Any,
+    suggestion_id: int,
+    lead_unit: Unit,
+    co_units: Sequence[Unit] = (),
+    deadline: dt.date | None = None,
+    on: dt.date | None = None,
+    comment: str = "",
+    expected_state: str | None = None,
+    expected_version: int | None = None,
+) -> Suggestion:
+    """交办: to a lead unit (and co-handling units) with a deadline from the town's rules."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.ASSIGN, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.ASSIGN)
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    co = [u for u in co_units if u.pk != lead_unit.pk]
+    for unit in [lead_unit, *co]:
+        if unit.town_id != s.town_id or not unit.is_active:
+            raise InvalidInput(_("承办单位「{unit}」不属于本镇街或已停用").format(unit=unit),
+                               fields={"lead_unit" if unit is lead_unit else "co_units": _("不可用")})
+    deadline = deadline or rules.deadline_for(s.kind, on, rules.rules_for(s.town))
+    if deadline < on:
+        raise InvalidInput(_("办理期限不能早于交办日期"), fields={"deadline": _("早于交办日期")})
+    s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = lead_unit, on, deadline, deadline, None
+    SuggestionCoUnit.objects.filter(suggestion=s).delete()
+    SuggestionCoUnit.objects.bulk_create([SuggestionCoUnit(suggestion=s, unit=u) for u in co])
+    return _commit(s, action=Action.ASSIGN, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
+
+
+@transaction.atomic
+def suggestion_accept(
+    *, actor: Any, suggestion_id: int, on: dt.date | None = None, comment: str = "",
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Suggestion:
+    """签收 by the lead unit."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.ACCEPT, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.ACCEPT)
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    s.accepted_at = on
+    return _commit(s, action=Action.ACCEPT, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
+
+
+def return_limit(s: Suggestion) -> dt.date | None:
+    """The last day the lead unit may return ``s`` (N working days after assignment)."""
+    if s.assigned_at is None:
+        return None
+    return workdays.add_workdays(s.assigned_at, rules.rules_for(s.town).return_workdays)
+
+
+@transaction.atomic
+def suggestion_return(
+    *, actor: Any, suggestion_id: int, reason: str, on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Suggestion:
+    """退回: the unit is not responsible; back to the office for reassignment, with a reason,
+    within 5 working days of assignment."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.RETURN, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.RETURN)
+    reason = _required(reason, "reason", _("请填写退回理由"))
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    limit = return_limit(s)
+    assert limit is not None
+    workflow.check_return(on=on, limit=limit)
+    s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = None, None, None, None, None
+    SuggestionCoUnit.objects.filter(suggestion=s).delete()
+    return _commit(s, action=Action.RETURN, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
+
+
+@transaction.atomic
+def suggestion_co_opinion(
+    *, actor: Any, suggestion_id: int, opinion: str, unit: Unit | None = None, on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> SuggestionCoUnit:
+    """协办意见: a co-handling unit gives its opinion to the lead unit."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CO_OPINION, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.CO_OPINION)
+    opinion = _required(opinion, "opinion", _("请填写协办意见"))
+    unit_id = unit.pk if unit is not None else getattr(actor, "unit_id", None)
+    link = SuggestionCoUnit.objects.filter(suggestion=s, unit_id=unit_id).first() if unit_id else None
+    if link is None:
+        raise InvalidInput(_("该单位不是本事项的协办单位"), fields={"unit": _("不是协办单位")})
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    link.opinion, link.opinion_at = opinion, on
+    link.opinion_by = actor if getattr(actor, "pk", None) else None
+    link.save(update_fields=["opinion", "opinion_at", "opinion_by"])
+    _commit(s, action=Action.CO_OPINION, actor=actor, on=on, from_state=from_state, before=before,
+            comment=f"{link.unit}：{opinion}")
+    return link
+
+
+# --- reply, evaluate, re-handle, close ----------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_reply(
+    *, actor: Any, suggestion_id: int, reply_class: str, text: str, on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Reply:
+    """答复 by the lead unit, with a class A/B/C/D; a B or C item is answered again once solved."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REPLY, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    new_state = workflow.next_state(s.state, Action.REPLY)
+    last = _last_reply(s)
+    workflow.check_reply_again(state=s.state, last_class=last.reply_class if last else None)
+    if reply_class not in ReplyClass.values:
+        raise InvalidInput(_("答复类别应为 A、B、C 或 D"), fields={"reply_class": _("不正确")})
+    text = _required(text, "text", _("请填写答复内容"))
+    workflow.check_not_before(on=on, earlier=last.replied_at if last else s.accepted_at, what=_("上一步"))
+    assert s.lead_unit is not None
+    reply = Reply.objects.create(suggestion=s, reply_class=reply_class, text=text, replied_at=on, unit=s.lead_unit,
+                                 by=actor if getattr(actor, "pk", None) else None)
+    s.state = new_state
+    _commit(s, action=Action.REPLY, actor=actor, on=on, from_state=from_state, before=before,
+            comment=f"{reply_class}：{text}")
+    return reply
+
+
+def _rehandle(s: Suggestion, *, actor: Any, on: dt.date, comment: str) -> None:
+    """重新办理 (after 不满意): back to the lead unit with a new deadline; the third time the
+    item goes under key supervision."""
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.REHANDLE)
+    town_rules = rules.rules_for(s.town)
+    s.rehandle_count += 1
+    s.deadline = max(rules.rehandle_deadline(on, town_rules), s.assigned_at or on)
+    _commit(s, action=Action.REHANDLE, actor=actor, on=on, from_state=from_state, before=before,
+            comment=comment or _("第{n}次重新办理").format(n=s.rehandle_count))
+    if not s.key_supervision and workflow.key_supervision_due(
+        rehandle_count=s.rehandle_count, threshold=town_rules.key_supervision_after_rehandles
+    ):
+        before, from_state = _snap(s), s.state
+        s.state = workflow.next_state(s.state, Action.SUPERVISE)
+        s.key_supervision, s.key_supervision_since = True, on
+        _commit(s, action=Action.SUPERVISE, actor=None, on=on, from_state=from_state, before=before,
+                comment=_("重新办理达{n}次，自动列入重点督办").format(n=s.rehandle_count))
+
+
+@transaction.atomic
+def suggestion_evaluate(
+    *, actor: Any, suggestion_id: int, result: str, comment: str = "", on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Evaluation:
+    """测评 by the deputy (or, for a public item, recorded by the office); 不满意 sends the item
+    back for re-handling at once."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.EVALUATE, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.EVALUATE)
+    if result not in Result.values:
+        raise InvalidInput(_("测评结果应为满意、基本满意或不满意"), fields={"result": _("不正确")})
+    last = _last_reply(s)
+    workflow.check_not_before(on=on, earlier=last.replied_at if last else None, what=_("答复"))
+    evaluation = Evaluation.objects.create(suggestion=s, result=result, evaluated_at=on, comment=comment.strip(),
+                                           by=actor if getattr(actor, "pk", None) else None)
+    _commit(s, action=Action.EVALUATE, actor=actor, on=on, from_state=from_state, before=before,
+            comment=f"{Result(result).label}{'：' + comment.strip() if comment.strip() else ''}")
+    if workflow.needs_rehandle(result):
+        _rehandle(s, actor=actor, on=on, comment="")
+    return evaluation
+
+
+@transaction.atomic
+def suggestion_close(
+    *, actor: Any, suggestion_id: int, on: dt.date | None = None, comment: str = "",
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Suggestion:
+    """办结 by the office."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CLOSE, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.CLOSE)
+    last_reply, last_eval = _last_reply(s), _last_evaluation(s)
+    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
+    workflow.check_not_before(on=on, earlier=last_eval.evaluated_at if last_eval else None, what=_("测评"))
+    s.closed_at = on
+    return _commit(s, action=Action.CLOSE, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
+
+
+# --- extensions ---------------------------------------------------------------------------
+
+
+def _check_cap(s: Suggestion, new_deadline: dt.date) -> None:
+    assert s.assigned_at is not None
+    cap = rules.extension_cap(s.kind, s.assigned_at, rules.rules_for(s.town))
+    if cap is not None and new_deadline > cap:
+        raise InvalidInput(
+            _("延期后的期限不能晚于 {cap}（自交办之日起累计不超过规定期限）").format(cap=cap.isoformat()),
+            fields={"new_deadline": _("超过最长期限")},
+        )
+
+
+@transaction.atomic
+def suggestion_request_extension(
+    *, actor: Any, suggestion_id: int, reason: str, days: int | None = None, new_deadline: dt.date | None = None,
+    on: dt.date | None = None, expected_state: str | None = None, expected_version: int | None = None,
+) -> Extension:
+    """申请延期 by the lead unit: ``days`` more, or up to ``new_deadline``."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REQUEST_EXTENSION,
+              expected_state=expected_state, expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.REQUEST_EXTENSION)
+    reason = _required(reason, "reason", _("请填写延期理由"))
+    assert s.deadline is not None and s.lead_unit is not None
+    if s.extensions.filter(status=ExtensionStatus.REQUESTED).exists():
+        raise Conflict(_("已有一项延期申请等待审批"))
+    if (days is None) == (new_deadline is None):
+        raise InvalidInput(_("请填写延期天数或延至日期（二选一）"), fields={"days": _("二选一")})
+    if days is not None:
+        if days <= 0:
+            raise InvalidInput(_("延期天数应大于0"), fields={"days": _("应大于0")})
+        new_deadline = s.deadline + dt.timedelta(days=days)
+    assert new_deadline is not None
+    if new_deadline <= s.deadline:
+        raise InvalidInput(_("延至日期应晚于现有期限 {d}").format(d=s.deadline.isoformat()),
+                           fields={"new_deadline": _("应晚于现有期限")})
+    _check_cap(s, new_deadline)
+    ext = Extension(suggestion=s, requested_by=s.lead_unit, requested_at=on, days=days, old_deadline=s.deadline,
+                    new_deadline=new_deadline, reason=reason)
+    full_clean(ext)
+    ext.save()
+    _commit(s, action=Action.REQUEST_EXTENSION, actor=actor, on=on, from_state=from_state, before=before,
+            comment=_("申请延期至 {d}：{reason}").format(d=new_deadline.isoformat(), reason=reason))
+    return ext
+
+
+@transaction.atomic
+def suggestion_decide_extension(
+    *, actor: Any, extension_id: int, approve: bool, comment: str = "", on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Extension:
+    """同意 / 不同意延期 by the office; an approved extension becomes the deadline in force."""
+    on = _today(on)
+    suggestion_id = Extension.objects.filter(pk=extension_id).values_list("suggestion_id", flat=True).first()
+    if suggestion_id is None:
+        raise NotFound()
+    action = Action.APPROVE_EXTENSION if approve else Action.REFUSE_EXTENSION
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=action, expected_state=expected_state,
+              expected_version=expected_version)
+    ext = lock(Extension, extension_id)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, action)
+    if ext.status != ExtensionStatus.REQUESTED:
+        raise Conflict(_("该延期申请已经审批"))
+    workflow.check_not_before(on=on, earlier=ext.requested_at, what=_("申请"))
+    if approve:
+        _check_cap(s, ext.new_deadline)
+        s.deadline = ext.new_deadline
+    ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    ext.decided_by = actor if getattr(actor, "pk", None) else None
+    ext.decided_at, ext.decision_comment = on, comment.strip()
+    full_clean(ext)
+    ext.save()
+    text = (_("同意延期至 {d}") if approve else _("不同意延期至 {d}")).format(d=ext.new_deadline.isoformat())
+    _commit(s, action=action, actor=actor, on=on, from_state=from_state, before=before,
+            comment=f"{text}{'：' + comment.strip() if comment.strip() else ''}")
+    return ext
+
+
+# --- decline, withdraw, merge -------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_decline(
+    *, actor: Any, suggestion_id: int, reason: str, on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Suggestion:
+    """不予受理, with a reason (a personal matter, a matter for the petitions channel …)."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.DECLINE, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.DECLINE)
+    reason = _required(reason, "reason", _("请填写不予受理的理由"))
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    return _commit(s, action=Action.DECLINE, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
+
+
+@transaction.atomic
+def suggestion_withdraw(
+    *, actor: Any, suggestion_id: int, reason: str = "", on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Suggestion:
+    """撤回 by the lead deputy, any time before it is closed."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.WITHDRAW, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.WITHDRAW)
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    return _commit(s, action=Action.WITHDRAW, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=reason.strip())
+
+
+@transaction.atomic
+def suggestion_merge(
+    *, actor: Any, suggestion_id: int, into_id: int, comment: str = "", on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Suggestion:
+    """合并 an item into another of the same content; the merged item follows the other one and
+    its submitter is answered with it."""
+    on = _today(on)
+    if suggestion_id == into_id:
+        raise InvalidInput(_("不能将事项合并到其自身"), fields={"into": _("不能是本事项")})
+    for pk in sorted([suggestion_id, into_id]):  # lock both, always in the same order
+        lock(Suggestion, pk)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.MERGE, expected_state=expected_state,
+              expected_version=expected_version)
+    target = lock(Suggestion, into_id)
+    policy.require(actor, "view", target)
+    if target.town_id != s.town_id:
+        raise InvalidInput(_("只能合并同一镇街的事项"), fields={"into": _("不是同一镇街")})
+    if target.state in workflow.TERMINAL:
+        raise InvalidInput(_("「{code}」已{state}，不能作为合并目标").format(
+            code=target.code, state=workflow.label(State(target.state))), fields={"into": _("不可作为合并目标")})
+    if s.merged_items.exists():
+        raise InvalidInput(_("已有其他事项合并至本事项，请将本事项作为合并目标"), fields={"into": _("请反向合并")})
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.MERGE)
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    s.merged_into = target
+    text = _("合并至 {code}").format(code=target.code) + (f"：{comment.strip()}" if comment.strip() else "")
+    _commit(s, action=Action.MERGE, actor=actor, on=on, from_state=from_state, before=before, comment=text)
+    _history(target, action=Action.MERGE, actor=actor, on=on, from_state=target.state,
+             comment=_("{code} 合并至本事项，一并答复").format(code=s.code))
+    return s
+
+
+# --- remind, key supervision --------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_remind(
+    *, actor: Any, suggestion_id: int, kind: str = ReminderKind.MANUAL, note: str = "", on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None,
+) -> Reminder | None:
+    """催办: by staff or presidium (manual), or automatic (due soon / overdue, from ``renda remind``).
+    At most one reminder of a kind per item and day: an automatic repeat returns None, a manual
+    one is refused."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REMIND, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.REMIND)
+    if kind not in ReminderKind.values:
+        raise InvalidInput(_("催办类型不正确"), fields={"kind": _("不正确")})
+    if Reminder.objects.filter(suggestion=s, kind=kind, sent_on=on).exists():
+        if kind == ReminderKind.MANUAL:
+            raise Conflict(_("今天已经催办过该事项"))
+        return None
+    reminder = Reminder.objects.create(suggestion=s, kind=kind, sent_on=on, note=note.strip(),
+                                       by=actor if getattr(actor, "pk", None) else None)
+    _commit(s, action=Action.REMIND, actor=actor, on=on, from_state=from_state, before=before,
+            comment=f"{ReminderKind(kind).label}{'：' + note.strip() if note.strip() else ''}")
+    return reminder
+
+
+@transaction.atomic
+def suggestion_set_key_supervision(
+    *, actor: Any, suggestion_id: int, enabled: bool = True, supervisor: Deputy | None = None,
+    comment: str = "", on: dt.date | None = None, expected_state: str | None = None,
+    expected_version: int | None = None,
+) -> Suggestion:
+    """重点督办: put the item under (or take it off) key supervision led by a presidium member
+    (by default the presidium member who acts)."""
+    on = _today(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.SUPERVISE, expected_state=expected_state,
+              expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    s.state = workflow.next_state(s.state, Action.SUPERVISE)
+    if enabled:
+        if supervisor is None and getattr(actor, "role", None) == "presidium":
+            supervisor = actor.deputy
+        if supervisor is not None and (not supervisor.is_presidium or supervisor.town_id != s.town_id
+                                       or not supervisor.is_active):
+            raise InvalidInput(_("督办领导应为本镇街在任的主席团成员"), fields={"supervisor": _("不是主席团成员")})
+        if s.key_supervision and s.supervisor_id == (supervisor.pk if supervisor else None):
+            raise InvalidInput(_("该事项已列入重点督办"))
+        if not s.key_supervision:
+            s.key_supervision_since = on
+        s.key_supervision, s.supervisor = True, supervisor
+        text = _("列入重点督办") + (_("，督办领导：{name}").format(name=supervisor) if supervisor else "")
+    else:
+        if not s.key_supervision:
+            raise InvalidInput(_("该事项未列入重点督办"))
+        s.key_supervision, s.key_supervision_since, s.supervisor = False, None, None
+        text = _("取消重点督办")
+    return _commit(s, action=Action.SUPERVISE, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=text + (f"：{comment.strip()}" if comment.strip() else ""))

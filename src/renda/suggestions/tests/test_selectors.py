@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import pytest
+
+from renda.accounts.models import Role
+from renda.core.testing import World
+from renda.suggestions import selectors, services
+from renda.suggestions.tests.helpers import D, assigned, deputy_item, public_item
+
+pytestmark = pytest.mark.django_db
+
+
+def test_visibility_and_queues(world: World) -> None:
+    p = assigned(world, public_item(world), on=D("2023-03-02"))  # deadline 2023-04-01
+    d = deputy_item(world)
+    other = services.suggestion_register(actor=world.other_staff, town=world.other_town, kind="public", title="x",
+                                         submitter_name="李四", on=D("2023-03-01"))
+    u = world.users
+    assert set(selectors.suggestions_visible_to(u[Role.STAFF])) == {p, d}
+    assert set(selectors.suggestions_visible_to(u[Role.DISTRICT_VIEWER])) == {p, d, other}
+    assert set(selectors.suggestions_visible_to(u[Role.UNIT])) == {p}
+    assert set(selectors.suggestions_visible_to(u[Role.DEPUTY])) == {d}
+    assert set(selectors.suggestions_visible_to(world.extra_user)) == {d}  # co-signer
+    assert set(selectors.suggestions_visible_to(u[Role.GRID_WORKER])) == {p}  # from their grid
+    q = selectors.office_queue(u[Role.STAFF], today=D("2023-03-28"))
+    assert list(q["new"]) == [d] and list(q["due_soon"]) == [p] and not q["overdue"].exists()
+    assert list(selectors.office_queue(u[Role.STAFF], today=D("2023-04-02"))["overdue"]) == [p]
+    inbox = selectors.unit_inbox(u[Role.UNIT], today=D("2023-03-28"))
+    assert list(inbox["to_accept"]) == [p] and list(inbox["due_soon"]) == [p]
+    assert list(selectors.deputy_items(u[Role.DEPUTY])) == [d]
+    services.suggestion_return(actor=u[Role.UNIT], suggestion_id=p.pk, reason="非本单位职责", on=D("2023-03-03"))
+    q = selectors.office_queue(u[Role.STAFF], today=D("2023-03-28"))
+    assert list(q["returned"]) == [p] and set(q["to_assign"]) == {p, d}
