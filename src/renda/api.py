@@ -337,6 +337,7 @@ def unknown(request: HttpRequest, rest: str) -> HttpResponse:
 from renda.accounts.api import me_router, tokens_router  # noqa: E402
 from renda.people.api import contacts_router, deputies_router  # noqa: E402
 from renda.places.api import grid_workers_router, regions_router  # noqa: E402
+from renda.suggestions.api import categories_router, suggestions_router  # noqa: E402
 from renda.units.api import units_router  # noqa: E402
 
 api.add_router("/me", me_router)
@@ -346,5 +347,7 @@ api.add_router("/grid-workers", grid_workers_router)
 api.add_router("/units", units_router)
 api.add_router("/deputies", deputies_router)
 api.add_router("/contact-assignments", contacts_router)
+api.add_router("/suggestions/categories", categories_router)
+api.add_router("/suggestions", suggestions_router)
 api.add_router("/docs", docs_router)
 api.add_router("", fallback_router)

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "renda.accounts",
     "renda.people",
     "renda.suggestions",
+    "renda.reports",
     "renda.ledger",
 ]
 

@@ -13,6 +13,8 @@ urlpatterns = [
     path("", include("renda.people.urls")),
     path("ledger/", include("renda.ledger.urls")),
     path("calendar/", include("renda.calendar_days.urls")),
+    path("reports/", include("renda.reports.urls")),
+    path("suggestions/", include("renda.suggestions.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

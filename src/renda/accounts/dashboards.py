@@ -24,7 +24,43 @@ def town_summary(user: Any) -> dict[str, Any]:
         total=Count("pk"), district=Count("pk", filter=Q(level="district")),
         town=Count("pk", filter=Q(level="town")), presidium=Count("pk", filter=Q(is_presidium=True)))
     counts["units"] = units_visible_to(user).filter(is_active=True).count()
-    return {"town": town, "counts": counts, "deputies": deputies}
+    return {"town": town, "counts": counts, "deputies": deputies, "suggestion_queue": suggestion_queue(user)}
+
+
+def suggestion_queue(user: Any) -> dict[str, Any] | None:
+    """The role's suggestion work for its home page: each queue's count and link."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from renda.suggestions import selectors
+
+    def tabs(url_name: str, queues: dict[str, Any], labels: list[tuple[str, str]]) -> list[dict[str, Any]]:
+        url = reverse(url_name)
+        return [{"label": label, "count": queues[key].count(), "url": f"{url}?tab={key}"} for key, label in labels]
+
+    new = reverse("suggestions:create")
+    if user.role == Role.STAFF:
+        return {"title": _("意见建议交办"), "action_url": new, "action_label": _("登记意见建议"),
+                "list_url": reverse("suggestions:list"), "list_label": _("全部意见建议"),
+                "tabs": tabs("suggestions:queue", selectors.office_queue(user), [
+                    ("new", _("新登记")), ("to_assign", _("待交办")), ("returned", _("被退回")),
+                    ("due_soon", _("即将到期")), ("overdue", _("已超期")), ("to_close", _("待办结"))])}
+    if user.role == Role.UNIT:
+        return {"title": _("交办给本单位的意见建议"), "list_url": reverse("suggestions:list"),
+                "list_label": _("本单位全部事项"),
+                "tabs": tabs("suggestions:inbox", selectors.unit_inbox(user), [
+                    ("to_accept", _("待签收")), ("handling", _("办理中")), ("due_soon", _("即将到期")),
+                    ("overdue", _("已超期"))])}
+    if user.role in {Role.DEPUTY, Role.PRESIDIUM} and user.deputy_id:
+        url = reverse("suggestions:mine")
+        return {"title": _("我的建议"), "action_url": new, "action_label": _("提交代表建议"),
+                "tabs": [{"label": _("我的建议"), "count": selectors.deputy_items(user).count(), "url": url},
+                         {"label": _("待测评"), "count": selectors.deputy_to_evaluate(user).count(),
+                          "url": f"{url}?tab=to_evaluate"}]}
+    if user.role == Role.GRID_WORKER:
+        return {"title": _("群众意见建议"), "action_url": new, "action_label": _("上报群众意见"),
+                "list_url": reverse("suggestions:list"), "list_label": _("我上报和本网格的事项"), "tabs": []}
+    return None
 
 
 def recent_changes(user: Any, limit: int = 10) -> list[HistoryEntry]:

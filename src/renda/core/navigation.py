@@ -14,32 +14,55 @@ class NavItem:
     label: Any
     url_name: str
     roles: frozenset[str]
+    group: Any = None  # items of one group are shown together in a dropdown
+
+
+ORGANIZATION = _("组织机构")
+SYSTEM = _("系统")
 
 
 ORG = frozenset({"presidium", "staff", "district_viewer", "admin"})
 ITEMS: list[NavItem] = [
     NavItem(_("工作台"), "accounts:home", frozenset({"presidium", "staff", "deputy", "unit", "grid_worker",
                                                      "district_viewer", "admin"})),
-    NavItem(_("镇街"), "towns:list", ORG),
-    NavItem(_("村社区"), "villages:list", ORG),
-    NavItem(_("网格"), "grids:list", ORG),
-    NavItem(_("网格员"), "grid_workers:list", ORG),
-    NavItem(_("承办单位"), "units:list", ORG),
-    NavItem(_("代表"), "deputies:list", ORG),
-    NavItem(_("联系代表"), "contacts:list", ORG),
-    NavItem(_("台账导入导出"), "ledger:index", frozenset({"staff", "admin", "presidium", "district_viewer"})),
-    NavItem(_("用户"), "users:list", frozenset({"admin", "staff"})),
-    NavItem(_("工作日历"), "calendar_days:index", frozenset({"admin", "staff"})),
+    NavItem(_("交办工作"), "suggestions:queue", frozenset({"staff"})),
+    NavItem(_("本单位待办"), "suggestions:inbox", frozenset({"unit"})),
+    NavItem(_("我的建议"), "suggestions:mine", frozenset({"deputy", "presidium"})),
+    NavItem(_("上报民意"), "suggestions:create", frozenset({"grid_worker"})),
+    NavItem(_("意见建议"), "suggestions:list", frozenset({"presidium", "staff", "deputy", "unit", "grid_worker",
+                                                      "district_viewer", "admin"})),
+    NavItem(_("镇街"), "towns:list", ORG, ORGANIZATION),
+    NavItem(_("村社区"), "villages:list", ORG, ORGANIZATION),
+    NavItem(_("网格"), "grids:list", ORG, ORGANIZATION),
+    NavItem(_("网格员"), "grid_workers:list", ORG, ORGANIZATION),
+    NavItem(_("承办单位"), "units:list", ORG, ORGANIZATION),
+    NavItem(_("代表"), "deputies:list", ORG, ORGANIZATION),
+    NavItem(_("联系代表"), "contacts:list", ORG, ORGANIZATION),
+    NavItem(_("统计"), "reports:dashboard", ORG),
+    NavItem(_("台账导入导出"), "ledger:index", frozenset({"staff", "admin", "presidium", "district_viewer"}), SYSTEM),
+    NavItem(_("用户"), "users:list", frozenset({"admin", "staff"}), SYSTEM),
+    NavItem(_("工作日历"), "calendar_days:index", frozenset({"admin", "staff"}), SYSTEM),
 ]
 
 
-def menu_for(user: Any) -> list[dict[str, str]]:
-    out = []
+def menu_for(user: Any) -> list[dict[str, Any]]:
+    """The user's menu: plain entries, and groups (with ``children``) shown as dropdowns."""
+    out: list[dict[str, Any]] = []
+    groups: dict[str, dict[str, Any]] = {}
     for item in ITEMS:
         if user.role not in item.roles:
             continue
         try:
-            out.append({"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name})
+            entry = {"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name}
         except NoReverseMatch:
             continue
+        if item.group is None:
+            out.append(entry)
+            continue
+        key = str(item.group)
+        if key not in groups:
+            groups[key] = {"label": key, "children": [], "names": []}
+            out.append(groups[key])
+        groups[key]["children"].append(entry)
+        groups[key]["names"].append(item.url_name)
     return out

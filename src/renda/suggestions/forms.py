@@ -1,0 +1,284 @@
+"""Forms for the suggestion pages: the list filter, the register form and one small form per
+workflow action. Forms only validate and scope their choices; the views call the services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from renda.accounts.models import Role
+from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.people.models import Deputy
+from renda.places.forms import RegionLabelField
+from renda.places.models import Region
+from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
+from renda.suggestions.models import (
+    STATE_CHOICES,
+    Kind,
+    ReplyClass,
+    Result,
+    Source,
+    Suggestion,
+    SuggestionCategory,
+)
+from renda.suggestions.workflow import HANDLING
+from renda.units.models import Unit
+from renda.units.selectors import units_visible_to
+
+ALL = [("", _("全部"))]
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def _town_id(user: Any) -> int | None:
+    return getattr(user, "town_id", None)
+
+
+def categories_for(user: Any) -> QuerySet[SuggestionCategory]:
+    qs = SuggestionCategory.objects.filter(is_active=True).order_by("name")
+    town_id = _town_id(user)
+    return qs.filter(town_id=town_id) if town_id else qs
+
+
+# --- list filter ---------------------------------------------------------------------------
+
+
+class SuggestionFilter(FilterForm):
+    state = forms.ChoiceField(label=_("状态"), choices=[*ALL, *STATE_CHOICES])
+    kind = forms.ChoiceField(label=_("类型"), choices=[*ALL, *Kind.choices])
+    unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none())
+    village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
+    grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none())
+    key = forms.ChoiceField(label=_("重点督办"), choices=[*ALL, ("yes", _("是")), ("no", _("否"))])
+    due = forms.ChoiceField(label=_("期限"), choices=[*ALL, ("overdue", _("已超期")), ("due_soon", _("即将到期"))])
+    date_from = forms.DateField(label=_("登记日期自"), widget=DATE)
+    date_to = forms.DateField(label=_("登记日期至"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "unit", units_visible_to(self.user).filter(is_active=True).order_by("name"))
+        set_queryset(self, "category", categories_for(self.user))
+        set_queryset(self, "village", villages_visible_to(self.user).order_by("code"))
+        set_queryset(self, "grid", grids_visible_to(self.user).order_by("code"))
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        d = self.cleaned_data
+        for name, lookup in (("state", "state"), ("kind", "kind"), ("unit", "lead_unit"),
+                             ("category", "category"), ("village", "village"), ("grid", "grid")):
+            if d.get(name):
+                qs = qs.filter(**{lookup: d[name]})
+        if d.get("key") == "yes":
+            qs = qs.filter(key_supervision=True)
+        elif d.get("key") == "no":
+            qs = qs.filter(key_supervision=False)
+        today = timezone.localdate()
+        handling = Q(state__in=[s.value for s in HANDLING])
+        if d.get("due") == "overdue":
+            qs = qs.filter(handling, deadline__lt=today)
+        elif d.get("due") == "due_soon":
+            qs = qs.filter(handling, deadline__gte=today, deadline__lte=today + dt.timedelta(days=7))
+        if d.get("date_from"):
+            qs = qs.filter(registered_at__gte=d["date_from"])
+        if d.get("date_to"):
+            qs = qs.filter(registered_at__lte=d["date_to"])
+        return qs
+
+
+# --- register ------------------------------------------------------------------------------
+
+
+class DeputyField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Deputy) -> str:
+        return obj.name
+
+
+class DeputiesField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Deputy) -> str:
+        return obj.name
+
+
+class RegisterForm(ResourceForm):
+    """登记. Office staff register any item; a deputy files their own deputy suggestion; a grid
+    worker reports a public opinion from one of their grids."""
+
+    town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none())
+    kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices, initial=Kind.PUBLIC)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *Source.choices], required=False)
+    title = forms.CharField(label=_("标题"), max_length=200)
+    content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none(), required=False)
+    grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none(), required=False)
+    category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none(), required=False)
+    submitter_name = forms.CharField(label=_("提出人"), max_length=50, required=False)
+    submitter_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
+    anonymous = forms.BooleanField(label=_("匿名"), required=False)
+    lead_deputy = DeputyField(label=_("领衔代表"), queryset=Deputy.objects.none(), required=False)
+    co_deputies = DeputiesField(label=_("附议代表"), queryset=Deputy.objects.none(), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.user
+        town_id = _town_id(user)
+        set_queryset(self, "town", Region.objects.filter(pk=town_id) if town_id
+                     else towns_visible_to(user).filter(is_active=True).order_by("code"))
+        if town_id:
+            self.fields["town"].disabled = True
+            self.fields["town"].initial = town_id
+        set_queryset(self, "village", villages_visible_to(user).filter(is_active=True).order_by("code"))
+        set_queryset(self, "grid", grids_visible_to(user).filter(is_active=True).order_by("code"))
+        set_queryset(self, "category", categories_for(user))
+        deputies = Deputy.objects.filter(is_active=True).order_by("name")
+        if town_id:
+            deputies = deputies.filter(town_id=town_id)
+        set_queryset(self, "lead_deputy", deputies)
+        set_queryset(self, "co_deputies", deputies)
+        role = getattr(user, "role", None)
+        if role == Role.DEPUTY:
+            # A deputy files their own suggestion: kind and lead deputy are fixed.
+            for name in ("kind", "lead_deputy"):
+                self.fields[name].disabled = True
+            self.fields["kind"].initial = Kind.DEPUTY
+            self.fields["lead_deputy"].initial = user.deputy_id
+            set_queryset(self, "co_deputies", deputies.exclude(pk=user.deputy_id))
+            for name in ("submitter_name", "submitter_phone", "anonymous"):
+                del self.fields[name]
+        elif role == Role.GRID_WORKER:
+            # A grid worker reports a public opinion from one of their grids.
+            self.fields["kind"].disabled = True
+            self.fields["kind"].initial = Kind.PUBLIC
+            self.fields["source"].disabled = True
+            self.fields["source"].initial = Source.GRID_REPORTED
+            self.fields["grid"].required = True
+            for name in ("village", "lead_deputy", "co_deputies"):
+                del self.fields[name]
+        style_form(self)
+        self.fields["title"].widget.attrs.update({"autocomplete": "off"})
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("town") is None and _town_id(self.user):
+            data["town"] = self.user.town
+        return data
+
+
+# --- workflow actions --------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """Every action form carries the item's version: a page rendered before someone else moved
+    the item on is refused with a conflict."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    confirm_needed = False
+
+    def __init__(self, *args: Any, suggestion: Suggestion, user: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("prefix", self.prefix_name())
+        kwargs.setdefault("initial", {}).setdefault("version", suggestion.version)
+        self.suggestion, self.user = suggestion, user
+        super().__init__(*args, **kwargs)
+        if self.confirm_needed:
+            self.fields["confirm"] = forms.BooleanField(label=_("我已核对，确认执行此操作"), required=True)
+        style_form(self)
+        for f in self.fields.values():
+            if isinstance(f.widget, forms.RadioSelect):
+                f.widget.attrs["class"] = "me-1"
+
+    @classmethod
+    def prefix_name(cls) -> str:
+        return cls.__name__.removesuffix("Form").lower()
+
+
+class CommentForm(ActionForm):
+    comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class AssignForm(ActionForm):
+    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=Unit.objects.none(), required=False)
+    deadline = forms.DateField(label=_("办理期限"), widget=DATE, required=False,
+                               help_text=_("不填则按规定期限：代表建议3个月，群众意见30天"))
+    comment = forms.CharField(label=_("交办意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = Unit.objects.filter(town_id=self.suggestion.town_id, is_active=True).order_by("name")
+        set_queryset(self, "lead_unit", units)
+        set_queryset(self, "co_units", units)
+
+
+class AcceptForm(CommentForm):
+    pass
+
+
+class ReturnForm(ActionForm):
+    reason = forms.CharField(label=_("退回理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CoOpinionForm(ActionForm):
+    opinion = forms.CharField(label=_("协办意见"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReplyForm(ActionForm):
+    reply_class = forms.ChoiceField(label=_("答复类别"), choices=ReplyClass.choices)
+    text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class EvaluateForm(ActionForm):
+    result = forms.ChoiceField(label=_("测评结果"), choices=Result.choices, widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class CloseForm(CommentForm):
+    pass
+
+
+class RequestExtensionForm(ActionForm):
+    days = forms.IntegerField(label=_("延期天数"), min_value=1, required=False)
+    new_deadline = forms.DateField(label=_("或延至日期"), widget=DATE, required=False)
+    reason = forms.CharField(label=_("延期理由"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DecideExtensionForm(ActionForm):
+    decision = forms.ChoiceField(label=_("审批结果"), choices=[("approve", _("同意延期")), ("refuse", _("不同意延期"))],
+                                 widget=forms.RadioSelect)
+    comment = forms.CharField(label=_("审批意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class DeclineForm(ActionForm):
+    confirm_needed = True
+    reason = forms.CharField(label=_("不予受理的理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如：属个人诉求、应通过信访渠道反映等"))
+
+
+class WithdrawForm(ActionForm):
+    confirm_needed = True
+    reason = forms.CharField(label=_("撤回原因"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class MergeForm(ActionForm):
+    confirm_needed = True
+    into = forms.CharField(label=_("合并至（编号）"), max_length=30,
+                           help_text=_("填写内容相同的另一件未办结事项的编号；本事项的提出人随该事项一并答复"))
+    comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class RemindForm(ActionForm):
+    note = forms.CharField(label=_("催办内容"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+
+class SuperviseForm(ActionForm):
+    enabled = forms.ChoiceField(label=_("重点督办"), choices=[("on", _("列入重点督办")), ("off", _("取消重点督办"))])
+    supervisor = DeputyField(label=_("督办领导（主席团成员）"), queryset=Deputy.objects.none(), required=False)
+    comment = forms.CharField(label=_("说明"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        set_queryset(self, "supervisor", Deputy.objects.filter(
+            town_id=self.suggestion.town_id, is_presidium=True, is_active=True).order_by("name"))
+        if self.suggestion.key_supervision:
+            self.fields["enabled"].initial = "off"

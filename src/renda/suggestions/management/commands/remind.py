@@ -1,0 +1,77 @@
+"""``renda remind [--date YYYY-MM-DD]``: automatic reminders (催办) for items being handled whose
+deadline is within 7 days (即将到期提醒) or already past (超期催办).
+
+Safe to run from cron as often as you like: an item gets at most one reminder of a kind per
+day (``suggestion_remind`` returns None for a repeat), so a second run the same day sends
+nothing new and says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.core import context
+from renda.suggestions import rules, services
+from renda.suggestions.models import ReminderKind, Suggestion
+from renda.suggestions.workflow import HANDLING
+
+
+def due_items(today: dt.date) -> list[tuple[Suggestion, str]]:
+    """(item, reminder kind) for every item being handled that is due soon or overdue on ``today``."""
+    out: list[tuple[Suggestion, str]] = []
+    qs = Suggestion.objects.filter(state__in=list(HANDLING), deadline__isnull=False).select_related("town")
+    for s in qs.order_by("deadline", "code"):
+        assert s.deadline is not None
+        if s.deadline < today:
+            out.append((s, ReminderKind.OVERDUE.value))
+        elif s.deadline <= today + dt.timedelta(days=rules.rules_for(s.town).due_soon_days):
+            out.append((s, ReminderKind.DUE_SOON.value))
+    return out
+
+
+def note_for(s: Suggestion, kind: str, today: dt.date) -> str:
+    assert s.deadline is not None
+    if kind == ReminderKind.OVERDUE:
+        return _("已超过办理期限 {d}（超期 {n} 天），请尽快办理答复").format(
+            d=s.deadline.isoformat(), n=(today - s.deadline).days)
+    return _("办理期限 {d}，还剩 {n} 天，请按期办理答复").format(d=s.deadline.isoformat(), n=(s.deadline - today).days)
+
+
+def remind(today: dt.date) -> dict[str, int]:
+    """Send the reminders due on ``today``; counts of sent (by kind) and skipped (already sent)."""
+    counts = {ReminderKind.DUE_SOON.value: 0, ReminderKind.OVERDUE.value: 0, "skipped": 0}
+    for s, kind in due_items(today):
+        reminder = services.suggestion_remind(actor=None, suggestion_id=s.pk, kind=kind, note=note_for(s, kind, today),
+                                              on=today)
+        counts[kind if reminder is not None else "skipped"] += 1
+    return counts
+
+
+class Command(BaseCommand):
+    help = "自动催办：办理期限 7 天内到期的事项发送即将到期提醒，已超期的发送超期催办；同一天重复运行不会重复发送。"
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--date", default=None, help="按哪一天计算（YYYY-MM-DD，默认今天）")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        today = timezone.localdate()
+        if options["date"]:
+            try:
+                today = dt.date.fromisoformat(options["date"].strip())
+            except ValueError as exc:
+                raise CommandError(_("日期格式不正确，应为 YYYY-MM-DD")) from exc
+        with context.bind(source="command"):
+            counts = remind(today)
+        due_soon, overdue, skipped = counts[ReminderKind.DUE_SOON], counts[ReminderKind.OVERDUE], counts["skipped"]
+        line = _("{d} 自动催办：即将到期提醒 {a} 件，超期催办 {b} 件").format(
+            d=today.isoformat(), a=due_soon, b=overdue)
+        if skipped:
+            line += _("；今天已提醒过、未重复发送 {n} 件").format(n=skipped)
+        if not (due_soon or overdue or skipped):
+            line += _("（没有需要提醒的事项）")
+        self.stdout.write(line + "。")

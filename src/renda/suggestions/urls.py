@@ -1,0 +1,16 @@
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from renda.suggestions import views
+
+app_name = "suggestions"
+urlpatterns = [
+    path("", login_required(views.suggestions.list_view), name="list"),
+    path("new/", views.register, name="create"),
+    path("similar/", views.similar, name="similar"),
+    path("queue/", views.office_queue, name="queue"),
+    path("inbox/", views.unit_inbox, name="inbox"),
+    path("mine/", views.mine, name="mine"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+]

@@ -1,0 +1,425 @@
+"""Staff, deputy and unit pages for suggestions (意见建议): the list (a ``core.crud.Resource``),
+the detail page with the timeline and the actions this user may take now, the register form
+with similar open items, and the work queues. Thin: selectors → policy → services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from renda.accounts.models import Role
+from renda.accounts.security import log_event
+from renda.core import policy as base
+from renda.core.crud import Column, Resource, add_error, date_text, yes_no
+from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
+from renda.suggestions import forms, policy, selectors, services, similarity, workflow
+from renda.suggestions.models import ExtensionStatus, Suggestion
+from renda.suggestions.workflow import HANDLING, Action, State
+
+# --- the list (core.crud.Resource) ----------------------------------------------------------
+
+
+def _can(user: Any, action: str, obj: Any = None) -> bool:
+    """The suggestions policy, with the generic list page's words: everyone who may list may
+    export what they see; "create" is registering."""
+    if action == "export":
+        action = "list"
+    elif action == "create":
+        action = Action.REGISTER
+    return policy.can(user, action, obj)
+
+
+def _require(user: Any, action: str, obj: Any = None) -> None:
+    base.require(_can, user, action, obj)
+
+
+def _deadline(s: Suggestion) -> str:
+    if s.deadline is None:
+        return ""
+    if s.state in HANDLING and s.deadline < timezone.localdate():
+        return _("{d}（已超期）").format(d=s.deadline.isoformat())
+    return s.deadline.isoformat()
+
+
+def _not_used(actor: Any, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
+    raise Http404
+
+
+suggestions = Resource(
+    name="suggestions", model=Suggestion, label=gettext_lazy("意见建议"), label_plural=gettext_lazy("意见建议"),
+    can=_can, require=_require, selector=selectors.suggestions_visible_to,
+    columns=[
+        Column("code", gettext_lazy("编号"), lambda o: o.code, sort="code", link=True),
+        Column("title", gettext_lazy("标题"), lambda o: o.title, link=True),
+        Column("kind", gettext_lazy("类型"), lambda o: o.get_kind_display(), sort="kind"),
+        Column("state", gettext_lazy("状态"), lambda o: o.get_state_display(), sort="state"),
+        Column("category", gettext_lazy("类别"), lambda o: o.category.name if o.category else ""),
+        Column("village", gettext_lazy("村社区"), lambda o: o.village.name if o.village else ""),
+        Column("grid", gettext_lazy("网格"), lambda o: o.grid.name if o.grid else ""),
+        Column("lead_unit", gettext_lazy("主办单位"), lambda o: o.lead_unit.name if o.lead_unit else ""),
+        Column("lead_deputy", gettext_lazy("领衔代表"), lambda o: o.lead_deputy.name if o.lead_deputy else ""),
+        Column("registered_at", gettext_lazy("登记日期"), lambda o: date_text(o.registered_at), sort="registered_at"),
+        Column("deadline", gettext_lazy("办理期限"), _deadline, sort="deadline"),
+        Column("key_supervision", gettext_lazy("重点督办"), lambda o: yes_no(o.key_supervision),
+               sort="key_supervision"),
+        Column("town", gettext_lazy("所属镇街"), lambda o: o.town.name, sort="town__code"),
+    ],
+    search_fields=("title", "content", "code"), filter_form=forms.SuggestionFilter, default_sort="-registered_at",
+    # The list page shows its "登记" button when ``create`` is set; registering has its own view.
+    create=_not_used, export_name="意见建议",
+)
+
+
+def _get(request: HttpRequest, pk: int) -> Suggestion:
+    """The item if this user may see it; another town's or unit's item is a 404 (logged)."""
+    s: Suggestion = suggestions.get_object(request, pk)
+    policy.require(request.user, "view", s)
+    return s
+
+
+# --- detail and actions -----------------------------------------------------------------------
+
+Handler = Callable[[Any, Suggestion, dict[str, Any]], str]
+
+
+def _v(d: dict[str, Any]) -> int:
+    return int(d["version"])
+
+
+def _assign(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_assign(actor=u, suggestion_id=s.pk, lead_unit=d["lead_unit"], co_units=list(d["co_units"]),
+                               deadline=d["deadline"], comment=d["comment"], expected_version=_v(d))
+    return _("已交办给「{unit}」").format(unit=d["lead_unit"])
+
+
+def _accept(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_accept(actor=u, suggestion_id=s.pk, comment=d["comment"], expected_version=_v(d))
+    return _("已签收，请在期限内办理答复")
+
+
+def _return(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_return(actor=u, suggestion_id=s.pk, reason=d["reason"], expected_version=_v(d))
+    return _("已退回人大办重新交办")
+
+
+def _co_opinion(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_co_opinion(actor=u, suggestion_id=s.pk, opinion=d["opinion"], expected_version=_v(d))
+    return _("已提交协办意见")
+
+
+def _reply(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_reply(actor=u, suggestion_id=s.pk, reply_class=d["reply_class"], text=d["text"],
+                              expected_version=_v(d))
+    return _("已答复")
+
+
+def _evaluate(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    e = services.suggestion_evaluate(actor=u, suggestion_id=s.pk, result=d["result"], comment=d["comment"],
+                                     expected_version=_v(d))
+    if workflow.needs_rehandle(e.result):
+        return _("已测评为不满意，事项已退回承办单位重新办理")
+    return _("已测评：{result}").format(result=e.get_result_display())
+
+
+def _close(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_close(actor=u, suggestion_id=s.pk, comment=d["comment"], expected_version=_v(d))
+    return _("已办结")
+
+
+def _request_extension(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    ext = services.suggestion_request_extension(actor=u, suggestion_id=s.pk, reason=d["reason"], days=d["days"],
+                                                new_deadline=d["new_deadline"], expected_version=_v(d))
+    return _("已申请延期至 {d}，等待人大办审批").format(d=ext.new_deadline.isoformat())
+
+
+def _decide_extension(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).first()
+    if pending is None:
+        raise InvalidInput(_("没有待审批的延期申请"))
+    approve = d["decision"] == "approve"
+    services.suggestion_decide_extension(actor=u, extension_id=pending.pk, approve=approve, comment=d["comment"],
+                                         expected_version=_v(d))
+    return _("已同意延期") if approve else _("已不同意延期")
+
+
+def _decline(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_decline(actor=u, suggestion_id=s.pk, reason=d["reason"], expected_version=_v(d))
+    return _("已不予受理")
+
+
+def _withdraw(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_withdraw(actor=u, suggestion_id=s.pk, reason=d["reason"], expected_version=_v(d))
+    return _("已撤回")
+
+
+def _merge(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    code = d["into"].strip()
+    target = selectors.suggestions_visible_to(u).filter(code=code).first()
+    if target is None:
+        raise InvalidInput(_("找不到编号为「{code}」的事项").format(code=code), fields={"into": _("编号不存在")})
+    services.suggestion_merge(actor=u, suggestion_id=s.pk, into_id=target.pk, comment=d["comment"],
+                              expected_version=_v(d))
+    return _("已合并至 {code}").format(code=target.code)
+
+
+def _remind(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    services.suggestion_remind(actor=u, suggestion_id=s.pk, note=d["note"], expected_version=_v(d))
+    return _("已催办")
+
+
+def _supervise(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
+    enabled = d["enabled"] == "on"
+    services.suggestion_set_key_supervision(actor=u, suggestion_id=s.pk, enabled=enabled, supervisor=d["supervisor"],
+                                            comment=d["comment"], expected_version=_v(d))
+    return _("已列入重点督办") if enabled else _("已取消重点督办")
+
+
+#: The actions the pages offer: form, service call, and the button's words. ``rehandle``
+#: happens by itself after 不满意; ``refuse_extension`` is the other answer of the same form.
+ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
+    Action.ASSIGN: (forms.AssignForm, _assign),
+    Action.ACCEPT: (forms.AcceptForm, _accept),
+    Action.RETURN: (forms.ReturnForm, _return),
+    Action.CO_OPINION: (forms.CoOpinionForm, _co_opinion),
+    Action.REPLY: (forms.ReplyForm, _reply),
+    Action.EVALUATE: (forms.EvaluateForm, _evaluate),
+    Action.CLOSE: (forms.CloseForm, _close),
+    Action.REQUEST_EXTENSION: (forms.RequestExtensionForm, _request_extension),
+    Action.APPROVE_EXTENSION: (forms.DecideExtensionForm, _decide_extension),
+    Action.DECLINE: (forms.DeclineForm, _decline),
+    Action.WITHDRAW: (forms.WithdrawForm, _withdraw),
+    Action.MERGE: (forms.MergeForm, _merge),
+    Action.REMIND: (forms.RemindForm, _remind),
+    Action.SUPERVISE: (forms.SuperviseForm, _supervise),
+}
+DESTRUCTIVE = frozenset({Action.DECLINE, Action.WITHDRAW, Action.MERGE})
+
+
+def _title(action: Action, s: Suggestion) -> str:
+    if action == Action.REPLY and s.state != State.ACCEPTED:
+        return _("再次答复")
+    if action == Action.APPROVE_EXTENSION:
+        return _("审批延期申请")
+    return workflow.label(action)
+
+
+def available_actions(user: Any, s: Suggestion) -> list[Action]:
+    """``policy.actions_for`` narrowed to what the item's data allows now (a second reply only
+    after a B/C answer, one extension request at a time …)."""
+    pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).exists()
+    last = s.replies.order_by("-replied_at", "-id").first()
+    out = []
+    for a in policy.actions_for(user, s):
+        if a not in ACTIONS:
+            continue
+        if a == Action.REPLY and s.state != State.ACCEPTED and (
+                last is None or last.reply_class not in workflow.REPLY_AGAIN_CLASSES):
+            continue
+        if a == Action.APPROVE_EXTENSION and not pending:
+            continue
+        if a == Action.REQUEST_EXTENSION and pending:
+            continue
+        out.append(a)
+    return out
+
+
+def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, forms.ActionForm] | None = None,
+                   status: int = 200) -> HttpResponse:
+    user = request.user
+    action_forms = []
+    for a in available_actions(user, s):
+        form_class, _handler = ACTIONS[a]
+        form = bound[1] if bound and bound[0] == a else form_class(suggestion=s, user=user)
+        action_forms.append({"action": a.value, "title": _title(a, s), "form": form,
+                             "open": bool(bound and bound[0] == a), "danger": a in DESTRUCTIVE})
+    ctx = {
+        "resource": suggestions, "obj": s, "s": s, "actions": action_forms,
+        "transitions": s.transitions.order_by("on", "at", "id"),
+        "replies": s.replies.select_related("unit").order_by("replied_at", "id"),
+        "evaluations": s.evaluations.order_by("evaluated_at", "id"),
+        "co_units": s.co_unit_links.select_related("unit").order_by("id"),
+        "extensions": s.extensions.select_related("requested_by").order_by("requested_at", "id"),
+        "co_deputies": s.co_deputies.order_by("name"),
+        "merged_items": selectors.suggestions_visible_to(user).filter(merged_into=s).order_by("id"),
+        "overdue": s.state in HANDLING and s.deadline is not None and s.deadline < timezone.localdate(),
+        "error_action": bound[0].value if bound else "",
+    }
+    return render(request, "suggestions/detail.html", ctx, status=status)
+
+
+@login_required
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _get(request, pk))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    """One workflow action from the detail page: the service decides; a stale page (another user
+    acted first) comes back with the conflict message."""
+    s = _get(request, pk)
+    try:
+        a = Action(action)
+    except ValueError:
+        raise Http404 from None
+    if a not in ACTIONS:
+        raise Http404
+    policy.require(request.user, a, s)
+    form_class, handler = ACTIONS[a]
+    form = form_class(request.POST, suggestion=s, user=request.user)
+    if form.is_valid():
+        try:
+            message = handler(request.user, s, form.cleaned_data)
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, message)
+            if not selectors.suggestions_visible_to(request.user).filter(pk=s.pk).exists():
+                return redirect("accounts:home")  # e.g. a unit that returned the item no longer sees it
+            return redirect("suggestions:detail", s.pk)
+    s.refresh_from_db()
+    return _render_detail(request, s, bound=(a, form))
+
+
+# --- register, similar items --------------------------------------------------------------
+
+
+def _similar_attrs(form: forms.RegisterForm) -> None:
+    form.fields["title"].widget.attrs.update({
+        "hx-get": reverse("suggestions:similar"), "hx-trigger": "keyup changed delay:400ms, change",
+        "hx-target": "#similar", "hx-include": "[name=title],[name=content]",
+    })
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponseBase:
+    """登记 (office), 提交代表建议 (deputy), 上报群众意见 (grid worker). Registering next to a
+    similar open item may merge the new one into it in the same step (office only)."""
+    _require(request.user, "create")
+    user: Any = request.user
+    form = forms.RegisterForm(request.POST or None, user=user)
+    _similar_attrs(form)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        merge_into = (request.POST.get("merge_into") or "").strip()
+        try:
+            with transaction.atomic():
+                s = services.suggestion_register(
+                    actor=user, town=d["town"], kind=d["kind"], title=d["title"], content=d["content"],
+                    source=d.get("source") or "", village=d.get("village"), grid=d.get("grid"),
+                    category=d.get("category"), submitter_name=d.get("submitter_name") or "",
+                    submitter_phone=d.get("submitter_phone") or "", anonymous=bool(d.get("anonymous")),
+                    lead_deputy=d.get("lead_deputy"), co_deputies=list(d.get("co_deputies") or []),
+                )
+                target = None
+                if merge_into:
+                    target = selectors.suggestions_visible_to(user).filter(
+                        pk=int(merge_into) if merge_into.isdigit() else 0).first()
+                    if target is None:
+                        raise InvalidInput(_("合并目标不存在或无权查看"))
+                    services.suggestion_merge(actor=user, suggestion_id=s.pk, into_id=target.pk)
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            add_error(form, exc)
+        else:
+            if target is not None:
+                messages.success(request, _("已登记「{code}」并合并至 {target}，将随该事项一并答复").format(
+                    code=s.code, target=target.code))
+                return redirect("suggestions:detail", target.pk)
+            messages.success(request, _("已登记，编号 {code}").format(code=s.code))
+            return redirect("suggestions:detail", s.pk)
+    matches = []
+    if form.is_bound:
+        matches = similarity.similar_open_items(user, title=request.POST.get("title", "")[:200],
+                                                content=request.POST.get("content", "")[:2000])
+    title = {Role.DEPUTY: _("提交代表建议"), Role.GRID_WORKER: _("上报群众意见")}.get(user.role, _("登记意见建议"))
+    return render(request, "suggestions/register.html", {
+        "form": form, "title": title, "matches": matches, "can_merge": policy.can(user, Action.MERGE),
+    })
+
+
+@login_required
+def similar(request: HttpRequest) -> HttpResponse:
+    """HTMX partial: open items like the title (and content) being typed."""
+    _require(request.user, "create")
+    matches = similarity.similar_open_items(request.user, title=request.GET.get("title", "")[:200],
+                                            content=request.GET.get("content", "")[:2000])
+    return render(request, "suggestions/partials/similar.html",
+                  {"matches": matches, "can_merge": policy.can(request.user, Action.MERGE)})
+
+
+# --- queues ---------------------------------------------------------------------------------
+
+
+def _deny(request: HttpRequest, what: str) -> None:
+    log_event(kind="access_denied", user=request.user, path=request.path, detail=what)
+    raise Forbidden()
+
+
+def _queue_page(request: HttpRequest, *, title: str, tabs: list[tuple[str, str, QuerySet[Suggestion]]],
+                url_name: str) -> HttpResponse:
+    keys = [k for k, _label, _qs in tabs]
+    current = request.GET.get("tab") or keys[0]
+    if current not in keys:
+        current = keys[0]
+    qs = next(q for k, _label, q in tabs if k == current)
+    page = Paginator(qs, 20).get_page(request.GET.get("page"))
+    return render(request, "suggestions/queue.html", {
+        "title": title, "tabs": [{"key": k, "label": label, "count": q.count()} for k, label, q in tabs],
+        "current": current, "page": page, "url_name": url_name, "today": timezone.localdate(),
+        "can_register": _can(request.user, "create"),
+    })
+
+
+OFFICE_TABS = [
+    ("new", gettext_lazy("新登记")), ("to_assign", gettext_lazy("待交办")), ("returned", gettext_lazy("被退回")),
+    ("due_soon", gettext_lazy("即将到期")), ("overdue", gettext_lazy("已超期")), ("to_close", gettext_lazy("待办结")),
+]
+UNIT_TABS = [
+    ("to_accept", gettext_lazy("待签收")), ("handling", gettext_lazy("办理中")), ("due_soon", gettext_lazy("即将到期")),
+    ("overdue", gettext_lazy("已超期")), ("co_handling", gettext_lazy("待提协办意见")),
+]
+
+
+@login_required
+def office_queue(request: HttpRequest) -> HttpResponse:
+    if not policy.can(request.user, Action.ASSIGN) or not getattr(request.user, "town_id", None):
+        _deny(request, "suggestions office queue")
+    queues = selectors.office_queue(request.user)
+    return _queue_page(request, title=_("交办工作"), tabs=[(k, str(lbl), queues[k]) for k, lbl in OFFICE_TABS],
+                       url_name="suggestions:queue")
+
+
+@login_required
+def unit_inbox(request: HttpRequest) -> HttpResponse:
+    if getattr(request.user, "role", None) != Role.UNIT:
+        _deny(request, "suggestions unit inbox")
+    queues = selectors.unit_inbox(request.user)
+    return _queue_page(request, title=_("本单位待办"), tabs=[(k, str(lbl), queues[k]) for k, lbl in UNIT_TABS],
+                       url_name="suggestions:inbox")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    if user.role not in {Role.DEPUTY, Role.PRESIDIUM} or not user.deputy_id:
+        _deny(request, "suggestions of a deputy")
+    tabs = [("all", _("全部"), selectors.deputy_items(user)),
+            ("to_evaluate", _("待测评"), selectors.deputy_to_evaluate(user))]
+    return _queue_page(request, title=_("我的建议"), tabs=tabs, url_name="suggestions:mine")

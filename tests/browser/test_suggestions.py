@@ -1,0 +1,135 @@
+"""End to end in Chromium: one deputy suggestion goes register → assign → return → reassign →
+accept → reply → 不满意 (re-handle) → reply → 满意 → close across the office, unit and deputy
+logins, with a screenshot of each page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from renda.accounts.models import Role
+from renda.core.testing import World, make_unit
+from renda.suggestions.models import Suggestion
+from tests.browser.conftest import shot
+from tests.browser.test_pages import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def _as(page: Any, base: str, world: World, role: Role) -> None:
+    page.context.clear_cookies()
+    log_in(page, base, world.users[role].username)
+
+
+def _act(page: Any, action: str, fill: dict[str, str] | None = None, select: dict[str, str] | None = None,
+         check: str | None = None) -> None:
+    page.click(f"#action-{action} summary")
+    for name, value in (fill or {}).items():
+        page.fill(f"#id_{action.replace('_', '')}-{name}", value)
+    for name, value in (select or {}).items():
+        page.select_option(f"#id_{action.replace('_', '')}-{name}", value)
+    if check:
+        page.check(check)
+    page.click(f"#action-{action} button[type=submit]")
+    page.wait_for_load_state("networkidle")
+
+
+def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page: Any) -> None:
+    world = World()
+    wrong_unit = make_unit(world.town, name="市场所")
+    base = live_server.url
+
+    # The office registers the deputy's suggestion; the similar-items box stays empty.
+    _as(page, base, world, Role.STAFF)
+    shot(page, "suggestions-home-office")
+    page.goto(f"{base}/suggestions/new/")
+    page.select_option("#id_kind", "deputy")
+    page.select_option("#id_lead_deputy", str(world.deputy.pk))
+    page.fill("#id_title", "农田水利等基础设施施工质量监督")
+    page.fill("#id_content", "建议加强农田水利工程施工质量监督")
+    shot(page, "suggestions-register")
+    page.click("#register-form > button[type=submit]")
+    page.wait_for_load_state("networkidle")
+    assert "已登记" in page.content()
+    item = Suggestion.objects.get(title="农田水利等基础设施施工质量监督")
+    detail = f"{base}/suggestions/{item.pk}/"
+    shot(page, "suggestions-registered")
+
+    # Assign to the wrong unit first.
+    _act(page, "assign", select={"lead_unit": str(wrong_unit.pk)})
+    assert "已交办给" in page.content()
+    shot(page, "suggestions-assigned")
+
+    # That unit returns it.
+    from renda.core.testing import make_user
+
+    wrong_user = make_user(Role.UNIT, world.town, unit=wrong_unit)
+    page.context.clear_cookies()
+    log_in(page, base, wrong_user.username)
+    page.goto(f"{base}/suggestions/inbox/")
+    assert "农田水利" in page.content()
+    shot(page, "suggestions-inbox")
+    page.goto(detail)
+    _act(page, "return", fill={"reason": "不属于本单位职责"})
+    assert "已退回" in page.content()
+    shot(page, "suggestions-returned")
+
+    # The office sees it under 被退回 and reassigns it.
+    _as(page, base, world, Role.STAFF)
+    page.goto(f"{base}/suggestions/queue/?tab=returned")
+    assert "农田水利" in page.content()
+    shot(page, "suggestions-queue-returned")
+    page.goto(detail)
+    _act(page, "assign", select={"lead_unit": str(world.unit.pk)})
+    shot(page, "suggestions-reassigned")
+
+    # The right unit signs for it and replies.
+    _as(page, base, world, Role.UNIT)
+    page.goto(detail)
+    _act(page, "accept")
+    _act(page, "reply", fill={"text": "已安排专人监督施工"}, select={"reply_class": "A"})
+    assert "已答复" in page.content()
+    shot(page, "suggestions-replied")
+
+    # The deputy, on a phone, is not satisfied: back to the unit.
+    phone_page.goto(f"{base}/login/")
+    log_in(phone_page, base, world.users[Role.DEPUTY].username)
+    phone_page.goto(f"{base}/suggestions/mine/?tab=to_evaluate")
+    assert "农田水利" in phone_page.content()
+    shot(phone_page, "suggestions-mine-phone")
+    phone_page.goto(detail)
+    _act(phone_page, "evaluate", fill={"comment": "质量问题未整改"},
+         check="input[name='evaluate-result'][value='dissatisfied']")
+    assert "重新办理" in phone_page.content()
+    shot(phone_page, "suggestions-dissatisfied-phone")
+
+    # The unit replies again.
+    _as(page, base, world, Role.UNIT)
+    page.goto(detail)
+    _act(page, "reply", fill={"text": "已返工整改并验收"}, select={"reply_class": "A"})
+    shot(page, "suggestions-replied-again")
+
+    # The deputy is satisfied.
+    phone_page.goto(detail)
+    _act(phone_page, "evaluate", check="input[name='evaluate-result'][value='satisfied']")
+    assert "满意" in phone_page.content()
+    shot(phone_page, "suggestions-satisfied-phone")
+
+    # The office closes it.
+    _as(page, base, world, Role.STAFF)
+    page.goto(f"{base}/suggestions/queue/?tab=to_close")
+    assert "农田水利" in page.content()
+    shot(page, "suggestions-queue-to-close")
+    page.goto(detail)
+    _act(page, "close")
+    assert page.locator("#state").inner_text() == "已办结"
+    timeline = page.locator("#timeline").inner_text()
+    for step in ("登记", "交办", "退回", "签收", "答复", "测评", "重新办理", "办结"):
+        assert step in timeline, step
+    shot(page, "suggestions-closed")
+    page.goto(f"{base}/suggestions/?q=农田")
+    assert page.locator("table tbody tr").count() == 1
+    shot(page, "suggestions-list")
+    item.refresh_from_db()
+    assert item.state == "closed" and item.rehandle_count == 1
