@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "renda.people",
     "renda.suggestions",
     "renda.reports",
+    "renda.notifications",
     "renda.ledger",
 ]
 
@@ -143,6 +144,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "renda.core.context_processors.navigation",
+                "renda.notifications.context_processors.unread",
             ],
         },
     },

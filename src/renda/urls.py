@@ -15,6 +15,7 @@ urlpatterns = [
     path("calendar/", include("renda.calendar_days.urls")),
     path("reports/", include("renda.reports.urls")),
     path("suggestions/", include("renda.suggestions.urls")),
+    path("notifications/", include("renda.notifications.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

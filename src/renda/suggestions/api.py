@@ -12,10 +12,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseBase
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import field_validator
 
@@ -45,6 +46,7 @@ from renda.people.selectors import presidium_members_visible_to
 from renda.places.models import Level, Region
 from renda.suggestions import policy, selectors, services
 from renda.suggestions.models import (
+    Attachment,
     Extension,
     Kind,
     ReplyClass,
@@ -198,6 +200,25 @@ class ReminderOut(Schema):
     note: str = Field(description="内容")
 
 
+class AttachmentOut(Schema):
+    id: int = Field(description="ID")
+    reply_id: int | None = Field(description="所属答复 ID（事项本身的附件为 null）")
+    name: str = Field(description="文件名（上传时的名称）")
+    content_type: str = Field(description="文件类型：image/png、image/jpeg、application/pdf（按内容识别）")
+    size: int = Field(description="大小（字节）")
+    sha256: str = Field(description="SHA-256 校验值")
+    uploaded_at: dt.datetime = Field(description="上传时间")
+    url: str = Field(description="下载地址（需登录且可查看该事项）")
+
+    @staticmethod
+    def resolve_name(obj: Attachment) -> str:
+        return obj.original_name
+
+    @staticmethod
+    def resolve_url(obj: Attachment) -> str:
+        return reverse("suggestions:attachment", args=[obj.suggestion_id, obj.pk])
+
+
 class SuggestionDetailOut(SuggestionOut):
     content: str = Field(description="内容")
     submitter_phone: str = Field(description="联系电话（脱敏显示）")
@@ -212,6 +233,7 @@ class SuggestionDetailOut(SuggestionOut):
     evaluations: list[EvaluationOut] = Field(description="满意度测评（按时间先后）")
     extensions: list[ExtensionOut] = Field(description="延期申请（按时间先后）")
     reminders: list[ReminderOut] = Field(description="催办记录")
+    attachments: list[AttachmentOut] = Field(description="附件（事项本身的及各答复的）")
     timeline: list[TransitionOut] = Field(description="办理记录（时间线）")
     allowed_actions: list[str] = Field(description=f"当前用户此刻可执行的操作：{_ACTION_HELP}")
     created_at: dt.datetime = Field(description="创建时间")
@@ -248,6 +270,10 @@ class SuggestionDetailOut(SuggestionOut):
     @staticmethod
     def resolve_reminders(obj: Suggestion) -> list[Any]:
         return list(obj.reminders.all())
+
+    @staticmethod
+    def resolve_attachments(obj: Suggestion) -> list[Any]:
+        return list(obj.attachments.all())
 
     @staticmethod
     def resolve_timeline(obj: Suggestion) -> list[Any]:
@@ -689,6 +715,32 @@ def key_supervision(request: HttpRequest, suggestion_id: int, payload: KeySuperv
                                                 supervisor=supervisor, comment=payload.comment, on=payload.on,
                                                 expected_version=payload.version)
     return _after(request, s.pk)
+
+
+# -- suggestions: attachments ------------------------------------------------------------------------
+
+
+@suggestions_router.post("/{int:suggestion_id}/attachments", response={201: SuggestionDetailOut, **ERRORS},
+                         summary="上传附件（PNG、JPEG 图片或 PDF，每个不超过 10 MB，最多 9 个）")
+def upload_attachments(request: HttpRequest, suggestion_id: int, files: File[list[UploadedFile]],
+                       reply_id: Form[int | None] = None) -> Status[Suggestion]:
+    """multipart/form-data: one or more ``files``; with ``reply_id``, the files belong to that reply
+    (uploaded by the unit that replied or the office). The type is checked by the content."""
+    s = visible(request, _items(request), suggestion_id)
+    services.suggestion_attach(actor=actor(request), suggestion_id=s.pk, files=files, reply_id=reply_id)
+    return Status(201, _after(request, s.pk))
+
+
+@suggestions_router.get("/{int:suggestion_id}/attachments/{int:attachment_id}", response={200: None, **ERRORS},
+                        summary="下载附件")
+def download_attachment(request: HttpRequest, suggestion_id: int, attachment_id: int) -> HttpResponseBase:
+    s = visible(request, _items(request), suggestion_id)
+    att = Attachment.objects.filter(pk=attachment_id, suggestion_id=s.pk).first()
+    if att is None:
+        raise NotFound()
+    from renda.suggestions.views import attachment_response
+
+    return attachment_response(att)
 
 
 # -- categories --------------------------------------------------------------------------------------

@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.accounts.models import Role
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.core.errors import InvalidInput
 from renda.people.models import Deputy
 from renda.places.forms import RegionLabelField
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
+from renda.suggestions import uploads
 from renda.suggestions.models import (
     STATE_CHOICES,
     Kind,
@@ -89,6 +91,35 @@ class SuggestionFilter(FilterForm):
         return qs
 
 
+# --- attachments ---------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class AttachmentsField(forms.FileField):
+    """Several files in one input (images and PDF), each checked by its content (``uploads``)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("label", _("附件"))
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("help_text", _("可选，PNG、JPEG 图片或 PDF 文件，每个不超过 10 MB，最多 9 个"))
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,"
+                                                                       "application/pdf"}))
+        super().__init__(**kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        items = data if isinstance(data, list | tuple) else ([data] if data else [])
+        files = [super(AttachmentsField, self).clean(f, initial) for f in items]
+        files = [f for f in files if f]
+        try:
+            uploads.check_files(files)
+        except InvalidInput as exc:
+            raise forms.ValidationError(exc.message) from exc
+        return files
+
+
 # --- register ------------------------------------------------------------------------------
 
 
@@ -119,6 +150,7 @@ class RegisterForm(ResourceForm):
     anonymous = forms.BooleanField(label=_("匿名"), required=False)
     lead_deputy = DeputyField(label=_("领衔代表"), queryset=Deputy.objects.none(), required=False)
     co_deputies = DeputiesField(label=_("附议代表"), queryset=Deputy.objects.none(), required=False)
+    attachments = AttachmentsField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -226,6 +258,7 @@ class CoOpinionForm(ActionForm):
 class ReplyForm(ActionForm):
     reply_class = forms.ChoiceField(label=_("答复类别"), choices=ReplyClass.choices)
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
+    attachments = AttachmentsField()
 
 
 class EvaluateForm(ActionForm):

@@ -13,7 +13,7 @@ from typing import Any
 from renda.accounts.models import Role as UserRole
 from renda.core import policy as base
 from renda.suggestions import workflow
-from renda.suggestions.models import Kind, Suggestion, SuggestionCategory
+from renda.suggestions.models import Kind, Reply, Suggestion, SuggestionCategory
 from renda.suggestions.workflow import Action
 from renda.suggestions.workflow import Role as WRole
 
@@ -93,6 +93,22 @@ def roles_on(user: Any, s: Suggestion) -> set[WRole]:
     return roles
 
 
+def can_attach(user: Any, s: Suggestion, reply: Reply | None = None) -> bool:
+    """Who may add attachments: to the item, its office (staff, presidium, administrators of its
+    town), whoever registered it and its lead deputy; to a reply, the office and the unit that
+    replied. Always only someone who may see the item."""
+    if base.is_system(user):
+        return True
+    if not _active(user) or not can_view(user, s):
+        return False
+    roles = roles_on(user, s)
+    if roles & {WRole.STAFF, WRole.ADMIN, WRole.PRESIDIUM}:
+        return True
+    if reply is not None:
+        return WRole.UNIT in roles and user.unit_id == reply.unit_id
+    return (s.created_by_id is not None and s.created_by_id == user.pk) or WRole.DEPUTY in roles
+
+
 def _can_register(user: Any, s: Suggestion) -> bool:
     role = user.role
     if role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN}:
@@ -121,6 +137,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return _can_register(user, obj)
         if action == "reveal":  # see the submitter's name and phone unmasked
             return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN} and base.in_town(user, obj.town_id)
+        if action == "attach":
+            return can_attach(user, obj)
         if action not in _ACTIONS:
             return False
         roles = roles_on(user, obj)

@@ -18,19 +18,22 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.core.files import File
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days import workdays
+from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.services import create_audited, full_clean, lock, set_active, update_audited
 from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
-from renda.suggestions import crypto, policy, rules, workflow
+from renda.suggestions import crypto, notify, policy, rules, uploads, workflow
 from renda.suggestions.models import (
+    Attachment,
     Evaluation,
     Extension,
     ExtensionStatus,
@@ -314,6 +317,7 @@ def suggestion_assign(
     s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = lead_unit, on, deadline, deadline, None
     SuggestionCoUnit.objects.filter(suggestion=s).delete()
     SuggestionCoUnit.objects.bulk_create([SuggestionCoUnit(suggestion=s, unit=u) for u in co])
+    transaction.on_commit(lambda: notify.assigned(s.pk))
     return _commit(s, action=Action.ASSIGN, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
@@ -359,6 +363,7 @@ def suggestion_return(
     workflow.check_return(on=on, limit=limit)
     s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = None, None, None, None, None
     SuggestionCoUnit.objects.filter(suggestion=s).delete()
+    transaction.on_commit(lambda: notify.returned(s.pk))
     return _commit(s, action=Action.RETURN, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
 
 
@@ -413,6 +418,7 @@ def suggestion_reply(
     s.state = new_state
     _commit(s, action=Action.REPLY, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{reply_class}：{text}")
+    transaction.on_commit(lambda: notify.replied(s.pk))
     return reply
 
 
@@ -426,6 +432,7 @@ def _rehandle(s: Suggestion, *, actor: Any, on: dt.date, comment: str) -> None:
     s.deadline = max(rules.rehandle_deadline(on, town_rules), s.assigned_at or on)
     _commit(s, action=Action.REHANDLE, actor=actor, on=on, from_state=from_state, before=before,
             comment=comment or _("第{n}次重新办理").format(n=s.rehandle_count))
+    transaction.on_commit(lambda: notify.rehandled(s.pk))
     if not s.key_supervision and workflow.key_supervision_due(
         rehandle_count=s.rehandle_count, threshold=town_rules.key_supervision_after_rehandles
     ):
@@ -476,6 +483,7 @@ def suggestion_close(
     workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
     workflow.check_not_before(on=on, earlier=last_eval.evaluated_at if last_eval else None, what=_("测评"))
     s.closed_at = on
+    transaction.on_commit(lambda: notify.closed(s.pk))
     return _commit(s, action=Action.CLOSE, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
@@ -524,6 +532,7 @@ def suggestion_request_extension(
     ext.save()
     _commit(s, action=Action.REQUEST_EXTENSION, actor=actor, on=on, from_state=from_state, before=before,
             comment=_("申请延期至 {d}：{reason}").format(d=new_deadline.isoformat(), reason=reason))
+    transaction.on_commit(lambda: notify.extension_requested(ext.pk))
     return ext
 
 
@@ -557,6 +566,7 @@ def suggestion_decide_extension(
     text = (_("同意延期至 {d}") if approve else _("不同意延期至 {d}")).format(d=ext.new_deadline.isoformat())
     _commit(s, action=action, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{text}{'：' + comment.strip() if comment.strip() else ''}")
+    transaction.on_commit(lambda: notify.extension_decided(ext.pk))
     return ext
 
 
@@ -626,6 +636,7 @@ def suggestion_merge(
     _commit(s, action=Action.MERGE, actor=actor, on=on, from_state=from_state, before=before, comment=text)
     _history(target, action=Action.MERGE, actor=actor, on=on, from_state=target.state,
              comment=_("{code} 合并至本事项，一并答复").format(code=s.code))
+    transaction.on_commit(lambda: notify.merged(s.pk))
     return s
 
 
@@ -655,6 +666,7 @@ def suggestion_remind(
                                        by=actor if getattr(actor, "pk", None) else None)
     _commit(s, action=Action.REMIND, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{ReminderKind(kind).label}{'：' + note.strip() if note.strip() else ''}")
+    transaction.on_commit(lambda: notify.reminded(reminder.pk))
     return reminder
 
 
@@ -688,5 +700,57 @@ def suggestion_set_key_supervision(
             raise InvalidInput(_("该事项未列入重点督办"))
         s.key_supervision, s.key_supervision_since, s.supervisor = False, None, None
         text = _("取消重点督办")
+    transaction.on_commit(lambda: notify.key_supervised(s.pk))
     return _commit(s, action=Action.SUPERVISE, actor=actor, on=on, from_state=from_state, before=before,
                    comment=text + (f"：{comment.strip()}" if comment.strip() else ""))
+
+
+# --- attachments --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def suggestion_attach(
+    *, actor: Any, suggestion_id: int, files: Sequence[Any], reply_id: int | None = None,
+) -> list[Attachment]:
+    """附件: PNG/JPEG images or PDF files added to an item (by its office, whoever registered
+    it, its lead deputy) or to one of its replies (by the office or the unit that replied).
+
+    The type is told by the content, not by the name (``uploads.py``); each file is stored
+    under a random name; the audit event names the files and their SHA-256, never their content.
+    """
+    s = lock(Suggestion, suggestion_id)
+    reply = None
+    if reply_id is not None:
+        reply = Reply.objects.filter(pk=reply_id, suggestion_id=s.pk).first()
+        if reply is None:
+            raise NotFound()
+
+    def _may(user: Any, action: str, obj: Any) -> bool:
+        return policy.can_view(user, obj) if action == "view" else policy.can_attach(user, obj, reply)
+
+    base_policy.require(_may, actor, "attach", s)
+    if s.state in workflow.TERMINAL:
+        raise InvalidInput(_("事项已{state}，不能再上传附件").format(state=workflow.label(State(s.state))))
+    if not files:
+        raise InvalidInput(_("请选择要上传的文件"), fields={uploads.FIELD: _("必填")})
+    existing = Attachment.objects.filter(suggestion=s, reply=reply).count()
+    checked = uploads.check_files(list(files), existing=existing)
+    saved: list[Attachment] = []
+    try:
+        for c in checked:
+            att = Attachment(suggestion=s, reply=reply, original_name=c.name, content_type=c.content_type,
+                             size=c.size, sha256=c.sha256, uploaded_by=actor if getattr(actor, "pk", None) else None)
+            att.file.save(c.name, File(c.file), save=False)
+            saved.append(att)
+            full_clean(att)
+            att.save(force_insert=True)
+    except BaseException:
+        for att in saved:  # nothing half-stored on disk when the upload is refused
+            att.file.delete(save=False)
+        raise
+    listing = [{"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
+                "sha256": a.sha256} for a in saved]
+    record(actor=actor, verb="suggestion.attach", target=s, before=None,
+           after={"reply": reply.pk if reply else None, "attachments": listing},
+           comment=_("上传附件 {n} 个").format(n=len(saved)))
+    return saved

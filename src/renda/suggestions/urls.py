@@ -13,4 +13,5 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/attachments/<int:att_id>/", views.attachment, name="attachment"),
 ]

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from renda.core import policy as base
 from renda.core.crud import Column, Resource, add_error, date_text, yes_no
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from renda.suggestions import forms, policy, selectors, services, similarity, workflow
-from renda.suggestions.models import ExtensionStatus, Suggestion
+from renda.suggestions.models import Attachment, ExtensionStatus, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
 
 # --- the list (core.crud.Resource) ----------------------------------------------------------
@@ -121,8 +121,11 @@ def _co_opinion(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
 
 
 def _reply(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_reply(actor=u, suggestion_id=s.pk, reply_class=d["reply_class"], text=d["text"],
-                              expected_version=_v(d))
+    with transaction.atomic():
+        reply = services.suggestion_reply(actor=u, suggestion_id=s.pk, reply_class=d["reply_class"], text=d["text"],
+                                          expected_version=_v(d))
+        if d.get("attachments"):
+            services.suggestion_attach(actor=u, suggestion_id=s.pk, files=d["attachments"], reply_id=reply.pk)
     return _("已答复")
 
 
@@ -253,11 +256,45 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
         "co_units": s.co_unit_links.select_related("unit").order_by("id"),
         "extensions": s.extensions.select_related("requested_by").order_by("requested_at", "id"),
         "co_deputies": s.co_deputies.order_by("name"),
+        "attachments": [a for a in s.attachments.all() if a.reply_id is None],
+        "reply_attachments": _by_reply(s),
         "merged_items": selectors.suggestions_visible_to(user).filter(merged_into=s).order_by("id"),
         "overdue": s.state in HANDLING and s.deadline is not None and s.deadline < timezone.localdate(),
         "error_action": bound[0].value if bound else "",
     }
     return render(request, "suggestions/detail.html", ctx, status=status)
+
+
+def _by_reply(s: Suggestion) -> dict[int, list[Attachment]]:
+    out: dict[int, list[Attachment]] = {}
+    for a in s.attachments.filter(reply__isnull=False).order_by("uploaded_at", "id"):
+        assert a.reply_id is not None
+        out.setdefault(a.reply_id, []).append(a)
+    return out
+
+
+def attachment_response(att: Attachment) -> FileResponse:
+    """The stored file with its sniffed type, always as a download under the name the user gave,
+    never interpreted by the browser (nosniff, sandboxed)."""
+    try:
+        handle = att.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def attachment(request: HttpRequest, pk: int, att_id: int) -> FileResponse:
+    """下载附件: only for users who may see the item (404 otherwise)."""
+    s = _get(request, pk)
+    att = Attachment.objects.filter(pk=att_id, suggestion_id=s.pk).first()
+    if att is None:
+        raise Http404
+    return attachment_response(att)
 
 
 @login_required
@@ -279,7 +316,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
         raise Http404
     policy.require(request.user, a, s)
     form_class, handler = ACTIONS[a]
-    form = form_class(request.POST, suggestion=s, user=request.user)
+    form = form_class(request.POST, request.FILES, suggestion=s, user=request.user)
     if form.is_valid():
         try:
             message = handler(request.user, s, form.cleaned_data)
@@ -312,7 +349,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
     similar open item may merge the new one into it in the same step (office only)."""
     _require(request.user, "create")
     user: Any = request.user
-    form = forms.RegisterForm(request.POST or None, user=user)
+    form = forms.RegisterForm(request.POST or None, request.FILES or None, user=user)
     _similar_attrs(form)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -326,6 +363,8 @@ def register(request: HttpRequest) -> HttpResponseBase:
                     submitter_phone=d.get("submitter_phone") or "", anonymous=bool(d.get("anonymous")),
                     lead_deputy=d.get("lead_deputy"), co_deputies=list(d.get("co_deputies") or []),
                 )
+                if d.get("attachments"):
+                    services.suggestion_attach(actor=user, suggestion_id=s.pk, files=d["attachments"])
                 target = None
                 if merge_into:
                     target = selectors.suggestions_visible_to(user).filter(
