@@ -66,6 +66,7 @@ class ReminderKind(models.TextChoices):
     MANUAL = "manual", _("人工催办")
     DUE_SOON = "due_soon", _("即将到期提醒")
     OVERDUE = "overdue", _("超期催办")
+    FOLLOW_UP = "follow_up", _("B/C类答复跟踪督办")
 
 
 def new_tracking_code() -> str:

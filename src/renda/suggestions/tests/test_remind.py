@@ -58,3 +58,21 @@ def test_nothing_to_remind_says_so(world: World) -> None:
 def test_a_bad_date_is_refused(world: World) -> None:
     with pytest.raises(Exception, match="日期格式不正确"):
         remind("2023/03/05")
+
+
+def test_b_and_c_replies_are_followed_up_until_answered_again(world: World) -> None:
+    b_item = replied(world, public_item(world, title="正在解决"), reply_class="B", on=D("2023-03-10"))
+    a_item = replied(world, public_item(world, title="已解决"), reply_class="A", on=D("2023-03-10"))
+    assert "B/C类跟踪督办 0 件" in remind("2023-04-08")  # 29 days after the reply: not yet
+    assert "B/C类跟踪督办 1 件" in remind("2023-04-09")
+    assert "B/C类跟踪督办 0 件" in remind("2023-04-20")  # one follow-up per 30 days
+    assert "B/C类跟踪督办 1 件" in remind("2023-05-09")
+    follow_ups = Reminder.objects.filter(kind=ReminderKind.FOLLOW_UP)
+    assert set(follow_ups.values_list("suggestion_id", flat=True)) == {b_item.pk}
+    assert not Reminder.objects.filter(suggestion=a_item).exists()
+    # Answered again as solved (A): no more follow-ups.
+    from renda.suggestions import services
+
+    services.suggestion_reply(actor=world.users["unit"], suggestion_id=b_item.pk, reply_class="A", text="已解决",
+                              on=D("2023-05-10"))
+    assert "B/C类跟踪督办 0 件" in remind("2023-07-10")
