@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from renda.accounts.views import users
 from renda.api import api
+from renda.suggestions.categories import categories
 
 urlpatterns = [
     path("", include("renda.accounts.urls")),
@@ -14,6 +15,7 @@ urlpatterns = [
     path("ledger/", include("renda.ledger.urls")),
     path("calendar/", include("renda.calendar_days.urls")),
     path("reports/", include("renda.reports.urls")),
+    path("suggestions/categories/", include(categories.urls())),
     path("suggestions/", include("renda.suggestions.urls")),
     path("notifications/", include("renda.notifications.urls")),
     path("api/", api.urls),

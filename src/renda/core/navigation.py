@@ -42,6 +42,7 @@ ITEMS: list[NavItem] = [
     NavItem(_("台账导入导出"), "ledger:index", frozenset({"staff", "admin", "presidium", "district_viewer"}), SYSTEM),
     NavItem(_("用户"), "users:list", frozenset({"admin", "staff"}), SYSTEM),
     NavItem(_("工作日历"), "calendar_days:index", frozenset({"admin", "staff"}), SYSTEM),
+    NavItem(_("意见建议类别"), "suggestion_categories:list", ORG, SYSTEM),
 ]
 
 

@@ -20,7 +20,6 @@ from ninja import Field, File, Form, Query, Router, Schema, Status, UploadedFile
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from renda.accounts.models import Role as UserRole
 from renda.accounts.models import User
 from renda.api import (
     ERRORS,
@@ -498,10 +497,7 @@ def _in_town(qs: QuerySet[Any], town: Region, pk: int | None, field: str) -> Any
 
 
 def _categories(user: User) -> QuerySet[SuggestionCategory]:
-    qs = SuggestionCategory.objects.select_related("town")
-    if user.town_id is None and user.role in {UserRole.DISTRICT_VIEWER, UserRole.ADMIN}:
-        return qs
-    return qs.filter(town_id=user.town_id) if user.town_id else qs.none()
+    return selectors.categories_visible_to(user)
 
 
 # -- suggestions: reads ------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from django.utils import timezone
 from renda.accounts.models import Role
 from renda.places.models import GridWorker
 from renda.suggestions import rules
-from renda.suggestions.models import Suggestion, SuggestionCoUnit, Transition
+from renda.suggestions.models import Suggestion, SuggestionCategory, SuggestionCoUnit, Transition
 from renda.suggestions.workflow import HANDLING, Action, State
 
 
@@ -122,3 +122,11 @@ def suggestions_for_phone(phone: str) -> QuerySet[Suggestion]:
 
     h = phone_lookup_hash(phone)
     return Suggestion.objects.filter(submitter_phone_hash=h) if h else Suggestion.objects.none()
+
+
+def categories_visible_to(user: Any) -> QuerySet[SuggestionCategory]:
+    """A town's category list: the user's town, or every town for district roles."""
+    qs = SuggestionCategory.objects.select_related("town")
+    if user is None or (user.town_id is None and user.role in {"district_viewer", "admin"}):
+        return qs
+    return qs.filter(town_id=user.town_id) if user.town_id else qs.none()
