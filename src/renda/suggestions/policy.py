@@ -159,5 +159,27 @@ def require(user: Any, action: str, obj: Any = None) -> None:
 
 
 def actions_for(user: Any, s: Suggestion) -> list[Action]:
-    """The actions ``user`` may take on ``s`` now: policy and workflow together (for pages)."""
-    return [a for a in Action if a != Action.REGISTER and (s.state, a) in workflow.TABLE and can(user, a, s)]
+    """The actions ``user`` may take on ``s`` now: policy, workflow, and what the item's data
+    allows (a second reply only after a B/C answer, one extension request at a time) — the one
+    answer that both the pages and the API show."""
+    from renda.suggestions.models import ExtensionStatus
+    from renda.suggestions.workflow import State
+
+    allowed: list[Action] = [
+        a for a in Action if a != Action.REGISTER and (s.state, a) in workflow.TABLE and can(user, a, s)
+    ]
+    if not allowed:
+        return []
+    pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).exists()
+    last = s.replies.order_by("-replied_at", "-id").first()
+    out: list[Action] = []
+    for a in allowed:
+        if a == Action.REPLY and s.state != State.ACCEPTED and (
+                last is None or last.reply_class not in workflow.REPLY_AGAIN_CLASSES):
+            continue
+        if a in {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION} and not pending:
+            continue
+        if a == Action.REQUEST_EXTENSION and pending:
+            continue
+        out.append(a)
+    return out

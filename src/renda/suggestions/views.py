@@ -220,23 +220,8 @@ def _title(action: Action, s: Suggestion) -> str:
 
 
 def available_actions(user: Any, s: Suggestion) -> list[Action]:
-    """``policy.actions_for`` narrowed to what the item's data allows now (a second reply only
-    after a B/C answer, one extension request at a time …)."""
-    pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).exists()
-    last = s.replies.order_by("-replied_at", "-id").first()
-    out = []
-    for a in policy.actions_for(user, s):
-        if a not in ACTIONS:
-            continue
-        if a == Action.REPLY and s.state != State.ACCEPTED and (
-                last is None or last.reply_class not in workflow.REPLY_AGAIN_CLASSES):
-            continue
-        if a == Action.APPROVE_EXTENSION and not pending:
-            continue
-        if a == Action.REQUEST_EXTENSION and pending:
-            continue
-        out.append(a)
-    return out
+    """The actions this page has a form for, out of ``policy.actions_for``."""
+    return [a for a in policy.actions_for(user, s) if a in ACTIONS]
 
 
 def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, forms.ActionForm] | None = None,
