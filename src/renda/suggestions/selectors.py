@@ -48,7 +48,10 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
     return qs.none()
 
 
-def _due(qs: QuerySet[Suggestion], today: dt.date, days: int) -> tuple[QuerySet[Suggestion], QuerySet[Suggestion]]:
+def due_and_overdue(qs: QuerySet[Suggestion], today: dt.date, days: int
+                    ) -> tuple[QuerySet[Suggestion], QuerySet[Suggestion]]:
+    """Of ``qs``, the items being handled that are due within ``days`` days, and those overdue:
+    the one definition that queues, home pages and ``renda remind`` use."""
     handling = qs.filter(state__in=list(HANDLING))
     due_soon = handling.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=days)).order_by(
         "deadline", "id")
@@ -63,7 +66,7 @@ def office_queue(user: Any, *, today: dt.date | None = None) -> dict[str, QueryS
     qs = suggestions_visible_to(user)
     returned = Exists(Transition.objects.filter(suggestion_id=OuterRef("pk"), action=Action.RETURN))
     registered = qs.filter(state=State.REGISTERED).order_by("registered_at", "id")
-    due_soon, overdue = _due(qs, today, rules.DEFAULT.due_soon_days)
+    due_soon, overdue = due_and_overdue(qs, today, rules.DEFAULT.due_soon_days)
     return {
         "new": registered.filter(~returned),
         "to_assign": registered,
@@ -84,7 +87,7 @@ def unit_inbox(user: Any, *, today: dt.date | None = None) -> dict[str, QuerySet
         return dict.fromkeys(("to_accept", "handling", "due_soon", "overdue", "co_handling"), empty)
     visible = suggestions_visible_to(user)
     lead = visible.filter(lead_unit_id=unit_id)
-    due_soon, overdue = _due(lead, today, rules.DEFAULT.due_soon_days)
+    due_soon, overdue = due_and_overdue(lead, today, rules.DEFAULT.due_soon_days)
     pending = SuggestionCoUnit.objects.filter(unit_id=unit_id, opinion="").values("suggestion_id")
     return {
         "to_accept": lead.filter(state=State.ASSIGNED).order_by("assigned_at", "id"),

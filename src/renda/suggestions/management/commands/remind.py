@@ -18,25 +18,22 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core import context
-from renda.suggestions import rules, services
+from renda.suggestions import rules, selectors, services
 from renda.suggestions.models import Reminder, ReminderKind, Reply, Suggestion
-from renda.suggestions.workflow import HANDLING, State
+from renda.suggestions.workflow import State
 
 #: A B/C reply is followed up this many days after it, and again every as many days.
 FOLLOW_UP_DAYS = 30
 
 
 def due_items(today: dt.date) -> list[tuple[Suggestion, str]]:
-    """(item, reminder kind) for every item being handled that is due soon or overdue on ``today``."""
-    out: list[tuple[Suggestion, str]] = []
-    qs = Suggestion.objects.filter(state__in=list(HANDLING), deadline__isnull=False).select_related("town")
-    for s in qs.order_by("deadline", "code"):
-        assert s.deadline is not None
-        if s.deadline < today:
-            out.append((s, ReminderKind.OVERDUE.value))
-        elif s.deadline <= today + dt.timedelta(days=rules.rules_for(s.town).due_soon_days):
-            out.append((s, ReminderKind.DUE_SOON.value))
-    return out + follow_up_items(today)
+    """(item, reminder kind) for every item being handled that is due soon or overdue on ``today``
+    (the same definition as the queues, ``selectors.due_and_overdue``), then the B/C follow-ups."""
+    all_items = Suggestion.objects.select_related("town")
+    due_soon, overdue = selectors.due_and_overdue(all_items, today, rules.DEFAULT.due_soon_days)
+    return ([(s, ReminderKind.OVERDUE.value) for s in overdue.order_by("deadline", "code")]
+            + [(s, ReminderKind.DUE_SOON.value) for s in due_soon.order_by("deadline", "code")]
+            + follow_up_items(today))
 
 
 def follow_up_items(today: dt.date) -> list[tuple[Suggestion, str]]:
