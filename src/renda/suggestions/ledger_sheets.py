@@ -40,7 +40,8 @@ from renda.ledger.registry import (
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
 from renda.places.models import Level, Region
-from renda.suggestions import crypto, policy, services
+from renda.core import crypto
+from renda.suggestions import policy, services
 from renda.suggestions.models import Kind, Result, Source, Suggestion, SuggestionCategory
 from renda.suggestions.workflow import Action as WAction
 from renda.suggestions.workflow import State

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.models import ActiveModel, TimeStampedModel
-from renda.suggestions import crypto
-from renda.suggestions.fields import EncryptedTextField
+from renda.core import crypto
+from renda.core.fields import EncryptedTextField
 from renda.suggestions.workflow import ACTION_LABELS, STATE_LABELS, Action, State
 
 if TYPE_CHECKING:

@@ -121,7 +121,7 @@ def suggestion_for_tracking_code(code: str) -> Suggestion | None:
 
 def suggestions_for_phone(phone: str) -> QuerySet[Suggestion]:
     """Items submitted from ``phone``, found through its keyed hash (for staff lookups)."""
-    from renda.suggestions.crypto import phone_lookup_hash
+    from renda.core.crypto import phone_lookup_hash
 
     h = phone_lookup_hash(phone)
     return Suggestion.objects.filter(submitter_phone_hash=h) if h else Suggestion.objects.none()

@@ -31,7 +31,8 @@ from renda.core.services import create_audited, full_clean, lock, set_active, up
 from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
-from renda.suggestions import crypto, notify, policy, rules, uploads, workflow
+from renda.core import crypto
+from renda.suggestions import notify, policy, rules, uploads, workflow
 from renda.suggestions.models import (
     Attachment,
     Evaluation,

@@ -9,7 +9,8 @@ from django.db import connection
 
 from renda.accounts.models import Role
 from renda.core.testing import World
-from renda.suggestions import crypto, selectors
+from renda.core import crypto
+from renda.suggestions import selectors
 from renda.suggestions.tests.helpers import public_item
 
 

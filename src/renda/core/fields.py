@@ -7,7 +7,7 @@ from typing import Any
 
 from django.db import models
 
-from renda.suggestions import crypto
+from renda.core import crypto
 
 
 class EncryptedTextField(models.TextField):

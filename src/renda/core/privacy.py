@@ -1,0 +1,37 @@
+"""Revealing masked personal data: only with a permission (checked by the caller's policy), a
+stated reason, and an audit event naming the fields — one implementation for every app."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from renda.audit import services as audit
+from renda.audit import verbs
+from renda.core.errors import InvalidInput
+
+REVEAL_VERB = "personal_data.reveal"
+MIN_REASON = 4
+
+verbs.register(REVEAL_VERB, gettext_lazy("查看个人信息"))
+
+
+def clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) < MIN_REASON:
+        raise InvalidInput(
+            _("请说明查看个人信息的理由（至少%(n)d个字）。") % {"n": MIN_REASON},
+            fields={"reason": _("请说明查看理由（至少%(n)d个字）。") % {"n": MIN_REASON}},
+        )
+    return reason[:500]
+
+
+@transaction.atomic
+def record_reveal(*, actor: Any, target: models.Model, fields: Sequence[str], reason: str) -> None:
+    """Write the audit event of one reveal; the caller has already checked the permission."""
+    reason = clean_reason(reason)
+    audit.record(actor=actor, verb=REVEAL_VERB, target=target, after={"fields": list(fields)}, comment=reason)
