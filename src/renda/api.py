@@ -339,6 +339,9 @@ from renda.people.api import contacts_router, deputies_router  # noqa: E402
 from renda.places.api import grid_workers_router, regions_router  # noqa: E402
 from renda.suggestions.api import categories_router, suggestions_router  # noqa: E402
 from renda.units.api import units_router  # noqa: E402
+from renda.petitions.api import petitions_router  # noqa: E402
+from renda.risks.api import risks_router  # noqa: E402
+from renda.shifts.api import shifts_router  # noqa: E402
 
 api.add_router("/me", me_router)
 api.add_router("/tokens", tokens_router)
@@ -349,5 +352,8 @@ api.add_router("/deputies", deputies_router)
 api.add_router("/contact-assignments", contacts_router)
 api.add_router("/suggestions/categories", categories_router)
 api.add_router("/suggestions", suggestions_router)
+api.add_router("/petitions", petitions_router)
+api.add_router("/duty-shifts", shifts_router)
+api.add_router("/risks", risks_router)
 api.add_router("/docs", docs_router)
 api.add_router("", fallback_router)

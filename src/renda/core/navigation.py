@@ -19,6 +19,7 @@ class NavItem:
 
 ORGANIZATION = _("组织机构")
 SYSTEM = _("系统")
+PETITIONS = _("信访网格")
 
 
 ORG = frozenset({"presidium", "staff", "district_viewer", "admin"})
@@ -31,6 +32,14 @@ ITEMS: list[NavItem] = [
     NavItem(_("上报民意"), "suggestions:create", frozenset({"grid_worker"})),
     NavItem(_("意见建议"), "suggestions:list", frozenset({"presidium", "staff", "deputy", "unit", "grid_worker",
                                                       "district_viewer", "admin"})),
+    NavItem(_("信访件"), "petitions:list", frozenset({"presidium", "staff", "district_viewer", "admin"}), PETITIONS),
+    NavItem(_("信访工作台"), "petitions:queue", frozenset({"staff"}), PETITIONS),
+    NavItem(_("待阅批来信"), "petitions:instructions", frozenset({"presidium"}), PETITIONS),
+    NavItem(_("信访值班"), "shifts:roster", frozenset({"presidium", "staff", "deputy", "district_viewer", "admin"}),
+            PETITIONS),
+    NavItem(_("信访隐患"), "risks:list", frozenset({"presidium", "staff", "deputy", "grid_worker", "district_viewer",
+                                                  "admin"}), PETITIONS),
+    NavItem(_("网格"), "grids:table", frozenset({"presidium", "staff", "district_viewer", "admin"}), PETITIONS),
     NavItem(_("镇街"), "towns:list", ORG, ORGANIZATION),
     NavItem(_("村社区"), "villages:list", ORG, ORGANIZATION),
     NavItem(_("网格"), "grids:list", ORG, ORGANIZATION),

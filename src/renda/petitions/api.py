@@ -1,0 +1,3 @@
+from ninja import Router
+
+petitions_router = Router(tags=["petitions"])

@@ -1,0 +1,3 @@
+from ninja import Router
+
+risks_router = Router(tags=["risks"])

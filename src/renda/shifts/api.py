@@ -1,0 +1,3 @@
+from ninja import Router
+
+shifts_router = Router(tags=["shifts"])
