@@ -145,6 +145,13 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
     return _error(request, 422, "invalid", _("提交的数据不正确"), fields)
 
 
+@api.exception_handler(OverflowError)
+def on_overflow(request: HttpRequest, exc: OverflowError) -> HttpResponse:
+    # An id or number beyond what the database can store (SQLite: 64-bit integers) is bad
+    # input, not a server error.
+    return _error(request, 422, "invalid", _("提交的数据不正确"))
+
+
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, "not_found", _("记录不存在或无权查看。"))
@@ -215,7 +222,7 @@ class Pagination(PaginationBase):
 
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200, description="每页条数（1–200，默认50）")
-        offset: int = Field(0, ge=0, description="跳过的条数（默认0）")
+        offset: int = Field(0, ge=0, le=2_147_483_647, description="跳过的条数（默认0）")
 
     class Output(Schema):
         items: list[Any] = Field(description="本页记录")

@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "renda.shifts",
     "renda.petitions",
     "renda.risks",
+    "renda.gridwork",
     "renda.reports",
     "renda.notifications",
     "renda.ledger",

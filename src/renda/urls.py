@@ -20,6 +20,7 @@ urlpatterns = [
     path("petitions/", include("renda.petitions.urls")),
     path("shifts/", include("renda.shifts.urls")),
     path("risks/", include("renda.risks.urls")),
+    path("", include("renda.gridwork.urls")),
     path("notifications/", include("renda.notifications.urls")),
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),

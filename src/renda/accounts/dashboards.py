@@ -93,10 +93,12 @@ def my_contacts(user: Any) -> list[Any]:
 
 
 def my_grids(user: Any) -> list[Region]:
-    if user.role == Role.GRID_WORKER:
-        qs = grids_visible_to(user)
-    elif user.deputy_id:
-        qs = Region.objects.filter(level=Level.GRID, deputies=user.deputy_id)
-    else:
+    """A grid worker's or deputy's own grids, each with its open petitions, risks and suggestions."""
+    from renda.gridwork import selectors as gridwork
+
+    if user.role not in {Role.GRID_WORKER, Role.DEPUTY, Role.PRESIDIUM} or not (user.grid_worker_id or user.deputy_id):
         return []
-    return list(qs.select_related("parent").prefetch_related("grid_workers", "deputies").order_by("code"))
+    qs = (gridwork.grids_for(user) if user.role != Role.PRESIDIUM
+          else Region.objects.filter(level=Level.GRID, deputies=user.deputy_id))
+    return list(gridwork.with_counts(qs.filter(is_active=True)).select_related("parent")
+                .prefetch_related("grid_workers", "deputies").order_by("code"))

@@ -76,7 +76,8 @@ class ActorContextMiddleware:
 
 
 class DomainErrorMiddleware:
-    """Pages: a policy refusal from a service becomes Django's 403 page, a hidden record 404."""
+    """Pages: a policy refusal from a service becomes Django's 403 page, a hidden record 404
+    (and so does an id too large for the database)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -94,4 +95,7 @@ class DomainErrorMiddleware:
             raise PermissionDenied(exception.message) from exception
         if isinstance(exception, NotFound):
             raise Http404(exception.message) from exception
+        if isinstance(exception, OverflowError):
+            # An id in the URL too large for the database (SQLite: 64-bit) names no record.
+            raise Http404 from exception
         return None

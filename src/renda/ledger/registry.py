@@ -39,6 +39,10 @@ ORDER_GRID_WORKERS = 40
 ORDER_UNITS = 50
 ORDER_DEPUTIES = 60
 ORDER_SUGGESTIONS = 100
+#: 信访值班 comes before 信访件 (a visit names the duty shift of its day), 信访隐患 after.
+ORDER_DUTY_SHIFTS = 110
+ORDER_PETITIONS = 120
+ORDER_RISKS = 130
 
 
 class RowError(Exception):

@@ -6,3 +6,12 @@ class PetitionsConfig(AppConfig):
     name = "renda.petitions"
     label = "petitions"
     verbose_name = _("信访")
+
+    def ready(self) -> None:
+        from renda.audit import verbs
+        from renda.petitions.workflow import ACTION_LABELS
+
+        for action, label in ACTION_LABELS.items():
+            verbs.register(f"petition.{action.value}", label)
+        verbs.register("petition.attach", _("上传信访附件"))
+        verbs.register("suggestion.to_petition", _("转为信访件"))

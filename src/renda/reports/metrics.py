@@ -419,6 +419,55 @@ def _serving(as_of: dt.date) -> Q:
             & (Q(serving_to__isnull=True) | Q(serving_to__gte=as_of)))
 
 
+# --- petitions --------------------------------------------------------------------------------
+
+CHANNELS = ("letter", "visit", "online", "phone", "referred")
+
+
+def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
+    """METRICS ``petitions``: P = petitions registered in [from, to] (and on or before as-of);
+    decisions, opinions and instructions count when dated on or before as-of; duty shifts are
+    attended assignments (person-times) and risks are dated by registration / resolution."""
+    from renda.petitions import selectors as petition_selectors
+    from renda.petitions.models import Petition
+    from renda.risks.models import Risk
+    from renda.shifts.models import AssignmentStatus, DutyAssignment
+
+    as_of, end = period.as_of, min(period.to, period.as_of)
+    towns = scope.town_ids
+    p = Petition.objects.filter(town_id__in=towns, registered_on__gte=period.from_, registered_on__lte=end)
+    counts = p.aggregate(
+        received=Count("pk"),
+        accepted=Count("pk", filter=Q(accepted_on__lte=as_of)),
+        declined=Count("pk", filter=Q(declined_on__lte=as_of)),
+        closed=Count("pk", filter=Q(opinion_on__lte=as_of)),
+    )
+    by_channel = dict.fromkeys(CHANNELS, 0)
+    for channel, n in p.order_by().values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"):
+        by_channel[channel] = n
+    shifts = DutyAssignment.objects.filter(
+        status=AssignmentStatus.ATTENDED, shift__town_id__in=towns,
+        shift__date__gte=period.from_, shift__date__lte=end).count()
+    risks = Risk.objects.filter(town_id__in=towns)
+    resolved = risks.filter(resolved_on__gte=period.from_, resolved_on__lte=end)
+    return {
+        "received": counts["received"],
+        "by_channel": by_channel,
+        "letters_reviewed": petition_selectors.letters_reviewed(p, as_of).count(),
+        "accepted": counts["accepted"],
+        "declined": counts["declined"],
+        "closed": counts["closed"],
+        "overdue_open": petition_selectors.overdue_open_count(p, as_of),
+        "duty_shifts": shifts,
+        "risks_registered": risks.filter(registered_on__gte=period.from_, registered_on__lte=end).count(),
+        "risks_resolved": resolved.count(),
+        "risks_resolved_with_deputies": resolved.with_deputies().count(),
+    }
+
+
+# --- grids ------------------------------------------------------------------------------------
+
+
 def grids_section(period: Period, scope: Scope) -> dict[str, int]:
     """Grids in use, grid workers serving, distinct deputies assigned to a grid in use.
 
@@ -454,6 +503,7 @@ def stats(period: Period, scope: Scope) -> dict[str, Any]:
     return {
         "period": {**period.as_dict(), **scope.as_dict()},
         "suggestions": suggestions_section(period, scope),
+        "petitions": petitions_section(period, scope),
         "grids": grids_section(period, scope),
         "deputies": deputies_section(period, scope),
     }

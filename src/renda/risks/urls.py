@@ -1,4 +1,15 @@
-from django.urls import path  # noqa: F401
+from django.contrib.auth.decorators import login_required
+from django.urls import path
+
+from renda.risks import views
 
 app_name = "risks"
-urlpatterns: list = []
+urlpatterns = [
+    path("", login_required(views.risks.list_view), name="list"),
+    path("new/", views.register, name="create"),
+    path("<int:pk>/", views.detail, name="detail"),
+    path("<int:pk>/do/<slug:action>/", views.act, name="act"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/participants/<int:participant_id>/part/", views.part, name="part"),
+    path("<int:pk>/participants/<int:participant_id>/remove/", views.unassign, name="unassign"),
+]

@@ -67,3 +67,41 @@ class DutyAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.shift} {self.deputy}"
+
+    @property
+    def town_id(self) -> int:
+        """The shift's town: where the audit trail files this assignment's events."""
+        return int(self.shift.town_id)
+
+
+class LogAction(models.TextChoices):
+    CREATE = "create", _("排班")
+    UPDATE = "update", _("修改班次")
+    ADD = "add", _("增加值班人员")
+    REMOVE = "remove", _("移除值班人员")
+    SWAP = "swap", _("调班")
+    EXCHANGE = "exchange", _("互换班次")
+    ATTEND = "attend", _("到岗")
+    ABSENT = "absent", _("缺勤")
+    RESET = "reset", _("撤销考勤登记")
+
+
+class DutyLog(models.Model):
+    """The shift's timeline in words (who was added, swapped, marked present …), written by the
+    services beside each audit event; it outlives removed assignments."""
+
+    shift = models.ForeignKey(DutyShift, verbose_name=_("值班"), on_delete=models.CASCADE, related_name="log")
+    action = models.CharField(_("操作"), max_length=10, choices=LogAction.choices)
+    text = models.CharField(_("内容"), max_length=300)
+    actor = models.ForeignKey("accounts.User", verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(_("操作人"), max_length=100)
+    at = models.DateTimeField(_("时间"))
+
+    class Meta:
+        verbose_name = _("值班记录")
+        verbose_name_plural = _("值班记录")
+        ordering = ["shift_id", "at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.shift} {self.get_action_display()}"

@@ -1,0 +1,676 @@
+"""The only writers of petitions: one keyword-only, typed function per verb.
+
+Each runs in one transaction and: locks the petition (``SELECT … FOR UPDATE``); checks the
+policy (404/403); refuses a stale form (``expected_version``) with ``Conflict``; asks the
+workflow table for the next state (``IllegalTransition``); applies the legal time limits of
+``rules.py``; writes the change, a ``Transition`` row (the timeline) and an audit event whose
+snapshots never hold a petitioner's personal data.
+
+``on`` is the business date of the step (登记/受理/处理意见… 日期); it defaults to today and may
+be earlier (imports, the demo), never later.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.files import File
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from renda.audit.services import record, snapshot
+from renda.calendar_days.workdays import calendar
+from renda.core import crypto
+from renda.core.errors import Conflict, InvalidInput, NotFound
+from renda.core.privacy import record_reveal
+from renda.core.services import full_clean, lock
+from renda.core.validators import is_id_number, is_phone
+from renda.people.models import Deputy
+from renda.petitions import notify, policy, rules, workflow
+from renda.petitions.models import (
+    Attachment,
+    Channel,
+    LinkKind,
+    Petition,
+    Petitioner,
+    RepeatKind,
+    ReviewInstruction,
+    Transition,
+)
+from renda.petitions.workflow import Action, State
+from renda.places.models import Level, Region
+from renda.suggestions import similarity, uploads
+
+STALE = _("该信访件已被他人处理，请刷新后重试")
+_HIDDEN = {"tracking_code"}
+#: The channels of a suggestion's source that a petition keeps when converted (and back).
+SOURCE_TO_CHANNEL = {"letter": Channel.LETTER, "visit": Channel.VISIT, "phone": Channel.PHONE,
+                     "online": Channel.ONLINE}
+CHANNEL_TO_SOURCE = {Channel.LETTER: "letter", Channel.VISIT: "visit", Channel.PHONE: "phone",
+                     Channel.ONLINE: "online"}
+
+
+@dataclass(frozen=True)
+class PetitionerData:
+    """One petitioner as entered (plain text; encrypted when saved)."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def _today(on: dt.date | None) -> dt.date:
+    today = timezone.localdate()
+    if on is not None and on > today:
+        raise InvalidInput(_("日期不能晚于今天"), fields={"on": _("不能晚于今天")})
+    return on or today
+
+
+def _label(actor: Any) -> str:
+    return str(actor)[:100] if actor is not None else str(_("系统"))
+
+
+def _user(actor: Any) -> Any:
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _at(on: dt.date) -> dt.datetime:
+    if on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
+def _petitioners_masked(p: Petition) -> list[dict[str, str]]:
+    return [{"name": x.name_masked, "id_number": x.id_number_masked, "phone": x.phone_masked,
+             "address": x.address_masked} for x in p.petitioners.order_by("position", "id")]
+
+
+def _snap(p: Petition, *, with_petitioners: bool = False) -> dict[str, Any]:
+    """The audit snapshot: the petition's fields, secrets left out, petitioners only masked."""
+    data = snapshot(p)
+    for name in _HIDDEN:
+        data.pop(name, None)
+    if with_petitioners:
+        data["petitioners"] = _petitioners_masked(p)
+    return data
+
+
+def _open(*, actor: Any, petition_id: int, action: Action | str, expected_version: int | None = None) -> Petition:
+    """The petition, locked; the actor allowed; the caller's view of it still current."""
+    p = lock(Petition, petition_id)
+    policy.require(actor, action, p)
+    if expected_version is not None and p.version != expected_version:
+        raise Conflict(STALE, code="stale")
+    return p
+
+
+def _history(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str,
+             comment: str = "") -> Transition:
+    return Transition.objects.create(petition=p, action=action, from_state=from_state, to_state=p.status,
+                                     actor=_user(actor), actor_label=_label(actor), on=on, at=_at(on),
+                                     comment=comment)
+
+
+def _commit(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+            comment: str = "") -> Petition:
+    """Validate and save ``p``, then write its timeline row and audit event."""
+    p.version += 1
+    p.deadline = rules.running_deadline(p.status, rules.deadlines(p, rules.rules_for(p.town)))
+    full_clean(p)
+    p.save()
+    _history(p, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
+    record(actor=actor, verb=f"petition.{action.value}", target=p, before=before, after=_snap(p), comment=comment)
+    return p
+
+
+def _required(value: str, field: str, message: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message, fields={field: _("必填")})
+    return value
+
+
+CODE_PREFIX = "XF"
+_NUMBER = re.compile(r"^\d+$")
+
+
+def next_code(town: Region, year: int) -> str:
+    """The next free 编号 of ``town`` and ``year``: XF2023-001, XF2023-002 …"""
+    prefix = f"{CODE_PREFIX}{year}-"
+    used = Petition.objects.filter(town=town, code__startswith=prefix).values_list("code", flat=True)
+    numbers = [int(c[len(prefix):]) for c in used if _NUMBER.match(c[len(prefix):])]
+    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def _check_places(town: Region, village: Region | None, grid: Region | None) -> None:
+    if town.level != Level.TOWN:
+        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
+    if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
+        raise InvalidInput(_("村社区不属于{town}").format(town=town.name), fields={"village": _("不属于该镇街")})
+    if grid is not None:
+        if grid.level != Level.GRID or grid.town_id != town.pk:
+            raise InvalidInput(_("网格不属于{town}").format(town=town.name), fields={"grid": _("不属于该镇街")})
+        if village is not None and grid.parent_id != village.pk:
+            raise InvalidInput(_("网格不属于所选村社区"), fields={"grid": _("不属于该村社区")})
+
+
+def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerData]:
+    """Strip and check each petitioner: a name; an ID number with a valid GB 11643 check digit;
+    a mobile or landline phone."""
+    out: list[PetitionerData] = []
+    for i, x in enumerate(petitioners):
+        name = (x.name or "").strip()
+        id_number = crypto.normalize_id_number(x.id_number)
+        phone = crypto.normalize_phone(x.phone)
+        address = (x.address or "").strip()
+        if not name and not (id_number or phone or address):
+            continue
+        where = _("第{n}位信访人").format(n=i + 1)
+        if not name or len(name) > 50:
+            raise InvalidInput(_("{who}的姓名必填且不超过50字").format(who=where), fields={"petitioners": _("姓名必填")})
+        if id_number and not is_id_number(id_number):
+            raise InvalidInput(_("{who}的身份证号码不正确（18位，校验位不符）").format(who=where),
+                               fields={"id_number": _("身份证号码不正确")})
+        if phone and not is_phone(phone):
+            raise InvalidInput(_("{who}的联系电话格式不正确").format(who=where), fields={"phone": _("格式不正确")})
+        if len(address) > 200:
+            raise InvalidInput(_("{who}的地址过长").format(who=where), fields={"address": _("过长")})
+        out.append(PetitionerData(name=name, id_number=id_number, phone=phone, address=address))
+    if not out:
+        raise InvalidInput(_("请至少填写一位信访人"), fields={"petitioners": _("必填")})
+    return out
+
+
+# --- repeats --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RepeatMatch:
+    petition: Petition
+    kind: str
+    score: float
+
+
+def _text(p: Petition) -> tuple[str, str]:
+    return p.subject, p.content or ""
+
+
+def find_repeats(*, town: Region, on: dt.date, subject: str, content: str, id_hashes: Sequence[str],
+                 phone_hashes: Sequence[str], exclude_id: int | None = None) -> list[RepeatMatch]:
+    """Earlier petitions of ``town`` that this one repeats, best first:
+
+    - ``final``: the same petitioner (keyed ID or phone hash) with similar facts, already
+      re-reviewed (复核终结) — at any time: those facts are not accepted again;
+    - ``same_petitioner``: the same petitioner within 12 months;
+    - ``similar_content``: bigram similarity ≥ the threshold within 12 months.
+    """
+    r = rules.rules_for(town)
+    since = on - dt.timedelta(days=r.repeat_window_days)
+    ids = [h for h in id_hashes if h]
+    phones = [h for h in phone_hashes if h]
+    same: set[int] = set()
+    if ids or phones:
+        from django.db.models import Q
+
+        cond = Q(id_hash__in=ids) if ids else Q()
+        if phones:
+            cond |= Q(phone_hash__in=phones)
+        same = set(Petitioner.objects.filter(cond, petition__town=town).values_list("petition_id", flat=True))
+    candidates = Petition.objects.filter(town=town, registered_on__lte=on).exclude(pk=exclude_id).only(
+        "pk", "code", "subject", "content", "status", "registered_on", "rereview_answered_on")
+    matches: list[RepeatMatch] = []
+    for other in candidates.filter(registered_on__gte=since) | candidates.filter(pk__in=same, status=State.FINAL):
+        score = similarity.score(subject, content, *_text(other))
+        if other.pk in same and other.status == State.FINAL and score >= r.similarity_threshold:
+            matches.append(RepeatMatch(other, RepeatKind.FINAL, score))
+        elif other.registered_on >= since and other.pk in same:
+            matches.append(RepeatMatch(other, RepeatKind.SAME_PETITIONER, score))
+        elif other.registered_on >= since and score >= r.similarity_threshold:
+            matches.append(RepeatMatch(other, RepeatKind.SIMILAR_CONTENT, score))
+    order = {RepeatKind.FINAL: 0, RepeatKind.SAME_PETITIONER: 1, RepeatKind.SIMILAR_CONTENT: 2}
+    matches.sort(key=lambda m: (order[RepeatKind(m.kind)], -m.score, -m.petition.registered_on.toordinal(),
+                                -m.petition.pk))
+    return matches
+
+
+# --- register -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_register(
+    *,
+    actor: Any,
+    town: Region,
+    channel: str,
+    subject: str,
+    petitioners: Sequence[PetitionerData],
+    content: str = "",
+    head_count: int | None = None,
+    village: Region | None = None,
+    grid: Region | None = None,
+    category: str = "",
+    respondent: str = "",
+    duty_shift: Any = None,
+    code: str | None = None,
+    on: dt.date | None = None,
+    comment: str = "",
+    suggestion: Any = None,
+) -> Petition:
+    """登记: a new petition in state ``registered`` with its 15-day acceptance limit.
+
+    A petition of the same petitioner or with very similar content within 12 months is
+    flagged ``is_repeat`` and linked to the earlier one. One on the same facts and reasons as a
+    petition of the same petitioner already re-reviewed (复核) is registered (it was received)
+    and declined at once, citing the 信访工作条例, with a 不予受理告知书 to send.
+    """
+    on = _today(on)
+    if channel not in Channel.values:
+        raise InvalidInput(_("渠道不正确"), fields={"channel": _("不正确")})
+    if village is None and grid is not None and grid.parent is not None and grid.parent.level == Level.VILLAGE:
+        village = grid.parent
+    people = clean_petitioners(petitioners)
+    count = head_count if head_count is not None else len(people)
+    if count < len(people):
+        raise InvalidInput(_("人数不能少于登记的信访人数（{n}）").format(n=len(people)), fields={"head_count": _("过少")})
+    p = Petition(
+        code=(code or "").strip(), channel=channel, town=town, village=village, grid=grid,
+        category=(category or "").strip()[:50], subject=_required(subject, "subject", _("请填写标题")),
+        content=(content or "").strip(), head_count=count, respondent=(respondent or "").strip()[:200],
+        duty_shift=duty_shift, status=State.REGISTERED, registered_on=on, created_by=_user(actor),
+    )
+    policy.require(actor, Action.REGISTER, p)
+    _check_places(town, village, grid)
+    if duty_shift is not None and (duty_shift.town_id != town.pk or duty_shift.date != on):
+        raise InvalidInput(_("值班记录应为{town}登记当日的值班").format(town=town.name),
+                           fields={"duty_shift": _("不是当日本镇街的值班")})
+    if suggestion is not None:
+        p.suggestion, p.link_kind = suggestion, LinkKind.FROM_SUGGESTION
+    id_hashes = [crypto.id_lookup_hash(x.id_number) for x in people]
+    phone_hashes = [crypto.phone_lookup_hash(x.phone) for x in people]
+    repeats = find_repeats(town=town, on=on, subject=p.subject, content=p.content, id_hashes=id_hashes,
+                           phone_hashes=phone_hashes)
+    if repeats:
+        p.is_repeat, p.repeat_of, p.repeat_kind = True, repeats[0].petition, repeats[0].kind
+    p.deadline = rules.acceptance_due(on, rules.rules_for(town))
+    if code and Petition.objects.filter(town=town, code=p.code).exists():
+        raise InvalidInput(_("编号「{code}」已被使用").format(code=p.code), fields={"code": _("已被使用")})
+    for attempt in range(5):
+        if not code:
+            p.code = next_code(town, on.year)
+        try:
+            with transaction.atomic():
+                full_clean(p)
+                p.save(force_insert=True)
+        except IntegrityError:
+            if code or attempt == 4:
+                raise Conflict(_("编号「{code}」已被使用").format(code=p.code), fields={"code": _("已被使用")}) from None
+            p.pk = None
+            continue
+        break
+    for i, x in enumerate(people):
+        Petitioner.objects.create(petition=p, position=i, name=x.name, id_number=x.id_number, phone=x.phone,
+                                  address=x.address, id_hash=id_hashes[i], phone_hash=phone_hashes[i])
+    text = comment.strip()
+    if p.is_repeat and p.repeat_of is not None:
+        text = (text + "；" if text else "") + _("重复信访（{kind}），关联 {code}").format(
+            kind=RepeatKind(p.repeat_kind).label, code=p.repeat_of.code)
+    _history(p, action=Action.REGISTER, actor=actor, on=on, from_state="", comment=text)
+    record(actor=actor, verb="petition.register", target=p, before=None, after=_snap(p, with_petitioners=True),
+           comment=text)
+    if p.repeat_kind == RepeatKind.FINAL and p.repeat_of is not None:
+        final = p.repeat_of
+        reason = str(workflow.FINAL_REFUSAL).format(
+            code=final.code, on=final.rereview_answered_on.isoformat() if final.rereview_answered_on else "")
+        p = petition_decline(actor=None, petition_id=p.pk, reason=reason, on=on)
+    transaction.on_commit(lambda: notify.registered(p.pk))
+    return p
+
+
+# --- the legal flow -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_accept(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
+                    expected_version: int | None = None) -> Petition:
+    """受理: within 15 days of registration; handling must end within 60 days."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.ACCEPT, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.ACCEPT)
+    if p.repeat_kind == RepeatKind.FINAL and p.repeat_of is not None:
+        workflow.check_not_final(final_code=p.repeat_of.code, final_on=p.repeat_of.rereview_answered_on)
+    workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
+    p.accepted_on = on
+    p.handling_due = rules.handling_due(on, None, rules.rules_for(p.town))
+    return _commit(p, action=Action.ACCEPT, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=comment.strip() or _("办理期限 {d}").format(d=p.handling_due.isoformat()))
+
+
+@transaction.atomic
+def petition_decline(*, actor: Any, petition_id: int, reason: str, on: dt.date | None = None,
+                     expected_version: int | None = None) -> Petition:
+    """不予受理, with a reason (不属于受理范围, 已复核终结 …)."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.DECLINE, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.DECLINE)
+    reason = _required(reason, "reason", _("请填写不予受理的理由"))
+    workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
+    p.declined_on, p.decline_reason = on, reason
+    return _commit(p, action=Action.DECLINE, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
+
+
+@transaction.atomic
+def petition_extend(*, actor: Any, petition_id: int, days: int, reason: str, on: dt.date | None = None,
+                    expected_version: int | None = None) -> Petition:
+    """延期: once, at most 30 days, with a reason; decided before the handling limit ends."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.EXTEND, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.EXTEND)
+    r = rules.rules_for(p.town)
+    workflow.check_extension(already_extended=p.extended_on is not None, days=days, max_days=r.max_extension_days)
+    reason = _required(reason, "reason", _("请填写延期理由"))
+    workflow.check_not_before(on=on, earlier=p.accepted_on, what=_("受理"))
+    assert p.accepted_on is not None and p.handling_due is not None
+    if on > p.handling_due:
+        raise InvalidInput(_("办理期限 {d} 已过，不能再延期").format(d=p.handling_due.isoformat()),
+                           fields={"on": _("晚于办理期限")})
+    p.extended_on, p.extension_days, p.extension_reason = on, days, reason
+    p.handling_due = rules.handling_due(p.accepted_on, days, r)
+    return _commit(p, action=Action.EXTEND, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=_("延期 {n} 天至 {d}：{reason}").format(n=days, d=p.handling_due.isoformat(), reason=reason))
+
+
+@transaction.atomic
+def petition_issue_opinion(*, actor: Any, petition_id: int, opinion: str, on: dt.date | None = None,
+                           expected_version: int | None = None) -> Petition:
+    """出具处理意见 (办结): the petitioner may ask for review within 30 days."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.ISSUE_OPINION, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.ISSUE_OPINION)
+    p.opinion = _required(opinion, "opinion", _("请填写处理意见"))
+    workflow.check_not_before(on=on, earlier=p.extended_on or p.accepted_on,
+                              what=_("延期") if p.extended_on else _("受理"))
+    p.opinion_on = on
+    last = rules.review_request_by(on, rules.rules_for(p.town))
+    return _commit(p, action=Action.ISSUE_OPINION, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=_("可于 {d} 前申请复查").format(d=last.isoformat()))
+
+
+@transaction.atomic
+def petition_request_review(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
+                            expected_version: int | None = None) -> Petition:
+    """复查申请: within 30 days of the handling opinion, answered within 30 days."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.REQUEST_REVIEW, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.REQUEST_REVIEW)
+    assert p.opinion_on is not None
+    workflow.check_not_before(on=on, earlier=p.opinion_on, what=_("处理意见"))
+    workflow.check_request_in_time(on=on, last_day=rules.review_request_by(p.opinion_on, rules.rules_for(p.town)),
+                                   what=_("复查"))
+    p.review_requested_on = on
+    return _commit(p, action=Action.REQUEST_REVIEW, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=comment.strip())
+
+
+@transaction.atomic
+def petition_answer_review(*, actor: Any, petition_id: int, answer: str, on: dt.date | None = None,
+                           expected_version: int | None = None) -> Petition:
+    """复查意见: the petitioner may ask for re-review within 30 days."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.ANSWER_REVIEW, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.ANSWER_REVIEW)
+    p.review_answer = _required(answer, "answer", _("请填写复查意见"))
+    workflow.check_not_before(on=on, earlier=p.review_requested_on, what=_("复查申请"))
+    p.review_answered_on = on
+    last = rules.review_request_by(on, rules.rules_for(p.town))
+    return _commit(p, action=Action.ANSWER_REVIEW, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=_("可于 {d} 前申请复核").format(d=last.isoformat()))
+
+
+@transaction.atomic
+def petition_request_rereview(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
+                              expected_version: int | None = None) -> Petition:
+    """复核申请: within 30 days of the review answer, answered within 30 days."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.REQUEST_REREVIEW,
+              expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.REQUEST_REREVIEW)
+    assert p.review_answered_on is not None
+    workflow.check_not_before(on=on, earlier=p.review_answered_on, what=_("复查答复"))
+    workflow.check_request_in_time(
+        on=on, last_day=rules.review_request_by(p.review_answered_on, rules.rules_for(p.town)), what=_("复核"))
+    p.rereview_requested_on = on
+    return _commit(p, action=Action.REQUEST_REREVIEW, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=comment.strip())
+
+
+@transaction.atomic
+def petition_answer_rereview(*, actor: Any, petition_id: int, answer: str, on: dt.date | None = None,
+                             expected_version: int | None = None) -> Petition:
+    """复核意见: final; the same facts and reasons are not accepted again."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.ANSWER_REREVIEW,
+              expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.ANSWER_REREVIEW)
+    p.rereview_answer = _required(answer, "answer", _("请填写复核意见"))
+    workflow.check_not_before(on=on, earlier=p.rereview_requested_on, what=_("复核申请"))
+    p.rereview_answered_on = on
+    return _commit(p, action=Action.ANSWER_REREVIEW, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=_("复核终结：同一事实和理由不再受理"))
+
+
+# --- review instructions (阅批) ---------------------------------------------------------------
+
+
+def presidium_members(town_id: int) -> Any:
+    """The town's serving presidium members a letter may be routed to. One with a login writes
+    the instruction from their own queue; for one without, the ledger import records it."""
+    return Deputy.objects.filter(town_id=town_id, is_presidium=True, is_active=True).order_by("name", "id")
+
+
+@transaction.atomic
+def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on: dt.date | None = None,
+                   comment: str = "", expected_version: int | None = None) -> ReviewInstruction:
+    """送阅批: route a letter to a presidium member, who instructs from their own queue."""
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.ROUTE, expected_version=expected_version)
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.ROUTE)
+    if not presidium_members(p.town_id).filter(pk=presidium_member.pk).exists():
+        raise InvalidInput(_("阅批领导应为本镇街在任的主席团成员"),
+                           fields={"presidium_member": _("不是主席团成员")})
+    if ReviewInstruction.objects.filter(petition=p, presidium_member=presidium_member,
+                                        instructed_on__isnull=True).exists():
+        raise Conflict(_("已送{name}阅批，尚未批示").format(name=presidium_member.name))
+    workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
+    ri = ReviewInstruction(petition=p, presidium_member=presidium_member, requested_on=on,
+                           requested_by=_user(actor))
+    full_clean(ri)
+    ri.save()
+    _commit(p, action=Action.ROUTE, actor=actor, on=on, from_state=from_state, before=before,
+            comment=_("送{name}阅批").format(name=presidium_member.name) + (f"：{comment.strip()}" if comment.strip()
+                                                                           else ""))
+    transaction.on_commit(lambda: notify.routed(ri.pk))
+    return ri
+
+
+@transaction.atomic
+def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date | None = None,
+                      expected_version: int | None = None) -> ReviewInstruction:
+    """阅批: the presidium member's written instruction on a letter routed to them."""
+    on = _today(on)
+    petition_id = ReviewInstruction.objects.filter(pk=instruction_id).values_list("petition_id", flat=True).first()
+    if petition_id is None:
+        raise NotFound()
+    p = lock(Petition, petition_id)
+    ri = lock(ReviewInstruction, instruction_id)
+    if actor is not None:
+        policy.require(actor, "view", p)
+        if getattr(actor, "deputy_id", None) != ri.presidium_member_id:
+            from renda.core.errors import Forbidden
+
+            raise Forbidden(_("只有被送阅的主席团成员可以阅批"))
+    policy.require(actor, Action.INSTRUCT, p)
+    if expected_version is not None and p.version != expected_version:
+        raise Conflict(STALE, code="stale")
+    if ri.instructed_on is not None:
+        raise Conflict(_("已经阅批"))
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.INSTRUCT)
+    ri.text = _required(text, "text", _("请填写阅批意见"))
+    workflow.check_not_before(on=on, earlier=ri.requested_on, what=_("送阅"))
+    ri.instructed_on = on
+    full_clean(ri)
+    ri.save()
+    _commit(p, action=Action.INSTRUCT, actor=actor, on=on, from_state=from_state, before=before,
+            comment=_("{name}阅批：{text}").format(name=ri.presidium_member.name, text=ri.text))
+    transaction.on_commit(lambda: notify.instructed(ri.pk))
+    return ri
+
+
+# --- links with suggestions -------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_to_suggestion(*, actor: Any, petition_id: int, on: dt.date | None = None,
+                           expected_version: int | None = None) -> Any:
+    """转为意见建议: a public suggestion with the petition's text, place and first petitioner,
+    registered through the suggestions services; the two are linked both ways."""
+    from renda.suggestions import services as suggestion_services
+
+    on = _today(on)
+    p = _open(actor=actor, petition_id=petition_id, action=Action.TO_SUGGESTION, expected_version=expected_version)
+    if p.suggestion_id is not None:
+        raise Conflict(_("该信访件已关联意见建议"))
+    before, from_state = _snap(p), p.status
+    p.status = workflow.next_state(p.status, Action.TO_SUGGESTION)
+    first = p.petitioners.order_by("position", "id").first()
+    s = suggestion_services.suggestion_register(
+        actor=actor, town=p.town, kind="public", title=p.subject, content=p.content,
+        source=CHANNEL_TO_SOURCE.get(Channel(p.channel), ""), village=p.village, grid=p.grid,
+        submitter_name=first.name if first else "", submitter_phone=first.phone if first else "",
+        anonymous=first is None, on=max(on, p.registered_on),
+        comment=_("由信访件 {code} 转来").format(code=p.code))
+    p.suggestion, p.link_kind = s, LinkKind.TO_SUGGESTION
+    _commit(p, action=Action.TO_SUGGESTION, actor=actor, on=on, from_state=from_state, before=before,
+            comment=_("转为意见建议 {code}").format(code=s.code))
+    return s
+
+
+@transaction.atomic
+def petition_from_suggestion(*, actor: Any, suggestion_id: int, channel: str | None = None,
+                             on: dt.date | None = None) -> Petition:
+    """转为信访件: a petition from a public suggestion (its submitter becomes the petitioner),
+    linked to it both ways."""
+    from renda.suggestions import policy as suggestion_policy
+    from renda.suggestions.models import Suggestion
+
+    s = lock(Suggestion, suggestion_id)
+    suggestion_policy.require(actor, "view", s)
+    policy.require(actor, "from_suggestion")
+    if s.kind != "public" or s.anonymous or not s.submitter_name:
+        raise InvalidInput(_("只有署名的群众意见建议可以转为信访件"))
+    if Petition.objects.filter(suggestion=s).exists():
+        raise Conflict(_("该意见建议已关联信访件"))
+    p = petition_register(
+        actor=actor, town=s.town, channel=channel or SOURCE_TO_CHANNEL.get(s.source, Channel.VISIT),
+        subject=s.title, content=s.content, village=s.village, grid=s.grid,
+        category=s.category.name if s.category else "",
+        petitioners=[PetitionerData(name=s.submitter_name, phone=s.submitter_phone)],
+        on=on, suggestion=s, comment=_("由意见建议 {code} 转来").format(code=s.code))
+    record(actor=actor, verb="suggestion.to_petition", target=s, before=None,
+           after={"petition": p.code}, comment=_("转为信访件 {code}").format(code=p.code))
+    return p
+
+
+# --- attachments, reveal ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def petition_attach(*, actor: Any, petition_id: int, files: Sequence[Any]) -> list[Attachment]:
+    """附件: a scanned letter or photos (PNG/JPEG/PDF, checked by content, ``suggestions.uploads``)."""
+    p = lock(Petition, petition_id)
+    policy.require(actor, "attach", p)
+    if p.status in workflow.TERMINAL:
+        raise InvalidInput(_("信访件已{state}，不能再上传附件").format(state=workflow.label(State(p.status))))
+    if not files:
+        raise InvalidInput(_("请选择要上传的文件"), fields={uploads.FIELD: _("必填")})
+    checked = uploads.check_files(list(files), existing=p.attachments.count())
+    saved: list[Attachment] = []
+    try:
+        for c in checked:
+            att = Attachment(petition=p, original_name=c.name, content_type=c.content_type, size=c.size,
+                             sha256=c.sha256, uploaded_by=_user(actor))
+            att.file.save(c.name, File(c.file), save=False)
+            saved.append(att)
+            full_clean(att)
+            att.save(force_insert=True)
+    except BaseException:
+        for att in saved:
+            att.file.delete(save=False)
+        raise
+    listing = [{"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
+                "sha256": a.sha256} for a in saved]
+    record(actor=actor, verb="petition.attach", target=p, before=None, after={"attachments": listing},
+           comment=_("上传附件 {n} 个").format(n=len(saved)))
+    return saved
+
+
+REVEALED_FIELDS = ("name", "id_number", "phone", "address")
+
+
+@dataclass(frozen=True)
+class Revealed:
+    name: str
+    id_number: str
+    phone: str
+    address: str
+
+
+@transaction.atomic
+def petition_reveal(*, actor: Any, petition_id: int, reason: str) -> list[Revealed]:
+    """查看个人信息: the petitioners' plain data, for a role allowed to reveal, with a reason;
+    one audit event per reveal."""
+    p = Petition.objects.filter(pk=petition_id).first()
+    if p is None:
+        raise NotFound()
+    policy.require(actor, "reveal", p)
+    record_reveal(actor=actor, target=p, fields=[f"petitioner.{f}" for f in REVEALED_FIELDS], reason=reason)
+    return [Revealed(name=x.name, id_number=x.id_number, phone=x.phone, address=x.address)
+            for x in p.petitioners.order_by("position", "id")]
+
+
+NOTICE_REASON = "生成告知书"
+
+
+@transaction.atomic
+def petition_notice(*, actor: Any, petition_id: int, kind: str) -> tuple[str, bytes]:
+    """A Word notice (告知书) addressed to the petitioner: its file name and content. The
+    petitioner's name is in it, so generating one is an audited reveal."""
+    from renda.petitions import notices
+
+    p = Petition.objects.select_related("town").filter(pk=petition_id).first()
+    if p is None:
+        raise NotFound()
+    policy.require(actor, "notice", p)
+    spec = notices.available(p).get(kind)
+    if spec is None:
+        raise InvalidInput(_("该信访件目前没有这种告知书"), fields={"kind": _("不可用")})
+    record_reveal(actor=actor, target=p, fields=["petitioner.name", f"notice.{kind}"], reason=NOTICE_REASON)
+    return notices.filename(p, kind), notices.render(p, kind, cal=calendar())

@@ -1,0 +1,119 @@
+"""The duty assignment (值班安排) status as a declarative table ``(status, action) → next status``,
+and its guards. Pure Python: no database; the services pass in the dates a guard needs.
+
+Lifecycle::
+
+    scheduled ─attend→ attended ─absent→ absent        (a correction either way)
+        │      ─absent→ absent   ─attend→ attended
+        │                attended/absent ─reset→ scheduled (撤销考勤登记)
+        └─swap→ swapped (final: the replacement has a row of their own, ``replaces`` → this one)
+
+Only ``attended`` counts as a person-time (人次). A person is *removed* from a shift only while
+``scheduled`` and not yet replaced; everything else stays on record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from renda.core.errors import IllegalTransition, InvalidInput
+
+
+class Status(StrEnum):
+    SCHEDULED = "scheduled"
+    ATTENDED = "attended"
+    ABSENT = "absent"
+    SWAPPED = "swapped"
+
+
+class Action(StrEnum):
+    ATTEND = "attend"
+    ABSENT = "absent"
+    RESET = "reset"
+    SWAP = "swap"
+
+
+STATUS_LABELS = {
+    Status.SCHEDULED: gettext_lazy("已排班"),
+    Status.ATTENDED: gettext_lazy("已到岗"),
+    Status.ABSENT: gettext_lazy("缺勤"),
+    Status.SWAPPED: gettext_lazy("已调换"),
+}
+
+ACTION_LABELS = {
+    Action.ATTEND: gettext_lazy("到岗"),
+    Action.ABSENT: gettext_lazy("缺勤"),
+    Action.RESET: gettext_lazy("撤销考勤登记"),
+    Action.SWAP: gettext_lazy("调班"),
+}
+
+_S, _A = Status, Action
+
+TABLE: dict[tuple[Status, Action], Status] = {
+    (_S.SCHEDULED, _A.ATTEND): _S.ATTENDED,
+    (_S.SCHEDULED, _A.ABSENT): _S.ABSENT,
+    (_S.SCHEDULED, _A.SWAP): _S.SWAPPED,
+    (_S.ATTENDED, _A.ABSENT): _S.ABSENT,
+    (_S.ATTENDED, _A.RESET): _S.SCHEDULED,
+    (_S.ABSENT, _A.ATTEND): _S.ATTENDED,
+    (_S.ABSENT, _A.RESET): _S.SCHEDULED,
+}
+
+#: Statuses in which the person may still be taken off the shift.
+REMOVABLE = frozenset({Status.SCHEDULED})
+#: The status a new assignment starts in.
+INITIAL = Status.SCHEDULED
+#: The status that counts as one person-time (人次).
+COUNTED = Status.ATTENDED
+#: Attendance actions, and the status each records (for "record attendance" forms).
+ATTENDANCE = {Status.ATTENDED: Action.ATTEND, Status.ABSENT: Action.ABSENT, Status.SCHEDULED: Action.RESET}
+
+
+def label(value: Status | Action) -> str:
+    return str(STATUS_LABELS[value] if isinstance(value, Status) else ACTION_LABELS[value])
+
+
+def next_status(status: Status | str, action: Action | str) -> Status:
+    """The status after ``action``, or ``IllegalTransition`` with a message in words."""
+    status, action = Status(status), Action(action)
+    try:
+        return TABLE[(status, action)]
+    except KeyError:
+        raise IllegalTransition(
+            _("「{status}」的值班安排不能「{action}」").format(status=label(status), action=label(action))
+        ) from None
+
+
+def allowed_actions(status: Status | str) -> list[Action]:
+    return [a for a in Action if (Status(status), a) in TABLE]
+
+
+def action_for(target: Status | str) -> Action:
+    """The attendance action that records ``target`` (到岗, 缺勤 or back to 已排班)."""
+    try:
+        return ATTENDANCE[Status(target)]
+    except (KeyError, ValueError):
+        raise InvalidInput(_("考勤状态只能是已到岗、缺勤或已排班"), fields={"status": _("不正确")}) from None
+
+
+# --- guards -------------------------------------------------------------------------------
+
+
+def check_attendance_date(*, shift_date: dt.date, today: dt.date) -> None:
+    """Attendance is recorded on or after the day of the shift, never ahead of it."""
+    if shift_date > today:
+        raise InvalidInput(
+            _("{d} 的值班尚未到来，不能登记到岗或缺勤").format(d=shift_date.isoformat()),
+            fields={"status": _("日期未到")},
+        )
+
+
+def check_removable(*, status: Status | str, replaced: bool) -> None:
+    if Status(status) not in REMOVABLE:
+        raise IllegalTransition(_("「{status}」的值班安排不能移除").format(status=label(Status(status))))
+    if replaced:
+        raise IllegalTransition(_("该值班安排已有替班人员，不能移除"))

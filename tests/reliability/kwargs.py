@@ -1,0 +1,79 @@
+"""Sample URL arguments: for each URL argument, the object of the tester's own town and the
+same kind of object in the other town (which a town-scoped role must get a 404 for)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from tests.reliability.samples import Sample
+
+Pick = Callable[[Sample, bool], Any]  # (sample, other town?) -> value
+
+
+def _w(own: str, other: str) -> Pick:
+    return lambda s, o: getattr(s.world, other if o else own).pk
+
+
+def _s(own: str, other: str) -> Pick:
+    return lambda s, o: getattr(s, other if o else own).pk
+
+
+#: namespace -> the object behind ``pk`` on that namespace's pages
+PK_BY_NAMESPACE: dict[str, Pick] = {
+    "towns": _w("town", "other_town"),
+    "villages": _w("village", "other_village"),
+    "grids": _w("grid", "other_grid"),
+    "grid_workers": _w("grid_worker", "other_grid_worker"),
+    "units": _w("unit", "other_unit"),
+    "deputies": _w("plain_deputy", "other_deputy"),
+    "contacts": _w("contact", "other_contact"),
+    "users": _w("extra_user", "other_staff"),
+    "suggestion_categories": lambda s, o: _category(s, o),
+    "suggestions": _s("suggestion", "other_suggestion"),
+    "notifications": lambda s, o: 0,  # POST-only
+}
+
+#: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
+BY_ARGUMENT: dict[tuple[str, str], Pick] = {
+    ("*", "region_id"): _w("town", "other_town"),
+    ("*", "worker_id"): _w("grid_worker", "other_grid_worker"),
+    ("*", "unit_id"): _w("unit", "other_unit"),
+    ("*", "deputy_id"): _w("plain_deputy", "other_deputy"),
+    ("*", "assignment_id"): _w("contact", "other_contact"),
+    ("*", "suggestion_id"): _s("suggestion", "other_suggestion"),
+    ("*", "attachment_id"): _s("attachment", "other_attachment"),
+    ("*", "att_id"): _s("attachment", "other_attachment"),
+    ("*", "extension_id"): lambda s, o: 1,
+    ("*", "token_id"): lambda s, o: 1,
+    ("suggestions:act", "action"): lambda s, o: "assign",
+    ("calendar_days:delete", "day"): lambda s, o: "2030-01-01",
+    ("api:docs_asset", "name"): lambda s, o: "swagger-ui.css",
+    ("api:unknown", "rest"): lambda s, o: "no-such-endpoint",
+}
+
+
+def _category(s: Sample, other: bool) -> int:
+    from renda.suggestions.models import SuggestionCategory
+
+    town = s.world.other_town if other else s.world.town
+    cat = SuggestionCategory.objects.filter(town=town).order_by("pk").first()
+    if cat is None:
+        from renda.suggestions.services import suggestion_category_create
+
+        cat = suggestion_category_create(actor=None, town=town, name="交通出行" + ("（外镇）" if other else ""))
+    return cat.pk
+
+
+def sample_kwargs(name: str, args: tuple[str, ...], sample: Sample, *, other: bool = False) -> dict[str, Any] | None:
+    """The URL arguments for ``name``; None when an argument has no sample (a new URL to add)."""
+    out: dict[str, Any] = {}
+    namespace = name.split(":", 1)[0] if ":" in name else ""
+    for arg in args:
+        pick = BY_ARGUMENT.get((name, arg)) or BY_ARGUMENT.get(("*", arg))
+        if pick is None and arg == "pk":
+            pick = PK_BY_NAMESPACE.get(namespace)
+        if pick is None:
+            return None
+        out[arg] = pick(sample, other)
+    return out
