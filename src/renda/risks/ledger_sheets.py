@@ -23,7 +23,17 @@ from django.utils.translation import gettext as _
 from renda.core import context, crypto
 from renda.core.errors import ApplicationError
 from renda.ledger import cells
-from renda.ledger.registry import Action, ImportContext, Outcome, Resolved, Row, RowError, SheetSpec, register
+from renda.ledger.registry import (
+    ORDER_RISKS,
+    Action,
+    ImportContext,
+    Outcome,
+    Resolved,
+    Row,
+    RowError,
+    SheetSpec,
+    register,
+)
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
 from renda.places.models import GridWorker, Level, Region
@@ -32,8 +42,6 @@ from renda.risks.models import Level as RiskLevel
 from renda.risks.models import Risk, RiskPerson, Source, Status
 
 SHEET = "信访隐患"
-#: After 意见建议 (100); 信访件 and 信访值班 come before it in LEDGER.md's order.
-ORDER_RISKS = 130
 LEVELS = {"高": RiskLevel.HIGH.value, "中": RiskLevel.MEDIUM.value, "低": RiskLevel.LOW.value}
 STATUSES = {"已登记": Status.REGISTERED.value, "化解中": Status.RESOLVING.value, "已化解": Status.RESOLVED.value,
             "已上报": Status.ESCALATED.value}

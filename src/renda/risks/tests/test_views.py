@@ -15,7 +15,7 @@ from renda.accounts.models import Role
 from renda.core.testing import World
 from renda.risks import selectors, services
 from renda.risks.models import Risk
-from renda.risks.tests.helpers import D, ID_NUMBER, make_risk
+from renda.risks.tests.helpers import ID_NUMBER, D, make_risk
 
 pytestmark = pytest.mark.django_db
 
@@ -147,7 +147,8 @@ def test_api_register_act_and_filters(world: World, client: Client) -> None:
     illegal = client.post(f"/api/risks/{rid}/actions", {"action": "reopen", "reason": "x"},
                           content_type="application/json")
     assert illegal.status_code == 409 and illegal.json()["code"] == "illegal_transition"
-    ok = client.post(f"/api/risks/{rid}/actions", {"action": "resolve", "resolved_on": timezone.localdate().isoformat()},
+    today = timezone.localdate().isoformat()
+    ok = client.post(f"/api/risks/{rid}/actions", {"action": "resolve", "resolved_on": today},
                      content_type="application/json")
     assert ok.status_code == 200 and ok.json()["status"] == "resolved"
     assert client.get("/api/risks?with_deputies=true&status=resolved").json()["count"] == 1
