@@ -431,7 +431,7 @@ def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
     from renda.petitions import selectors as petition_selectors
     from renda.petitions.models import Petition
     from renda.risks.models import Risk
-    from renda.shifts.models import AssignmentStatus, DutyAssignment
+    from renda.shifts import selectors as shift_selectors
 
     as_of, end = period.as_of, min(period.to, period.as_of)
     towns = scope.town_ids
@@ -445,11 +445,9 @@ def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
     by_channel = dict.fromkeys(CHANNELS, 0)
     for channel, n in p.order_by().values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"):
         by_channel[channel] = n
-    shifts = DutyAssignment.objects.filter(
-        status=AssignmentStatus.ATTENDED, shift__town_id__in=towns,
-        shift__date__gte=period.from_, shift__date__lte=end).count()
+    shifts = shift_selectors.attended_count(town_ids=towns, start=period.from_, end=end)
     risks = Risk.objects.filter(town_id__in=towns)
-    resolved = risks.filter(resolved_on__gte=period.from_, resolved_on__lte=end)
+    resolved = risks.resolved_between(period.from_, end)
     return {
         "received": counts["received"],
         "by_channel": by_channel,
@@ -459,7 +457,7 @@ def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
         "closed": counts["closed"],
         "overdue_open": petition_selectors.overdue_open_count(p, as_of),
         "duty_shifts": shifts,
-        "risks_registered": risks.filter(registered_on__gte=period.from_, registered_on__lte=end).count(),
+        "risks_registered": risks.registered_between(period.from_, end).count(),
         "risks_resolved": resolved.count(),
         "risks_resolved_with_deputies": resolved.with_deputies().count(),
     }

@@ -1,4 +1,5 @@
-"""The office dashboard (统计): suggestion rates, by unit, by category and by month. Every number
+"""The office dashboard (统计): suggestion rates, by unit, by category and by month; petitions,
+duty shifts, risks and grids. Every number
 comes from ``reports.metrics``; this page only chooses the period and the towns."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from renda.core.errors import ApplicationError, Forbidden, NotFound
@@ -35,6 +37,14 @@ def _date(value: str | None) -> dt.date | None:
     except ValueError:
         return None
 
+
+CHANNEL_LABELS = {"letter": _("来信"), "visit": _("来访"), "online": _("网上"), "phone": _("电话"),
+                  "referred": _("上级转交")}
+
+PETITION_CARDS = [("received", _("信访件")), ("letters_reviewed", _("阅批群众来信")), ("accepted", _("受理")),
+                  ("declined", _("不予受理")), ("closed", _("出具处理意见")), ("overdue_open", _("超期未办结")),
+                  ("duty_shifts", _("信访值班（人次）")), ("risks_registered", _("排查隐患")),
+                  ("risks_resolved", _("化解隐患")), ("risks_resolved_with_deputies", _("代表参与化解"))]
 
 RATES = [("closure_rate", "办结率"), ("on_time_rate", "按期办结率"), ("resolved_rate", "解决率"),
          ("satisfaction_rate", "满意率")]
@@ -64,6 +74,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     facts = metrics.suggestion_facts(period, scope)
     section = metrics.suggestions_section(period, scope, facts)
     months = metrics.suggestions_by_month(period, scope, facts)
+    petitions = metrics.petitions_section(period, scope)
     context = {
         "period": period,
         "period_text": period_text if not (from_ and to) else "",
@@ -74,7 +85,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "rates": [{"key": k, "label": label, "value": section[k],
                    "percent": None if section[k] is None else f"{section[k] * 100:.2f}%"} for k, label in RATES],
         "months": months,
+        "p": petitions,
+        "petition_cards": [(k, label, petitions[k]) for k, label in PETITION_CARDS],
+        "g": metrics.grids_section(period, scope),
+        "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
         "chart": {
+            "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],
             "months": [m["month"] for m in months],
             "registered": [m["registered"] for m in months],
             "closed": [m["closed"] for m in months],

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from renda.ledger import cells
 from renda.ledger.registry import (
+    ORDER_DUTY_SHIFTS,
     Action,
     ImportContext,
     Outcome,
@@ -39,8 +40,6 @@ from renda.shifts import selectors, services
 from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
 
 SHEET = "信访值班"
-#: After 意见建议 (100) and before 信访件: a petition row may name its duty shift.
-ORDER_DUTY_SHIFTS = 105
 
 PERIODS = {str(label): value for value, label in Period.choices}
 STATUSES = {str(label): value for value, label in AssignmentStatus.choices}
@@ -187,7 +186,7 @@ def _export(town: Region | None) -> Iterator[dict[str, Any]]:
 DUTY_SHIFTS = register(
     SheetSpec(
         name=SHEET,
-        order=ORDER_DUTY_SHIFTS,
+        order=ORDER_DUTY_SHIFTS,  # after 意见建议, before 信访件 (a visit names its duty shift)
         key=("所属镇街代码", "值班日期", "时段", "值班人员"),
         columns=(
             cells.date("值班日期", required=True),

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.apps import apps
+from django.db import DatabaseError, transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from renda.accounts.models import Role
@@ -273,7 +274,8 @@ def petitions_installed() -> bool:
 
 def visits_for(user: Any, shift: DutyShift) -> list[Any]:
     """The petitions received during the shift (``shift.visits``) that the user may see; empty
-    while the petitions app has no such link or for roles that do not read petitions."""
+    while the petitions app has no such link (or no table yet) or for roles that do not read
+    petitions."""
     if not petitions_installed() or not policy.can_see_visits(user) or not hasattr(shift, "visits"):
         return []
     qs = shift.visits.all()
@@ -283,7 +285,22 @@ def visits_for(user: Any, shift: DutyShift) -> list[Any]:
         qs = qs.filter(pk__in=visible.values("pk"))
     except (ImportError, AttributeError):
         pass
-    return list(qs.order_by("pk")[:200])
+    try:
+        with transaction.atomic():  # a savepoint: a missing table must not break the request
+            return list(qs.order_by("pk")[:200])
+    except DatabaseError:
+        return []
+
+
+def has_visits(shift: DutyShift) -> bool:
+    """Whether any petition is linked to the shift (guarded like ``visits_for``)."""
+    if not petitions_installed() or not hasattr(shift, "visits"):
+        return False
+    try:
+        with transaction.atomic():
+            return bool(shift.visits.exists())
+    except DatabaseError:
+        return False
 
 
 def timeline(shift: DutyShift) -> QuerySet[DutyLog]:

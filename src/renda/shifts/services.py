@@ -150,7 +150,7 @@ def shift_delete(*, actor: Any, shift_id: int) -> None:
     policy.require(actor, "delete", shift)
     if shift.assignments.exclude(status=AssignmentStatus.SCHEDULED).exists():
         raise InvalidInput(_("该班次已登记考勤或调班，不能删除"))
-    if selectors.petitions_installed() and hasattr(shift, "visits") and shift.visits.exists():
+    if selectors.has_visits(shift):
         raise InvalidInput(_("该班次已关联信访件，不能删除"))
     for a in list(shift.assignments.order_by("id")):
         record(actor=actor, verb="duty_assignment.remove", target=a, before=_snap(a), after=None)

@@ -23,7 +23,7 @@ from renda.core.crud import add_error
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.places.models import Region
-from renda.shifts import forms, policy, rotation, selectors, services, workflow
+from renda.shifts import forms, policy, rotation, selectors, services
 from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
 
 # --- lookups ---------------------------------------------------------------------------------
@@ -171,7 +171,6 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "timeline": selectors.timeline(shift),
         "my_deputy_id": getattr(request.user, "deputy_id", None),
         "attended": sum(1 for a in people if a.status == AssignmentStatus.ATTENDED),
-        "actions": {a.pk: [x.value for x in workflow.allowed_actions(a.status)] for a in people},
     }
     return render(request, "shifts/detail.html", ctx)
 

@@ -54,7 +54,8 @@ def test_endpoint_matrix(world: World, client: Client, role: Role) -> None:
     # … and on another town's: 404 (district-wide read-only roles: 403).
     write_other = 403 if role in ALL_TOWNS else 404
     assert post(client, f"{API}/assignments/{oa.pk}/attendance", {"status": "attended"}).status_code == write_other
-    assert post(client, f"{API}/{other.pk}/assignments", {"deputy_id": world.other_deputy.pk}).status_code == write_other
+    r = post(client, f"{API}/{other.pk}/assignments", {"deputy_id": world.other_deputy.pk})
+    assert r.status_code == write_other
     assert post(client, f"{API}/assignments/{oa.pk}/swap", {"replacement_id": None}).status_code == write_other
     assert client.delete(f"{API}/assignments/{oa.pk}").status_code == write_other
     assert DutyAssignment.objects.get(pk=oa.pk).status == "scheduled"

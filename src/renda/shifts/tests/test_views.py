@@ -101,10 +101,7 @@ def test_writes_on_another_towns_shift_are_404_and_read_only_roles_403(
         if own and role == Role.STAFF:
             continue  # staff's own writes are tested below
         status = client.post(path, {"status": "attended", "deputy": shared_world.plain_deputy.pk}).status_code
-        if own:
-            want = 403 if role in READERS else 404
-        else:
-            want = 403 if role in ALL_TOWNS else 404
+        want = (403 if role in READERS else 404) if own else (403 if role in ALL_TOWNS else 404)
         assert status == want, (post, role, own, status)
     assert DutyShift.objects.filter(pk=s.other.pk).exists()
     assert DutyAssignment.objects.get(pk=s.other_assignment.pk).status == "scheduled"
