@@ -9,10 +9,12 @@ from typing import Any
 from renda.accounts.models import Role
 from renda.core import policy as base
 
-ACTIONS = ("view", "import", "export", "template")
+ACTIONS = ("view", "import", "export", "template", "reveal")
 
 IMPORTERS = frozenset({Role.STAFF, Role.ADMIN})
 EXPORTERS = frozenset({Role.STAFF, Role.ADMIN, Role.DISTRICT_VIEWER, Role.PRESIDIUM})
+#: May export personal data in clear (with a reason, audited): the town's office and presidium.
+REVEALERS = frozenset({Role.STAFF, Role.PRESIDIUM})
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:
@@ -24,6 +26,9 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     role = user.role
     if action == "import":
         allowed = role in IMPORTERS
+    elif action == "reveal":
+        # Only for one's own town, named explicitly: district-wide roles never export in clear.
+        return role in REVEALERS and obj is not None and user.town_id is not None and user.town_id == obj.pk
     elif action in {"view", "export", "template"}:
         allowed = role in EXPORTERS
     else:

@@ -134,6 +134,8 @@ class SheetSpec:
     #: Service error field names → headers, to place a service's error on the right column.
     field_columns: Mapping[str, str] = field(default_factory=dict)
     description: str = ""
+    #: Holds personal data (names, ID numbers, phones): masked in web exports unless revealed.
+    personal_data: bool = False
 
     def __post_init__(self) -> None:
         headers = [c.header for c in self.columns]

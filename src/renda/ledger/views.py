@@ -15,10 +15,12 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from renda.core.errors import Forbidden, NotFound
+from renda.core import context
+from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
+from renda.core.privacy import record_reveal
 from renda.ledger import policy, registry
 from renda.ledger.exporter import export_filename, ledger_sheets, template_sheets
 from renda.ledger.forms import UploadForm
@@ -78,6 +80,7 @@ def _index_context(request: HttpRequest, form: UploadForm | None = None) -> dict
         "form": form or UploadForm(),
         "can_import": policy.can(user, "import"),
         "can_export": policy.can(user, "export"),
+        "can_reveal": user.town_id is not None and policy.can(user, "reveal", user.town),
         "scope_label": _scope_label(user),
         "sheets": registry.sheets(),
     }
@@ -161,10 +164,23 @@ def template(request: HttpRequest) -> HttpResponseBase:
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def export(request: HttpRequest) -> HttpResponseBase:
+    """GET: the workbook with personal data masked. POST with a reason: in clear, for office staff
+    and presidium members of a town, recorded as a reveal in the audit trail."""
     _require(request, "export")
     user: Any = request.user
     # Town-scoped users export their own town; district-wide users every town.
     town = None if user.town_id is None else user.town
-    return xlsx_response(export_filename(town), ledger_sheets(town))
+    if request.method == "GET":
+        return xlsx_response(export_filename(town), ledger_sheets(town))
+    _require(request, "reveal", town)
+    assert town is not None  # the policy grants "reveal" to town users only
+    try:
+        record_reveal(actor=user, target=town, fields=[s.name for s in registry.sheets() if s.personal_data],
+                      reason=request.POST.get("reason") or "")
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("ledger:index")
+    with context.revealing():
+        return xlsx_response(export_filename(town), ledger_sheets(town))

@@ -62,8 +62,8 @@ def _positional(value: str) -> list[str]:
 
 
 def reveals_people() -> bool:
-    """People in clear only for the system (a command on the server, not a web request)."""
-    return context.current().source == "command"
+    """People in clear only for the system (a command) or an audited reveal (web export with a reason)."""
+    return context.personal_data_in_clear()
 
 
 # --- resolve --------------------------------------------------------------------------------
@@ -378,6 +378,7 @@ RISKS = register(
     SheetSpec(
         name=SHEET,
         order=ORDER_RISKS,
+        personal_data=True,
         key=("编号",),
         columns=tuple(_columns()),
         resolve=_resolve,

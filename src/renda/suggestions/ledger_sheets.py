@@ -413,8 +413,8 @@ def _export_deputies(s: Suggestion) -> str:
 
 
 def reveals_submitters() -> bool:
-    """Names and phones are exported in clear only by the system (a command, not a web request)."""
-    return context.current().source == "command"
+    """Names and phones in clear only for the system (a command) or an audited reveal (web export with a reason)."""
+    return context.personal_data_in_clear()
 
 
 def _export(town: Region | None) -> Iterator[dict[str, Any]]:
@@ -499,6 +499,7 @@ SUGGESTIONS = register(
     SheetSpec(
         name=SHEET,
         order=ORDER_SUGGESTIONS,
+        personal_data=True,
         key=("编号",),
         columns=tuple(_columns()),
         resolve=_resolve,

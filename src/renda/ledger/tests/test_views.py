@@ -145,3 +145,42 @@ def test_anonymous_is_sent_to_login(world: World) -> None:
         assert response.status_code == 302
         assert response["Location"].startswith(reverse("accounts:login"))
     assert client.post(reverse("ledger:upload")).status_code == 302
+
+
+def _cells(response: Any) -> str:
+    data = read(b"".join(response.streaming_content))
+    return repr(data)
+
+
+@pytest.mark.parametrize("role", list(Role))
+def test_export_in_clear_needs_permission_and_reason_and_is_audited(world: World, role: str) -> None:
+    from renda.core.privacy import REVEAL_VERB
+    from renda.suggestions.tests.helpers import public_item
+
+    public_item(world, submitter_name="张小三", submitter_phone="13812345678")
+    client = login(world, role)
+    readers = {Role.STAFF, Role.ADMIN, Role.PRESIDIUM, Role.DISTRICT_VIEWER}
+    if role in readers:
+        masked = _cells(client.get(reverse("ledger:export")))
+        assert "张*三" in masked and "张小三" not in masked and "13812345678" not in masked
+    response = client.post(reverse("ledger:export"), {"reason": "移交区信访局核查"})
+    events = AuditEvent.objects.filter(verb=REVEAL_VERB)
+    if role in {Role.STAFF, Role.PRESIDIUM}:
+        assert response.status_code == 200
+        clear = _cells(response)
+        assert "张小三" in clear and "13812345678" in clear
+        event = events.get()
+        assert event.comment == "移交区信访局核查" and event.town_id == world.town.pk
+        assert "意见建议" in event.after["fields"]
+        assert "张小三" not in _cells(client.get(reverse("ledger:export")))  # the next plain export is masked
+    else:
+        assert response.status_code == 403 and not events.exists()
+
+
+def test_export_in_clear_without_a_reason_is_refused(world: World) -> None:
+    from renda.core.privacy import REVEAL_VERB
+
+    client = login(world, Role.STAFF)
+    response = client.post(reverse("ledger:export"), {"reason": " "}, follow=True)
+    assert "请说明查看个人信息的理由" in response.content.decode()
+    assert not AuditEvent.objects.filter(verb=REVEAL_VERB).exists()
