@@ -73,6 +73,8 @@ def _role_home(role: str, template: str) -> Any:
             ctx["contacts"] = dashboards.my_contacts(user)
         if role in {Role.DEPUTY, Role.PRESIDIUM, Role.GRID_WORKER}:
             ctx["grids"] = dashboards.my_grids(user)
+        if role in {Role.STAFF, Role.PRESIDIUM, Role.DEPUTY, Role.GRID_WORKER}:
+            ctx["petition_work"] = dashboards.petition_work(user)
         if role == Role.ADMIN:
             ctx["chain_problem"] = verify_chain()
         return render(request, template, ctx)
