@@ -25,6 +25,8 @@ LABELS = {
     "deputy": "代表",
     "contact_assignment": "联系代表安排",
     "user": "用户",
+    "duty_shift": "信访值班",
+    "risk": "信访隐患",
 }
 
 
@@ -60,8 +62,9 @@ class Command(BaseCommand):
         seconds = time.monotonic() - started
         if verbosity < 1:
             return
-        if result.created:
-            made = "，".join(f"{LABELS.get(k, k)} {n}" for k, n in sorted(result.created.items()))
+        created = {k: n for k, n in result.created.items() if n}
+        if created:
+            made = "，".join(f"{LABELS.get(k, k)} {n}" for k, n in sorted(created.items()))
             self.stdout.write(self.style.SUCCESS(f"演示数据已建立（{seconds:.1f} 秒）：新建 {made}。"))
         else:
             self.stdout.write(f"演示数据已存在，没有改动（{seconds:.1f} 秒）。")
