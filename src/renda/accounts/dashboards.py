@@ -125,7 +125,7 @@ def petition_work(user: Any) -> dict[str, Any]:
         base = reverse("petitions:queue")
         for key, label in (("to_decide", _("待决定是否受理")), ("due_soon", _("临近期限")), ("overdue", _("已超期")),
                            ("reviews", _("复查复核待答复")), ("instructions", _("送阅批未返回"))):
-            links.append({"label": label, "count": queue[key].count(), "url": f"{base}#{key}",
+            links.append({"label": label, "count": queue[key].count(), "url": f"{base}?tab={key}",
                           "danger": key == "overdue"})
     if role == Role.PRESIDIUM:
         links.append({"label": _("待阅批来信"), "count": petitions.instructions_for(user)["pending"].count(),
