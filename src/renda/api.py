@@ -343,12 +343,12 @@ def unknown(request: HttpRequest, rest: str) -> HttpResponse:
 
 from renda.accounts.api import me_router, tokens_router  # noqa: E402
 from renda.people.api import contacts_router, deputies_router  # noqa: E402
-from renda.places.api import grid_workers_router, regions_router  # noqa: E402
-from renda.suggestions.api import categories_router, suggestions_router  # noqa: E402
-from renda.units.api import units_router  # noqa: E402
 from renda.petitions.api import petitions_router  # noqa: E402
+from renda.places.api import grid_workers_router, regions_router  # noqa: E402
 from renda.risks.api import risks_router  # noqa: E402
 from renda.shifts.api import shifts_router  # noqa: E402
+from renda.suggestions.api import categories_router, suggestions_router  # noqa: E402
+from renda.units.api import units_router  # noqa: E402
 
 api.add_router("/me", me_router)
 api.add_router("/tokens", tokens_router)

@@ -199,8 +199,10 @@ class _Builder:
         out = []
         for _i in range(spec.people):
             village = self.villages[spec.village % len(self.villages)].name if self.villages else ""
-            out.append(PetitionerData(name=self.names.person(), id_number=_id_number(self.names, 1950 + self.names.below(50)),
-                                      phone=self.names.mobile(), address=f"{self.town.name}{village}{self.names.below(9) + 1}组"))
+            born = 1950 + self.names.below(50)
+            out.append(PetitionerData(
+                name=self.names.person(), id_number=_id_number(self.names, born), phone=self.names.mobile(),
+                address=f"{self.town.name}{village}{self.names.below(9) + 1}组"))
         return out
 
     def build(self, spec: Spec) -> Petition:

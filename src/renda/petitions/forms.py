@@ -76,9 +76,9 @@ class PetitionFilter(FilterForm):
             qs = qs.filter(is_repeat=False)
         today = timezone.localdate()
         if d.get("due") == "overdue":
-            qs = qs.overdue(today)
+            qs = qs.filter(pk__in=Petition.objects.overdue(today).values("pk"))
         elif d.get("due") == "due_soon":
-            qs = qs.due_soon(today, rules.DEFAULT.due_soon_days)
+            qs = qs.filter(pk__in=Petition.objects.due_soon(today, rules.DEFAULT.due_soon_days).values("pk"))
         if d.get("date_from"):
             qs = qs.filter(registered_on__gte=d["date_from"])
         if d.get("date_to"):

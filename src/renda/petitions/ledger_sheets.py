@@ -17,6 +17,7 @@ a row's 值班日期 may name a shift of the same workbook.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -39,7 +40,7 @@ from renda.ledger.registry import (
     register,
 )
 from renda.people.models import Deputy
-from renda.petitions import services
+from renda.petitions import rules, services
 from renda.petitions.models import Channel, Petition
 from renda.petitions.services import PetitionerData
 from renda.petitions.workflow import State
@@ -130,6 +131,8 @@ def _check_dates(row: Row, problems: list[tuple[str, str]]) -> None:
             problems.append((text_column, _("填写了{column}时必填").format(column=column)))
     if row.get("延期日期") is not None and not row.get("延期天数"):
         problems.append(("延期天数", _("填写了延期日期时必填")))
+    if (row.get("延期天数") or 0) > rules.DEFAULT.max_extension_days:
+        problems.append(("延期天数", _("不能超过{n}日").format(n=rules.DEFAULT.max_extension_days)))
     leader, on, text = row.get("阅批领导"), row.get("阅批日期"), row.get("阅批意见")
     if (on is not None or text) and not leader:
         problems.append(("阅批领导", _("填写了阅批日期或阅批意见时必填")))
@@ -231,7 +234,7 @@ def _forward(ctx: ImportContext, p: Petition, v: dict[str, Any]) -> bool:
     for column, field in STEPS:
         on = row.get(column)
         if on is not None and getattr(p, field) is None:
-            _step(column, lambda c=column, d=on: calls[c](d))
+            _step(column, functools.partial(calls[column], on))
             p, did = _reload(p), True
     leader: Deputy | None = v.get("leader")
     if leader is not None:
@@ -271,8 +274,8 @@ def _compare(p: Petition, v: dict[str, Any]) -> list[tuple[str, str]]:
         ("被反映人/单位", p.respondent, row.get("被反映人/单位", "")),
     ]
     labels = {v_: k for k, v_ in CHANNELS.items()}
-    for column, current, given in checks:
-        if row.has(column) and current != given:
+    for column, current, value in checks:
+        if row.has(column) and current != value:
             differs(column, labels.get(current, current) if column == "渠道" else current)
     stored = list(p.petitioners.order_by("position", "id"))
     given: list[PetitionerData] = v["people"]
@@ -310,7 +313,8 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
         return Outcome(Action.UNCHANGED, r.label)
     people: list[PetitionerData] = v["people"]
     for x in people:
-        for header, value in (("信访人", x.name), ("身份证号", x.id_number), ("联系电话", x.phone), ("地址", x.address)):
+        for header, value in (("信访人", x.name), ("身份证号", x.id_number), ("联系电话", x.phone),
+                              ("地址", x.address)):
             if "*" in value:
                 raise RowError(header, _("是脱敏后的内容，请使用命令行（系统）导出的台账导入新信访件"))
     p = _step("编号", lambda: services.petition_register(
@@ -428,7 +432,6 @@ PETITIONS = register(
             "所属网格编码": "340302100001001", "类别": "土地征收", "标题": "反映征地补偿款未足额发放",
             "内容": "2022年征地补偿款至今未足额发放。", "被反映人/单位": "XX村村民委员会",
             "受理日期": "2023-02-08", "处理意见日期": "2023-03-20", "处理意见": "经核实，补偿款已于3月足额发放。",
-            "阅批领导": "李四", "阅批日期": "2023-02-07", "阅批意见": "请镇经济发展中心核实办理。",
         },
         town_column="所属镇街代码",
         field_columns={

@@ -103,7 +103,7 @@ def render(p: Petition, kind: str, *, cal: WorkCalendar | None = None) -> bytes:
     assert date is not None
     doc = Document()
     style = doc.styles["Normal"]
-    style.font.size = Pt(14)  # type: ignore[attr-defined]
+    style.font.size = Pt(14)
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(str(spec.title))

@@ -26,7 +26,7 @@ def _all_towns(user: Any) -> bool:
 
 
 def _base() -> PetitionQuerySet:
-    qs: PetitionQuerySet = Petition.objects.select_related("town", "village", "grid")  # type: ignore[assignment]
+    qs: PetitionQuerySet = Petition.objects.select_related("town", "village", "grid")
     return qs.prefetch_related(Prefetch("petitioners", queryset=Petitioner.objects.order_by("position", "id")))
 
 

@@ -176,7 +176,8 @@ def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerD
             continue
         where = _("第{n}位信访人").format(n=i + 1)
         if not name or len(name) > 50:
-            raise InvalidInput(_("{who}的姓名必填且不超过50字").format(who=where), fields={"petitioners": _("姓名必填")})
+            raise InvalidInput(_("{who}的姓名必填且不超过50字").format(who=where),
+                               fields={"petitioners": _("姓名必填")})
         if id_number and not is_id_number(id_number):
             raise InvalidInput(_("{who}的身份证号码不正确（18位，校验位不符）").format(who=where),
                                fields={"id_number": _("身份证号码不正确")})
@@ -225,8 +226,10 @@ def find_repeats(*, town: Region, on: dt.date, subject: str, content: str, id_ha
         if phones:
             cond |= Q(phone_hash__in=phones)
         same = set(Petitioner.objects.filter(cond, petition__town=town).values_list("petition_id", flat=True))
-    candidates = Petition.objects.filter(town=town, registered_on__lte=on).exclude(pk=exclude_id).only(
+    candidates = Petition.objects.filter(town=town, registered_on__lte=on).only(
         "pk", "code", "subject", "content", "status", "registered_on", "rereview_answered_on")
+    if exclude_id is not None:
+        candidates = candidates.exclude(pk=exclude_id)
     matches: list[RepeatMatch] = []
     for other in candidates.filter(registered_on__gte=since) | candidates.filter(pk__in=same, status=State.FINAL):
         score = similarity.score(subject, content, *_text(other))
@@ -280,7 +283,8 @@ def petition_register(
     people = clean_petitioners(petitioners)
     count = head_count if head_count is not None else len(people)
     if count < len(people):
-        raise InvalidInput(_("人数不能少于登记的信访人数（{n}）").format(n=len(people)), fields={"head_count": _("过少")})
+        raise InvalidInput(_("人数不能少于登记的信访人数（{n}）").format(n=len(people)),
+                           fields={"head_count": _("过少")})
     p = Petition(
         code=(code or "").strip(), channel=channel, town=town, village=village, grid=grid,
         category=(category or "").strip()[:50], subject=_required(subject, "subject", _("请填写标题")),
@@ -312,7 +316,8 @@ def petition_register(
                 p.save(force_insert=True)
         except IntegrityError:
             if code or attempt == 4:
-                raise Conflict(_("编号「{code}」已被使用").format(code=p.code), fields={"code": _("已被使用")}) from None
+                raise Conflict(_("编号「{code}」已被使用").format(code=p.code),
+                               fields={"code": _("已被使用")}) from None
             p.pk = None
             continue
         break

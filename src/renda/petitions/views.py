@@ -250,6 +250,10 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
             messages.success(request, message)
             return redirect("petitions:detail", p.pk)
     p.refresh_from_db()
+    if a not in available_actions(request.user, p):
+        # Someone else moved the petition on: the form is gone from the page, its error is not.
+        for error in form.non_field_errors() or [_("该信访件已被他人处理，请刷新后重试")]:
+            messages.error(request, str(error))
     return _render_detail(request, p, bound=(a, form), status=400)
 
 
@@ -399,15 +403,20 @@ def instructions(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def lookup(request: HttpRequest) -> HttpResponse:
-    """按身份证号或电话查找信访人 (keyed hash; nothing is decrypted to search)."""
+    """按身份证号或电话查找信访人 (keyed hash; nothing is decrypted to search). A POST, so that
+    the ID number or phone searched for never appears in a URL, the history or the access log."""
     if not policy.can(request.user, "lookup"):
         _deny(request, "petitions lookup")
-    form = forms.LookupForm(request.GET or None)
+    form = forms.LookupForm(request.POST or None)
     results: Any = None
     if form.is_bound and form.is_valid():
         results = list(selectors.petitions_for_lookup(request.user, id_number=form.cleaned_data["id_number"],
                                                       phone=form.cleaned_data["phone"])[:50])
-    return render(request, "petitions/lookup.html", {"form": form, "results": results, "title": _("查找信访人")})
+        form = forms.LookupForm()  # what was typed is not echoed back (nor put in a URL or a log)
+    response = render(request, "petitions/lookup.html", {"form": form, "results": results,
+                                                         "title": _("查找信访人")})
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

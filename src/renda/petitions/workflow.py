@@ -179,7 +179,8 @@ def check_request_in_time(*, on: dt.date, last_day: dt.date, what: str) -> None:
     """复查 / 复核 is asked for within 30 days of the written answer; later requests are refused."""
     if on > last_day:
         raise IllegalTransition(
-            _("已超过{what}申请期限（{last}），依据《信访工作条例》不再受理").format(what=what, last=last_day.isoformat())
+            _("已超过{what}申请期限（{last}），依据《信访工作条例》不再受理").format(
+                what=what, last=last_day.isoformat())
         )
 
 
