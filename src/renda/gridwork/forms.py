@@ -22,7 +22,7 @@ class GridWorkFilter(GridFilter):
 
             qs = busy_only(qs)
         elif busy == "petitions":
-            qs = qs.filter(open_petitions__gt=0)
+            qs = qs.filter(open_petitions__gt=0)  # type: ignore[misc]  # annotated by selectors.with_counts
         elif busy == "risks":
-            qs = qs.filter(open_risks__gt=0)
+            qs = qs.filter(open_risks__gt=0)  # type: ignore[misc]
         return qs

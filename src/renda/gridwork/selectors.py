@@ -48,7 +48,8 @@ def town_totals(qs: QuerySet[Region]) -> dict[str, int]:
     """Sums over the grids of ``qs`` (already annotated by ``with_counts``)."""
     totals = {"grids": 0, "n_workers": 0, "n_deputies": 0, "open_petitions": 0, "open_risks": 0,
               "open_suggestions": 0}
-    for row in qs.order_by().values("n_workers", "n_deputies", "open_petitions", "open_risks", "open_suggestions"):
+    names = ("n_workers", "n_deputies", "open_petitions", "open_risks", "open_suggestions")
+    for row in qs.order_by().values(*names):
         totals["grids"] += 1
         for k, v in row.items():
             totals[k] += v

@@ -333,8 +333,9 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
 
 
 def reveals_petitioners() -> bool:
-    """Personal data is exported in clear only by the system (a command, not a web request)."""
-    return context.current().source == "command"
+    """Petitioners in clear only for the system (a command) or an audited reveal (web export with a
+    reason, recorded once for the whole workbook by the ledger view)."""
+    return context.personal_data_in_clear()
 
 
 def _export(town: Region | None) -> Iterator[dict[str, Any]]:
@@ -347,8 +348,9 @@ def _export(town: Region | None) -> Iterator[dict[str, Any]]:
     for p in qs.iterator(chunk_size=500):
         people = sorted(p.petitioners.all(), key=lambda x: (x.position, x.pk))
         if clear:
-            record_reveal(actor=None, target=p, fields=[f"petitioner.{f}" for f in services.REVEALED_FIELDS],
-                          reason=_("导出台账（系统）"))
+            if context.current().source == "command":  # the web reveal is recorded by ledger.views.export
+                record_reveal(actor=None, target=p, fields=[f"petitioner.{f}" for f in services.REVEALED_FIELDS],
+                              reason=_("导出台账（系统）"))
             names, ids = [x.name for x in people], [x.id_number for x in people]
             phones, addresses = [x.phone for x in people], [x.address for x in people]
         else:
@@ -420,6 +422,7 @@ PETITIONS = register(
     SheetSpec(
         name=SHEET,
         order=ORDER_PETITIONS,
+        personal_data=True,
         key=("所属镇街代码", "编号"),
         columns=tuple(_columns()),
         resolve=_resolve,

@@ -35,7 +35,7 @@ from renda.places.models import Region
 from renda.shifts import policy, rotation, selectors, services
 from renda.shifts.models import DutyAssignment, DutyShift, Period
 
-shifts_router = Router(tags=["信访值班"])
+shifts_router: Router = Router(tags=["信访值班"])
 
 #: Besides the usual errors, 409 for a move the assignment's status does not allow.
 VERB_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}

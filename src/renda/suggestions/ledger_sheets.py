@@ -22,7 +22,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from renda.core import context
+from renda.core import context, crypto
 from renda.core.errors import ApplicationError
 from renda.core.validators import is_phone
 from renda.ledger import cells
@@ -40,7 +40,6 @@ from renda.ledger.registry import (
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
 from renda.places.models import Level, Region
-from renda.core import crypto
 from renda.suggestions import policy, services
 from renda.suggestions.models import Kind, Result, Source, Suggestion, SuggestionCategory
 from renda.suggestions.workflow import Action as WAction

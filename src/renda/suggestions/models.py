@@ -12,9 +12,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.models import ActiveModel, TimeStampedModel
 from renda.core import crypto
 from renda.core.fields import EncryptedTextField
+from renda.core.models import ActiveModel, TimeStampedModel
 from renda.suggestions.workflow import ACTION_LABELS, STATE_LABELS, Action, State
 
 if TYPE_CHECKING:

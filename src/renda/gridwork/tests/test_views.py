@@ -3,16 +3,16 @@ from __future__ import annotations
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.db import connection
 from django.urls import reverse
 from openpyxl import load_workbook
 
 from renda.accounts.models import Role
 from renda.core.testing import World, make_grid
 from renda.gridwork import selectors
-from renda.gridwork.tests.helpers import NAME, PHONE, ID_NUMBER, open_work, petition
+from renda.gridwork.tests.helpers import ID_NUMBER, NAME, PHONE, open_work, petition
 
 ROLES = [Role.PRESIDIUM, Role.STAFF, Role.DEPUTY, Role.UNIT, Role.GRID_WORKER, Role.DISTRICT_VIEWER, Role.ADMIN]
 
