@@ -60,8 +60,13 @@ def test_nine_letters_reviewed_by_presidium_members_in_2023h1() -> None:
 def test_stats_of_2023h1() -> None:
     out = StringIO()
     call_command("stats", "--period", "2023H1", "--format", "json", stdout=out)
-    petitions = json.loads(out.getvalue())["petitions"]
+    data = json.loads(out.getvalue())
+    petitions, grids = data["petitions"], data["grids"]
+    # Issue 4's "Done when", on the whole demo district (no --town):
+    assert petitions["duty_shifts"] == 158
     assert petitions["letters_reviewed"] == 9
+    assert (grids["grids"], grids["grid_workers"]) == (170, 170)
+    assert petitions["risks_resolved_with_deputies"] >= 10
     assert petitions["by_channel"]["letter"] == 9 and all(petitions["by_channel"].values())
 
 
