@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from renda.accounts.models import Role, User
 from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
-from renda.core.testing import World
+from renda.core.testing import World, make_deputy
 from renda.suggestions import services as suggestion_services
 from renda.suggestions.models import Attachment, Suggestion
 
@@ -55,6 +55,7 @@ def build_sample() -> Sample:
     (oatt,) = suggestion_services.suggestion_attach(
         actor=other_staff, suggestion_id=o.pk,
         files=[SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")])
+    make_deputy(world.town, name="无账号代表")  # for the user form: a deputy to link an account to
     calendar_day_set(actor=world.users[Role.ADMIN], date=D("2030-01-01"), kind="holiday", name="元旦")
     sample = Sample(world=world, suggestion=s, other_suggestion=o, attachment=att, other_attachment=oatt)
     for role, user in world.users.items():

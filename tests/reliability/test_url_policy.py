@@ -18,7 +18,7 @@ from tests.reliability.urlwalk import Route, routes
 
 def test_every_url_has_a_policy_entry() -> None:
     names = {r.name: r for r in routes()}
-    missing = sorted(n for n in names if n not in POLICY)
+    missing = sorted(n for n in names if n not in POLICY and n not in TODO)
     stale = sorted(n for n in POLICY if n not in names)
     problems = [f"URL without an entry in tests/reliability/url_policy.py: {n} ({names[n].route})"
                 for n in missing]

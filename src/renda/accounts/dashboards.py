@@ -13,7 +13,7 @@ from renda.audit.verbs import describe
 from renda.people.models import Deputy
 from renda.people.selectors import contact_assignments_visible_to, deputies_visible_to
 from renda.places.models import Level, Region
-from renda.places.selectors import grids_visible_to, region_counts, towns_visible_to
+from renda.places.selectors import region_counts, towns_visible_to
 from renda.units.selectors import units_visible_to
 
 

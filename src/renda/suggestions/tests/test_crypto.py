@@ -8,8 +8,8 @@ import pytest
 from django.db import connection
 
 from renda.accounts.models import Role
-from renda.core.testing import World
 from renda.core import crypto
+from renda.core.testing import World
 from renda.suggestions import selectors
 from renda.suggestions.tests.helpers import public_item
 
