@@ -4,11 +4,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from renda.calendar_days.models import DayKind
+from renda.core.widgets import DateInput
 
 
 class CalendarDayForm(forms.Form):
     date = forms.DateField(label=_("日期"), input_formats=["%Y-%m-%d"],
-                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+                           widget=DateInput())
     kind = forms.ChoiceField(label=_("类型"), choices=DayKind.choices,
                              help_text=_("放假：该日不上班；调休上班：周六或周日按通知上班。"))
     name = forms.CharField(label=_("节日名称"), max_length=50, help_text=_("如 元旦、春节、国庆节。"))

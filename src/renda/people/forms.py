@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
+from renda.core.widgets import DateInput
 from renda.people.models import Deputy, DeputyLevel
 from renda.people.selectors import deputies_visible_to
 from renda.places.forms import RegionLabelField, RegionsLabelField
@@ -23,8 +24,8 @@ class DeputyForm(ResourceForm):
     constituency = forms.CharField(label=_("选区"), max_length=100, required=False)
     village = RegionLabelField(label=_("所属村社区"), queryset=Region.objects.none(), required=False)
     is_presidium = forms.BooleanField(label=_("主席团成员"), required=False)
-    serving_from = forms.DateField(label=_("任职起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
-    serving_to = forms.DateField(label=_("任职止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    serving_from = forms.DateField(label=_("任职起"), required=False, widget=DateInput())
+    serving_to = forms.DateField(label=_("任职止"), required=False, widget=DateInput())
     grids = RegionsLabelField(label=_("联系网格"), queryset=Region.objects.none(), required=False,
                               widget=forms.SelectMultiple(attrs={"size": 8}))
 

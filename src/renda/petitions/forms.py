@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.petitions import rules, services
 from renda.petitions.models import COMMON_CATEGORIES, STATUS_CHOICES, Channel, Petition
@@ -25,7 +26,7 @@ from renda.shifts.models import DutyShift
 from renda.suggestions.forms import AttachmentsField
 
 ALL = [("", _("全部"))]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _not_future(value: dt.date | None) -> dt.date | None:

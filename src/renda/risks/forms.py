@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.accounts.models import Role
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.places.forms import RegionLabelField
 from renda.places.models import GridWorker, Level, Region
@@ -21,7 +22,7 @@ from renda.risks.models import Level as RiskLevel
 from renda.risks.models import Risk, RiskQuerySet, Status
 
 ALL = [("", _("全部"))]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 ESCALATE_TO = (_("镇党委"), _("区信访局"), _("镇综治中心"), _("区人大常委会"))
 
 

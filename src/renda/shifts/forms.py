@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.crud import style_form
+from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.shifts import selectors
 from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
 
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = DateInput()
 
 
 class _Styled(forms.Form):
