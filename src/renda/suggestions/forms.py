@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from renda.accounts.models import Role
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
 from renda.core.errors import InvalidInput
+from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.places.forms import RegionLabelField
 from renda.places.models import Region
@@ -33,7 +34,7 @@ from renda.units.models import Unit
 from renda.units.selectors import units_visible_to
 
 ALL = [("", _("全部"))]
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DateInput()
 
 
 def _town_id(user: Any) -> int | None:
