@@ -19,5 +19,9 @@ def sample(django_db_setup: None, django_db_blocker: object, tmp_path_factory: p
     """The seeded two-town world, built once per module and rolled back when it ends."""
     media: Path = tmp_path_factory.mktemp("media")
     with override_settings(MEDIA_ROOT=media), django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
-        yield build_sample()
+        sample = build_sample()
+        files = sample.export_files()
+        yield sample
         transaction.set_rollback(True)
+    for f in files:
+        f.unlink(missing_ok=True)

@@ -32,6 +32,10 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     "suggestion_categories": lambda s, o: _category(s, o),
     "suggestions": _s("suggestion", "other_suggestion"),
     "notifications": lambda s, o: 0,  # POST-only
+    "petitions": _s("petition", "other_petition"),
+    "shifts": _s("shift", "other_shift"),  # the shift pages; the assignment pages are below
+    "risks": _s("risk", "other_risk"),
+    "grid_work": _w("grid", "other_grid"),
 }
 
 #: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
@@ -47,6 +51,26 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("*", "extension_id"): lambda s, o: 1,
     ("*", "token_id"): lambda s, o: 1,
     ("suggestions:act", "action"): lambda s, o: "assign",
+    ("*", "job_id"): lambda s, o: s.other_export_job if o else s.export_job,
+    # petitions
+    ("*", "suggestion_pk"): _s("suggestion", "other_suggestion"),
+    ("*", "petition_id"): _s("petition", "other_petition"),
+    ("petitions:attachment", "att_id"): _s("petition_attachment", "other_petition_attachment"),
+    ("petitions:act", "action"): lambda s, o: "accept",
+    ("petitions:notice", "kind"): lambda s, o: "accept",  # the sample petitions are accepted
+    ("api:notice", "kind"): lambda s, o: "accept",
+    # duty shifts: ``pk`` of the assignment pages is an assignment
+    **{(f"shifts:{n}", "pk"): _s("assignment", "other_assignment")
+       for n in ("remove", "attendance", "swap", "exchange")},
+    ("*", "shift_id"): _s("shift", "other_shift"),
+    ("api:remove_assignment", "assignment_id"): _s("assignment", "other_assignment"),
+    ("api:swap_assignment", "assignment_id"): _s("assignment", "other_assignment"),
+    ("api:exchange_assignment", "assignment_id"): _s("assignment", "other_assignment"),
+    ("api:record_attendance", "assignment_id"): _s("assignment", "other_assignment"),
+    # risks
+    ("risks:act", "action"): lambda s, o: "start",
+    ("*", "risk_id"): _s("risk", "other_risk"),
+    ("*", "participant_id"): _s("participant", "other_participant"),
     ("calendar_days:delete", "day"): lambda s, o: "2030-01-01",
     ("api:docs_asset", "name"): lambda s, o: "swagger-ui.css",
     ("api:unknown", "rest"): lambda s, o: "no-such-endpoint",

@@ -1,19 +1,34 @@
 """The seeded world the reliability tests share: ``renda.core.testing.World`` (two towns, one
-user per role) plus a suggestion with an attachment in each town, an API token per role, a
-notification and a calendar day — something real behind every URL argument."""
+user per role) plus, in each town, a suggestion with an attachment, a petition (accepted, with
+an attachment), a duty shift with its people, a risk with participants and an export job of the
+office's — and an API token per role, a notification and a calendar day: something real behind
+every URL argument. Everything is built through the apps' services (as each app's
+``tests/helpers.py`` does)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from renda.accounts.models import Role, User
 from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
 from renda.core.testing import World, make_deputy
+from renda.petitions import services as petition_services
+from renda.petitions.models import Attachment as PetitionAttachment
+from renda.petitions.models import Petition
+from renda.petitions.services import PetitionerData
+from renda.risks import services as risk_services
+from renda.risks.models import Risk, RiskParticipant
+from renda.risks.services import ParticipantIn, PersonIn
+from renda.shifts import services as shift_services
+from renda.shifts.models import DutyAssignment, DutyShift
+from renda.suggestions import exports
 from renda.suggestions import services as suggestion_services
 from renda.suggestions.models import Attachment, Suggestion
 
@@ -38,10 +53,74 @@ class Sample:
     other_suggestion: Suggestion
     attachment: Attachment
     other_attachment: Attachment
+    petition: Petition
+    other_petition: Petition
+    petition_attachment: PetitionAttachment
+    other_petition_attachment: PetitionAttachment
+    shift: DutyShift
+    other_shift: DutyShift
+    assignment: DutyAssignment
+    other_assignment: DutyAssignment
+    risk: Risk
+    other_risk: Risk
+    participant: RiskParticipant
+    other_participant: RiskParticipant
+    export_job: str  # a finished export of the own town's office (staff); only its owner sees it
+    other_export_job: str  # the other town's office's
     tokens: dict[str, str] = field(default_factory=dict)
+
+    def export_files(self) -> list[Path]:
+        """The sample exports' files (in ``$RENDA_DATA_DIR/exports``), for the fixture to remove."""
+        out = []
+        for job_id in (self.export_job, self.other_export_job):
+            done = exports.finished_file(exports.export_list.get_result(job_id))
+            if done is not None:
+                out.append(done[0])
+        return out
 
     def user(self, role: str) -> User | None:
         return None if role == "anonymous" else self.world.users[role]
+
+
+def _scan() -> SimpleUploadedFile:
+    return SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")
+
+
+def register_petition(town: Any, grid: Any, actor: User) -> tuple[Petition, PetitionAttachment]:
+    """A letter in ``grid`` (the World's deputy and grid worker serve the own town's grid),
+    accepted — so that its 受理告知书 exists — with a scan attached."""
+    p = petition_services.petition_register(
+        actor=actor, town=town, channel="letter", subject="反映征地补偿款未足额发放", content="请求核实",
+        grid=grid, village=grid.parent, respondent="某村民委员会", on=D("2023-03-01"),
+        petitioners=[PetitionerData(name="欧阳明远", phone="13912345678", address="幸福村5组18号")])
+    petition_services.petition_accept(actor=actor, petition_id=p.pk, on=D("2023-03-03"))
+    (att,) = petition_services.petition_attach(actor=actor, petition_id=p.pk, files=[_scan()])
+    p.refresh_from_db()
+    return p, att
+
+
+def register_risk(town: Any, grid: Any, actor: User, participants: list[ParticipantIn]) -> Risk:
+    return risk_services.risk_register(
+        actor=actor, town=town, title="宅基地界址纠纷", description="两户村民因翻建房屋发生争议", level="medium",
+        grid=grid, village=grid.parent, on=D("2023-03-01"), participants=participants,
+        people=[PersonIn(name="张小三", phone="13812345678", address="东湖村3组12号", role="申请人")])
+
+
+def finished_export(user: User) -> str:
+    """An export of the suggestions list started by ``user`` and run as the worker runs it
+    (``db_worker`` claims the job and runs it), so that its download exists."""
+    from django_tasks_db.management.commands.db_worker import Worker
+    from django_tasks_db.models import DBTaskResult
+
+    job_id = exports.start(user, "")
+    worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                    max_tasks=1, worker_id="reliability", excluded_queue_names=[])
+    job = DBTaskResult.objects.get(pk=job_id)
+    job.claim(worker.worker_id)
+    worker.run_task(job)
+    job.refresh_from_db()
+    assert job.status == "SUCCESSFUL", job.traceback
+    return job_id
 
 
 def build_sample() -> Sample:
@@ -57,7 +136,26 @@ def build_sample() -> Sample:
         files=[SimpleUploadedFile("scan.pdf", PDF, content_type="application/pdf")])
     make_deputy(world.town, name="无账号代表")  # for the user form: a deputy to link an account to
     calendar_day_set(actor=world.users[Role.ADMIN], date=D("2030-01-01"), kind="holiday", name="元旦")
-    sample = Sample(world=world, suggestion=s, other_suggestion=o, attachment=att, other_attachment=oatt)
+    staff = world.users[Role.STAFF]
+    petition, patt = register_petition(world.town, world.grid, staff)
+    other_petition, opatt = register_petition(world.other_town, world.other_grid, other_staff)
+    today = timezone.localdate()
+    shift = shift_services.shift_create(actor=staff, town=world.town, date=today,
+                                        deputies=[world.presidium_deputy, world.deputy])
+    other_shift = shift_services.shift_create(actor=other_staff, town=world.other_town, date=today,
+                                              deputies=[world.other_deputy])
+    risk = register_risk(world.town, world.grid, staff, [ParticipantIn(deputy=world.deputy, part="现场调解"),
+                                                         ParticipantIn(grid_worker=world.grid_worker)])
+    other_risk = register_risk(world.other_town, world.other_grid, other_staff,
+                               [ParticipantIn(deputy=world.other_deputy)])
+    sample = Sample(
+        world=world, suggestion=s, other_suggestion=o, attachment=att, other_attachment=oatt,
+        petition=petition, other_petition=other_petition, petition_attachment=patt, other_petition_attachment=opatt,
+        shift=shift, other_shift=other_shift, assignment=shift.assignments.order_by("id")[0],
+        other_assignment=other_shift.assignments.get(),
+        risk=risk, other_risk=other_risk, participant=risk.participants.order_by("id")[0],
+        other_participant=other_risk.participants.get(),
+        export_job=finished_export(staff), other_export_job=finished_export(other_staff))
     for role, user in world.users.items():
         sample.tokens[role] = api_token_create(actor=None, user=user, name="reliability")[1]
     return sample

@@ -29,7 +29,9 @@ _n = itertools.count(700)
 #: (and structured text fields parsed line by line, which refuse free text as a whole)
 FIXED: dict[str, dict[str, Any]] = {
     "users:create": {"role": "deputy"},  # then a deputy without an account is picked
-    "petitions:create": {"others": ""},  # 同行信访人: one "name phone id" line per person
+    # 同行信访人: one "name phone id" line per person; the duty shift proposed (the sample's, of
+    # today) must be of the registration day, and the filler registers on another date
+    "petitions:create": {"others": "", "duty_shift": ""},
 }
 
 

@@ -126,7 +126,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if isinstance(obj, Petition):
         if action == "view":
             return can_view(user, obj)
-        if action in {"reveal", "notice"}:
+        if action in {"reveal", "notice", "attachment"}:
             return user.role in REVEALERS and _in_own_town(user, obj.town_id)
         if action == "attach":
             return (user.role in {UserRole.STAFF, UserRole.PRESIDIUM} and _in_own_town(user, obj.town_id)) or (

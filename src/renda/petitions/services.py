@@ -662,6 +662,23 @@ def petition_reveal(*, actor: Any, petition_id: int, reason: str) -> list[Reveal
 
 
 NOTICE_REASON = "生成告知书"
+ATTACHMENT_REASON = "查看信访附件"
+
+
+def petition_attachment_open(*, actor: Any, petition_id: int, attachment_id: int) -> Attachment:
+    """Open an attachment of a petition. A letter or a scanned form carries the petitioner's name,
+    phone and address in clear, so this is a reveal: for the roles that may reveal (and the person
+    who uploaded it), recorded in the audit trail."""
+    p = Petition.objects.select_related("town").filter(pk=petition_id).first()
+    if p is None:
+        raise NotFound()
+    att = Attachment.objects.filter(pk=attachment_id, petition_id=p.pk).first()
+    if att is None:
+        raise NotFound()
+    if not (att.uploaded_by_id is not None and att.uploaded_by_id == getattr(actor, "pk", None)):
+        policy.require(actor, "attachment", p)
+    record_reveal(actor=actor, target=p, fields=[f"attachment.{att.pk}"], reason=ATTACHMENT_REASON)
+    return att
 
 
 @transaction.atomic

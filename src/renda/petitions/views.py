@@ -205,6 +205,7 @@ def _render_detail(request: HttpRequest, p: Petition, *, bound: tuple[Action, fo
         "overdue": p.is_open and p.deadline is not None and p.deadline < timezone.localdate(),
         "instructions": p.instructions.select_related("presidium_member").order_by("requested_on", "id"),
         "attachments": p.attachments.order_by("uploaded_at", "id"),
+        "can_open_attachments": policy.can(request.user, "attachment", p),
         "repeat_of": visible.filter(pk=p.repeat_of_id).first() if p.repeat_of_id else None,
         "repeats": visible.filter(repeat_of=p).order_by("registered_on", "id"),
         "suggestion": p.suggestion if p.suggestion_id else None,
@@ -305,9 +306,10 @@ def notice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @login_required
 def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponseBase:
     p = _get(request, pk)
-    att = Attachment.objects.filter(pk=att_id, petition_id=p.pk).first()
-    if att is None:
-        raise Http404
+    try:
+        att = services.petition_attachment_open(actor=request.user, petition_id=p.pk, attachment_id=att_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
     return attachment_response(att)  # type: ignore[arg-type]
 
 
