@@ -109,3 +109,52 @@ def test_pages_two_assigns_from_forms_opened_together() -> None:
     assert (s.state, s.lead_unit_id, s.version) == ("assigned", winner_unit.pk, seen + 1)
     assert Transition.objects.filter(suggestion=s, action="assign").count() == 1
     assert verify_chain() is None
+
+
+def _deputy_form(client: Client, pk: int) -> dict[str, Any]:
+    """The edit form's fields as the browser would post them back (with the hidden version)."""
+    import re
+
+    html = client.get(f"/deputies/{pk}/edit/").content.decode()
+    version = re.search(r'name="_version" value="([^"]*)"', html)
+    assert version, "the edit form carries the record's version"
+    from renda.people.models import Deputy
+
+    d = Deputy.objects.get(pk=pk)
+    return {"_version": version.group(1), "name": d.name, "phone": d.phone, "level": d.level, "town": d.town_id,
+            "term": d.term, "constituency": d.constituency, "village": d.village_id or "",
+            "is_presidium": "on" if d.is_presidium else "", "serving_from": "", "serving_to": "",
+            "grids": [g.pk for g in d.grids.all()]}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_generic_edit_pages_refuse_the_second_of_two_edits() -> None:
+    """Two office users open the same deputy's edit form and both save: the second is refused
+    with 409 and the message, and the first one's change is kept (nothing lost silently)."""
+    world = World()
+    deputy = world.plain_deputy
+    a, b = Client(), Client()
+    a.force_login(world.users[Role.STAFF])
+    b.force_login(make_user(Role.STAFF, world.town))
+    form_a, form_b = _deputy_form(a, deputy.pk), _deputy_form(b, deputy.pk)
+
+    def post(client: Client, data: dict[str, Any]) -> Callable[[], Any]:
+        def go() -> tuple[int, str]:
+            r = client.post(f"/deputies/{deputy.pk}/edit/", data)
+            return r.status_code, r.content.decode()
+        return go
+
+    results = race(post(a, {**form_a, "constituency": "第一选区（A改）"}),
+                   post(b, {**form_b, "constituency": "第二选区（B改）"}))
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sorted(code for code, _html in results) == [302, 409]
+    loser = next(html for code, html in results if code == 409)
+    assert "该记录已被他人修改" in loser
+    deputy.refresh_from_db()
+    winner = "第一选区（A改）" if results[0][0] == 302 else "第二选区（B改）"
+    assert deputy.constituency == winner
+    assert AuditEvent.objects.filter(verb="deputy.update", target_id=str(deputy.pk)).count() == 1
+    # Saving again from a fresh form works.
+    fresh = _deputy_form(a, deputy.pk)
+    assert a.post(f"/deputies/{deputy.pk}/edit/", {**fresh, "constituency": "第三选区"}).status_code == 302
+    assert verify_chain() is None

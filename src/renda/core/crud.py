@@ -14,6 +14,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
+from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,10 +23,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renda.core.errors import ApplicationError, Forbidden, NotFound
+from renda.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from renda.core.export import xlsx_response
 
 PAGE_SIZES = (20, 50, 100)
+VERSION_FIELD = "_version"
+
+
+def _version_of(obj: Any) -> str:
+    """What the edit form was filled in from: the record's last change time (every service write
+    touches ``updated_at``)."""
+    stamp = getattr(obj, "updated_at", None)
+    return stamp.isoformat() if stamp is not None else ""
 
 
 @dataclass(frozen=True)
@@ -272,20 +281,33 @@ class Resource:
         obj = self.get_object(request, pk)
         self._require(request, "change", obj)
         form = style_form(self._form(request, obj))
+        version = request.POST.get(VERSION_FIELD) if request.method == "POST" else _version_of(obj)
         if request.method == "POST" and form.is_valid():
             try:
-                obj, changed = self.update(request.user, obj, form.cleaned_data)
+                with transaction.atomic():
+                    # Optimistic concurrency: the record, locked, must still be the one the form
+                    # was filled in from; otherwise the second of two simultaneous edits would
+                    # silently overwrite the first. (The edit page always posts the version; a
+                    # client that posts none is not checked.)
+                    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
+                    if version is not None and version != _version_of(current):
+                        raise Conflict(_("该记录已被他人修改，请刷新页面，核对后重新保存。"))
+                    obj, changed = self.update(request.user, current, form.cleaned_data)
             except (Forbidden, NotFound):
                 raise
             except ApplicationError as exc:
                 add_error(form, exc)
+                if isinstance(exc, Conflict):
+                    return render(request, "core/form.html", {
+                        "resource": self, "form": form, "obj": obj, "version": version, "stale": True,
+                        "title": _("编辑{label}「{obj}」").format(label=self.label, obj=obj)}, status=409)
             else:
                 if changed:
                     messages.success(request, _("已保存修改"))
                 else:
                     messages.info(request, _("没有任何改动"))
                 return redirect(f"{self.name}:detail", obj.pk)
-        return render(request, "core/form.html", {"resource": self, "form": form, "obj": obj,
+        return render(request, "core/form.html", {"resource": self, "form": form, "obj": obj, "version": version,
                                                   "title": _("编辑{label}「{obj}」").format(label=self.label, obj=obj)})
 
     def deactivate_view(self, request: HttpRequest, pk: int) -> HttpResponseBase:
