@@ -51,5 +51,33 @@ test: install-dev
 	$(BIN)/mypy
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# `make bench`: load a district (1M suggestions, 200k petitions; BENCH_SCALE=0.01 for a quick run)
+# into a throwaway SQLite data dir and a throwaway PostgreSQL database, run the scenarios on each
+# and write bench/results/YYYY-MM-DD.md (see bench/README.md). Takes hours at scale 1.
+BENCH_SCALE ?= 1
+BENCH_DIR ?= /tmp/renda-bench
+BENCH_PG ?= postgres://postgres@127.0.0.1:5432
+BENCH_DB := renda_bench_$(shell date +%s)
+BENCH_ARGS ?=
+BENCH_DATE := $(shell date +%F)
+
+$(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.base-installed
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/bench.txt
+	touch $@
+
+bench: install $(VENV)/.bench-installed
+	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)/sqlite $(BENCH_DIR)/pg
+	RENDA_DATA_DIR=$(BENCH_DIR)/sqlite $(BIN)/python -m bench.generate --scale $(BENCH_SCALE) \
+		--json $(BENCH_DIR)/sqlite-load.json
+	RENDA_DATA_DIR=$(BENCH_DIR)/sqlite $(BIN)/python -m bench.run --out $(BENCH_DIR)/sqlite.json $(BENCH_ARGS)
+	psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE $(BENCH_DB)"
+	RENDA_DATA_DIR=$(BENCH_DIR)/pg DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(BIN)/python -m bench.generate \
+		--scale $(BENCH_SCALE) --json $(BENCH_DIR)/pg-load.json \
+	&& RENDA_DATA_DIR=$(BENCH_DIR)/pg DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(BIN)/python -m bench.run \
+		--out $(BENCH_DIR)/pg.json $(BENCH_ARGS); \
+	status=$$?; psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS $(BENCH_DB)"; exit $$status
+	$(BIN)/python -m bench.report $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/pg.json --out bench/results/$(BENCH_DATE).md
+	rm -rf $(BENCH_DIR)
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -12,6 +12,7 @@ end of this module, so this module is the one to import first (``renda.urls`` do
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache
@@ -206,6 +207,51 @@ class RefOut(Schema):
 
 class RegionRefOut(RefOut):
     code: str = Field(description="区划代码")
+
+
+class MaskedPersonOut(Schema):
+    """A person's personal data as everyone sees it: masked (``core.models.MaskedPersonalData``)."""
+
+    name: str = Field(description="姓名（脱敏）")
+    id_number: str = Field(description="身份证号（脱敏）")
+    phone: str = Field(description="联系电话（脱敏）")
+    address: str = Field(description="地址（脱敏）")
+
+    @staticmethod
+    def resolve_name(obj: Any) -> str:
+        return str(obj.name_masked)
+
+    @staticmethod
+    def resolve_id_number(obj: Any) -> str:
+        return str(obj.id_number_masked)
+
+    @staticmethod
+    def resolve_phone(obj: Any) -> str:
+        return str(obj.phone_masked)
+
+    @staticmethod
+    def resolve_address(obj: Any) -> str:
+        return str(obj.address_masked)
+
+
+class TimelineOut(Schema):
+    """One step of an item's timeline (a ``Transition``-shaped row); each app subclasses it."""
+
+    action: str = Field(description="操作代码")
+    action_label: str = Field(description="操作（中文）")
+    from_state: str = Field(description="原状态")
+    to_state: str = Field(description="新状态")
+    actor: str = Field(description="操作人")
+    on: dt.date = Field(description="日期")
+    comment: str = Field(description="说明")
+
+    @staticmethod
+    def resolve_action_label(obj: Any) -> str:
+        return str(obj.get_action_display())
+
+    @staticmethod
+    def resolve_actor(obj: Any) -> str:
+        return str(obj.actor_label)
 
 
 class ReasonIn(InSchema):

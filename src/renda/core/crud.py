@@ -6,9 +6,10 @@ selector, policy and services. Each app declares a ``Resource`` in its ``views.p
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -121,6 +122,59 @@ def add_error(form: forms.BaseForm, exc: ApplicationError) -> None:
     if not placed or not any(exc.message in msgs for msgs in exc.fields.values()):
         form.add_error(None, exc.message)
 
+
+
+A = TypeVar("A", bound=StrEnum)
+F = TypeVar("F", bound=forms.BaseForm)
+#: An action of a detail page: ``(user, item, cleaned_data) → the success message``.
+ActionHandler = Callable[[Any, Any, dict[str, Any]], str]
+
+
+def dispatch_action(
+    request: HttpRequest, obj: Model, action: str, *, parse: Callable[[str], A],
+    actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], require: Callable[[Any, A, Any], None],
+    form_kwargs: Mapping[str, Any], detail: str,
+) -> tuple[A, F, HttpResponseBase | None]:
+    """One workflow action posted from a detail page (``ACTIONS``: action → form class, handler).
+
+    An unknown action is a 404, one the user may not take a 403; the bound form is built with
+    ``form_kwargs`` and the user. On success: the handler's message and a redirect to ``detail``;
+    otherwise the service's error on the form and no response, for the caller to show the page again.
+    """
+    try:
+        a = parse(action)
+    except ValueError:
+        raise Http404 from None
+    if a not in actions:
+        raise Http404
+    require(request.user, a, obj)
+    form_class, handler = actions[a]
+    form = form_class(request.POST, **form_kwargs, user=request.user)
+    if form.is_valid():
+        try:
+            message = handler(request.user, obj, form.cleaned_data)
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, message)
+            return a, form, redirect(detail, obj.pk)
+    return a, form, None
+
+
+def action_panel(available: Sequence[A], actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], *,
+                 bound: tuple[A, F] | None, label: Callable[[A], str], form_kwargs: Mapping[str, Any], user: Any,
+                 danger: Collection[A] = ()) -> list[dict[str, Any]]:
+    """The forms of the actions panel (``core/partials/actions.html``): a fresh form per available
+    action, except the ``bound`` one that failed, shown open with its errors."""
+    panel = []
+    for a in available:
+        form_class, _handler = actions[a]
+        form = bound[1] if bound and bound[0] == a else form_class(**form_kwargs, user=user)
+        panel.append({"action": a.value, "title": label(a), "form": form, "open": bool(bound and bound[0] == a),
+                      "danger": a in danger})
+    return panel
 
 @dataclass
 class Resource:

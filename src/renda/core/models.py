@@ -5,6 +5,8 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import crypto
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
@@ -21,3 +23,56 @@ class ActiveModel(TimeStampedModel):
 
     class Meta:
         abstract = True
+
+
+class MaskedPersonalData:
+    """The masks of a person's personal data (a petitioner, a person involved in a risk).
+
+    The model declares the encrypted fields ``name``, ``id_number``, ``phone`` and ``address``
+    (with their hashes); this mixin gives what everyone but those entitled to a reveal sees.
+    """
+
+    name: str
+    id_number: str
+    phone: str
+    address: str
+
+    def __str__(self) -> str:
+        return self.name_masked
+
+    @property
+    def name_masked(self) -> str:
+        return crypto.mask_name(self.name)
+
+    @property
+    def id_number_masked(self) -> str:
+        return crypto.mask_id_number(self.id_number)
+
+    @property
+    def phone_masked(self) -> str:
+        return crypto.mask_phone(self.phone)
+
+    @property
+    def address_masked(self) -> str:
+        return crypto.mask_address(self.address)
+
+    def masked(self) -> dict[str, str]:
+        """The four fields, masked (audit snapshots, listings)."""
+        return {"name": self.name_masked, "id_number": self.id_number_masked, "phone": self.phone_masked,
+                "address": self.address_masked}
+
+
+class Sequence(models.Model):
+    """A named counter (e.g. the 编号 of one kind of item in one year): the last number given.
+    Read and bumped under a row lock by ``core.sequences.take``, so numbering is O(1) however
+    many items exist, and concurrent registrations never get the same number."""
+
+    key = models.CharField(_("名称"), max_length=100, unique=True)
+    value = models.BigIntegerField(_("当前值"), default=0)
+
+    class Meta:
+        verbose_name = _("编号序列")
+        verbose_name_plural = _("编号序列")
+
+    def __str__(self) -> str:
+        return f"{self.key}={self.value}"

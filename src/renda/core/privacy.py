@@ -4,6 +4,7 @@ stated reason, and an audit event naming the fields — one implementation for e
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models, transaction
@@ -18,6 +19,17 @@ REVEAL_VERB = "personal_data.reveal"
 MIN_REASON = 4
 
 verbs.register(REVEAL_VERB, gettext_lazy("查看个人信息"))
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """A person's personal data as typed (plain text; the model stores it encrypted and masks it
+    with ``core.models.MaskedPersonalData``)."""
+
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
 
 
 def clean_reason(reason: str) -> str:

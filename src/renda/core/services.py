@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping
+from enum import StrEnum
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
-from renda.core.errors import NotFound, from_django_validation
+from renda.core.errors import Conflict, InvalidInput, NotFound, from_django_validation
 
 M = TypeVar("M", bound=models.Model)
 
@@ -27,6 +31,27 @@ def lock(model: type[M], pk: Any) -> M:
         return model._default_manager.select_for_update().get(pk=pk)
     except model.DoesNotExist as exc:  # type: ignore[attr-defined]
         raise NotFound() from exc
+
+
+def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], attempts: int = 5) -> M:
+    """Validate and insert ``obj``, which has a unique 编号 (``code``): one given is refused when
+    taken; a generated one (``code`` blank: ``next_code()``) is generated again when a concurrent
+    registration took it first."""
+    for attempt in range(attempts):
+        if not code:
+            obj.code = next_code()  # type: ignore[attr-defined]
+        try:
+            with transaction.atomic():
+                full_clean(obj)
+                obj.save(force_insert=True)
+        except IntegrityError:
+            if code or attempt == attempts - 1:
+                raise Conflict(_("编号「{code}」已被使用").format(code=obj.code),  # type: ignore[attr-defined]
+                               fields={"code": _("已被使用")}) from None
+            obj.pk = None
+            continue
+        break
+    return obj
 
 
 def create_audited(
@@ -78,12 +103,66 @@ def update_audited(
 def set_active(obj: M, *, actor: Any, verb: str, active: bool, comment: str = "",
                extra: Mapping[str, Any] | None = None) -> M:
     """Deactivate (停用) or re-activate a locked record, refusing a no-op with a clear message."""
-    from django.utils.translation import gettext as _
-
-    from renda.core.errors import InvalidInput
-
     if bool(getattr(obj, "is_active")) == active:  # noqa: B009 - every caller's model has the field
         raise InvalidInput((_("「{name}」已经启用") if active else _("「{name}」已经停用")).format(name=obj))
     updated, _changed = update_audited(obj, actor=actor, verb=verb, changes={"is_active": active, **(extra or {})},
                                        comment=comment)
     return updated
+
+
+# --- the steps of a workflow (timeline rows, business dates, who did it) -------------------
+
+
+def actor_user(actor: Any) -> Any:
+    """The user to store as the actor of a row: ``None`` for the system (commands, imports)."""
+    return actor if getattr(actor, "pk", None) else None
+
+
+def actor_label(actor: Any) -> str:
+    """The name a row keeps of its actor (it outlives the account); 系统 for commands."""
+    return str(actor)[:100] if actor is not None else str(_("系统"))
+
+
+def business_date(on: dt.date | None, *, not_after_today: bool = False) -> dt.date:
+    """The business date of a step: ``on``, or today; with ``not_after_today`` a later date is refused."""
+    today = timezone.localdate()
+    if not_after_today and on is not None and on > today:
+        raise InvalidInput(_("日期不能晚于今天"), fields={"on": _("不能晚于今天")})
+    return on or today
+
+
+def business_at(on: dt.date | None) -> dt.datetime:
+    """When a step dated ``on`` happened: now for today (or no date), else noon of that day (imports, demo)."""
+    if on is None or on == timezone.localdate():
+        return timezone.now()
+    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+
+
+def required_text(value: str, field: str, message: str) -> str:
+    """``value`` stripped, or ``InvalidInput(message)`` naming ``field`` (必填) when it is blank."""
+    value = (value or "").strip()
+    if not value:
+        raise InvalidInput(message, fields={field: _("必填")})
+    return value
+
+
+def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Any,
+                      on: dt.date, comment: str = "", **owner: models.Model) -> M:
+    """One row of an item's timeline (``Transition``-shaped: action, from/to state, actor, date);
+    ``owner`` names the item (``petition=p``)."""
+    return timeline._default_manager.create(
+        **owner, action=action, from_state=from_state, to_state=to_state, actor=actor_user(actor),
+        actor_label=actor_label(actor), on=on, at=business_at(on), comment=comment,
+    )
+
+
+def commit_transition(obj: M, *, history: Callable[..., Any], snap: Callable[[M], dict[str, Any]], verb: str,
+                      action: StrEnum, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+                      comment: str = "") -> M:
+    """Validate and save ``obj`` after a step, then write its timeline row (``history``) and the
+    audit event ``verb`` (``snap`` the after-snapshot)."""
+    full_clean(obj)
+    obj.save()
+    history(obj, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
+    record(actor=actor, verb=verb, target=obj, before=before, after=snap(obj), comment=comment)
+    return obj

@@ -19,12 +19,14 @@ this package. A sheet is:
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import models
+from django.utils.translation import gettext as _
 
 from renda.ledger.cells import ColumnSpec
 
@@ -220,3 +222,30 @@ def changed_values(obj: models.Model, values: Mapping[str, Any]) -> dict[str, An
 def describe_changes(obj: models.Model, changes: Mapping[str, Any]) -> str:
     """The changed fields' names, for previews: e.g. "名称、类型"."""
     return "、".join(str(getattr(obj._meta.get_field(n), "verbose_name", n)) for n in changes)
+
+
+# -- helpers for resolve functions and for comparing a row with what is registered -----------
+
+#: The problem of a row that would change a registered record (imports only add to it).
+DIFFERS = "与系统中已有的记录不一致（{current}）；导入不能修改已登记的内容"
+
+
+def collect(problems: list[tuple[str, str]], fn: Callable[[], Any]) -> Any:
+    """``fn()``, or None with its ``RowError`` problems added to ``problems``."""
+    try:
+        return fn()
+    except RowError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
+def same_or_masked(stored: str, given: str, mask: Callable[[str], str]) -> bool:
+    """A cell matches personal data when it is the value itself or, as exported, its mask."""
+    return given == stored or ("*" in given and given == mask(stored))
+
+
+def difference(column: str, current: Any) -> tuple[str, str]:
+    """The problem of ``column`` differing from the registered ``current`` value (shown)."""
+    shown = current.isoformat() if isinstance(current, dt.date) else (current if current not in ("", None)
+                                                                      else _("空"))
+    return column, _(DIFFERS).format(current=shown)

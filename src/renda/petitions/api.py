@@ -27,9 +27,11 @@ from renda.api import (
     ERRORS,
     ErrorOut,
     InSchema,
+    MaskedPersonOut,
     Pagination,
     RefOut,
     RegionRefOut,
+    TimelineOut,
     actor,
     require_list,
     search,
@@ -40,7 +42,7 @@ from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.petitions import notices, policy, rules, selectors, services
-from renda.petitions.models import Channel, Petition, Petitioner
+from renda.petitions.models import Channel, Petition
 from renda.petitions.services import PetitionerData
 from renda.petitions.workflow import Action, State
 from renda.places.models import Level, Region
@@ -57,27 +59,8 @@ _ACTION_HELP = ("accept 受理、decline 不予受理、extend 延期、issue_op
 # -- output ------------------------------------------------------------------------------------
 
 
-class PetitionerOut(Schema):
-    name: str = Field(description="姓名（脱敏）")
-    id_number: str = Field(description="身份证号（脱敏）")
-    phone: str = Field(description="联系电话（脱敏）")
-    address: str = Field(description="地址（脱敏）")
-
-    @staticmethod
-    def resolve_name(obj: Petitioner) -> str:
-        return obj.name_masked
-
-    @staticmethod
-    def resolve_id_number(obj: Petitioner) -> str:
-        return obj.id_number_masked
-
-    @staticmethod
-    def resolve_phone(obj: Petitioner) -> str:
-        return obj.phone_masked
-
-    @staticmethod
-    def resolve_address(obj: Petitioner) -> str:
-        return obj.address_masked
+class PetitionerOut(MaskedPersonOut):
+    pass  # a petitioner, masked (no docstring: it would become the OpenAPI description)
 
 
 class RevealedOut(Schema):
@@ -125,22 +108,8 @@ class PetitionOut(Schema):
         return obj.is_open and obj.deadline is not None and obj.deadline < timezone.localdate()
 
 
-class TransitionOut(Schema):
-    action: str = Field(description="操作代码")
-    action_label: str = Field(description="操作（中文）")
-    from_state: str = Field(description="原状态")
-    to_state: str = Field(description="新状态")
-    actor: str = Field(description="操作人")
+class TransitionOut(TimelineOut):
     on: dt.date = Field(description="业务日期")
-    comment: str = Field(description="说明")
-
-    @staticmethod
-    def resolve_action_label(obj: Any) -> str:
-        return str(obj.get_action_display())
-
-    @staticmethod
-    def resolve_actor(obj: Any) -> str:
-        return str(obj.actor_label)
 
 
 class InstructionOut(Schema):

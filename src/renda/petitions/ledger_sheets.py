@@ -37,7 +37,10 @@ from renda.ledger.registry import (
     Row,
     RowError,
     SheetSpec,
+    collect,
+    difference,
     register,
+    same_or_masked,
 )
 from renda.people.models import Deputy
 from renda.petitions import rules, services
@@ -50,7 +53,6 @@ from renda.shifts.models import DutyShift
 
 SHEET = "信访件"
 CHANNELS = {str(label): value for value, label in Channel.choices}
-DIFFERS = "与系统中已有的记录不一致（{current}）；导入不能修改已登记的内容"
 #: The dated steps in their legal order: (date column, petition field, what it follows).
 STEPS: tuple[tuple[str, str], ...] = (
     ("受理日期", "accepted_on"), ("不予受理日期", "declined_on"), ("延期日期", "extended_on"),
@@ -78,14 +80,6 @@ def _count(value: Any) -> int:
     if not text.isdigit() or int(text) < 1:
         raise cells.CellError(_("应为正整数"))
     return int(text)
-
-
-def _collect(problems: list[tuple[str, str]], fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except RowError as exc:
-        problems.extend(exc.problems)
-        return None
 
 
 # --- resolve --------------------------------------------------------------------------------
@@ -166,7 +160,7 @@ def _leader(town: Region, name: str) -> Deputy:
 def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     problems: list[tuple[str, str]] = []
     code = row["编号"]
-    town: Region | None = _collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
+    town: Region | None = collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
     _check_dates(row, problems)
     people = _petitioners(row, problems)
     if row.get("人数") is not None and people and row["人数"] < len(people):
@@ -175,17 +169,17 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     if town is not None:
         village = grid = shift = leader = None
         if row.get("所属村社区代码"):
-            village = _collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
+            village = collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
             if village is not None and village.parent_id != town.pk:
                 problems.append(("所属村社区代码", _("不属于{town}").format(town=town.name)))
         if row.get("所属网格编码"):
-            grid = _collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
+            grid = collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
             if grid is not None and grid.town_id != town.pk:
                 problems.append(("所属网格编码", _("不属于{town}").format(town=town.name)))
         if row.get("值班日期") is not None:
-            shift = _collect(problems, lambda: _shift(town, row["值班日期"]))
+            shift = collect(problems, lambda: _shift(town, row["值班日期"]))
         if row.get("阅批领导"):
-            leader = _collect(problems, lambda: _leader(town, row["阅批领导"]))
+            leader = collect(problems, lambda: _leader(town, row["阅批领导"]))
         values.update(town=town, village=village, grid=grid, shift=shift, leader=leader)
     if problems:
         raise RowError.many(problems)
@@ -252,18 +246,12 @@ def _forward(ctx: ImportContext, p: Petition, v: dict[str, Any]) -> bool:
     return did
 
 
-def _same(stored: str, given: str, mask: Callable[[str], str]) -> bool:
-    return given == stored or ("*" in given and given == mask(stored))
-
-
 def _compare(p: Petition, v: dict[str, Any]) -> list[tuple[str, str]]:
     row: Row = v["row"]
     problems: list[tuple[str, str]] = []
 
     def differs(column: str, current: Any) -> None:
-        shown = current.isoformat() if isinstance(current, dt.date) else (current if current not in ("", None)
-                                                                          else _("空"))
-        problems.append((column, _(DIFFERS).format(current=shown)))
+        problems.append(difference(column, current))
 
     checks: list[tuple[str, Any, Any]] = [
         ("渠道", p.channel, row["渠道"]),
@@ -280,13 +268,13 @@ def _compare(p: Petition, v: dict[str, Any]) -> list[tuple[str, str]]:
     stored = list(p.petitioners.order_by("position", "id"))
     given: list[PetitionerData] = v["people"]
     if len(stored) != len(given) or not all(
-            _same(s.name, g.name, crypto.mask_name) for s, g in zip(stored, given, strict=False)):
+            same_or_masked(s.name, g.name, crypto.mask_name) for s, g in zip(stored, given, strict=False)):
         differs("信访人", ";".join(s.name_masked for s in stored))
     else:
         for header, attr, mask in (("身份证号", "id_number", crypto.mask_id_number),
                                    ("联系电话", "phone", crypto.mask_phone),
                                    ("地址", "address", crypto.mask_address)):
-            if row.has(header) and not all(_same(getattr(s, attr), getattr(g, attr), mask)
+            if row.has(header) and not all(same_or_masked(getattr(s, attr), getattr(g, attr), mask)
                                            for s, g in zip(stored, given, strict=True)):
                 differs(header, ";".join(mask(getattr(s, attr)) for s in stored))
     for column, field in STEPS:

@@ -16,9 +16,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renda.core import crypto
 from renda.core.fields import EncryptedTextField
-from renda.core.models import TimeStampedModel
+from renda.core.models import MaskedPersonalData, TimeStampedModel
 from renda.petitions.workflow import ACTION_LABELS, OPEN, OPINION_ISSUED, STATE_LABELS, Action, State
 
 
@@ -174,7 +173,7 @@ def is_open_status(status: str) -> bool:
     return status in {s.value for s in OPEN}
 
 
-class Petitioner(models.Model):
+class Petitioner(MaskedPersonalData, models.Model):
     """One petitioner (信访人) of a petition; a group visit has several and a head count."""
 
     petition = models.ForeignKey(Petition, verbose_name=_("信访件"), on_delete=models.CASCADE,
@@ -191,25 +190,6 @@ class Petitioner(models.Model):
         verbose_name = _("信访人")
         verbose_name_plural = _("信访人")
         ordering = ["petition_id", "position", "id"]
-
-    def __str__(self) -> str:
-        return self.name_masked
-
-    @property
-    def name_masked(self) -> str:
-        return crypto.mask_name(self.name)
-
-    @property
-    def id_number_masked(self) -> str:
-        return crypto.mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return crypto.mask_phone(self.phone)
-
-    @property
-    def address_masked(self) -> str:
-        return crypto.mask_address(self.address)
 
 
 class Transition(models.Model):

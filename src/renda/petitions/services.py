@@ -19,16 +19,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days.workdays import calendar
 from renda.core import crypto
 from renda.core.errors import Conflict, InvalidInput, NotFound
-from renda.core.privacy import record_reveal
-from renda.core.services import full_clean, lock
+from renda.core.privacy import PersonalData, record_reveal
+from renda.core.services import (
+    actor_user,
+    business_date,
+    commit_transition,
+    full_clean,
+    insert_coded,
+    lock,
+    record_transition,
+    required_text,
+)
 from renda.core.validators import is_id_number, is_phone
 from renda.people.models import Deputy
 from renda.petitions import notify, policy, rules, workflow
@@ -44,6 +52,7 @@ from renda.petitions.models import (
 )
 from renda.petitions.workflow import Action, State
 from renda.places.models import Level, Region
+from renda.places.services import check_places
 from renda.suggestions import similarity, uploads
 
 STALE = _("该信访件已被他人处理，请刷新后重试")
@@ -56,42 +65,15 @@ CHANNEL_TO_SOURCE = {Channel.LETTER: "letter", Channel.VISIT: "visit", Channel.P
 
 
 @dataclass(frozen=True)
-class PetitionerData:
+class PetitionerData(PersonalData):
     """One petitioner as entered (plain text; encrypted when saved)."""
-
-    name: str
-    id_number: str = ""
-    phone: str = ""
-    address: str = ""
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _today(on: dt.date | None) -> dt.date:
-    today = timezone.localdate()
-    if on is not None and on > today:
-        raise InvalidInput(_("日期不能晚于今天"), fields={"on": _("不能晚于今天")})
-    return on or today
-
-
-def _label(actor: Any) -> str:
-    return str(actor)[:100] if actor is not None else str(_("系统"))
-
-
-def _user(actor: Any) -> Any:
-    return actor if getattr(actor, "pk", None) else None
-
-
-def _at(on: dt.date) -> dt.datetime:
-    if on == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
-
-
 def _petitioners_masked(p: Petition) -> list[dict[str, str]]:
-    return [{"name": x.name_masked, "id_number": x.id_number_masked, "phone": x.phone_masked,
-             "address": x.address_masked} for x in p.petitioners.order_by("position", "id")]
+    return [x.masked() for x in p.petitioners.order_by("position", "id")]
 
 
 def _snap(p: Petition, *, with_petitioners: bool = False) -> dict[str, Any]:
@@ -115,9 +97,8 @@ def _open(*, actor: Any, petition_id: int, action: Action | str, expected_versio
 
 def _history(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str,
              comment: str = "") -> Transition:
-    return Transition.objects.create(petition=p, action=action, from_state=from_state, to_state=p.status,
-                                     actor=_user(actor), actor_label=_label(actor), on=on, at=_at(on),
-                                     comment=comment)
+    return record_transition(Transition, petition=p, action=action, from_state=from_state, to_state=p.status,
+                             actor=actor, on=on, comment=comment)
 
 
 def _commit(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
@@ -125,18 +106,8 @@ def _commit(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state:
     """Validate and save ``p``, then write its timeline row and audit event."""
     p.version += 1
     p.deadline = rules.running_deadline(p.status, rules.deadlines(p, rules.rules_for(p.town)))
-    full_clean(p)
-    p.save()
-    _history(p, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
-    record(actor=actor, verb=f"petition.{action.value}", target=p, before=before, after=_snap(p), comment=comment)
-    return p
-
-
-def _required(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(message, fields={field: _("必填")})
-    return value
+    return commit_transition(p, history=_history, snap=_snap, verb=f"petition.{action.value}", action=action,
+                             actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
 CODE_PREFIX = "XF"
@@ -149,18 +120,6 @@ def next_code(town: Region, year: int) -> str:
     used = Petition.objects.filter(town=town, code__startswith=prefix).values_list("code", flat=True)
     numbers = [int(c[len(prefix):]) for c in used if _NUMBER.match(c[len(prefix):])]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
-def _check_places(town: Region, village: Region | None, grid: Region | None) -> None:
-    if town.level != Level.TOWN:
-        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
-    if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
-        raise InvalidInput(_("村社区不属于{town}").format(town=town.name), fields={"village": _("不属于该镇街")})
-    if grid is not None:
-        if grid.level != Level.GRID or grid.town_id != town.pk:
-            raise InvalidInput(_("网格不属于{town}").format(town=town.name), fields={"grid": _("不属于该镇街")})
-        if village is not None and grid.parent_id != village.pk:
-            raise InvalidInput(_("网格不属于所选村社区"), fields={"grid": _("不属于该村社区")})
 
 
 def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerData]:
@@ -275,7 +234,7 @@ def petition_register(
     petition of the same petitioner already re-reviewed (复核) is registered (it was received)
     and declined at once, citing the 信访工作条例, with a 不予受理告知书 to send.
     """
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     if channel not in Channel.values:
         raise InvalidInput(_("渠道不正确"), fields={"channel": _("不正确")})
     if village is None and grid is not None and grid.parent is not None and grid.parent.level == Level.VILLAGE:
@@ -287,12 +246,12 @@ def petition_register(
                            fields={"head_count": _("过少")})
     p = Petition(
         code=(code or "").strip(), channel=channel, town=town, village=village, grid=grid,
-        category=(category or "").strip()[:50], subject=_required(subject, "subject", _("请填写标题")),
+        category=(category or "").strip()[:50], subject=required_text(subject, "subject", _("请填写标题")),
         content=(content or "").strip(), head_count=count, respondent=(respondent or "").strip()[:200],
-        duty_shift=duty_shift, status=State.REGISTERED, registered_on=on, created_by=_user(actor),
+        duty_shift=duty_shift, status=State.REGISTERED, registered_on=on, created_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, p)
-    _check_places(town, village, grid)
+    check_places(town, village, grid)
     if duty_shift is not None and (duty_shift.town_id != town.pk or duty_shift.date != on):
         raise InvalidInput(_("值班记录应为{town}登记当日的值班").format(town=town.name),
                            fields={"duty_shift": _("不是当日本镇街的值班")})
@@ -307,20 +266,7 @@ def petition_register(
     p.deadline = rules.acceptance_due(on, rules.rules_for(town))
     if code and Petition.objects.filter(town=town, code=p.code).exists():
         raise InvalidInput(_("编号「{code}」已被使用").format(code=p.code), fields={"code": _("已被使用")})
-    for attempt in range(5):
-        if not code:
-            p.code = next_code(town, on.year)
-        try:
-            with transaction.atomic():
-                full_clean(p)
-                p.save(force_insert=True)
-        except IntegrityError:
-            if code or attempt == 4:
-                raise Conflict(_("编号「{code}」已被使用").format(code=p.code),
-                               fields={"code": _("已被使用")}) from None
-            p.pk = None
-            continue
-        break
+    insert_coded(p, code=code, next_code=lambda: next_code(town, on.year))
     for i, x in enumerate(people):
         Petitioner.objects.create(petition=p, position=i, name=x.name, id_number=x.id_number, phone=x.phone,
                                   address=x.address, id_hash=id_hashes[i], phone_hash=phone_hashes[i])
@@ -347,7 +293,7 @@ def petition_register(
 def petition_accept(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
                     expected_version: int | None = None) -> Petition:
     """受理: within 15 days of registration; handling must end within 60 days."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ACCEPT, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.ACCEPT)
@@ -364,11 +310,11 @@ def petition_accept(*, actor: Any, petition_id: int, on: dt.date | None = None, 
 def petition_decline(*, actor: Any, petition_id: int, reason: str, on: dt.date | None = None,
                      expected_version: int | None = None) -> Petition:
     """不予受理, with a reason (不属于受理范围, 已复核终结 …)."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.DECLINE, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.DECLINE)
-    reason = _required(reason, "reason", _("请填写不予受理的理由"))
+    reason = required_text(reason, "reason", _("请填写不予受理的理由"))
     workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
     p.declined_on, p.decline_reason = on, reason
     return _commit(p, action=Action.DECLINE, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
@@ -378,13 +324,13 @@ def petition_decline(*, actor: Any, petition_id: int, reason: str, on: dt.date |
 def petition_extend(*, actor: Any, petition_id: int, days: int, reason: str, on: dt.date | None = None,
                     expected_version: int | None = None) -> Petition:
     """延期: once, at most 30 days, with a reason; decided before the handling limit ends."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.EXTEND, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.EXTEND)
     r = rules.rules_for(p.town)
     workflow.check_extension(already_extended=p.extended_on is not None, days=days, max_days=r.max_extension_days)
-    reason = _required(reason, "reason", _("请填写延期理由"))
+    reason = required_text(reason, "reason", _("请填写延期理由"))
     workflow.check_not_before(on=on, earlier=p.accepted_on, what=_("受理"))
     assert p.accepted_on is not None and p.handling_due is not None
     if on > p.handling_due:
@@ -400,11 +346,11 @@ def petition_extend(*, actor: Any, petition_id: int, days: int, reason: str, on:
 def petition_issue_opinion(*, actor: Any, petition_id: int, opinion: str, on: dt.date | None = None,
                            expected_version: int | None = None) -> Petition:
     """出具处理意见 (办结): the petitioner may ask for review within 30 days."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ISSUE_OPINION, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.ISSUE_OPINION)
-    p.opinion = _required(opinion, "opinion", _("请填写处理意见"))
+    p.opinion = required_text(opinion, "opinion", _("请填写处理意见"))
     workflow.check_not_before(on=on, earlier=p.extended_on or p.accepted_on,
                               what=_("延期") if p.extended_on else _("受理"))
     p.opinion_on = on
@@ -417,7 +363,7 @@ def petition_issue_opinion(*, actor: Any, petition_id: int, opinion: str, on: dt
 def petition_request_review(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
                             expected_version: int | None = None) -> Petition:
     """复查申请: within 30 days of the handling opinion, answered within 30 days."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.REQUEST_REVIEW, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.REQUEST_REVIEW)
@@ -434,11 +380,11 @@ def petition_request_review(*, actor: Any, petition_id: int, on: dt.date | None 
 def petition_answer_review(*, actor: Any, petition_id: int, answer: str, on: dt.date | None = None,
                            expected_version: int | None = None) -> Petition:
     """复查意见: the petitioner may ask for re-review within 30 days."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ANSWER_REVIEW, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.ANSWER_REVIEW)
-    p.review_answer = _required(answer, "answer", _("请填写复查意见"))
+    p.review_answer = required_text(answer, "answer", _("请填写复查意见"))
     workflow.check_not_before(on=on, earlier=p.review_requested_on, what=_("复查申请"))
     p.review_answered_on = on
     last = rules.review_request_by(on, rules.rules_for(p.town))
@@ -450,7 +396,7 @@ def petition_answer_review(*, actor: Any, petition_id: int, answer: str, on: dt.
 def petition_request_rereview(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
                               expected_version: int | None = None) -> Petition:
     """复核申请: within 30 days of the review answer, answered within 30 days."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.REQUEST_REREVIEW,
               expected_version=expected_version)
     before, from_state = _snap(p), p.status
@@ -468,12 +414,12 @@ def petition_request_rereview(*, actor: Any, petition_id: int, on: dt.date | Non
 def petition_answer_rereview(*, actor: Any, petition_id: int, answer: str, on: dt.date | None = None,
                              expected_version: int | None = None) -> Petition:
     """复核意见: final; the same facts and reasons are not accepted again."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ANSWER_REREVIEW,
               expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.ANSWER_REREVIEW)
-    p.rereview_answer = _required(answer, "answer", _("请填写复核意见"))
+    p.rereview_answer = required_text(answer, "answer", _("请填写复核意见"))
     workflow.check_not_before(on=on, earlier=p.rereview_requested_on, what=_("复核申请"))
     p.rereview_answered_on = on
     return _commit(p, action=Action.ANSWER_REREVIEW, actor=actor, on=on, from_state=from_state, before=before,
@@ -493,7 +439,7 @@ def presidium_members(town_id: int) -> Any:
 def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on: dt.date | None = None,
                    comment: str = "", expected_version: int | None = None) -> ReviewInstruction:
     """送阅批: route a letter to a presidium member, who instructs from their own queue."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ROUTE, expected_version=expected_version)
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.ROUTE)
@@ -505,7 +451,7 @@ def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on
         raise Conflict(_("已送{name}阅批，尚未批示").format(name=presidium_member.name))
     workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
     ri = ReviewInstruction(petition=p, presidium_member=presidium_member, requested_on=on,
-                           requested_by=_user(actor))
+                           requested_by=actor_user(actor))
     full_clean(ri)
     ri.save()
     _commit(p, action=Action.ROUTE, actor=actor, on=on, from_state=from_state, before=before,
@@ -519,7 +465,7 @@ def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on
 def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date | None = None,
                       expected_version: int | None = None) -> ReviewInstruction:
     """阅批: the presidium member's written instruction on a letter routed to them."""
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     petition_id = ReviewInstruction.objects.filter(pk=instruction_id).values_list("petition_id", flat=True).first()
     if petition_id is None:
         raise NotFound()
@@ -538,7 +484,7 @@ def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date
         raise Conflict(_("已经阅批"))
     before, from_state = _snap(p), p.status
     p.status = workflow.next_state(p.status, Action.INSTRUCT)
-    ri.text = _required(text, "text", _("请填写阅批意见"))
+    ri.text = required_text(text, "text", _("请填写阅批意见"))
     workflow.check_not_before(on=on, earlier=ri.requested_on, what=_("送阅"))
     ri.instructed_on = on
     full_clean(ri)
@@ -559,7 +505,7 @@ def petition_to_suggestion(*, actor: Any, petition_id: int, on: dt.date | None =
     registered through the suggestions services; the two are linked both ways."""
     from renda.suggestions import services as suggestion_services
 
-    on = _today(on)
+    on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.TO_SUGGESTION, expected_version=expected_version)
     if p.suggestion_id is not None:
         raise Conflict(_("该信访件已关联意见建议"))
@@ -621,7 +567,7 @@ def petition_attach(*, actor: Any, petition_id: int, files: Sequence[Any]) -> li
     try:
         for c in checked:
             att = Attachment(petition=p, original_name=c.name, content_type=c.content_type, size=c.size,
-                             sha256=c.sha256, uploaded_by=_user(actor))
+                             sha256=c.sha256, uploaded_by=actor_user(actor))
             att.file.save(c.name, File(c.file), save=False)
             saved.append(att)
             full_clean(att)

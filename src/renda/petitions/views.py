@@ -24,10 +24,10 @@ from django.views.decorators.http import require_POST
 
 from renda.accounts.security import log_event
 from renda.core import policy as base
-from renda.core.crud import Column, Resource, add_error, date_text, yes_no
+from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from renda.petitions import forms, notices, policy, rules, selectors, services, workflow
-from renda.petitions.models import COMMON_CATEGORIES, Attachment, Petition
+from renda.petitions.models import COMMON_CATEGORIES, Petition
 from renda.petitions.workflow import Action
 from renda.suggestions.views import attachment_response
 
@@ -188,12 +188,8 @@ def _render_detail(request: HttpRequest, p: Petition, *, bound: tuple[Action, fo
                    revealed: list[services.Revealed] | None = None, reveal_form: forms.RevealForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = []
-    for a in available_actions(user, p):
-        form_class, _handler = ACTIONS[a]
-        form = bound[1] if bound and bound[0] == a else form_class(petition=p, user=user)
-        action_forms.append({"action": a.value, "title": workflow.label(a), "form": form,
-                             "open": bool(bound and bound[0] == a), "danger": a in DESTRUCTIVE})
+    action_forms = action_panel(available_actions(user, p), ACTIONS, bound=bound, label=workflow.label,
+                                form_kwargs={"petition": p}, user=user, danger=DESTRUCTIVE)
     visible = selectors.petitions_visible_to(user)
     can_reveal = policy.can(user, "reveal", p)
     ctx = {
@@ -231,25 +227,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One workflow action from the detail page; a stale page comes back with the conflict."""
     p = _get(request, pk)
-    try:
-        a = Action(action)
-    except ValueError:
-        raise Http404 from None
-    if a not in ACTIONS:
-        raise Http404
-    policy.require(request.user, a, p)
-    form_class, handler = ACTIONS[a]
-    form = form_class(request.POST, petition=p, user=request.user)
-    if form.is_valid():
-        try:
-            message = handler(request.user, p, form.cleaned_data)
-        except (Forbidden, NotFound):
-            raise
-        except ApplicationError as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("petitions:detail", p.pk)
+    a, form, done = dispatch_action(request, p, action, parse=Action, actions=ACTIONS, require=policy.require,
+                                    form_kwargs={"petition": p}, detail="petitions:detail")
+    if done is not None:
+        return done
     p.refresh_from_db()
     if a not in available_actions(request.user, p):
         # Someone else moved the petition on: the form is gone from the page, its error is not.

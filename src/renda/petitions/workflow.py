@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.errors import IllegalTransition, InvalidInput
+from renda.core.workflow import Machine
 
 
 class State(StrEnum):
@@ -140,27 +141,16 @@ ROLES_FOR_ACTION: dict[Action, frozenset[Role]] = {
 }
 
 
-def label(value: State | Action) -> str:
-    return str(STATE_LABELS[value] if isinstance(value, State) else ACTION_LABELS[value])
+REFUSAL = gettext_lazy("「{state}」的信访件不能「{action}」")
 
-
-def next_state(state: State | str, action: Action | str) -> State:
-    """The state after ``action``, or ``IllegalTransition`` with a message in words."""
-    state, action = State(state), Action(action)
-    try:
-        return TABLE[(state, action)]
-    except KeyError:
-        raise IllegalTransition(
-            _("「{state}」的信访件不能「{action}」").format(state=label(state), action=label(action))
-        ) from None
-
-
-def is_allowed(state: State | str, action: Action | str, role: Role | str) -> bool:
-    return (State(state), Action(action)) in TABLE and Role(role) in ROLES_FOR_ACTION[Action(action)]
-
-
-def allowed_actions(state: State | str, role: Role | str) -> list[Action]:
-    return [a for a in Action if is_allowed(state, a, role)]
+_machine = Machine(State, Action, TABLE, STATE_LABELS, ACTION_LABELS, refusal=REFUSAL,
+                   roles=Role, roles_for_action=ROLES_FOR_ACTION)
+#: ``label(state_or_action)``, ``next_state(state, action)`` (or ``IllegalTransition`` naming both),
+#: ``is_allowed(state, action, role)``, ``allowed_actions(state, role)`` (in the order of ``Action``).
+label = _machine.label
+next_state = _machine.next_state
+is_allowed = _machine.is_allowed
+allowed_actions = _machine.allowed_actions
 
 
 # --- guards -------------------------------------------------------------------------------

@@ -170,3 +170,16 @@ def grid_worker_activate(*, actor: Any, grid_worker_id: int) -> GridWorker:
     worker = lock(GridWorker, grid_worker_id)
     policy.require(actor, "deactivate", worker)
     return set_active(worker, actor=actor, verb="grid_worker.activate", active=True)
+
+
+def check_places(town: Region, village: Region | None = None, grid: Region | None = None) -> None:
+    """``town`` is a town, ``village`` one of its villages, ``grid`` one of its grids (in ``village``)."""
+    if town.level != Level.TOWN:
+        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
+    if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
+        raise InvalidInput(_("村社区不属于{town}").format(town=town.name), fields={"village": _("不属于该镇街")})
+    if grid is not None:
+        if grid.level != Level.GRID or grid.town_id != town.pk:
+            raise InvalidInput(_("网格不属于{town}").format(town=town.name), fields={"grid": _("不属于该镇街")})
+        if village is not None and grid.parent_id != village.pk:
+            raise InvalidInput(_("网格不属于所选村社区"), fields={"grid": _("不属于该村社区")})

@@ -205,9 +205,10 @@ class SuggestionFacts:
 
 def suggestion_facts(period: Period, scope: Scope) -> SuggestionFacts:
     as_of = period.as_of
+    in_period = Suggestion.objects.filter(town_id__in=scope.town_ids, registered_at__gte=period.from_,
+                                          registered_at__lte=min(period.to, as_of))
     rows = list(
-        Suggestion.objects.filter(town_id__in=scope.town_ids, registered_at__gte=period.from_,
-                                  registered_at__lte=min(period.to, as_of))
+        in_period
         .values("pk", "town_id", "kind", "state", "category__name", "registered_at", "closed_at", "deadline",
                 "original_deadline", "assigned_at", "lead_unit_id", "lead_unit__name", "key_supervision",
                 "key_supervision_since")
@@ -215,7 +216,9 @@ def suggestion_facts(period: Period, scope: Scope) -> SuggestionFacts:
     facts = SuggestionFacts(period)
     if not rows:
         return facts
-    ids = [r["pk"] for r in rows]
+    # The related rows are selected with the same filter as a subquery, never with a list of ids:
+    # a district-wide year holds hundreds of thousands of items (too many SQL parameters).
+    ids = in_period.values("pk")
 
     # Deadline-setting and exit transitions (all of them: the last assignment overall tells whether
     # the one in force at as-of is still on the row).

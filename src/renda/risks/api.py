@@ -14,14 +14,26 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.accounts.models import User
-from renda.api import ERRORS, InSchema, Pagination, RefOut, RegionRefOut, actor, require_list, visible, visible_ref
+from renda.api import (
+    ERRORS,
+    InSchema,
+    MaskedPersonOut,
+    Pagination,
+    RefOut,
+    RegionRefOut,
+    TimelineOut,
+    actor,
+    require_list,
+    visible,
+    visible_ref,
+)
 from renda.core import policy as base_policy
 from renda.core.errors import InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
 from renda.risks import policy, selectors, services
 from renda.risks.models import Level as RiskLevel
-from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep, RiskTransition
+from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep
 from renda.risks.models import Status as RiskStatus
 from renda.risks.workflow import Action
 
@@ -33,28 +45,9 @@ VERB_ERRORS: dict[int, Any] = {**ERRORS, 409: ERRORS[400]}
 # -- schemas -----------------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
-    name: str = Field(description="姓名（脱敏）")
-    id_number: str = Field(description="身份证号（脱敏）")
-    phone: str = Field(description="联系电话（脱敏）")
+class PersonOut(MaskedPersonOut):
     address: str = Field(description="住址（脱敏）")
     role: str = Field(description="纠纷中的身份")
-
-    @staticmethod
-    def resolve_name(obj: RiskPerson) -> str:
-        return obj.name_masked
-
-    @staticmethod
-    def resolve_id_number(obj: RiskPerson) -> str:
-        return obj.id_number_masked
-
-    @staticmethod
-    def resolve_phone(obj: RiskPerson) -> str:
-        return obj.phone_masked
-
-    @staticmethod
-    def resolve_address(obj: RiskPerson) -> str:
-        return obj.address_masked
 
 
 class PersonClearOut(Schema):
@@ -84,22 +77,8 @@ class StepOut(Schema):
         return obj.actor_label
 
 
-class TransitionOut(Schema):
-    action: str = Field(description="操作代码")
-    action_label: str = Field(description="操作（中文）")
-    from_state: str = Field(description="原状态")
-    to_state: str = Field(description="新状态")
-    actor: str = Field(description="操作人")
-    on: dt.date = Field(description="日期")
-    comment: str = Field(description="说明")
-
-    @staticmethod
-    def resolve_action_label(obj: RiskTransition) -> str:
-        return str(obj.get_action_display())
-
-    @staticmethod
-    def resolve_actor(obj: RiskTransition) -> str:
-        return obj.actor_label
+class TransitionOut(TimelineOut):
+    pass  # no docstring: it would become the OpenAPI description
 
 
 class RiskOut(Schema):

@@ -14,7 +14,6 @@ same risk counts as unchanged.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -32,7 +31,10 @@ from renda.ledger.registry import (
     Row,
     RowError,
     SheetSpec,
+    collect,
+    difference,
     register,
+    same_or_masked,
 )
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
@@ -47,7 +49,6 @@ STATUSES = {"已登记": Status.REGISTERED.value, "化解中": Status.RESOLVING.
             "已上报": Status.ESCALATED.value}
 #: Where an imported 已上报 risk was escalated to (the sheet has no column for it).
 ESCALATED_TO = "上级部门"
-DIFFERS = "与系统中已有的记录不一致（{current}）；导入不能修改已登记的内容"
 
 
 def _inverse(mapping: dict[str, str]) -> dict[str, str]:
@@ -80,14 +81,6 @@ def _named(model: type[Deputy] | type[GridWorker], town: Region, name: str, colu
     return found[0]
 
 
-def _collect(problems: list[tuple[str, str]], fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except RowError as exc:
-        problems.extend(exc.problems)
-        return None
-
-
 def _people(row: Row, problems: list[tuple[str, str]]) -> list[services.PersonIn]:
     names = row.get("涉及人员", [])
     ids, phones = _positional(row.get("身份证号", "")), _positional(row.get("联系电话", ""))
@@ -116,7 +109,7 @@ def _people(row: Row, problems: list[tuple[str, str]]) -> list[services.PersonIn
 def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     problems: list[tuple[str, str]] = []
     code = row["编号"]
-    town: Region | None = _collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
+    town: Region | None = collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
     status, resolved_on = row["状态"], row.get("化解日期")
     if status == Status.RESOLVED and resolved_on is None:
         problems.append(("化解日期", _("状态为已化解时必填")))
@@ -131,18 +124,18 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     if town is not None:
         village = grid = None
         if row.get("所属村社区代码"):
-            village = _collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
+            village = collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
             if village is not None and village.parent_id != town.pk:
                 problems.append(("所属村社区代码", _("不属于{town}").format(town=town.name)))
         if row.get("所属网格编码"):
-            grid = _collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
+            grid = collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
             if grid is not None and grid.town_id != town.pk:
                 problems.append(("所属网格编码", _("不属于{town}").format(town=town.name)))
             elif grid is not None and village is not None and grid.parent_id != village.pk:
                 problems.append(("所属网格编码", _("不属于所填村社区")))
         t: Region = town
         def named(model: type[Deputy] | type[GridWorker], column: str) -> Callable[[str], Any]:
-            return lambda name: _collect(problems, lambda: _named(model, t, name, column))
+            return lambda name: collect(problems, lambda: _named(model, t, name, column))
 
         deputies = [named(Deputy, "参与代表")(n) for n in row.get("参与代表", [])]
         workers = [named(GridWorker, "参与网格员")(n) for n in row.get("参与网格员", [])]
@@ -215,18 +208,12 @@ def _assign(ctx: ImportContext, r: Risk, column: str, *, deputy: Deputy | None =
         raise RowError(column, exc.message) from exc
 
 
-def _same(stored: str, given: str, mask: Callable[[str], str]) -> bool:
-    return given == stored or ("*" in given and given == mask(stored))
-
-
 def _compare(r: Risk, v: dict[str, Any]) -> list[tuple[str, str]]:
     row: Row = v["row"]
     problems: list[tuple[str, str]] = []
 
     def differs(column: str, current: Any) -> None:
-        shown = current.isoformat() if isinstance(current, dt.date) else (current if current not in ("", None)
-                                                                          else _("空"))
-        problems.append((column, _(DIFFERS).format(current=shown)))
+        problems.append(difference(column, current))
 
     if r.town_id != v["town"].pk:
         differs("所属镇街代码", r.town.code)
@@ -247,14 +234,14 @@ def _compare(r: Risk, v: dict[str, Any]) -> list[tuple[str, str]]:
     stored: list[RiskPerson] = list(r.people.order_by("position", "id"))
     typed: list[services.PersonIn] = v["people"]
     if row.has("涉及人员"):
-        if len(stored) != len(typed) or not all(_same(s.name, g.name, crypto.mask_name)
+        if len(stored) != len(typed) or not all(same_or_masked(s.name, g.name, crypto.mask_name)
                                                 for s, g in zip(stored, typed, strict=False)):
             differs("涉及人员", ";".join(s.name_masked for s in stored))
         else:
             for column, attr, mask, norm in (
                     ("身份证号", "id_number", crypto.mask_id_number, crypto.normalize_id_number),
                     ("联系电话", "phone", crypto.mask_phone, crypto.normalize_phone)):
-                if row.has(column) and not all(_same(getattr(s, attr), norm(getattr(g, attr)), mask)
+                if row.has(column) and not all(same_or_masked(getattr(s, attr), norm(getattr(g, attr)), mask)
                                                for s, g in zip(stored, typed, strict=True)):
                     differs(column, ";".join(mask(getattr(s, attr)) for s in stored))
     have_d = {x.deputy_id for x in r.participants.all() if x.deputy_id}

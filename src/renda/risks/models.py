@@ -16,9 +16,8 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from renda.core import crypto
 from renda.core.fields import EncryptedTextField
-from renda.core.models import TimeStampedModel
+from renda.core.models import MaskedPersonalData, TimeStampedModel
 from renda.risks.workflow import ACTION_LABELS, STATE_LABELS, Action, State
 
 
@@ -122,7 +121,7 @@ class Risk(TimeStampedModel):
         return self.status != Status.RESOLVED
 
 
-class RiskPerson(models.Model):
+class RiskPerson(MaskedPersonalData, models.Model):
     """A person involved in the dispute (当事人): encrypted at rest, masked everywhere, revealed
     only to the town's office and presidium with a reason (``core.privacy``)."""
 
@@ -140,25 +139,6 @@ class RiskPerson(models.Model):
         verbose_name = _("涉及人员")
         verbose_name_plural = _("涉及人员")
         ordering = ["risk_id", "position", "id"]
-
-    def __str__(self) -> str:
-        return self.name_masked
-
-    @property
-    def name_masked(self) -> str:
-        return crypto.mask_name(self.name)
-
-    @property
-    def id_number_masked(self) -> str:
-        return crypto.mask_id_number(self.id_number)
-
-    @property
-    def phone_masked(self) -> str:
-        return crypto.mask_phone(self.phone)
-
-    @property
-    def address_masked(self) -> str:
-        return crypto.mask_address(self.address)
 
 
 class RiskParticipant(TimeStampedModel):

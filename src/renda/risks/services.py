@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,11 +26,23 @@ from renda.audit import verbs
 from renda.audit.services import record, snapshot
 from renda.core import crypto
 from renda.core.errors import Conflict, InvalidInput, NotFound
-from renda.core.privacy import record_reveal
-from renda.core.services import full_clean, lock
+from renda.core.privacy import PersonalData, record_reveal
+from renda.core.services import (
+    actor_label,
+    actor_user,
+    business_at,
+    business_date,
+    commit_transition,
+    full_clean,
+    insert_coded,
+    lock,
+    record_transition,
+    required_text,
+)
 from renda.core.validators import is_id_number, is_phone
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
+from renda.places.services import check_places
 from renda.risks import policy, workflow
 from renda.risks.models import Level as RiskLevel
 from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep, RiskTransition, Source, Status
@@ -56,37 +68,17 @@ PERSON_FIELDS = ("name", "id_number", "phone", "address")
 
 
 @dataclass(frozen=True)
-class PersonIn:
+class PersonIn(PersonalData):
     """A person involved in the dispute, as typed (plain; stored encrypted)."""
 
-    name: str
-    id_number: str = ""
-    phone: str = ""
-    address: str = ""
     role: str = ""
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _today(on: dt.date | None) -> dt.date:
-    return on or timezone.localdate()
-
-
-def _label(actor: Any) -> str:
-    return str(actor)[:100] if actor is not None else str(_("系统"))
-
-
-def _at(on: dt.date) -> dt.datetime:
-    """When a step dated ``on`` happened: now for today, else noon of that day (imports, demo)."""
-    if on == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
-
-
 def _person_snap(p: RiskPerson) -> dict[str, str]:
-    return {"name": p.name_masked, "id_number": p.id_number_masked, "phone": p.phone_masked,
-            "address": p.address_masked, "role": p.role}
+    return p.masked() | {"role": p.role}
 
 
 def _snap(risk: Risk) -> dict[str, Any]:
@@ -112,27 +104,14 @@ def _open(*, actor: Any, risk_id: int, action: Action, expected_status: str | No
 
 def _history(risk: Risk, *, action: Action, actor: Any, on: dt.date, from_state: str, comment: str = ""
              ) -> RiskTransition:
-    return RiskTransition.objects.create(
-        risk=risk, action=action, from_state=from_state, to_state=risk.status,
-        actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor), on=on, at=_at(on),
-        comment=comment,
-    )
+    return record_transition(RiskTransition, risk=risk, action=action, from_state=from_state, to_state=risk.status,
+                             actor=actor, on=on, comment=comment)
 
 
 def _commit(risk: Risk, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
             comment: str = "") -> Risk:
-    full_clean(risk)
-    risk.save()
-    _history(risk, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
-    record(actor=actor, verb=f"risk.{action.value}", target=risk, before=before, after=_snap(risk), comment=comment)
-    return risk
-
-
-def _required(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(message, fields={field: _("必填")})
-    return value
+    return commit_transition(risk, history=_history, snap=_snap, verb=f"risk.{action.value}", action=action,
+                             actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
 def next_code(year: int) -> str:
@@ -141,18 +120,6 @@ def next_code(year: int) -> str:
     used = Risk.objects.filter(code__startswith=prefix).values_list("code", flat=True)
     numbers = [int(c[len(prefix):]) for c in used if _CODE_NUMBER.match(c[len(prefix):])]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
-
-
-def _check_places(town: Region, village: Region | None, grid: Region | None) -> None:
-    if town.level != Level.TOWN:
-        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
-    if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
-        raise InvalidInput(_("村社区不属于{town}").format(town=town.name), fields={"village": _("不属于该镇街")})
-    if grid is not None:
-        if grid.level != Level.GRID or grid.town_id != town.pk:
-            raise InvalidInput(_("网格不属于{town}").format(town=town.name), fields={"grid": _("不属于该镇街")})
-        if village is not None and grid.parent_id != village.pk:
-            raise InvalidInput(_("网格不属于所选村社区"), fields={"grid": _("不属于该村社区")})
 
 
 def clean_person(p: PersonIn, index: int = 0) -> PersonIn:
@@ -260,7 +227,7 @@ def risk_register(
 ) -> Risk:
     """登记: a new risk in state ``registered``; 编号 is generated when not given; the village
     follows from the grid."""
-    on = _today(on)
+    on = business_date(on)
     if on > timezone.localdate():
         raise InvalidInput(_("登记日期不能晚于今天"), fields={"registered_on": _("不能晚于今天")})
     if level not in RiskLevel.values:
@@ -272,27 +239,14 @@ def risk_register(
         village = grid.parent
     risk = Risk(
         code=(code or "").strip(), town=town, village=village, grid=grid,
-        title=_required(title, "title", _("请填写标题")), description=(description or "").strip(), level=level,
+        title=required_text(title, "title", _("请填写标题")), description=(description or "").strip(), level=level,
         status=Status.REGISTERED, registered_on=on, source=source, note=(note or "").strip(),
-        reported_by=actor if getattr(actor, "pk", None) else None,
+        reported_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, risk)
-    _check_places(town, village, grid)
+    check_places(town, village, grid)
     cleaned = [clean_person(p, i) for i, p in enumerate(people)]
-    for attempt in range(5):
-        if not code:
-            risk.code = next_code(on.year)
-        try:
-            with transaction.atomic():
-                full_clean(risk)
-                risk.save(force_insert=True)
-        except IntegrityError:
-            if code or attempt == 4:
-                raise Conflict(_("编号「{code}」已被使用").format(code=risk.code),
-                               fields={"code": _("已被使用")}) from None
-            risk.pk = None
-            continue
-        break
+    insert_coded(risk, code=code, next_code=lambda: next_code(on.year))
     _add_people(risk, cleaned)
     added = []
     for x in participants:
@@ -320,7 +274,7 @@ def _is_self(actor: Any, x: RiskParticipant) -> bool:
 def risk_start(*, actor: Any, risk_id: int, on: dt.date | None = None, comment: str = "",
                expected_status: str | None = None) -> Risk:
     """开始化解: registered → resolving."""
-    on = _today(on)
+    on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.START, expected_status=expected_status)
     before, from_state = _snap(risk), risk.status
     risk.status = workflow.next_state(risk.status, Action.START)
@@ -348,7 +302,7 @@ def risk_resolve(*, actor: Any, risk_id: int, resolved_on: dt.date | None, comme
 def risk_escalate(*, actor: Any, risk_id: int, to: str, reason: str, on: dt.date | None = None,
                   expected_status: str | None = None) -> Risk:
     """上报 (e.g. 镇党委, 区信访局) with a reason: the risk stays open."""
-    on = _today(on)
+    on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.ESCALATE, expected_status=expected_status)
     before, from_state = _snap(risk), risk.status
     risk.status = workflow.next_state(risk.status, Action.ESCALATE)
@@ -365,7 +319,7 @@ def risk_escalate(*, actor: Any, risk_id: int, to: str, reason: str, on: dt.date
 def risk_reopen(*, actor: Any, risk_id: int, reason: str, on: dt.date | None = None,
                 expected_status: str | None = None) -> Risk:
     """重新化解: escalated → resolving (handed back to the town)."""
-    on = _today(on)
+    on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.REOPEN, expected_status=expected_status)
     before, from_state = _snap(risk), risk.status
     risk.status = workflow.next_state(risk.status, Action.REOPEN)
@@ -381,13 +335,13 @@ def risk_reopen(*, actor: Any, risk_id: int, reason: str, on: dt.date | None = N
 @transaction.atomic
 def risk_log_step(*, actor: Any, risk_id: int, text: str, on: dt.date | None = None) -> RiskStep:
     """记录化解过程: a dated step (走访, 调解, 协调 …) by the office or a participant."""
-    on = _today(on)
+    on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.LOG_STEP)
     workflow.next_state(risk.status, Action.LOG_STEP)
-    text = _required(text, "text", _("请填写化解过程"))
+    text = required_text(text, "text", _("请填写化解过程"))
     workflow.check_step_date(on=on, registered_on=risk.registered_on, today=timezone.localdate())
-    step = RiskStep(risk=risk, on=on, actor=actor if getattr(actor, "pk", None) else None,
-                    actor_label=_label(actor), text=text, at=_at(on))
+    step = RiskStep(risk=risk, on=on, actor=actor_user(actor),
+                    actor_label=actor_label(actor), text=text, at=business_at(on))
     full_clean(step)
     step.save()
     record(actor=actor, verb="risk.log_step", target=risk, after={"on": on.isoformat(), "text": text})
@@ -398,7 +352,7 @@ def risk_log_step(*, actor: Any, risk_id: int, text: str, on: dt.date | None = N
 def risk_assign(*, actor: Any, risk_id: int, deputy: Deputy | None = None, grid_worker: GridWorker | None = None,
                 part: str = "", on: dt.date | None = None) -> RiskParticipant:
     """安排参与人员: a deputy or grid worker joins the work on the risk (with their part, if known)."""
-    on = _today(on)
+    on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.ASSIGN)
     workflow.next_state(risk.status, Action.ASSIGN)
     _check_participant(risk, deputy, grid_worker)

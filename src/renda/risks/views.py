@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from renda.accounts.models import Role
 from renda.core import policy as base
-from renda.core.crud import Column, Resource, add_error, date_text
+from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.risks import forms, policy, selectors, services, workflow
 from renda.risks.models import Risk, RiskParticipant
@@ -142,12 +142,8 @@ def _render_detail(request: HttpRequest, r: Risk, *, bound: tuple[Action, forms.
                    reveal_form: forms.RevealForm | None = None, revealed: bool = False,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = []
-    for a in available_actions(user, r):
-        form_class, _handler = ACTIONS[a]
-        form = bound[1] if bound and bound[0] == a else form_class(risk=r, user=user)
-        action_forms.append({"action": a.value, "title": workflow.label(a), "form": form,
-                             "open": bool(bound and bound[0] == a)})
+    action_forms = action_panel(available_actions(user, r), ACTIONS, bound=bound, label=workflow.label,
+                                form_kwargs={"risk": r}, user=user)
     allowed = policy.actions_for(user, r)
     participants = list(r.participants.select_related("deputy", "grid_worker").order_by("id"))
     ctx = {
@@ -178,25 +174,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One action from the detail page; the service decides."""
     r = _get(request, pk)
-    try:
-        a = Action(action)
-    except ValueError:
-        raise Http404 from None
-    if a not in ACTIONS:
-        raise Http404
-    policy.require(request.user, a, r)
-    form_class, handler = ACTIONS[a]
-    form = form_class(request.POST, risk=r, user=request.user)
-    if form.is_valid():
-        try:
-            message = handler(request.user, r, form.cleaned_data)
-        except (Forbidden, NotFound):
-            raise
-        except ApplicationError as exc:
-            add_error(form, exc)
-        else:
-            messages.success(request, message)
-            return redirect("risks:detail", r.pk)
+    a, form, done = dispatch_action(request, r, action, parse=Action, actions=ACTIONS, require=policy.require,
+                                    form_kwargs={"risk": r}, detail="risks:detail")
+    if done is not None:
+        return done
     r.refresh_from_db()
     return _render_detail(request, r, bound=(a, form), status=400)
 

@@ -20,9 +20,18 @@ from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput, NotFound
-from renda.core.services import create_audited, full_clean, lock, update_audited
+from renda.core.services import (
+    actor_label,
+    actor_user,
+    business_at,
+    create_audited,
+    full_clean,
+    lock,
+    update_audited,
+)
 from renda.people.models import Deputy
-from renda.places.models import Level, Region
+from renda.places.models import Region
+from renda.places.services import check_places
 from renda.shifts import policy, selectors, workflow
 from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyLog, DutyShift, LogAction, Period
 from renda.shifts.workflow import Action, Status
@@ -34,30 +43,10 @@ _UNSET: Any = object()
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _today(on: dt.date | None) -> dt.date:
-    return on or timezone.localdate()
-
-
-def _at(on: dt.date | None) -> dt.datetime:
-    """When a step dated ``on`` happened: now for today (or no date), else noon of that day."""
-    if on is None or on == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
-
-
-def _label(actor: Any) -> str:
-    return str(actor)[:100] if actor is not None else str(_("系统"))
-
-
 def _log(shift: DutyShift, *, action: str, text: str, actor: Any, on: dt.date | None = None) -> DutyLog:
     return DutyLog.objects.create(shift=shift, action=action, text=text[:300],
-                                  actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor),
-                                  at=_at(on))
-
-
-def _check_town(town: Region) -> None:
-    if town.level != Level.TOWN:
-        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
+                                  actor=actor_user(actor), actor_label=actor_label(actor),
+                                  at=business_at(on))
 
 
 def _check_deputy(shift: DutyShift, deputy: Deputy, *, field: str = "deputy") -> None:
@@ -104,7 +93,7 @@ def shift_create(
     shift = DutyShift(town=town, date=date, period=period, location=(location or "").strip() or DEFAULT_LOCATION,
                       note=(note or "").strip())
     policy.require(actor, "create", shift)
-    _check_town(town)
+    check_places(town)
     if period not in Period.values:
         raise InvalidInput(_("时段不正确"), fields={"period": _("不正确")})
     if DutyShift.objects.filter(town=town, date=date, period=period).exists():
@@ -173,7 +162,7 @@ def roster_generate(
     ``per_day`` presidium members in turn (``selectors.month_plan``, the same plan the preview
     shows). Days that already have a shift are left alone, so running it twice adds nothing."""
     policy.require(actor, "create", DutyShift(town=town, date=dt.date(year, month, 1), period=period))
-    _check_town(town)
+    check_places(town)
     plan = selectors.month_plan(town=town, year=year, month=month, per_day=per_day, period=period)
     return [shift_create(actor=actor, town=town, date=day.date, period=period, location=location, deputies=day.people)
             for day in plan.new_days]

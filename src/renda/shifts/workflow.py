@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.errors import IllegalTransition, InvalidInput
+from renda.core.workflow import Machine
 
 
 class Status(StrEnum):
@@ -73,23 +74,15 @@ COUNTED = Status.ATTENDED
 ATTENDANCE = {Status.ATTENDED: Action.ATTEND, Status.ABSENT: Action.ABSENT, Status.SCHEDULED: Action.RESET}
 
 
-def label(value: Status | Action) -> str:
-    return str(STATUS_LABELS[value] if isinstance(value, Status) else ACTION_LABELS[value])
+REFUSAL = gettext_lazy("「{status}」的值班安排不能「{action}」")
 
-
-def next_status(status: Status | str, action: Action | str) -> Status:
-    """The status after ``action``, or ``IllegalTransition`` with a message in words."""
-    status, action = Status(status), Action(action)
-    try:
-        return TABLE[(status, action)]
-    except KeyError:
-        raise IllegalTransition(
-            _("「{status}」的值班安排不能「{action}」").format(status=label(status), action=label(action))
-        ) from None
-
-
-def allowed_actions(status: Status | str) -> list[Action]:
-    return [a for a in Action if (Status(status), a) in TABLE]
+_machine: Machine[Status, Action, StrEnum] = Machine(
+    Status, Action, TABLE, STATUS_LABELS, ACTION_LABELS, refusal=REFUSAL, state_key="status")
+#: ``label(status_or_action)``, ``next_status(status, action)`` (or ``IllegalTransition`` naming
+#: both), ``allowed_actions(status)`` (in the order of ``Action``).
+label = _machine.label
+next_status = _machine.next_state
+allowed_actions = _machine.possible_actions
 
 
 def action_for(target: Status | str) -> Action:

@@ -32,7 +32,6 @@ from renda.api import (
     actor,
     common_filters,
     require_list,
-    search,
     town_ref,
     visible,
     visible_ref,
@@ -508,7 +507,7 @@ def _categories(user: User) -> QuerySet[SuggestionCategory]:
 def list_suggestions(request: HttpRequest, filters: Query[SuggestionFilters]) -> Any:
     user = actor(request)
     require_list(policy.require, user)
-    qs = search(_items(request), filters.q, ("code", "title", "content"))
+    qs = selectors.search(_items(request), filters.q)
     exact = {"state": filters.state, "kind": filters.kind, "town_id": filters.town_id,
              "lead_unit_id": filters.lead_unit_id, "category_id": filters.category_id,
              "village_id": filters.village_id, "grid_id": filters.grid_id,

@@ -35,7 +35,10 @@ from renda.ledger.registry import (
     Row,
     RowError,
     SheetSpec,
+    collect,
+    difference,
     register,
+    same_or_masked,
 )
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
@@ -59,7 +62,6 @@ NOT_IN_SHEET = frozenset({State.DECLINED, State.WITHDRAWN, State.MERGED})
 _STAGE = {State.REGISTERED: 0, State.ASSIGNED: 1, State.ACCEPTED: 1, State.REPLIED: 2, State.EVALUATED: 3,
           State.CLOSED: 4}
 
-DIFFERS = "与系统中已有的记录不一致（{current}）；导入不能修改已登记的内容"
 
 
 def _inverse(mapping: dict[str, str]) -> dict[str, str]:
@@ -83,14 +85,6 @@ def _unit(town: Region, name: str, column: str) -> Unit:
     if unit is None:
         raise RowError(column, _("{town}没有名为「{name}」的承办单位").format(town=town.name, name=name))
     return unit
-
-
-def _collect(problems: list[tuple[str, str]], fn: Callable[[], Any]) -> Any:
-    try:
-        return fn()
-    except RowError as exc:
-        problems.extend(exc.problems)
-        return None
 
 
 # --- resolve --------------------------------------------------------------------------------
@@ -157,7 +151,7 @@ def _check_submitter(row: Row, kind: str, problems: list[tuple[str, str]]) -> No
 def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     problems: list[tuple[str, str]] = []
     code, kind = row["编号"], row["类型"]
-    town: Region | None = _collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
+    town: Region | None = collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
     _check_dates(row, problems)
     _check_submitter(row, kind, problems)
     if row.get("重点督办") and not row.get("督办领导"):
@@ -168,28 +162,28 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     if town is not None:
         village = grid = None
         if row.get("所属村社区代码"):
-            village = _collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
+            village = collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
             if village is not None and village.parent_id != town.pk:
                 problems.append(("所属村社区代码", _("不属于{town}").format(town=town.name)))
         if row.get("所属网格编码"):
-            grid = _collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
+            grid = collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
             if grid is not None and not grid.code.startswith(town.code[:9]):
                 problems.append(("所属网格编码", _("不属于{town}").format(town=town.name)))
         t: Region = town
 
         def deputy_named(column: str) -> Callable[[str], Deputy | None]:
-            return lambda name: _collect(problems, lambda: _deputy(t, name, column))
+            return lambda name: collect(problems, lambda: _deputy(t, name, column))
 
         def unit_named(column: str) -> Callable[[str], Unit | None]:
-            return lambda name: _collect(problems, lambda: _unit(t, name, column))
+            return lambda name: collect(problems, lambda: _unit(t, name, column))
 
         deputies = [deputy_named("提出代表")(n) for n in row.get("提出代表", [])]
         unit = co_units = supervisor = None
         if row.get("主办单位"):
-            unit = _collect(problems, lambda: _unit(town, row["主办单位"], "主办单位"))
+            unit = collect(problems, lambda: _unit(town, row["主办单位"], "主办单位"))
         co_units = [unit_named("协办单位")(n) for n in row.get("协办单位", [])]
         if row.get("督办领导"):
-            supervisor = _collect(problems, lambda: _deputy(town, row["督办领导"], "督办领导"))
+            supervisor = collect(problems, lambda: _deputy(town, row["督办领导"], "督办领导"))
             if supervisor is not None and not supervisor.is_presidium:
                 problems.append(("督办领导", _("「{name}」不是主席团成员").format(name=supervisor.name)))
         values.update(town=town, village=village, grid=grid, deputies=deputies, unit=unit, co_units=co_units,
@@ -279,10 +273,6 @@ def _remark(s: Suggestion) -> str:
     return first.comment if first else ""
 
 
-def _same_submitter(stored: str, given: str, mask: Callable[[str], str]) -> bool:
-    return given == stored or ("*" in given and given == mask(stored))
-
-
 def _village_of(v: dict[str, Any]) -> int | None:
     """The village the item gets: the row's, or (as the service does) the grid's village."""
     village, grid = v["village"], v["grid"]
@@ -297,9 +287,7 @@ def _compare(s: Suggestion, v: dict[str, Any]) -> list[tuple[str, str]]:
     problems: list[tuple[str, str]] = []
 
     def differs(column: str, current: Any) -> None:
-        shown = current.isoformat() if isinstance(current, dt.date) else (current if current not in ("", None)
-                                                                          else _("空"))
-        problems.append((column, _(DIFFERS).format(current=shown)))
+        problems.append(difference(column, current))
 
     if s.state in NOT_IN_SHEET:
         problems.append(("编号", _("系统中该事项{state}，不能通过导入修改").format(state=s.get_state_display())))
@@ -323,9 +311,9 @@ def _compare(s: Suggestion, v: dict[str, Any]) -> list[tuple[str, str]]:
         if (row.has(column) or (column == "所属村社区代码" and row.has("所属网格编码"))) and current != given:
             differs(column, s.village.code if column == "所属村社区代码" and s.village else
                     s.grid.code if column == "所属网格编码" and s.grid else current)
-    if row.has("提出人") and not _same_submitter(s.submitter_name, row["提出人"], crypto.mask_name):
+    if row.has("提出人") and not same_or_masked(s.submitter_name, row["提出人"], crypto.mask_name):
         differs("提出人", crypto.mask_name(s.submitter_name))
-    if row.has("联系电话") and not _same_submitter(s.submitter_phone, crypto.normalize_phone(row["联系电话"]),
+    if row.has("联系电话") and not same_or_masked(s.submitter_phone, crypto.normalize_phone(row["联系电话"]),
                                                crypto.mask_phone):
         differs("联系电话", crypto.mask_phone(s.submitter_phone))
     if row.has("提出代表"):

@@ -169,6 +169,8 @@ class Suggestion(TimeStampedModel):
             models.Index(fields=["town", "state", "deadline"]),
             models.Index(fields=["town", "registered_at"]),
             models.Index(fields=["lead_unit", "state"]),
+            # the district-wide list's default order (newest first): read in index order, stop at a page
+            models.Index(fields=["-registered_at", "id"], name="suggestion_registered_desc"),
         ]
         constraints = [
             models.CheckConstraint(

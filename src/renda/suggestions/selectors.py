@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from renda.accounts.models import Role
@@ -46,6 +48,32 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
         grids = GridWorker.grids.through.objects.filter(gridworker_id=user.grid_worker_id).values("region_id")
         return qs.filter(Q(created_by_id=user.pk) | Q(grid_id__in=grids))
     return qs.none()
+
+
+#: The fields the list search looks in (substring, case-insensitive), on pages and in the API.
+SEARCH_FIELDS = ("code", "title", "content")
+#: Queries this long or longer use the trigram index (SQLite FTS5 / PostgreSQL pg_trgm).
+TRIGRAM = 3
+
+
+def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
+    """Items of ``qs`` whose 编号, title or content contains ``q`` (case-insensitive).
+
+    The meaning is always ``icontains`` on each field. On SQLite a query of three or more
+    characters is answered by the FTS5 trigram table ``suggestions_search`` (migration 0004),
+    which finds the same rows; on PostgreSQL ``icontains`` itself uses the pg_trgm indexes.
+    Shorter queries cannot use trigrams and scan the rows in scope."""
+    q = (q or "").strip()
+    if not q:
+        return qs
+    if connection.vendor == "sqlite" and len(q) >= TRIGRAM:
+        phrase = '"' + q.replace('"', '""') + '"'
+        ids = RawSQL("SELECT rowid FROM suggestions_search WHERE suggestions_search MATCH %s", (phrase,))
+        return qs.filter(pk__in=ids)
+    cond = Q()
+    for f in SEARCH_FIELDS:
+        cond |= Q(**{f"{f}__icontains": q})
+    return qs.filter(cond)
 
 
 def due_and_overdue(qs: QuerySet[Suggestion], today: dt.date, days: int

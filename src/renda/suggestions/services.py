@@ -19,19 +19,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.core.files import File
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days import workdays
+from renda.core import crypto, sequences
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.services import create_audited, full_clean, lock, set_active, update_audited
 from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
-from renda.core import crypto
 from renda.suggestions import notify, policy, rules, uploads, workflow
 from renda.suggestions.models import (
     Attachment,
@@ -145,16 +145,45 @@ CODE_PREFIX = "YJ"
 _CODE_NUMBER = re.compile(r"^\d+$")
 
 
+_HAND_CODE = re.compile(rf"^{CODE_PREFIX}(\d{{4}})-(\d+)$")
+
+
 def next_code(year: int) -> str:
     """The next free 编号 of ``year``: YJ2023-001, YJ2023-002 …
 
     编号 is unique across the whole instance (it is the ledger's key), so the sequence runs per
     year over every town of the instance; in the usual one-town instance that is per town and year.
+    A locked counter row (``core.sequences``) gives the number in O(1); only the first number of
+    a year reads the codes already used (imported ledgers), and a hand-numbered code that is
+    already taken is skipped.
     """
     prefix = f"{CODE_PREFIX}{year}-"
-    used = Suggestion.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(c[len(prefix):]) for c in used if _CODE_NUMBER.match(c[len(prefix):])]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    return sequences.next_free(f"suggestion:{year}", start=lambda: _largest_number(prefix),
+                               code=lambda n: f"{prefix}{n:03d}",
+                               taken=lambda c: Suggestion.objects.filter(code=c).exists())
+
+
+def _note_hand_code(code: str) -> None:
+    """An explicit 编号 of the usual form (YJ2023-050): numbering of that year continues after it."""
+    m = _HAND_CODE.match(code)
+    if m:
+        prefix = f"{CODE_PREFIX}{m.group(1)}-"
+        sequences.at_least(f"suggestion:{m.group(1)}", int(m.group(2)), start=lambda: _largest_number(prefix))
+
+
+def _largest_number(prefix: str) -> int:
+    in_year = Suggestion.objects.filter(code__gte=prefix, code__lt=prefix[:-1] + ".")
+    numbers = [int(c[len(prefix):]) for c in in_year.values_list("code", flat=True).iterator(chunk_size=5000)
+               if _CODE_NUMBER.match(c[len(prefix):])]
+    return max(numbers, default=0)
+
+
+def _serialize_codes(year: int) -> None:
+    """PostgreSQL: registrations that number a year's items take turns until they commit, so
+    ``next_code`` sees every 编号 already given (SQLite's IMMEDIATE transactions already do)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x594A, year])  # "YJ"
 
 
 # --- categories ---------------------------------------------------------------------------
@@ -264,12 +293,18 @@ def suggestion_register(
     if lead_deputy is not None and lead_deputy.town_id != town.pk:
         raise InvalidInput(_("领衔代表不属于{town}").format(town=town.name), fields={"lead_deputy": _("不属于该镇街")})
     co = [d for d in co_deputies if lead_deputy is None or d.pk != lead_deputy.pk]
+    if not code:
+        _serialize_codes(on.year)
+    else:
+        _note_hand_code(code)
     for attempt in range(5):
         if not code:
             s.code = next_code(on.year)
         try:
             with transaction.atomic():
-                full_clean(s)
+                # A generated 编号 is made unique by the lock and the retry, not by a validation
+                # query that a concurrent registration can race past.
+                full_clean(s, exclude=None if code else ["code"])
                 s.save(force_insert=True)
         except IntegrityError:
             if code or attempt == 4:

@@ -24,8 +24,8 @@ from renda.accounts.models import Role
 from renda.accounts.security import log_event
 from renda.core import policy as base
 from renda.core.crud import Column, Resource, add_error, date_text, yes_no
-from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
-from renda.suggestions import forms, policy, selectors, services, similarity, workflow
+from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
+from renda.suggestions import exports, forms, policy, selectors, services, similarity, workflow
 from renda.suggestions.models import Attachment, ExtensionStatus, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
 
@@ -58,7 +58,30 @@ def _not_used(actor: Any, data: dict[str, Any]) -> Any:  # pragma: no cover - se
     raise Http404
 
 
-suggestions = Resource(
+class SuggestionResource(Resource):
+    """The generic list, with the suggestions' own search (``selectors.search``: the trigram
+    index at district scale) and a background export for lists of more than
+    ``exports.SYNC_LIMIT`` rows."""
+
+    def filtered(self, request: HttpRequest) -> tuple[QuerySet[Any], Any, str, str]:
+        qs, form, q, sort = super().filtered(request)  # search_fields is empty: no icontains here
+        return selectors.search(qs, q), form, q, sort
+
+    def list_view(self, request: HttpRequest) -> HttpResponseBase:
+        if request.GET.get("export") == "xlsx":
+            self._require(request, "export")
+            qs = self.filtered(request)[0]
+            if qs[:exports.SYNC_LIMIT + 1].count() > exports.SYNC_LIMIT:
+                params = request.GET.copy()
+                params.pop("export", None)
+                params.pop("page", None)
+                job_id = exports.start(request.user, params.urlencode())
+                messages.info(request, _("导出的事项较多，已转入后台生成，完成后可在本页下载"))
+                return redirect("suggestions:export_status", job_id)
+        return super().list_view(request)
+
+
+suggestions = SuggestionResource(
     name="suggestions", model=Suggestion, label=gettext_lazy("意见建议"), label_plural=gettext_lazy("意见建议"),
     can=_can, require=_require, selector=selectors.suggestions_visible_to,
     columns=[
@@ -77,7 +100,8 @@ suggestions = Resource(
                sort="key_supervision"),
         Column("town", gettext_lazy("所属镇街"), lambda o: o.town.name, sort="town__code"),
     ],
-    search_fields=("title", "content", "code"), filter_form=forms.SuggestionFilter, default_sort="-registered_at",
+    # No generic icontains: SuggestionResource.filtered searches through selectors.search.
+    search_fields=(), filter_form=forms.SuggestionFilter, default_sort="-registered_at",
     # The list page shows its "登记" button when ``create`` is set; registering has its own view.
     create=_not_used, export_name="意见建议",
 )
@@ -233,6 +257,11 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
         form = bound[1] if bound and bound[0] == a else form_class(suggestion=s, user=user)
         action_forms.append({"action": a.value, "title": _title(a, s), "form": form,
                              "open": bool(bound and bound[0] == a), "danger": a in DESTRUCTIVE})
+    if bound and not any(f["action"] == bound[0].value for f in action_forms):
+        # The action is no longer offered (someone else moved the item on): its form is not
+        # shown, so its error (e.g. the conflict) must be told another way.
+        for error in bound[1].non_field_errors():
+            messages.error(request, str(error))
     ctx = {
         "resource": suggestions, "obj": s, "s": s, "actions": action_forms,
         "transitions": s.transitions.order_by("on", "at", "id"),
@@ -302,6 +331,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     policy.require(request.user, a, s)
     form_class, handler = ACTIONS[a]
     form = form_class(request.POST, request.FILES, suggestion=s, user=request.user)
+    status = 200
     if form.is_valid():
         try:
             message = handler(request.user, s, form.cleaned_data)
@@ -309,13 +339,15 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
             raise
         except ApplicationError as exc:
             add_error(form, exc)
+            if isinstance(exc, Conflict):
+                status = 409
         else:
             messages.success(request, message)
             if not selectors.suggestions_visible_to(request.user).filter(pk=s.pk).exists():
                 return redirect("accounts:home")  # e.g. a unit that returned the item no longer sees it
             return redirect("suggestions:detail", s.pk)
     s.refresh_from_db()
-    return _render_detail(request, s, bound=(a, form))
+    return _render_detail(request, s, bound=(a, form), status=status)
 
 
 # --- register, similar items --------------------------------------------------------------
@@ -447,3 +479,47 @@ def mine(request: HttpRequest) -> HttpResponse:
     tabs = [("all", _("全部"), selectors.deputy_items(user)),
             ("to_evaluate", _("待测评"), selectors.deputy_to_evaluate(user))]
     return _queue_page(request, title=_("我的建议"), tabs=tabs, url_name="suggestions:mine")
+
+
+# --- background export --------------------------------------------------------------------
+
+
+def _job(request: HttpRequest, job_id: Any) -> Any:
+    _require(request.user, "export")
+    job = exports.job_for(request.user, str(job_id))
+    if job is None:
+        log_event(kind="not_found", user=request.user, path=request.path, detail=f"export:{job_id}")
+        raise Http404
+    return job
+
+
+@login_required
+def export_status(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The state of a background export; the page polls it (HTMX, or JSON with ?format=json)."""
+    job = _job(request, job_id)
+    done = exports.finished_file(job)
+    status = str(job.status)
+    data = {
+        "id": str(job.id), "status": status, "finished": job.is_finished,
+        "rows": (job.return_value or {}).get("rows") if done else None,
+        "download": reverse("suggestions:export_download", args=[job.id]) if done else None,
+    }
+    if request.GET.get("format") == "json":
+        from django.http import JsonResponse
+
+        return JsonResponse(data)
+    template = "suggestions/partials/export_status.html" if getattr(request, "htmx", False) \
+        else "suggestions/export_status.html"
+    labels = {"READY": _("排队中"), "RUNNING": _("正在生成"), "SUCCESSFUL": _("已完成"), "FAILED": _("生成失败")}
+    return render(request, template, {**data, "label": labels.get(status, status), "failed": status == "FAILED"})
+
+
+@login_required
+def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
+    job = _job(request, job_id)
+    done = exports.finished_file(job)
+    if done is None:
+        raise Http404
+    path, filename = done
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename,
+                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

@@ -1,0 +1,94 @@
+"""The benchmark code keeps working: the generator at a tiny scale (on the test database, SQLite
+or PostgreSQL), the hand-written stats SQL, and the results writer. The long runs are `make bench`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import Count, Max
+
+from bench import generate, report, stats_sql
+from renda.audit.services import verify_chain
+from renda.petitions.models import Petition, Petitioner
+from renda.suggestions import selectors, services
+from renda.suggestions.models import Suggestion, Transition
+from renda.suggestions.workflow import State
+
+TODAY = dt.date(2026, 6, 30)
+
+
+@pytest.fixture
+def loaded(db: None) -> dict:
+    return generate.load(scale=0.0004, towns=2, villages=2, grids=1, deputies=6, batch=150, check_every=50,
+                         today=TODAY, out=lambda _msg: None)
+
+
+def test_generator_loads_a_consistent_district(loaded: dict) -> None:
+    assert Suggestion.objects.count() == 400 and Petition.objects.count() == 80
+    assert loaded["counts"]["checked"] >= 10  # full_clean on samples
+    assert Petitioner.objects.count() >= 80
+    # Every item's last timeline step ends in its state; versions count the state changes.
+    last = {t["suggestion_id"]: t["m"] for t in Transition.objects.values("suggestion_id").annotate(m=Max("id"))}
+    ends = dict(Transition.objects.filter(id__in=last.values()).values_list("suggestion_id", "to_state"))
+    for pk, state in Suggestion.objects.values_list("pk", "state"):
+        assert ends[pk] == state
+    states = set(Suggestion.objects.values_list("state", flat=True))
+    assert {State.CLOSED, State.REGISTERED} <= states or State.CLOSED in states
+    # Encrypted personal data reads back through the model field.
+    s = Suggestion.objects.filter(kind="public", anonymous=False).first()
+    assert s is not None and s.submitter_name and s.submitter_phone_masked
+    # One audit event per batch, the chain intact.
+    assert verify_chain() is None
+    # Codes are unique and the services carry on from bulk-loaded items.
+    assert not Suggestion.objects.values("code").annotate(n=Count("id")).filter(n__gt=1).exists()
+    item = Suggestion.objects.filter(state=State.REGISTERED).first() or Suggestion.objects.filter(
+        state=State.ASSIGNED).first()
+    assert item is not None
+    if item.state == State.REGISTERED:
+        unit = item.town.units.first() if hasattr(item.town, "units") else None
+        from renda.units.models import Unit
+
+        unit = unit or Unit.objects.filter(town=item.town).first()
+        services.suggestion_assign(actor=None, suggestion_id=item.pk, lead_unit=unit, on=TODAY)
+    new = services.suggestion_register(actor=None, town=item.town, kind="public", title="基准后新登记", anonymous=True,
+                                       on=TODAY)
+    assert new.code.startswith("YJ2026-")
+    assert verify_chain() is None
+    # The search index holds the bulk rows.
+    title = Suggestion.objects.order_by("id").values_list("title", flat=True).first()
+    assert selectors.search(Suggestion.objects.all(), title[2:8]).exists()
+
+
+def test_stats_and_sql_baseline_run(loaded: dict) -> None:
+    out = io.StringIO()
+    call_command("stats", "--period", "2025", "--format", "json", stdout=out)
+    data = json.loads(out.getvalue())
+    sql = stats_sql.run(connection, period="2025", town_code=None)
+    received = sql["totals"][0] or 0
+    assert data["suggestions"]["received"] == received
+
+
+def test_results_writer(tmp_path: Path) -> None:
+    run = {
+        "environment": {"vendor": "sqlite", "database": "SQLite 3", "cpu": "cpu", "cores": 2, "ram_gib": 1.0,
+                        "os": "Linux", "python": "3.11", "django": "5.2", "sqlite": "3", "suggestions": 10,
+                        "petitions": 2},
+        "lists": [{"label": "suggestions list, town office", "user": "u", "url": "/s/", "status": 200, "p50_ms": 1.0,
+                   "p95_ms": 2.0, "max_ms": 3.0, "queries": 7}],
+        "search": [{"q": "路灯", "kind": "1-2", "scope": "town", "url": "/s/?q=x", "status": 200, "p50_ms": 1.0,
+                    "p95_ms": 2.0, "max_ms": 2.0, "queries": 7}],
+        "stats": [{"scope": "town", "period": "2025", "stats_s": 0.2, "sql_s": 0.1, "ratio": 2.0}],
+        "export": {"error": "RuntimeError: x"},
+    }
+    src = tmp_path / "run.json"
+    src.write_text(json.dumps(run))
+    out = tmp_path / "r.md"
+    assert report.main([str(src), "--out", str(out)]) == 0
+    text = out.read_text()
+    assert "SQLite 3" in text and "❌" in text and "✅" in text and "(not run)" in text
