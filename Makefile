@@ -33,6 +33,9 @@ run: install
 	@$(BIN)/renda demo --if-empty
 	@$(BIN)/renda collectstatic --noinput --verbosity 0
 	@$(BIN)/renda demo --print-logins --url http://$(HOST):$(PORT)/
+	@# The background worker (large Excel exports) runs beside the web server and stops with it.
+	$(BIN)/renda db_worker --no-reload --interval 1 --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn renda.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 10
 
