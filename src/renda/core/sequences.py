@@ -8,9 +8,13 @@ is free (a ledger may import a later code by hand) and take again if not — see
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from renda.core.models import Sequence
 
@@ -48,3 +52,35 @@ def next_free(key: str, *, start: Callable[[], int], code: Callable[[int], str],
         candidate = code(take(key, start=start))
         if not taken(candidate):
             return candidate
+
+
+_DIGITS = re.compile(r"^\d+$")
+
+
+@dataclass(frozen=True)
+class CodeSeries:
+    """The 编号 of one kind of record in one scope and year: ``prefix`` + a zero-padded number
+    (YJ2023-001). ``rows`` are the records of the series (their ``code`` field); numbering
+    continues after the largest number used, hand-given codes included."""
+
+    key: str
+    prefix: str
+    rows: QuerySet[Any]
+    width: int = 3
+
+    def _largest(self) -> int:
+        codes = self.rows.filter(code__startswith=self.prefix).values_list("code", flat=True)
+        numbers = [int(c[len(self.prefix):]) for c in codes.iterator(chunk_size=5000)
+                   if _DIGITS.match(c[len(self.prefix):])]
+        return max(numbers, default=0)
+
+    def next(self) -> str:
+        """The next free code (locks the series' counter until the caller's transaction ends)."""
+        return next_free(self.key, start=self._largest, code=lambda n: f"{self.prefix}{n:0{self.width}d}",
+                         taken=lambda c: self.rows.filter(code=c).exists())
+
+    def note(self, code: str) -> None:
+        """A code given by hand (a ledger row): later generated codes continue after it."""
+        rest = code[len(self.prefix):] if code.startswith(self.prefix) else ""
+        if _DIGITS.match(rest):
+            at_least(self.key, int(rest), start=self._largest)

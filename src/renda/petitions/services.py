@@ -13,7 +13,6 @@ be earlier (imports, the demo), never later.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days.workdays import calendar
-from renda.core import crypto
+from renda.core import crypto, sequences
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
@@ -111,15 +110,17 @@ def _commit(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state:
 
 
 CODE_PREFIX = "XF"
-_NUMBER = re.compile(r"^\d+$")
+
+
+def code_series(town: Region, year: int) -> sequences.CodeSeries:
+    """编号 per town and year (the ledger's key is (镇街, 编号))."""
+    return sequences.CodeSeries(f"petition:{town.pk}:{year}", f"{CODE_PREFIX}{year}-",
+                                Petition.objects.filter(town=town))
 
 
 def next_code(town: Region, year: int) -> str:
     """The next free 编号 of ``town`` and ``year``: XF2023-001, XF2023-002 …"""
-    prefix = f"{CODE_PREFIX}{year}-"
-    used = Petition.objects.filter(town=town, code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(c[len(prefix):]) for c in used if _NUMBER.match(c[len(prefix):])]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    return code_series(town, year).next()
 
 
 def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerData]:
@@ -266,6 +267,8 @@ def petition_register(
     p.deadline = rules.acceptance_due(on, rules.rules_for(town))
     if code and Petition.objects.filter(town=town, code=p.code).exists():
         raise InvalidInput(_("编号「{code}」已被使用").format(code=p.code), fields={"code": _("已被使用")})
+    if code:
+        code_series(town, on.year).note(code)
     insert_coded(p, code=code, next_code=lambda: next_code(town, on.year))
     for i, x in enumerate(people):
         Petitioner.objects.create(petition=p, position=i, name=x.name, id_number=x.id_number, phone=x.phone,

@@ -11,7 +11,6 @@ in which personal data is masked; notifies on commit.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from renda.audit import verbs
 from renda.audit.services import record, snapshot
-from renda.core import crypto
+from renda.core import crypto, sequences
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
@@ -62,7 +61,6 @@ for _verb_name, _verb_label in (
     verbs.register(_verb_name, _verb_label)
 
 CODE_PREFIX = "YH"
-_CODE_NUMBER = re.compile(r"^\d+$")
 #: Fields of a person that hold personal data, and their masks (audit snapshots never hold plain data).
 PERSON_FIELDS = ("name", "id_number", "phone", "address")
 
@@ -114,12 +112,13 @@ def _commit(risk: Risk, *, action: Action, actor: Any, on: dt.date, from_state: 
                              actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
+def code_series(year: int) -> sequences.CodeSeries:
+    return sequences.CodeSeries(f"risk:{year}", f"{CODE_PREFIX}{year}-", Risk.objects.all())
+
+
 def next_code(year: int) -> str:
     """The next free 编号 of ``year``: YH2023-001, YH2023-002 … (unique in the instance)."""
-    prefix = f"{CODE_PREFIX}{year}-"
-    used = Risk.objects.filter(code__startswith=prefix).values_list("code", flat=True)
-    numbers = [int(c[len(prefix):]) for c in used if _CODE_NUMBER.match(c[len(prefix):])]
-    return f"{prefix}{max(numbers, default=0) + 1:03d}"
+    return code_series(year).next()
 
 
 def clean_person(p: PersonIn, index: int = 0) -> PersonIn:
@@ -246,6 +245,8 @@ def risk_register(
     policy.require(actor, Action.REGISTER, risk)
     check_places(town, village, grid)
     cleaned = [clean_person(p, i) for i, p in enumerate(people)]
+    if code:
+        code_series(on.year).note(code)
     insert_coded(risk, code=code, next_code=lambda: next_code(on.year))
     _add_people(risk, cleaned)
     added = []

@@ -142,40 +142,23 @@ def _last_evaluation(s: Suggestion) -> Evaluation | None:
 
 
 CODE_PREFIX = "YJ"
-_CODE_NUMBER = re.compile(r"^\d+$")
 
 
-_HAND_CODE = re.compile(rf"^{CODE_PREFIX}(\d{{4}})-(\d+)$")
+def code_series(year: int) -> sequences.CodeSeries:
+    """编号 is unique across the whole instance (it is the ledger's key), so the series runs per
+    year over every town of the instance; in the usual one-town instance that is per town and year."""
+    return sequences.CodeSeries(f"suggestion:{year}", f"{CODE_PREFIX}{year}-", Suggestion.objects.all())
 
 
 def next_code(year: int) -> str:
-    """The next free 编号 of ``year``: YJ2023-001, YJ2023-002 …
-
-    编号 is unique across the whole instance (it is the ledger's key), so the sequence runs per
-    year over every town of the instance; in the usual one-town instance that is per town and year.
-    A locked counter row (``core.sequences``) gives the number in O(1); only the first number of
-    a year reads the codes already used (imported ledgers), and a hand-numbered code that is
-    already taken is skipped.
-    """
-    prefix = f"{CODE_PREFIX}{year}-"
-    return sequences.next_free(f"suggestion:{year}", start=lambda: _largest_number(prefix),
-                               code=lambda n: f"{prefix}{n:03d}",
-                               taken=lambda c: Suggestion.objects.filter(code=c).exists())
+    """The next free 编号 of ``year``: YJ2023-001, YJ2023-002 … (``core.sequences``: O(1))."""
+    return code_series(year).next()
 
 
 def _note_hand_code(code: str) -> None:
-    """An explicit 编号 of the usual form (YJ2023-050): numbering of that year continues after it."""
-    m = _HAND_CODE.match(code)
+    m = re.match(rf"^{CODE_PREFIX}(\d{{4}})-", code)
     if m:
-        prefix = f"{CODE_PREFIX}{m.group(1)}-"
-        sequences.at_least(f"suggestion:{m.group(1)}", int(m.group(2)), start=lambda: _largest_number(prefix))
-
-
-def _largest_number(prefix: str) -> int:
-    in_year = Suggestion.objects.filter(code__gte=prefix, code__lt=prefix[:-1] + ".")
-    numbers = [int(c[len(prefix):]) for c in in_year.values_list("code", flat=True).iterator(chunk_size=5000)
-               if _CODE_NUMBER.match(c[len(prefix):])]
-    return max(numbers, default=0)
+        code_series(int(m.group(1))).note(code)
 
 
 def _serialize_codes(year: int) -> None:
