@@ -131,6 +131,8 @@ class Petition(TimeStampedModel):
             models.Index(fields=["town", "status", "deadline"]),
             models.Index(fields=["town", "registered_on"]),
             models.Index(fields=["town", "channel"]),
+            # The list's default order (newest first, then id) read from the index (bench: district list).
+            models.Index(fields=["-registered_on", "id"], name="petition_registered_desc"),
         ]
         constraints = [
             models.UniqueConstraint(fields=["town", "code"], name="petition_code_unique_in_town"),
