@@ -7,22 +7,35 @@ from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
+from renda.core.constraints import validate_constraints
 from renda.core.errors import Conflict, InvalidInput, NotFound, from_django_validation
 
 M = TypeVar("M", bound=models.Model)
 
 
 def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None) -> None:
+    """``Model.full_clean``, with the model's check constraints evaluated in Python (no query
+    per constraint; ``core.constraints``), raised as ``InvalidInput``."""
+    excluded = set(exclude or ())
+    errors: dict[str, Any] = {}
     try:
-        obj.full_clean(exclude=list(exclude) if exclude else None)
+        obj.full_clean(exclude=list(excluded) or None, validate_constraints=False)
     except ValidationError as exc:
-        raise from_django_validation(exc) from exc
+        errors = exc.update_error_dict(errors)
+    # As Django does: constraints are not checked on fields that already failed.
+    skip = excluded | {name for name in errors if name != NON_FIELD_ERRORS}
+    try:
+        validate_constraints(obj, skip)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+    if errors:
+        raise from_django_validation(ValidationError(errors))
 
 
 def lock(model: type[M], pk: Any) -> M:
