@@ -20,7 +20,6 @@ from typing import Any
 
 from django.core.files import File
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
@@ -28,10 +27,20 @@ from renda.calendar_days import workdays
 from renda.core import crypto, sequences
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
-from renda.core.services import create_audited, full_clean, lock, set_active, update_audited
+from renda.core.services import (
+    actor_label,
+    business_at,
+    business_date,
+    create_audited,
+    full_clean,
+    lock,
+    set_active,
+    update_audited,
+)
 from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
+from renda.places.services import check_places
 from renda.suggestions import notify, policy, rules, uploads, workflow
 from renda.suggestions.models import (
     Attachment,
@@ -62,8 +71,7 @@ _HIDDEN = {"submitter_phone_hash", "tracking_code"}
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _today(on: dt.date | None) -> dt.date:
-    return on or timezone.localdate()
+_today = business_date
 
 
 def _snap(s: Suggestion) -> dict[str, Any]:
@@ -77,15 +85,8 @@ def _snap(s: Suggestion) -> dict[str, Any]:
     return data
 
 
-def _label(actor: Any) -> str:
-    return str(actor)[:100] if actor is not None else str(_("系统"))
-
-
-def _at(on: dt.date) -> dt.datetime:
-    """When a step dated ``on`` happened: now for today, else noon of that day (imports, demo)."""
-    if on == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+_label = actor_label
+_at = business_at
 
 
 def _open(
@@ -204,16 +205,7 @@ def suggestion_category_set_active(*, actor: Any, category_id: int, active: bool
 # --- register -----------------------------------------------------------------------------
 
 
-def _check_places(town: Region, village: Region | None, grid: Region | None) -> None:
-    if town.level != Level.TOWN:
-        raise InvalidInput(_("所属镇街不是镇街"), fields={"town": _("不是镇街")})
-    if village is not None and (village.level != Level.VILLAGE or village.town_id != town.pk):
-        raise InvalidInput(_("村社区不属于{town}").format(town=town.name), fields={"village": _("不属于该镇街")})
-    if grid is not None:
-        if grid.level != Level.GRID or grid.town_id != town.pk:
-            raise InvalidInput(_("网格不属于{town}").format(town=town.name), fields={"grid": _("不属于该镇街")})
-        if village is not None and grid.parent_id != village.pk:
-            raise InvalidInput(_("网格不属于所选村社区"), fields={"grid": _("不属于该村社区")})
+_check_places = check_places
 
 
 @transaction.atomic
