@@ -13,13 +13,13 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.core.crud import ResourceForm, set_queryset, style_form
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.petitions import rules, services
 from renda.petitions.models import COMMON_CATEGORIES, STATUS_CHOICES, Channel, Petition
 from renda.petitions.services import PetitionerData
-from renda.places.forms import RegionLabelField
+from renda.places.forms import RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 from renda.shifts.models import DutyShift
@@ -49,7 +49,9 @@ class DateField(forms.DateField):
 # --- list filter ---------------------------------------------------------------------------
 
 
-class PetitionFilter(FilterForm):
+class PetitionFilter(TownScopedFilter):
+    town_dependent = ("village", "grid")
+
     status = forms.ChoiceField(label=_("状态"), choices=[*ALL, *STATUS_CHOICES])
     channel = forms.ChoiceField(label=_("渠道"), choices=[*ALL, *Channel.choices])
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
@@ -67,6 +69,7 @@ class PetitionFilter(FilterForm):
         self.fields["category"].widget.attrs["list"] = "petition-categories"
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        qs = super().apply(qs)
         d = self.cleaned_data
         for name in ("status", "channel", "village", "grid", "category"):
             if d.get(name):

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django import forms
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
+from renda.core.crud import ActiveFilter, FilterForm, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
 from renda.places.models import Kind, Level, Region, WorkerKind
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
@@ -19,6 +20,49 @@ class RegionLabelField(forms.ModelChoiceField):
 class RegionsLabelField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Region) -> str:
         return f"{obj.name}（{obj.code}）"
+
+
+class TownScopedFilter(FilterForm):
+    """A list filter whose options (villages, grids, units, categories …) belong to towns.
+
+    A town's users see their own town's options. A district-wide user gets a 镇街 filter first,
+    and the ``town_dependent`` fields list only the chosen town's options (and district-level
+    ones) — not every town's hundreds of grids on each page load. Every option the user may see
+    stays valid in a URL, and a chosen option is always shown. Changing the town redraws the
+    filters (``redraw_on``, see ``Resource.list_view``). Subclasses call ``super().apply``."""
+
+    town_dependent: ClassVar[tuple[str, ...]] = ()
+    redraw_on: ClassVar[tuple[str, ...]] = ("town",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.user
+        self.district_wide = bool(getattr(user, "is_authenticated", False)) and getattr(user, "town_id", 1) is None
+        self._town_id: int | None = None
+        if self.district_wide:
+            towns = towns_visible_to(user).order_by("code")
+            town = RegionLabelField(label=_("镇街"), queryset=towns, required=False)
+            town.widget.attrs["class"] = "form-select form-select-sm"
+            self.fields = {"town": town, **self.fields}
+            raw = str(self.data.get(self.add_prefix("town")) or "")
+            if raw.isdigit() and towns.filter(pk=int(raw)).exists():
+                self._town_id = int(raw)
+
+    def shown_choices(self, name: str, qs: QuerySet[Any]) -> QuerySet[Any] | None:
+        if not self.district_wide or name not in self.town_dependent:
+            return None
+        raw = str(self.data.get(self.add_prefix(name)) or "")
+        chosen = Q(pk=int(raw)) if raw.isdigit() else Q(pk__in=[])
+        if self._town_id is None:
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.empty_label = str(_("全部（先选镇街）"))
+            return qs.filter(chosen)
+        return qs.filter(chosen | Q(town_id=self._town_id) | Q(town_id__isnull=True))
+
+    def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        town = self.cleaned_data.get("town")
+        return qs.filter(town=town) if town else qs
 
 
 class TownForm(ResourceForm):

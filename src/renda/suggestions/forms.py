@@ -12,11 +12,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.accounts.models import Role
-from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.core.crud import ResourceForm, set_queryset, style_form
 from renda.core.errors import InvalidInput
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
-from renda.places.forms import RegionLabelField
+from renda.places.forms import RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 from renda.suggestions import uploads
@@ -50,7 +50,9 @@ def categories_for(user: Any) -> QuerySet[SuggestionCategory]:
 # --- list filter ---------------------------------------------------------------------------
 
 
-class SuggestionFilter(FilterForm):
+class SuggestionFilter(TownScopedFilter):
+    town_dependent = ("unit", "category", "village", "grid")
+
     state = forms.ChoiceField(label=_("状态"), choices=[*ALL, *STATE_CHOICES])
     kind = forms.ChoiceField(label=_("类型"), choices=[*ALL, *Kind.choices])
     unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
@@ -70,6 +72,7 @@ class SuggestionFilter(FilterForm):
         set_queryset(self, "grid", grids_visible_to(self.user).order_by("code"))
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
+        qs = super().apply(qs)
         d = self.cleaned_data
         for name, lookup in (("state", "state"), ("kind", "kind"), ("unit", "lead_unit"),
                              ("category", "category"), ("village", "village"), ("grid", "grid")):
