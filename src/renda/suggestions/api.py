@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,7 +42,7 @@ from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.people.selectors import presidium_members_visible_to
 from renda.places.models import Level, Region
-from renda.suggestions import policy, selectors, services
+from renda.suggestions import policy, selectors, services, similarity
 from renda.suggestions.models import (
     Attachment,
     Extension,
@@ -75,6 +75,25 @@ _ACTION_HELP = ("assign 交办、accept 签收、return 退回、co_opinion 协�
 class CodeRefOut(Schema):
     id: int = Field(description="ID")
     code: str = Field(description="编号")
+
+
+class SimilarOut(Schema):
+    id: int = Field(description="ID")
+    code: str = Field(description="编号")
+    title: str = Field(description="标题")
+    state: str = Field(description="状态")
+    score: float = Field(description="相似度 0–1（标题或全文的字符二元组 Jaccard 指数，取较大者）")
+
+
+class RegisteredOut(Schema):
+    id: int = Field(description="ID；完整内容见 Location 头所指的 GET /api/suggestions/{id}")
+    code: str = Field(description="编号，如 YJ2023-001")
+    state: str = Field(description="状态：registered 已登记")
+    version: int = Field(description="版本号；办理操作须带上")
+    tracking_code: str | None = Field(description="查询码（仅登记人和有权查看个人信息者可见）")
+    similar: list[SimilarOut] = Field(
+        description="相似的在办事项：本镇街最近登记的 300 件在办事项中与本件最相似的至多 5 件"
+                    "（相似度 ≥ 0.25），供人大办考虑合并")
 
 
 class CategoryOut(Schema):
@@ -452,9 +471,14 @@ def _open(request: HttpRequest, suggestion_id: int, action: str) -> Suggestion:
 def _detail(user: User, s: Suggestion) -> Suggestion:
     """``s`` with what only this user may see attached: the allowed actions, the tracking code."""
     s.api_allowed_actions = [a.value for a in policy.actions_for(user, s)]  # type: ignore[attr-defined]
-    show_code = policy.can(user, "reveal", s) or (s.created_by_id is not None and s.created_by_id == user.pk)
-    s.api_tracking_code = s.tracking_code if show_code else None  # type: ignore[attr-defined]
+    s.api_tracking_code = _tracking_code(user, s)  # type: ignore[attr-defined]
     return s
+
+
+def _tracking_code(user: User, s: Suggestion) -> str | None:
+    """Shown to whoever may reveal personal data and to the one who registered the item."""
+    show = policy.can(user, "reveal", s) or (s.created_by_id is not None and s.created_by_id == user.pk)
+    return s.tracking_code if show else None
 
 
 def _after(request: HttpRequest, suggestion_id: int) -> Suggestion:
@@ -527,8 +551,10 @@ def get_suggestion(request: HttpRequest, suggestion_id: int) -> Suggestion:
     return _detail(actor(request), s)
 
 
-@suggestions_router.post("", response={201: SuggestionDetailOut, **VERB_ERRORS}, summary="登记意见建议")
-def register_suggestion(request: HttpRequest, payload: RegisterIn) -> Status[Suggestion]:
+@suggestions_router.post("", response={201: RegisteredOut, **VERB_ERRORS}, summary="登记意见建议",
+                         description="登记成功返回 201：编号、状态、版本号、查询码和相似的在办事项；"
+                                     "完整内容用 Location 头所指的地址获取。")
+def register_suggestion(request: HttpRequest, payload: RegisterIn, response: HttpResponse) -> Status[dict[str, Any]]:
     user = actor(request)
     policy.require(user, Action.REGISTER)
     town = _register_town(user, payload.town_id)
@@ -549,7 +575,14 @@ def register_suggestion(request: HttpRequest, payload: RegisterIn) -> Status[Sug
         co_deputies=visible_refs(deputies.filter(town_id=town.pk), payload.co_deputy_ids, "co_deputy_ids"),
         code=payload.code, on=payload.on, comment=payload.comment,
     )
-    return Status(201, _after(request, s.pk))
+    matches = similarity.similar_open_items(user, title=s.title, content=s.content, exclude_id=s.pk)
+    response["Location"] = f"/api/suggestions/{s.pk}"
+    return Status(201, {
+        "id": s.pk, "code": s.code, "state": s.state, "version": s.version,
+        "tracking_code": _tracking_code(user, s),
+        "similar": [{"id": m.item.pk, "code": m.item.code, "title": m.item.title, "state": m.item.state,
+                     "score": round(m.score, 4)} for m in matches],
+    })
 
 
 # -- suggestions: workflow verbs --------------------------------------------------------------------

@@ -1,12 +1,13 @@
-"""Simple Chinese text similarity for "similar open items" while registering: character
-bigrams and their Jaccard index. Pure Python; the caller passes the candidate items (from a
-selector, so scoping stays in one place)."""
+"""Simple Chinese text similarity for "similar open items" while registering (the page, as the
+title is typed, and every registration through the API): character bigrams and their Jaccard
+index, against the ``CANDIDATES`` most recent open items the user may see (from the selector,
+so scoping stays in one place)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 #: Anything that is not a letter or digit (punctuation, spaces, full-width marks) separates words.
@@ -15,6 +16,9 @@ _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
 THRESHOLD = 0.25
 #: Only the beginning of long texts is compared.
 MAX_CHARS = 600
+#: Only the most recently registered open items are compared: a repeat of a current problem
+#: arrives while the first report is open, and the check costs the same at 1,000 items or 1,000,000.
+CANDIDATES = 300
 
 
 def bigrams(text: str) -> frozenset[str]:
@@ -31,17 +35,39 @@ def bigrams(text: str) -> frozenset[str]:
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
+
+
+@lru_cache(maxsize=2048)
+def _item_bigrams(title: str, content: str) -> tuple[frozenset[str], frozenset[str]]:
+    """An existing item's bigrams (title, whole text). The candidates — a town's recent open
+    items — are the same for every registration in that town, so each process keeps them
+    (a text's bigrams never change; an edited item is a new key)."""
+    own = bigrams(title)
+    return own, own | bigrams(content)
+
+
+class Text:
+    """One side of the comparison, its bigrams computed once however many items it meets."""
+
+    def __init__(self, title: str, content: str = "") -> None:
+        self.title = bigrams(title)
+        self.whole = self.title | bigrams(content) if content.strip() else None
+
+    def score(self, other_title: str, other_content: str) -> float:
+        """How alike the two are, 0–1: the better of the titles' and of the whole texts' Jaccard
+        index (while the user is still typing, only the title is there to compare)."""
+        title, whole = _item_bigrams(other_title, other_content)
+        by_title = jaccard(self.title, title)
+        if self.whole is None:
+            return by_title
+        return max(by_title, jaccard(self.whole, whole))
 
 
 def score(title: str, content: str, other_title: str, other_content: str) -> float:
-    """How alike two items are, 0–1: the better of the titles' and of the whole texts' Jaccard
-    index (while the user is still typing, only the title is there to compare)."""
-    by_title = jaccard(bigrams(title), bigrams(other_title))
-    if not content.strip():
-        return by_title
-    whole = jaccard(bigrams(f"{title} {content}"), bigrams(f"{other_title} {other_content}"))
-    return max(by_title, whole)
+    """How alike two items are (see ``Text.score``)."""
+    return Text(title, content).score(other_title, other_content)
 
 
 @dataclass(frozen=True)
@@ -54,26 +80,24 @@ class Match:
         return round(self.score * 100)
 
 
-def most_similar(
-    items: Iterable[Any], *, title: str, content: str = "", limit: int = 5, threshold: float = THRESHOLD
-) -> list[Match]:
-    """The ``limit`` items most like ``title``/``content`` scoring at least ``threshold``."""
-    if not (title or "").strip() and not (content or "").strip():
-        return []
-    matches = [Match(i, s) for i in items
-               if (s := score(title or "", content or "", i.title, i.content or "")) >= threshold]
-    matches.sort(key=lambda m: (-m.score, -m.item.pk))
-    return matches[:limit]
-
-
 def similar_open_items(user: Any, *, title: str, content: str = "", exclude_id: int | None = None,
                        limit: int = 5) -> list[Match]:
-    """Open items of the user's scope (for office staff: their town) most like the text."""
+    """Of the ``CANDIDATES`` most recently registered open items of the user's scope (for office
+    staff: their town), those most like the text."""
     from renda.suggestions.selectors import suggestions_visible_to
     from renda.suggestions.workflow import OPEN
 
-    qs = suggestions_visible_to(user).filter(state__in=[s.value for s in OPEN]).select_related(
-        None).only("pk", "code", "title", "content", "state", "registered_at")
+    if not (title or "").strip() and not (content or "").strip():
+        return []
+    qs = suggestions_visible_to(user).filter(state__in=[s.value for s in OPEN]).select_related(None)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    return most_similar(qs.iterator(chunk_size=500), title=title, content=content, limit=limit)
+    # The candidates' texts only (no model instances); the few best are then read in full.
+    rows = qs.order_by("-registered_at", "-pk").values_list("pk", "title", "content")[:CANDIDATES]
+    text = Text(title or "", content or "")
+    best = sorted(((score, pk) for pk, t, c in rows if (score := text.score(t, c or "")) >= THRESHOLD),
+                  key=lambda sp: (-sp[0], -sp[1]))[:limit]
+    if not best:
+        return []
+    items = qs.only("pk", "code", "title", "content", "state", "registered_at").in_bulk([pk for _s, pk in best])
+    return [Match(items[pk], score) for score, pk in best if pk in items]

@@ -214,11 +214,14 @@ def test_lifecycle_through_the_api(world: World) -> None:
                                                      "content": "路灯不足", "source": "session",
                                                      "co_deputy_ids": [world.plain_deputy.pk]})
     assert r.status_code == 201, r.content
-    item = r.json()
-    sid = item["id"]
-    assert (item["state"], item["version"], item["lead_deputy"]["id"]) == ("registered", 0, world.deputy.pk)
+    created = r.json()
+    sid = created["id"]
+    assert (created["state"], created["version"], created["similar"]) == ("registered", 0, [])
+    assert created["tracking_code"]  # the deputy registered it
+    assert r["Location"] == f"/api/suggestions/{sid}"
+    item = deputy_c.get(r["Location"]).json()
+    assert (item["code"], item["lead_deputy"]["id"]) == (created["code"], world.deputy.pk)
     assert [d["id"] for d in item["co_deputies"]] == [world.plain_deputy.pk]
-    assert item["tracking_code"]  # the deputy registered it
     assert "withdraw" in item["allowed_actions"]
 
     staff_view = staff_c.get(f"/api/suggestions/{sid}").json()
@@ -435,3 +438,30 @@ def test_openapi_lists_the_paths() -> None:
     assert paths[f"{base}/assign"]["post"]["tags"] == ["意见建议"]
     assert paths["/api/suggestions/categories"]["get"]["tags"] == ["意见建议类别"]
     assert "409" in paths[f"{base}/accept"]["post"]["responses"]
+
+
+def test_registration_answers_with_similar_open_items(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registering checks the new item against the town's recent open items: the answer lists
+    the most similar ones (for a merge), never a closed item or another town's."""
+    from renda.suggestions import similarity
+
+    staff_c = client_for(world.users[S])
+    older = public(world, title="修建公交车站台", content="村口没有公交站台，群众等车难")
+    newer = public(world, title="建议修建公交站台", content="村口群众等车难")
+    public(world, title="路灯不亮", content="晚上出行不便")
+    closed = public(world, title="修建公交车站台", content="村口没有公交站台")
+    services.suggestion_decline(actor=world.users[S], suggestion_id=closed.pk, reason="重复", expected_version=0)
+    public(world, town=world.other_town, title="修建公交车站台", content="村口没有公交站台，群众等车难")
+    body = {"kind": "public", "title": "修建公交车站台", "content": "村口没有公交站台，群众等车难",
+            "submitter_name": "李四"}
+    r = call(staff_c, "post", "/api/suggestions", body)
+    assert r.status_code == 201, r.content
+    similar = r.json()["similar"]
+    assert [m["id"] for m in similar] == [older.pk, newer.pk]
+    assert similar[0]["score"] == 1.0 and similar[0]["code"] == older.code and 0.25 <= similar[1]["score"] < 1
+    first = r.json()["id"]
+    # Only the most recent open items are compared (the first API item and 路灯不亮 here), so the
+    # cost does not grow with the history.
+    monkeypatch.setattr(similarity, "CANDIDATES", 2)
+    r = call(staff_c, "post", "/api/suggestions", body)
+    assert [m["id"] for m in r.json()["similar"]] == [first]
