@@ -92,7 +92,7 @@ class RegisteredOut(Schema):
     version: int = Field(description="版本号；办理操作须带上")
     tracking_code: str | None = Field(description="查询码（仅登记人和有权查看个人信息者可见）")
     similar: list[SimilarOut] = Field(
-        description="相似的在办事项：本镇街最近登记的 300 件在办事项中与本件最相似的至多 5 件"
+        description="相似的在办事项：本镇街最近登记的 200 件在办事项中与本件最相似的至多 5 件"
                     "（相似度 ≥ 0.25），供人大办考虑合并")
 
 

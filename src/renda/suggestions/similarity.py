@@ -18,7 +18,7 @@ THRESHOLD = 0.25
 MAX_CHARS = 600
 #: Only the most recently registered open items are compared: a repeat of a current problem
 #: arrives while the first report is open, and the check costs the same at 1,000 items or 1,000,000.
-CANDIDATES = 300
+CANDIDATES = 200
 
 
 def bigrams(text: str) -> frozenset[str]:
