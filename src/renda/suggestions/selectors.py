@@ -22,8 +22,12 @@ def _all_towns(user: Any) -> bool:
 
 
 def _deputy_q(deputy_id: int) -> Q:
-    return Q(lead_deputy_id=deputy_id) | Q(pk__in=Suggestion.co_deputies.through.objects.filter(
-        deputy_id=deputy_id).values("suggestion_id"))
+    """Items the deputy leads or co-signed. The co-signed ids are read first (a deputy co-signs a
+    few dozen items): an ``OR`` with a subquery makes PostgreSQL scan the whole table, an ``OR``
+    with a list of ids lets both databases combine two index lookups."""
+    co_signed = list(Suggestion.co_deputies.through.objects.filter(deputy_id=deputy_id)
+                     .values_list("suggestion_id", flat=True))
+    return Q(lead_deputy_id=deputy_id) | Q(pk__in=co_signed) if co_signed else Q(lead_deputy_id=deputy_id)
 
 
 def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
@@ -131,7 +135,10 @@ def deputy_items(user: Any) -> QuerySet[Suggestion]:
     deputy_id = getattr(user, "deputy_id", None)
     if not deputy_id:
         return Suggestion.objects.none()
-    return suggestions_visible_to(user).filter(_deputy_q(deputy_id)).order_by("-registered_at", "-id")
+    qs = suggestions_visible_to(user)
+    if user.role != Role.DEPUTY:  # a deputy's visible items are already these
+        qs = qs.filter(_deputy_q(deputy_id))
+    return qs.order_by("-registered_at", "-id")
 
 
 def deputy_to_evaluate(user: Any) -> QuerySet[Suggestion]:
