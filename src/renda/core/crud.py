@@ -18,6 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import EmptyPage, Paginator
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
+from django.db.models.sql.where import WhereNode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -47,7 +48,11 @@ class DeferredJoinPaginator(Paginator):
         if not isinstance(qs, QuerySet):
             return super().page(number)
         ids = list(qs.values_list("pk", flat=True)[bottom:top])
-        rows = qs.order_by().in_bulk(ids)
+        # The rows by primary key, with the queryset's joins and annotations but not its filters:
+        # they chose the ids already (a search filter would run its subquery a second time).
+        by_id = qs.order_by()
+        by_id.query.where = WhereNode()
+        rows = by_id.in_bulk(ids)
         return self._get_page([rows[i] for i in ids if i in rows], number, self)
 VERSION_FIELD = "_version"
 
