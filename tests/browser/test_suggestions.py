@@ -133,3 +133,36 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
     shot(page, "suggestions-list")
     item.refresh_from_db()
     assert item.state == "closed" and item.rehandle_count == 1
+
+
+def test_district_user_filters_by_town_then_grid(live_server: Any, page: Any) -> None:
+    """A district-wide user's filters list a town's grids only once the town is chosen; choosing
+    it redraws the filters in place, and the redrawn grid filter works."""
+    from renda.core.testing import make_grid
+    from renda.suggestions import services
+
+    world = World()
+    second_grid = make_grid(world.village)
+    staff = world.users[Role.STAFF]
+    on_first = services.suggestion_register(actor=staff, town=world.town, kind="public", title="第一网格的事",
+                                            anonymous=True, grid=world.grid)
+    on_second = services.suggestion_register(actor=staff, town=world.town, kind="public", title="第二网格的事",
+                                             anonymous=True, grid=second_grid)
+    services.suggestion_register(actor=world.other_staff, town=world.other_town, kind="public",
+                                 title="另一镇的事", anonymous=True, grid=world.other_grid)
+    log_in(page, live_server.url, world.users[Role.ADMIN].username)
+    page.goto(f"{live_server.url}/suggestions/")
+    assert page.locator("select[name=grid] option").all_inner_texts() == ["全部（先选镇街）"]
+    assert "另一镇的事" in page.locator("#list-table").inner_text()
+
+    page.select_option("select[name=town]", str(world.town.pk))
+    page.wait_for_function("document.querySelectorAll('select[name=grid] option').length === 3")
+    table = page.locator("#list-table").inner_text()
+    assert "第一网格的事" in table and "第二网格的事" in table and "另一镇的事" not in table
+    shot(page, "suggestions-district-town-chosen")
+
+    page.select_option("select[name=grid]", str(second_grid.pk))
+    page.wait_for_function("!document.querySelector('#list-table').innerText.includes('第一网格的事')")
+    table = page.locator("#list-table").inner_text()
+    assert on_second.code in table and on_first.code not in table
+    assert f"town={world.town.pk}" in page.url and f"grid={second_grid.pk}" in page.url

@@ -41,8 +41,13 @@ class TownScopedFilter(FilterForm):
         self._town_id: int | None = None
         if self.district_wide:
             towns = towns_visible_to(user).order_by("code")
-            town = RegionLabelField(label=_("镇街"), queryset=towns, required=False)
-            town.widget.attrs["class"] = "form-select form-select-sm"
+            town = RegionLabelField(label=_("镇街"), queryset=towns, required=False, empty_label=_("全部"))
+            # The town's own request (its name in HX-Trigger-Name) redraws the filters; "consume"
+            # keeps the form from sending a second one for the same change.
+            town.widget.attrs.update({
+                "class": "form-select form-select-sm", "hx-get": "", "hx-target": "#list-table",
+                "hx-include": "closest form", "hx-push-url": "true", "hx-trigger": "change consume",
+            })
             self.fields = {"town": town, **self.fields}
             raw = str(self.data.get(self.add_prefix("town")) or "")
             if raw.isdigit() and towns.filter(pk=int(raw)).exists():
