@@ -58,6 +58,10 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
 SEARCH_FIELDS = ("code", "title", "content")
 #: Queries this long or longer use the trigram index (SQLite FTS5 / PostgreSQL pg_trgm).
 TRIGRAM = 3
+#: PostgreSQL: the items whose three fields joined by chr(31) contain the pattern — the expression
+#: indexed by ``suggestion_text_trgm`` (migration 0007).
+PG_SEARCH = ("SELECT id FROM suggestions_suggestion "
+             "WHERE UPPER(code::text || chr(31) || title::text || chr(31) || content) LIKE UPPER(%s)")
 
 
 def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
@@ -65,8 +69,9 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
 
     The meaning is always ``icontains`` on each field. On SQLite a query of three or more
     characters is answered by the FTS5 trigram table ``suggestions_search`` (migration 0004),
-    which finds the same rows; on PostgreSQL ``icontains`` itself uses the pg_trgm indexes.
-    Shorter queries cannot use trigrams and scan the rows in scope."""
+    which finds the same rows; shorter ones scan the rows in scope. On PostgreSQL one ``LIKE``
+    on the three fields joined by chr(31) (which the query cannot contain, so a match never
+    spans two fields) uses the pg_trgm index on that expression (migration 0007)."""
     q = (q or "").strip()
     if not q:
         return qs
@@ -74,6 +79,12 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
         phrase = '"' + q.replace('"', '""') + '"'
         ids = RawSQL("SELECT rowid FROM suggestions_search WHERE suggestions_search MATCH %s", (phrase,))
         return qs.filter(pk__in=ids)
+    if connection.vendor == "postgresql":
+        q = q.replace(chr(31), "")
+        if not q:
+            return qs.none()
+        pattern = "%" + connection.ops.prep_for_like_query(q) + "%"
+        return qs.filter(pk__in=RawSQL(PG_SEARCH, (pattern,)))  # noqa: S611 - a constant; the query is a parameter
     cond = Q()
     for f in SEARCH_FIELDS:
         cond |= Q(**{f"{f}__icontains": q})
