@@ -99,3 +99,24 @@ def test_petitions_district_filter_is_town_scoped(world: World, client: Client) 
     assert set(options(body, "town")) == {"", str(world.town.pk), str(world.other_town.pk)}
     body = client.get(f"/petitions/?town={world.town.pk}").content.decode()
     assert set(options(body, "grid")) == {"", str(world.grid.pk)}
+
+
+@pytest.mark.django_db
+def test_a_search_counts_its_matches_up_to_a_limit(world: World, client: Client,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from renda.core import crud
+
+    for i in range(4):
+        public_item(world, title=f"村口路灯{i}")
+    client.force_login(world.users[Role.STAFF])
+    monkeypatch.setattr(crud, "SEARCH_COUNT_LIMIT", 3)
+    body = client.get("/suggestions/?q=路灯&per_page=20").content.decode()
+    assert "共 3+ 条" in body and "缩小范围" in body
+    body = client.get("/suggestions/?q=路灯1").content.decode()
+    assert "共 1 条" in body and "缩小范围" not in body
+    # Without a search every row is counted.
+    assert "共 4 条" in client.get("/suggestions/").content.decode()
+    # The count of a capped search never makes pages past the limit.
+    paginator = DeferredJoinPaginator(Suggestion.objects.order_by("pk"), 2, count_limit=3)
+    assert (paginator.count, paginator.capped, paginator.num_pages) == (3, True, 2)
+    assert len(list(paginator.page(2))) == 1
