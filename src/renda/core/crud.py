@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Paginator
+from django.core.paginator import EmptyPage, Page, Paginator
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.sql.where import WhereNode
@@ -74,7 +74,9 @@ class DeferredJoinPaginator(Paginator):
         by_id = qs.order_by()
         by_id.query.where = WhereNode()
         rows = by_id.in_bulk(ids)
-        return self._get_page([rows[i] for i in ids if i in rows], number, self)
+        return Page([rows[i] for i in ids if i in rows], number, self)
+
+
 VERSION_FIELD = "_version"
 
 

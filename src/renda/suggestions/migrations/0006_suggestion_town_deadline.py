@@ -11,16 +11,11 @@ from typing import Any
 
 from django.db import migrations, models
 
+from renda.core import dbstats
+
 
 def refresh_statistics(apps: Any, schema_editor: Any) -> None:
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sqlite_stat1'")
-            if cursor.fetchone():
-                cursor.execute("ANALYZE suggestions_suggestion")
-        elif connection.vendor == "postgresql":
-            cursor.execute("ANALYZE suggestions_suggestion")
+    dbstats.refresh_statistics(schema_editor, "suggestions_suggestion")
 
 
 class Migration(migrations.Migration):
