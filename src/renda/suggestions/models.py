@@ -168,8 +168,6 @@ class Suggestion(TimeStampedModel):
         indexes = [
             models.Index(fields=["town", "state", "deadline"]),
             models.Index(fields=["town", "registered_at"]),
-            # a town's list sorted by deadline (the page's ids are read from this index alone)
-            models.Index(fields=["town", "deadline"], name="suggestion_town_deadline"),
             models.Index(fields=["lead_unit", "state"]),
             # the district-wide list's default order (newest first): read in index order, stop at a page
             models.Index(fields=["-registered_at", "id"], name="suggestion_registered_desc"),
