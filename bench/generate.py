@@ -268,8 +268,11 @@ class Writer:
                             f'COALESCE((SELECT MAX(id) FROM "{table}"), 1))')
 
     def analyze(self) -> None:
+        """Statistics for the planner; on PostgreSQL also the visibility map (``VACUUM``), as
+        autovacuum leaves a table some time after a load: without it every count reads the
+        heap (a town's count: 212 ms instead of an index-only scan)."""
         with self.connection.cursor() as cur:
-            cur.execute("ANALYZE")
+            cur.execute("VACUUM ANALYZE" if self.connection.vendor == "postgresql" else "ANALYZE")
 
 
 # --------------------------------------------------------------------------------------------

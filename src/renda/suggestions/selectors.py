@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -58,10 +58,25 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
 SEARCH_FIELDS = ("code", "title", "content")
 #: Queries this long or longer use the trigram index (SQLite FTS5 / PostgreSQL pg_trgm).
 TRIGRAM = 3
-#: PostgreSQL: the items whose three fields joined by chr(31) contain the pattern — the expression
-#: indexed by ``suggestion_text_trgm`` (migration 0007).
-PG_SEARCH = ("SELECT id FROM suggestions_suggestion "
-             "WHERE UPPER(code::text || chr(31) || title::text || chr(31) || content) LIKE UPPER(%s)")
+
+
+class _TextContains(Func):
+    """PostgreSQL: ``UPPER(code || chr(31) || title || chr(31) || content) LIKE UPPER(pattern)`` —
+    the expression indexed by ``suggestion_text_trgm`` (migration 0007). A condition on the item
+    itself (not an ``id IN (subquery)``), so the planner combines it with the town's index and a
+    capped count stops early; the columns are Django's, so it stays right inside subqueries."""
+
+    output_field = BooleanField()
+
+    def as_sql(self, compiler: Any, connection: Any, function: str | None = None, template: str | None = None,
+               arg_joiner: str | None = None, **extra_context: Any) -> tuple[str, Any]:
+        parts, params = [], []
+        for expression in self.get_source_expressions():
+            sql, p = compiler.compile(expression)
+            parts.append(sql)
+            params.extend(p)
+        *fields, pattern = parts
+        return f"UPPER({' || chr(31) || '.join(fields)}) LIKE UPPER({pattern})", params
 
 
 def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
@@ -71,7 +86,7 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
     characters is answered by the FTS5 trigram table ``suggestions_search`` (migration 0004),
     which finds the same rows; shorter ones scan the rows in scope. On PostgreSQL one ``LIKE``
     on the three fields joined by chr(31) (which the query cannot contain, so a match never
-    spans two fields) uses the pg_trgm index on that expression (migration 0007)."""
+    spans two fields) uses the pg_trgm index on that expression (migration 0007, ``_TextContains``)."""
     q = (q or "").strip()
     if not q:
         return qs
@@ -84,7 +99,7 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
         if not q:
             return qs.none()
         pattern = "%" + connection.ops.prep_for_like_query(q) + "%"
-        return qs.filter(pk__in=RawSQL(PG_SEARCH, (pattern,)))  # noqa: S611 - a constant; the query is a parameter
+        return qs.filter(_TextContains(F("code"), F("title"), F("content"), Value(pattern)))
     cond = Q()
     for f in SEARCH_FIELDS:
         cond |= Q(**{f"{f}__icontains": q})

@@ -97,6 +97,10 @@ def test_search_finds_what_icontains_finds(world: World, q: str) -> None:
     expected = set(qs.filter(Q(code__icontains=q) | Q(title__icontains=q) | Q(content__icontains=q))
                    .values_list("pk", flat=True))
     assert set(selectors.search(qs, q).values_list("pk", flat=True)) == expected
+    # The same inside a subquery (where Django renames the tables) and joined to other tables.
+    inner = selectors.search(qs, q).values("pk")
+    assert set(Suggestion.objects.filter(pk__in=inner).values_list("pk", flat=True)) == expected
+    assert set(selectors.search(qs.filter(town__is_active=True), q).values_list("pk", flat=True)) == expected
 
 
 @pytest.mark.django_db
