@@ -168,6 +168,8 @@ class Suggestion(TimeStampedModel):
         indexes = [
             models.Index(fields=["town", "state", "deadline"]),
             models.Index(fields=["town", "registered_at"]),
+            # the office's queues: a state's items, oldest first
+            models.Index(fields=["town", "state", "registered_at"], name="suggestion_town_state_reg"),
             models.Index(fields=["lead_unit", "state"]),
             # the district-wide list's default order (newest first): read in index order, stop at a page
             models.Index(fields=["-registered_at", "id"], name="suggestion_registered_desc"),
