@@ -176,13 +176,32 @@ def render(runs: list[dict[str, Any]], notes: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
+def merge(runs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Runs of the same database (scenarios measured one by one: ``bench.run --scenarios …``)
+    as one run each; a later run's scenario replaces an earlier one's."""
+    merged: dict[str, dict[str, Any]] = {}
+    for r in runs:
+        key = r["environment"]["database"]
+        if key not in merged:
+            merged[key] = {**r, "durations": dict(r.get("durations") or {})}
+            continue
+        into = merged[key]
+        for name, value in r.items():
+            if name == "durations":
+                into["durations"].update(value or {})
+            elif name not in {"environment", "label", "started"}:
+                into[name] = value
+        into["environment"] = r["environment"]  # the latest counts (intake adds items)
+    return list(merged.values())
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Write the benchmark results file.")
     parser.add_argument("inputs", nargs="+")
     parser.add_argument("--out", default="")
     parser.add_argument("--notes", default="", help="a Markdown file with notes to include")
     args = parser.parse_args(argv)
-    runs = [json.loads(Path(p).read_text()) for p in args.inputs if Path(p).exists()]
+    runs = merge([json.loads(Path(p).read_text()) for p in args.inputs if Path(p).exists()])
     notes = Path(args.notes).read_text() if args.notes and Path(args.notes).exists() else ""
     out = Path(args.out or f"bench/results/{dt.date.today().isoformat()}.md")
     out.parent.mkdir(parents=True, exist_ok=True)
