@@ -17,9 +17,11 @@ never counts on its own. The rules that apply everywhere:
 - Several towns (the district): one computation over all of them, so every count is the sum of
   the towns' counts and every rate is recomputed from the sums.
 
-The suggestion section reads a handful of narrow queries (the items of the period, their
-deadline-setting transitions, approved extensions, replies and evaluations up to as-of) and
-tallies them in one pass; the number of queries does not grow with the number of items.
+The suggestion section reads its facts with one statement (``_FACTS_SQL``): the database counts
+the items whose row is exact at as-of (no deadline-setting or exit transition after it, no
+return…, i.e. nearly every item once the period is over) and returns the few others with their
+timeline, which are rebuilt here item by item; the number of queries does not grow with the
+number of items.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -50,9 +53,11 @@ from renda.suggestions.models import (
     ReplyClass,
     Result,
     Suggestion,
+    SuggestionCategory,
     Transition,
 )
 from renda.suggestions.workflow import Action, State
+from renda.units.models import Unit
 
 # --- period ---------------------------------------------------------------------------------
 
@@ -160,7 +165,8 @@ def rate(numerator: int, denominator: int) -> float | None:
     return float((Decimal(numerator) / Decimal(denominator)).quantize(_FOUR, rounding=ROUND_HALF_UP))
 
 
-#: Transitions that move the deadline or the lead unit, or take an item out of S.
+#: Transitions that move the deadline or the lead unit, or take an item out of S (an exit counts
+#: only with its exit state): the ``events`` of an item.
 _DEADLINE_ACTIONS = (Action.ASSIGN.value, Action.RETURN.value, Action.APPROVE_EXTENSION.value,
                      Action.REHANDLE.value)
 _EXIT = {Action.WITHDRAW.value: State.WITHDRAWN.value, Action.MERGE.value: State.MERGED.value}
@@ -193,103 +199,338 @@ class _Tally:
 
 
 @dataclass
+class _Group:
+    """Items of S with the same kind, category and lead unit at as-of, counted: ``received`` items,
+    of which so many closed, closed on time, overdue, under key supervision, re-handled."""
+
+    kind: str
+    category: str | None
+    unit_key: tuple[int, str] | None  # (town id, unit name); None: not assigned at as-of
+    received: int = 0
+    closed: int = 0
+    on_time_closed: int = 0
+    overdue_open: int = 0
+    key_supervised: int = 0
+    rehandled: int = 0
+
+
+@dataclass
 class SuggestionFacts:
     """The items of S at as-of (and the withdrawn/merged counts): what every suggestion number
-    (the section, the monthly series, the dashboard) is tallied from."""
+    (the section, the monthly series, the dashboard) is tallied from.
+
+    ``groups`` counts the items of S by kind, category and lead unit; ``reply_class`` and
+    ``satisfaction`` the latest reply and evaluation of each; ``items`` are the items whose state at
+    as-of was rebuilt from their timeline (also counted in ``groups``); ``left_out`` the
+    (registered, closed) dates of the items of the period that are not in S (withdrawn or merged)."""
 
     period: Period
+    groups: list[_Group] = field(default_factory=list)
     items: list[_Item] = field(default_factory=list)
+    reply_class: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ReplyClass.values, 0))
+    satisfaction: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Result.values, 0))
     withdrawn: int = 0
     merged: int = 0
+    left_out: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)
 
 
-def suggestion_facts(period: Period, scope: Scope) -> SuggestionFacts:
+# The suggestion facts are read with one statement (``_FACTS_SQL``, SQL for SQLite and PostgreSQL alike
+# but for ``in_c``). C = the items registered in [from, min(to, as-of)] in the towns. ``f`` sums up the
+# events (deadline-setting and exit transitions, all of them) of each item of C that has any and
+# puts it on one of two paths:
+#
+# - ``p``: no event dated after as-of, no return, no exit, an assignment, and no re-handling before
+#   the first assignment. The row is then exact at as-of: the lead unit and the deadline in force are
+#   the row's, and every re-handling happened while assigned (``_rebuild`` gives the same);
+# - ``s``: anything else (an event after as-of, a return, an exit…): rebuilt in Python from its
+#   timeline by ``_rebuild``, as every item used to be. Few items are: those that changed after
+#   as-of, and the withdrawn, merged and returned ones.
+#
+# Items without events were never assigned at as-of (no unit, no deadline, never re-handled). The
+# database counts them and the ``p`` items. The statement returns tagged rows, one column layout
+# (``_COLUMNS``) for every branch:
+#   g     the counted items by town, lead unit, category and kind, with the counts of ``_Group``,
+#         and how many of them have a lead unit but no events or the other way round (never
+#         written by the services: the facts are then read again with every item on the ``s`` path)
+#   n     each ``s`` item: its row, its latest reply class and evaluation result up to as-of
+#   h, a  the events of the ``s`` items, their extensions approved up to as-of
+#   r, v  the latest reply class / evaluation result up to as-of of every item of C, counted (the
+#         ``s`` items' are taken off again and counted with the rebuilt items)
+#   u, k  the names of the units and categories of the towns
+_COLUMNS = ("tag", "i1", "i2", "i3", "t1", "t2", "t3", "t4", "t5", "d1", "d2", "d3", "d4", "d5",
+            "n1", "n2", "n3", "n4", "n5", "n6", "n7")
+_NULLS = {"i": "CAST(NULL AS BIGINT)", "t": "CAST(NULL AS VARCHAR(200))", "d": "CAST(NULL AS DATE)",
+          "n": "CAST(NULL AS BIGINT)"}
+
+
+def _select(tag: str, **columns: str) -> str:
+    """``SELECT 'tag', …`` with the given expressions in their columns and typed NULLs elsewhere."""
+    exprs = [f"'{tag}'"] + [columns.get(c, _NULLS[c[0]]) for c in _COLUMNS[1:]]
+    return "SELECT " + ", ".join(exprs)
+
+
+#: The events of ``_rebuild`` (``_DEADLINE_ACTIONS`` and the exits with their exit state).
+_EVENTS = ("t.action IN ({deadline_actions}, {exit_actions}) AND (t.action NOT IN ({exit_actions}) "
+           "OR t.to_state = CASE t.action WHEN '{withdraw}' THEN '{withdrawn}' ELSE '{merged}' END)")
+
+_FACTS_SQL = """WITH f AS (
+  SELECT t.suggestion_id AS sid,
+    CASE WHEN {rebuild_all} OR MAX(t."on") > %(as_of)s
+              OR SUM(CASE WHEN t.action IN ('{return_}', {exit_actions}) THEN 1 ELSE 0 END) > 0
+              OR MIN(CASE WHEN t.action = '{assign}' THEN t."on" END) IS NULL
+              OR MIN(CASE WHEN t.action = '{rehandle}' THEN t."on" END)
+                 <= MIN(CASE WHEN t.action = '{assign}' THEN t."on" END) THEN 's'
+         ELSE 'p' END AS path,
+    MAX(CASE WHEN t.action = '{rehandle}' THEN 1 ELSE 0 END) AS rehandled
+  FROM {transition} t
+  WHERE t.suggestion_id {in_c} AND {events}
+  GROUP BY t.suggestion_id
+), q AS (
+  SELECT s.town_id, s.kind, s.category_id, s.lead_unit_id, s.closed_at, s.deadline, s.key_supervision,
+    s.key_supervision_since, COALESCE(f.rehandled, 0) AS rehandled,
+    CASE WHEN {assigned} THEN 1 ELSE 0 END AS assigned,
+    CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN f.sid IS NOT NULL THEN 1 ELSE 0 END AS odd
+  FROM {suggestion} s LEFT JOIN f ON f.sid = s.id
+  WHERE {c_filter} AND (f.path IS NULL OR f.path = 'p')
+)
+{g}
+FROM q
+GROUP BY town_id, CASE WHEN assigned = 1 THEN lead_unit_id END, category_id, kind
+UNION ALL
+{n}
+FROM f JOIN {suggestion} s ON s.id = f.sid
+  LEFT JOIN {unit} u ON u.id = s.lead_unit_id
+  LEFT JOIN {category} c ON c.id = s.category_id
+WHERE f.path = 's'
+UNION ALL
+{h}
+FROM {transition} t
+WHERE t.suggestion_id IN (SELECT sid FROM f WHERE path = 's') AND {events}
+UNION ALL
+{a}
+FROM {extension} a
+WHERE a.suggestion_id IN (SELECT sid FROM f WHERE path = 's') AND a.status = '{approved}'
+  AND a.decided_at <= %(as_of)s
+UNION ALL
+{r}
+FROM (SELECT r.reply_class, ROW_NUMBER() OVER (PARTITION BY r.suggestion_id
+                                               ORDER BY r.replied_at DESC, r.id DESC) AS k
+      FROM {reply} r WHERE r.suggestion_id {in_c} AND r.replied_at <= %(as_of)s) lr
+WHERE k = 1 GROUP BY reply_class
+UNION ALL
+{v}
+FROM (SELECT v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
+                                          ORDER BY v.evaluated_at DESC, v.id DESC) AS k
+      FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) le
+WHERE k = 1 GROUP BY result
+UNION ALL
+{u}
+FROM {unit} u WHERE u.town_id IN ({towns})
+UNION ALL
+{k}
+FROM {category} c WHERE c.town_id IN ({towns})"""
+
+#: ``g``: the counted items (``q``), by the definitions of ``_on_time``, ``_overdue`` and
+#: ``_Item.key_supervised``; the lead unit and the deadline in force at as-of are the row's.
+_G = {
+    "i1": "town_id",
+    "i2": "CASE WHEN assigned = 1 THEN lead_unit_id END",
+    "i3": "category_id",
+    "t1": "kind",
+    "n1": "COUNT(*)",
+    "n2": "SUM(CASE WHEN closed_at <= %(as_of)s THEN 1 ELSE 0 END)",
+    "n3": "SUM(CASE WHEN assigned = 1 AND closed_at <= %(as_of)s AND closed_at <= deadline THEN 1 ELSE 0 END)",
+    "n4": "SUM(CASE WHEN assigned = 1 AND (closed_at IS NULL OR closed_at > %(as_of)s) AND deadline < %(as_of)s "
+          "THEN 1 ELSE 0 END)",
+    "n5": "SUM(CASE WHEN key_supervision AND key_supervision_since <= %(as_of)s THEN 1 ELSE 0 END)",
+    "n6": "SUM(rehandled)",
+    "n7": "SUM(CASE WHEN odd THEN 1 ELSE 0 END)",
+}
+#: ``n``: an item to rebuild (the reply and evaluation subqueries run for these few rows only).
+_N = {
+    "i1": "f.sid", "i2": "s.town_id", "i3": "s.lead_unit_id",
+    "t1": "u.name", "t2": "c.name", "t3": "s.kind",
+    "t4": "(SELECT r.reply_class FROM {reply} r WHERE r.suggestion_id = f.sid AND r.replied_at <= %(as_of)s "
+          "ORDER BY r.replied_at DESC, r.id DESC LIMIT 1)",
+    "t5": "(SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = f.sid AND v.evaluated_at <= %(as_of)s "
+          "ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1)",
+    "d1": "s.registered_at", "d2": "s.closed_at", "d3": "s.deadline", "d4": "s.original_deadline",
+    "d5": "s.key_supervision_since",
+    "n1": "CASE WHEN s.key_supervision THEN 1 ELSE 0 END",
+}
+
+
+def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
+    """``_FACTS_SQL`` for ``towns`` towns (parameters ``town0``…, ``from``, ``end``, ``as_of``). Only
+    table names, constants of the workflow and placeholders are put into the text."""
+
+    def table(model: type[Any]) -> str:
+        return connection.ops.quote_name(model._meta.db_table)
+
+    def quoted(values: Iterable[str]) -> str:
+        return ", ".join(f"'{v}'" for v in values)
+
+    names: dict[str, str] = {
+        "suggestion": table(Suggestion), "transition": table(Transition), "extension": table(Extension),
+        "reply": table(Reply), "evaluation": table(Evaluation), "unit": table(Unit),
+        "category": table(SuggestionCategory),
+        "assign": Action.ASSIGN, "return_": Action.RETURN, "rehandle": Action.REHANDLE,
+        "withdraw": Action.WITHDRAW, "withdrawn": State.WITHDRAWN, "merged": State.MERGED,
+        "approved": ExtensionStatus.APPROVED,
+        "deadline_actions": quoted(_DEADLINE_ACTIONS), "exit_actions": quoted(_EXIT),
+        "rebuild_all": "1 = 1" if rebuild_all else "1 = 0",
+        # A counted item is assigned at as-of when it has a lead unit: ``p`` items have one, items
+        # without events have none (``odd`` otherwise). With ``rebuild_all`` only the items without
+        # events are counted, none of them assigned.
+        "assigned": "1 = 0" if rebuild_all else "s.lead_unit_id IS NOT NULL",
+        "towns": ", ".join(f"%(town{i})s" for i in range(towns)),
+    }
+    names["c_filter"] = (f"s.town_id IN ({names['towns']}) AND s.registered_at >= %(from)s "
+                         "AND s.registered_at <= %(end)s")
+    c_ids = f"SELECT s.id FROM {names['suggestion']} s WHERE {names['c_filter']}"  # noqa: S608 - names
+    # "in C": PostgreSQL would scan the whole transitions (replies, evaluations) table for a hash join
+    # with C; given the ids as an array it reads just theirs through the suggestion_id index.
+    names["in_c"] = f"= ANY(ARRAY({c_ids}))" if connection.vendor == "postgresql" else f"IN ({c_ids})"
+    names["events"] = _EVENTS.format(**names)
+    branches = {
+        "g": _select("g", **_G),
+        "n": _select("n", **{k: v.format(**names) for k, v in _N.items()}),
+        "h": _select("h", i1="t.suggestion_id", i2="t.id", t1="t.action", d1='t."on"'),
+        "a": _select("a", i1="a.suggestion_id", i2="a.id", d1="a.new_deadline", d2="a.decided_at"),
+        "r": _select("r", t1="reply_class", n1="COUNT(*)"),
+        "v": _select("v", t1="result", n1="COUNT(*)"),
+        "u": _select("u", i1="u.id", t1="u.name"),
+        "k": _select("k", i1="c.id", t1="c.name"),
+    }
+    return _FACTS_SQL.format(**names, **branches)
+
+
+def _date(value: Any) -> dt.date | None:
+    """A date column of the statement: a ``date`` (PostgreSQL) or ISO text (SQLite)."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value))
+
+
+def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False) -> SuggestionFacts:
+    """The facts of S at as-of, read with ``_FACTS_SQL``. ``rebuild_all`` rebuilds every item that has
+    deadline-setting or exit transitions from its timeline (the ``s`` path) instead of counting the
+    ``p`` items in the database: the same facts, more slowly."""
     as_of = period.as_of
-    in_period = Suggestion.objects.filter(town_id__in=scope.town_ids, registered_at__gte=period.from_,
-                                          registered_at__lte=min(period.to, as_of))
-    rows = list(
-        in_period
-        .values("pk", "town_id", "kind", "state", "category__name", "registered_at", "closed_at", "deadline",
-                "original_deadline", "assigned_at", "lead_unit_id", "lead_unit__name", "key_supervision",
-                "key_supervision_since")
-    )
     facts = SuggestionFacts(period)
-    if not rows:
+    if not scope.town_ids:
         return facts
-    # The related rows are selected with the same filter as a subquery, never with a list of ids:
-    # a district-wide year holds hundreds of thousands of items (too many SQL parameters).
-    ids = in_period.values("pk")
+    params: dict[str, Any] = {"as_of": as_of, "from": period.from_, "end": min(period.to, as_of)}
+    params.update({f"town{i}": pk for i, pk in enumerate(scope.town_ids)})
+    rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    with connection.cursor() as cursor:
+        cursor.execute(_facts_sql(len(scope.town_ids), rebuild_all=rebuild_all), params)
+        for row in cursor.fetchall():
+            rows[row[0]].append(dict(zip(_COLUMNS, row, strict=True)))
+    if not rebuild_all and any(g["n7"] for g in rows["g"]):
+        return suggestion_facts(period, scope, rebuild_all=True)  # rows that disagree with their history
+    units = {u["i1"]: u["t1"] for u in rows["u"]}
+    categories = {k["i1"]: k["t1"] for k in rows["k"]}
+    if missing := {g["i2"] for g in rows["g"]} - units.keys() - {None}:  # a unit of another town
+        units.update(Unit.objects.filter(pk__in=missing).values_list("pk", "name"))
+    if missing := {g["i3"] for g in rows["g"]} - categories.keys() - {None}:
+        categories.update(SuggestionCategory.objects.filter(pk__in=missing).values_list("pk", "name"))
+    for g in rows["g"]:
+        unit, category = g["i2"], g["i3"]
+        facts.groups.append(_Group(
+            kind=g["t1"], category=None if category is None else categories[category],
+            unit_key=None if unit is None else (g["i1"], units[unit]), received=g["n1"], closed=g["n2"],
+            on_time_closed=g["n3"], overdue_open=g["n4"], key_supervised=g["n5"], rehandled=g["n6"]))
+    for r in rows["r"]:
+        facts.reply_class[r["t1"]] += r["n1"]
+    for v in rows["v"]:
+        facts.satisfaction[v["t1"]] += v["n1"]
 
-    # Deadline-setting and exit transitions (all of them: the last assignment overall tells whether
-    # the one in force at as-of is still on the row).
     history: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for row in (Transition.objects.filter(suggestion_id__in=ids)
-              .filter(Q(action__in=_DEADLINE_ACTIONS) | Q(action=Action.WITHDRAW, to_state=State.WITHDRAWN)
-                      | Q(action=Action.MERGE, to_state=State.MERGED))
-              .order_by("suggestion_id", "on", "id").values("suggestion_id", "action", "on", "id")):
-        history[row["suggestion_id"]].append(dict(row))
-    extensions: dict[int, list[dt.date]] = defaultdict(list)
-    for e in (Extension.objects.filter(suggestion_id__in=ids, status=ExtensionStatus.APPROVED, decided_at__lte=as_of)
-              .order_by("suggestion_id", "decided_at", "id").values("suggestion_id", "new_deadline")):
-        extensions[e["suggestion_id"]].append(e["new_deadline"])
-    last_reply: dict[int, str] = {}
-    replies = (Reply.objects.filter(suggestion_id__in=ids, replied_at__lte=as_of)
-               .order_by("suggestion_id", "replied_at", "id").values_list("suggestion_id", "reply_class"))
-    for sid, reply_class in replies:
-        last_reply[sid] = reply_class  # ordered: the latest one wins
-    last_eval: dict[int, str] = {}
-    for sid, result in (Evaluation.objects.filter(suggestion_id__in=ids, evaluated_at__lte=as_of)
-                        .order_by("suggestion_id", "evaluated_at", "id").values_list("suggestion_id", "result")):
-        last_eval[sid] = result
+    for h in sorted(rows["h"], key=lambda h: (h["i1"], _date(h["d1"]), h["i2"])):
+        history[h["i1"]].append({"action": h["t1"], "on": _date(h["d1"]), "id": h["i2"]})
+    extensions: dict[int, list[dt.date | None]] = defaultdict(list)
+    for a in sorted(rows["a"], key=lambda a: (a["i1"], _date(a["d2"]), a["i2"])):
+        extensions[a["i1"]].append(_date(a["d1"]))
 
-    stale: list[tuple[_Item, int]] = []  # assigned at as-of by an assignment no longer on the row
-    for r in rows:
-        item = _Item(pk=r["pk"], kind=r["kind"], category=r["category__name"], registered_at=r["registered_at"],
-                     town_id=r["town_id"],
-                     closed_at=r["closed_at"] if r["closed_at"] and r["closed_at"] <= as_of else None,
-                     reply_class=last_reply.get(r["pk"]), result=last_eval.get(r["pk"]),
-                     key_supervised=bool(r["key_supervision"] and r["key_supervision_since"]
-                                         and r["key_supervision_since"] <= as_of))
-        events = history.get(r["pk"], [])
-        upto = [t for t in events if t["on"] <= as_of]
-        exits = [t for t in upto if t["action"] in _EXIT]
-        if exits:
-            if _EXIT[exits[-1]["action"]] == State.WITHDRAWN:
+    stale: list[tuple[_Item, int]] = []
+    for n in rows["n"]:
+        # not among the ``g`` counts, but its latest reply and evaluation are among ``r`` and ``v``
+        if n["t4"] is not None:
+            facts.reply_class[n["t4"]] -= 1
+        if n["t5"] is not None:
+            facts.satisfaction[n["t5"]] -= 1
+        r = {"pk": n["i1"], "town_id": n["i2"], "kind": n["t3"], "category__name": n["t2"],
+             "registered_at": _date(n["d1"]), "closed_at": _date(n["d2"]), "deadline": _date(n["d3"]),
+             "original_deadline": _date(n["d4"]), "lead_unit_id": n["i3"], "lead_unit__name": n["t1"],
+             "key_supervision": bool(n["n1"]), "key_supervision_since": _date(n["d5"])}
+        exit_state, item, stale_index = _rebuild(r, history.get(r["pk"], []), extensions.get(r["pk"], []),
+                                                 n["t4"], n["t5"], as_of)
+        if exit_state is not None:
+            if exit_state == State.WITHDRAWN:
                 facts.withdrawn += 1
             else:
                 facts.merged += 1
+            facts.left_out.append((r["registered_at"], r["closed_at"]))
             continue
-        assign_ids = [t["id"] for t in events if t["action"] == Action.ASSIGN]
-        in_force: dict[str, Any] | None = None  # the assignment in force at as-of
-        extensions_seen = 0
-        for t in upto:
-            action = t["action"]
-            if action == Action.ASSIGN:
-                in_force = t
-                item.deadline = r["original_deadline"] if t["id"] == assign_ids[-1] else None
-                if item.deadline is None:
-                    item.deadline = rules.deadline_for(r["kind"], t["on"])
-            elif action == Action.RETURN:
-                in_force, item.deadline = None, None
-            elif action == Action.APPROVE_EXTENSION and in_force is not None:
-                approved = extensions.get(r["pk"], [])
-                if extensions_seen < len(approved):
-                    item.deadline = approved[extensions_seen]
-                extensions_seen += 1
-            elif action == Action.REHANDLE and in_force is not None:
-                item.rehandled = True
-                item.deadline = max(rules.rehandle_deadline(t["on"], rules.rules_for(None)), in_force["on"])
-        if in_force is None:
-            item.deadline = None
-        elif in_force["id"] == assign_ids[-1] and r["lead_unit_id"] is not None:
-            item.unit_key = (r["town_id"], r["lead_unit__name"])
-            if len(upto) == len(events):
-                item.deadline = r["deadline"]  # nothing moved the deadline after as-of: the row is exact
-        else:
-            stale.append((item, assign_ids.index(in_force["id"])))
+        if stale_index is not None:
+            stale.append((item, stale_index))
         facts.items.append(item)
     _fill_from_audit(stale)
+    for item in facts.items:
+        facts.groups.append(_group_of(item, as_of))
+        if item.reply_class is not None:
+            facts.reply_class[item.reply_class] += 1
+        if item.result is not None:
+            facts.satisfaction[item.result] += 1
     return facts
+
+
+def _rebuild(r: dict[str, Any], events: Sequence[dict[str, Any]], approved: Sequence[dt.date | None],
+             reply_class: str | None, result: str | None,
+             as_of: dt.date) -> tuple[str | None, _Item, int | None]:
+    """One item at as-of from its row, its deadline-setting and exit transitions (``events``, all of
+    them, in date order) and its extensions approved on or before as-of: (the exit state if it was
+    withdrawn or merged by then, the item, the index of the assignment in force at as-of when a
+    later return cleared it from the row — its unit and deadline are then read from the audit)."""
+    item = _Item(pk=r["pk"], kind=r["kind"], category=r["category__name"], registered_at=r["registered_at"],
+                 town_id=r["town_id"],
+                 closed_at=r["closed_at"] if r["closed_at"] and r["closed_at"] <= as_of else None,
+                 reply_class=reply_class, result=result,
+                 key_supervised=bool(r["key_supervision"] and r["key_supervision_since"]
+                                     and r["key_supervision_since"] <= as_of))
+    upto = [t for t in events if t["on"] <= as_of]
+    exits = [t for t in upto if t["action"] in _EXIT]
+    if exits:
+        return _EXIT[exits[-1]["action"]], item, None
+    assign_ids = [t["id"] for t in events if t["action"] == Action.ASSIGN]
+    in_force: dict[str, Any] | None = None  # the assignment in force at as-of
+    extensions_seen = 0
+    for t in upto:
+        action = t["action"]
+        if action == Action.ASSIGN:
+            in_force = t
+            item.deadline = r["original_deadline"] if t["id"] == assign_ids[-1] else None
+            if item.deadline is None:
+                item.deadline = rules.deadline_for(r["kind"], t["on"])
+        elif action == Action.RETURN:
+            in_force, item.deadline = None, None
+        elif action == Action.APPROVE_EXTENSION and in_force is not None:
+            if extensions_seen < len(approved):
+                item.deadline = approved[extensions_seen]
+            extensions_seen += 1
+        elif action == Action.REHANDLE and in_force is not None:
+            item.rehandled = True
+            item.deadline = max(rules.rehandle_deadline(t["on"], rules.rules_for(None)), in_force["on"])
+    if in_force is None:
+        item.deadline = None
+    elif in_force["id"] == assign_ids[-1] and r["lead_unit_id"] is not None:
+        item.unit_key = (r["town_id"], r["lead_unit__name"])
+        if len(upto) == len(events):
+            item.deadline = r["deadline"]  # nothing moved the deadline after as-of: the row is exact
+    else:
+        return None, item, assign_ids.index(in_force["id"])
+    return None, item, None
 
 
 def _fill_from_audit(stale: Sequence[tuple[_Item, int]]) -> None:
@@ -326,44 +567,43 @@ def _overdue(item: _Item, as_of: dt.date) -> bool:
     return item.closed_at is None and item.deadline is not None and item.deadline < as_of
 
 
+def _group_of(item: _Item, as_of: dt.date) -> _Group:
+    """One rebuilt item as a group of one (the ``g`` rows of the statement count the others)."""
+    return _Group(kind=item.kind, category=item.category, unit_key=item.unit_key if _assigned(item) else None,
+                  received=1, closed=int(item.closed_at is not None), on_time_closed=int(_on_time(item)),
+                  overdue_open=int(_overdue(item, as_of)), key_supervised=int(item.key_supervised),
+                  rehandled=int(item.rehandled))
+
+
 def suggestions_section(period: Period, scope: Scope, facts: SuggestionFacts | None = None) -> dict[str, Any]:
     """The ``suggestions`` section of METRICS.md, every key."""
     facts = facts or suggestion_facts(period, scope)
-    items, as_of = facts.items, period.as_of
     by_kind = {Kind.PUBLIC.value: 0, Kind.DEPUTY.value: 0}
-    reply_class = dict.fromkeys(ReplyClass.values, 0)
-    satisfaction = dict.fromkeys(Result.values, 0)
+    reply_class = dict(facts.reply_class)
+    satisfaction = dict(facts.satisfaction)
     units: dict[tuple[int, str], _Tally] = {}
     categories: dict[str, int] = defaultdict(int)
-    n = {"assigned": 0, "replied": 0, "closed": 0, "on_time_closed": 0, "overdue_open": 0, "evaluated": 0,
-         "key_supervised": 0, "rehandled": 0}
-    for item in items:
-        by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
-        if item.category:
-            categories[item.category] += 1
-        tally = None
-        if _assigned(item):
-            assert item.unit_key is not None
-            n["assigned"] += 1
-            tally = units.setdefault(item.unit_key, _Tally())
-            tally.assigned += 1
-        if item.reply_class is not None:
-            n["replied"] += 1
-            reply_class[item.reply_class] += 1
-        if item.result is not None:
-            n["evaluated"] += 1
-            satisfaction[item.result] += 1
-        n["key_supervised"] += item.key_supervised
-        n["rehandled"] += item.rehandled
-        closed, on_time, overdue = item.closed_at is not None, _on_time(item), _overdue(item, as_of)
-        n["closed"] += closed
-        n["on_time_closed"] += on_time
-        n["overdue_open"] += overdue
-        if tally is not None:
-            tally.closed += closed
-            tally.on_time_closed += on_time
-            tally.overdue_open += overdue
-    received = len(items)
+    n = {"received": 0, "assigned": 0, "closed": 0, "on_time_closed": 0, "overdue_open": 0, "key_supervised": 0,
+         "rehandled": 0}
+    for g in facts.groups:
+        by_kind[g.kind] = by_kind.get(g.kind, 0) + g.received
+        if g.category:
+            categories[g.category] += g.received
+        n["received"] += g.received
+        n["closed"] += g.closed
+        n["on_time_closed"] += g.on_time_closed
+        n["overdue_open"] += g.overdue_open
+        n["key_supervised"] += g.key_supervised
+        n["rehandled"] += g.rehandled
+        if g.unit_key is not None:
+            n["assigned"] += g.received
+            tally = units.setdefault(g.unit_key, _Tally())
+            tally.assigned += g.received
+            tally.closed += g.closed
+            tally.on_time_closed += g.on_time_closed
+            tally.overdue_open += g.overdue_open
+    received = n["received"]
+    replied, evaluated = sum(reply_class.values()), sum(satisfaction.values())
     # assigned descending, then the name in Unicode code-point order (Python's str order)
     ordered = sorted(units.items(), key=lambda kv: (-kv[1].assigned, kv[0][1], kv[0][0]))
     by_unit = [{"unit": name, "assigned": t.assigned, "closed": t.closed, "on_time_closed": t.on_time_closed,
@@ -372,7 +612,7 @@ def suggestions_section(period: Period, scope: Scope, facts: SuggestionFacts | N
         "received": received,
         "by_kind": by_kind,
         "assigned": n["assigned"],
-        "replied": n["replied"],
+        "replied": replied,
         "closed": n["closed"],
         "open": received - n["closed"],
         "closure_rate": rate(n["closed"], received),
@@ -380,11 +620,11 @@ def suggestions_section(period: Period, scope: Scope, facts: SuggestionFacts | N
         "on_time_rate": rate(n["on_time_closed"], n["closed"]),
         "overdue_open": n["overdue_open"],
         "reply_class": reply_class,
-        "resolved_rate": rate(reply_class[ReplyClass.A.value], n["replied"]),
-        "evaluated": n["evaluated"],
+        "resolved_rate": rate(reply_class[ReplyClass.A.value], replied),
+        "evaluated": evaluated,
         "satisfaction": satisfaction,
         "satisfaction_rate": rate(satisfaction[Result.SATISFIED.value]
-                                  + satisfaction[Result.BASICALLY_SATISFIED.value], n["evaluated"]),
+                                  + satisfaction[Result.BASICALLY_SATISFIED.value], evaluated),
         "key_supervised": n["key_supervised"],
         "rehandled": n["rehandled"],
         "withdrawn": facts.withdrawn,
@@ -399,18 +639,28 @@ def suggestions_by_month(period: Period, scope: Scope, facts: SuggestionFacts | 
     as-of); the months run from ``from`` to the later of ``to`` and as-of. The ``closed`` column
     sums to the section's ``closed``, the ``registered`` column to ``received``."""
     facts = facts or suggestion_facts(period, scope)
-    last = max(period.to, period.as_of)
+    as_of = period.as_of
+    last = max(period.to, as_of)
     months: list[str] = []
     y, m = period.from_.year, period.from_.month
     while (y, m) <= (last.year, last.month):
         months.append(f"{y:04d}-{m:02d}")
         y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    # the items of the period counted by date, less those not in S (withdrawn or merged by as-of)
+    in_period = Suggestion.objects.filter(town_id__in=scope.town_ids, registered_at__gte=period.from_,
+                                          registered_at__lte=min(period.to, as_of)).order_by()
     registered: dict[str, int] = defaultdict(int)
     closed: dict[str, int] = defaultdict(int)
-    for item in facts.items:
-        registered[item.registered_at.strftime("%Y-%m")] += 1
-        if item.closed_at is not None:
-            closed[item.closed_at.strftime("%Y-%m")] += 1
+    for day, count in in_period.values("registered_at").annotate(n=Count("pk")).values_list("registered_at", "n"):
+        registered[day.strftime("%Y-%m")] += count
+    for closed_day, count in (in_period.filter(closed_at__lte=as_of).values("closed_at").annotate(n=Count("pk"))
+                              .values_list("closed_at", "n")):
+        if closed_day is not None:
+            closed[closed_day.strftime("%Y-%m")] += count
+    for on, closed_on in facts.left_out:
+        registered[on.strftime("%Y-%m")] -= 1
+        if closed_on is not None and closed_on <= as_of:
+            closed[closed_on.strftime("%Y-%m")] -= 1
     return [{"month": k, "registered": registered.get(k, 0), "closed": closed.get(k, 0)} for k in months]
 
 
@@ -439,30 +689,42 @@ def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
     as_of, end = period.as_of, min(period.to, period.as_of)
     towns = scope.town_ids
     p = Petition.objects.filter(town_id__in=towns, registered_on__gte=period.from_, registered_on__lte=end)
-    counts = p.aggregate(
+    # one grouped query for the counts over P (the channel counts sum to ``received``)
+    reviewed = petition_selectors.letters_reviewed(p, as_of).values("pk")
+    counts = dict.fromkeys(("received", "accepted", "declined", "closed", "letters_reviewed"), 0)
+    by_channel = dict.fromkeys(CHANNELS, 0)
+    for row in p.order_by().values("channel").annotate(
         received=Count("pk"),
         accepted=Count("pk", filter=Q(accepted_on__lte=as_of)),
         declined=Count("pk", filter=Q(declined_on__lte=as_of)),
         closed=Count("pk", filter=Q(opinion_on__lte=as_of)),
-    )
-    by_channel = dict.fromkeys(CHANNELS, 0)
-    for channel, n in p.order_by().values_list("channel").annotate(n=Count("pk")).values_list("channel", "n"):
-        by_channel[channel] = n
+        letters_reviewed=Count("pk", filter=Q(pk__in=reviewed)),
+    ):
+        by_channel[row["channel"]] = row["received"]
+        for key in counts:
+            counts[key] += row[key]
+    # petitions declined or given an opinion by as-of are not open: only the others are rebuilt
+    open_at = p.exclude(declined_on__lte=as_of).exclude(opinion_on__lte=as_of)
     shifts = shift_selectors.attended_count(town_ids=towns, start=period.from_, end=end)
     risks = Risk.objects.filter(town_id__in=towns)
     resolved = risks.resolved_between(period.from_, end)
+    risk_counts = risks.aggregate(
+        registered=Count("pk", filter=Q(pk__in=risks.registered_between(period.from_, end).values("pk"))),
+        resolved=Count("pk", filter=Q(pk__in=resolved.values("pk"))),
+        with_deputies=Count("pk", filter=Q(pk__in=resolved.with_deputies().values("pk"))),
+    )
     return {
         "received": counts["received"],
         "by_channel": by_channel,
-        "letters_reviewed": petition_selectors.letters_reviewed(p, as_of).count(),
+        "letters_reviewed": counts["letters_reviewed"],
         "accepted": counts["accepted"],
         "declined": counts["declined"],
         "closed": counts["closed"],
-        "overdue_open": petition_selectors.overdue_open_count(p, as_of),
+        "overdue_open": petition_selectors.overdue_open_count(open_at, as_of),
         "duty_shifts": shifts,
-        "risks_registered": risks.registered_between(period.from_, end).count(),
-        "risks_resolved": resolved.count(),
-        "risks_resolved_with_deputies": resolved.with_deputies().count(),
+        "risks_registered": risk_counts["registered"],
+        "risks_resolved": risk_counts["resolved"],
+        "risks_resolved_with_deputies": risk_counts["with_deputies"],
     }
 
 
