@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -423,7 +423,13 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
     params: dict[str, Any] = {"as_of": as_of, "from": period.from_, "end": min(period.to, as_of)}
     params.update({f"town{i}": pk for i, pk in enumerate(scope.town_ids)})
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # One report query over hundreds of thousands of rows: enough memory to sort and hash
+            # without spilling to disk or losing the bitmap's rows (the server's default is 4 MB),
+            # and no JIT compilation (160 ms of compiling for one run). For this query only.
+            cursor.execute("SET LOCAL work_mem = '64MB'")
+            cursor.execute("SET LOCAL jit = off")
         cursor.execute(_facts_sql(len(scope.town_ids), rebuild_all=rebuild_all), params)
         for row in cursor.fetchall():
             rows[row[0]].append(dict(zip(_COLUMNS, row, strict=True)))
