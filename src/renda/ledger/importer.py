@@ -5,6 +5,14 @@ The whole import runs in one transaction. Rows are applied through the owning ap
 to an earlier sheet's rows or to the database. Errors do not stop the import: every row of
 every sheet is checked, and when there is any error — or for a dry run — the transaction is
 rolled back, audit events included.
+
+What the importer keeps does not grow with the rows, but for the keys seen (duplicate rows)
+and the errors (kept in full: they are the report): the workbook is read as a stream
+(openpyxl's read-only mode), a sheet's result counts every row but lists only its first
+:data:`ITEMS_KEPT` created/updated records (the web preview shows 200; the command and the
+preview say how many more there are), and the records rows name again and again are looked up
+once (:meth:`ImportContext.lookup`). Whatever a service hands to ``transaction.on_commit``
+(notifications) is held by Django until the import commits.
 """
 
 from __future__ import annotations
@@ -23,10 +31,13 @@ from openpyxl import load_workbook
 from renda.core import context
 from renda.core.errors import ApplicationError
 from renda.ledger import policy, registry
-from renda.ledger.cells import CellError, is_blank
+from renda.ledger.cells import CellError, ColumnSpec, is_blank
 from renda.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
 
 logger = logging.getLogger("renda.ledger")
+
+#: How many created/updated rows a sheet's result lists (the counts are always exact).
+ITEMS_KEPT = 1000
 
 
 @dataclass(frozen=True)
@@ -66,12 +77,13 @@ class SheetResult:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    #: The first ``ITEMS_KEPT`` created/updated records, in row order (``items_omitted`` more).
     items: list[Item] = field(default_factory=list)
 
     def add(self, row: int, outcome: Outcome) -> None:
         for label in outcome.extra_created:
             self.created += 1
-            self.items.append(Item(Action.CREATED, row, label))
+            self._keep(Item(Action.CREATED, row, label))
         if outcome.action == Action.CREATED:
             self.created += 1
         elif outcome.action == Action.UPDATED:
@@ -79,7 +91,21 @@ class SheetResult:
         else:
             self.unchanged += 1
             return
-        self.items.append(Item(outcome.action, row, outcome.label, outcome.detail))
+        self._keep(Item(outcome.action, row, outcome.label, outcome.detail))
+
+    def _keep(self, item: Item) -> None:
+        if len(self.items) < ITEMS_KEPT:
+            self.items.append(item)
+
+    @property
+    def item_count(self) -> int:
+        """Every created or updated record, listed in ``items`` or not."""
+        return self.created + self.updated
+
+    @property
+    def items_omitted(self) -> int:
+        """Created or updated records not listed in ``items``."""
+        return self.item_count - len(self.items)
 
     @property
     def summary(self) -> str:
@@ -198,10 +224,15 @@ def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any,
     if missing:
         return
 
+    # What the row loop reads per cell, worked out once: (header, index, column).
+    present = [(name, index, spec.column(name)) for name, index in columns.items()]
+    # The keys seen so far (duplicate rows): the one per-row state the import keeps.
     seen: dict[tuple[Any, ...], int] = {}
+    ctx.forget_lookups()  # a sheet sees the records as the earlier sheets left them
     for number, cells in enumerate(rows, start=2):
-        raw = {h: (cells[i] if i < len(cells) else None) for h, i in columns.items()}
-        if all(is_blank(v) for v in raw.values()):
+        width = len(cells)
+        raw = [(name, column, cells[index] if index < width else None) for name, index, column in present]
+        if all(is_blank(value) for _name, _column, value in raw):
             continue
         row = _parse_row(spec, number, raw, result)
         if row is None:
@@ -230,15 +261,20 @@ def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any,
             problems = [(spec.key[0], _("与已有数据冲突"))]
         else:
             sheet_result.add(number, outcome)
+        if problems:
+            # The row's savepoint was rolled back, and with it whatever the row created: a
+            # record it put among the memoized lookups may no longer exist.
+            ctx.forget_lookups()
         for column, message in problems:
             result.errors.append(LedgerError(message, sheet=sheet, row=number, column=column))
 
 
-def _parse_row(spec: SheetSpec, number: int, raw: dict[str, Any], result: ImportResult) -> Row | None:
+def _parse_row(
+    spec: SheetSpec, number: int, raw: list[tuple[str, ColumnSpec | None, Any]], result: ImportResult
+) -> Row | None:
     values: dict[str, Any] = {}
     ok = True
-    for header, value in raw.items():
-        column = spec.column(header)
+    for header, column, value in raw:
         assert column is not None
         if is_blank(value):
             if column.required:

@@ -105,15 +105,45 @@ class Resolved:
     row: Row | None = None
 
 
+#: The most lookups an import memoizes at once (reference records: towns, units, categories …).
+LOOKUPS_KEPT = 10_000
+
+
 @dataclass
 class ImportContext:
     """What ``resolve`` and ``apply`` may use: the acting user (None = the system), the town a
-    town-scoped user is limited to, and a per-import cache for lookups."""
+    town-scoped user is limited to, a per-import cache (``cache``: what a sheet remembers from
+    row to row, kept for the whole import) and memoized lookups of reference records
+    (:meth:`lookup`)."""
 
     actor: Any
     scope_town: Region | None
     dry_run: bool
     cache: dict[Any, Any] = field(default_factory=dict)
+    lookups: dict[Any, Any] = field(default_factory=dict)
+
+    def lookup(self, key: Any, fetch: Callable[[], Any]) -> Any:
+        """``fetch()``, memoized under ``key`` — for records rows refer to again and again (a
+        town by its code, a unit by its name …) and that the sheet's rows do not change.
+        A ``RowError`` is not memoized. The importer forgets every lookup when a row fails
+        (its savepoint is rolled back, possibly with a record it created and remembered) and
+        when a sheet starts; at most ``LOOKUPS_KEPT`` are kept, so memory stays bounded."""
+        try:
+            return self.lookups[key]
+        except KeyError:
+            pass
+        value = fetch()
+        self.remember(key, value)
+        return value
+
+    def remember(self, key: Any, value: Any) -> None:
+        """Memoize ``value`` (e.g. a record the row just created) as :meth:`lookup` would."""
+        if len(self.lookups) >= LOOKUPS_KEPT:
+            self.lookups.clear()
+        self.lookups[key] = value
+
+    def forget_lookups(self) -> None:
+        self.lookups.clear()
 
 
 ResolveFn = Callable[[ImportContext, Row], Resolved]

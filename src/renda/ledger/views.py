@@ -94,10 +94,10 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _preview_context(result: ImportResult) -> dict[str, Any]:
-    sheets = [
-        {"sheet": s, "items": s.items[:PREVIEW_ITEMS], "more": max(0, len(s.items) - PREVIEW_ITEMS)}
-        for s in result.sheets
-    ]
+    sheets = []
+    for s in result.sheets:
+        items = s.items[:PREVIEW_ITEMS]
+        sheets.append({"sheet": s, "items": items, "more": s.item_count - len(items)})
     return {"result": result, "sheets": sheets}
 
 

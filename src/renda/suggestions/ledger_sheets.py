@@ -41,7 +41,7 @@ from renda.ledger.registry import (
     same_or_masked,
 )
 from renda.people.models import Deputy
-from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
+from renda.places.ledger_sheets import region_by_code
 from renda.places.models import Level, Region
 from renda.suggestions import policy, services
 from renda.suggestions.models import Kind, Result, Source, Suggestion, SuggestionCategory
@@ -69,22 +69,34 @@ def _inverse(mapping: dict[str, str]) -> dict[str, str]:
 
 
 # --- lookups --------------------------------------------------------------------------------
+# Memoized for the sheet (``ImportContext.lookup``): thousands of rows name the same few towns,
+# villages, units, deputies and categories, and this sheet never changes them.
 
 
-def _deputy(town: Region, name: str, column: str) -> Deputy:
-    found = list(Deputy.objects.filter(town=town, name=name)[:2])
-    if not found:
-        raise RowError(column, _("{town}没有名为「{name}」的代表").format(town=town.name, name=name))
-    if len(found) > 1:
-        raise RowError(column, _("{town}有多名代表名为「{name}」，无法确定").format(town=town.name, name=name))
-    return found[0]
+def _region(ctx: ImportContext, code: str, level: str, column: str) -> Region:
+    return ctx.lookup(("region", level, code), lambda: region_by_code(code, level, column))
 
 
-def _unit(town: Region, name: str, column: str) -> Unit:
-    unit = Unit.objects.filter(town=town, name=name).first()
-    if unit is None:
-        raise RowError(column, _("{town}没有名为「{name}」的承办单位").format(town=town.name, name=name))
-    return unit
+def _deputy(ctx: ImportContext, town: Region, name: str, column: str) -> Deputy:
+    def fetch() -> Deputy:
+        found = list(Deputy.objects.filter(town=town, name=name)[:2])
+        if not found:
+            raise RowError(column, _("{town}没有名为「{name}」的代表").format(town=town.name, name=name))
+        if len(found) > 1:
+            raise RowError(column, _("{town}有多名代表名为「{name}」，无法确定").format(town=town.name, name=name))
+        return found[0]
+
+    return ctx.lookup(("deputy", town.pk, name), fetch)
+
+
+def _unit(ctx: ImportContext, town: Region, name: str, column: str) -> Unit:
+    def fetch() -> Unit:
+        unit = Unit.objects.filter(town=town, name=name).first()
+        if unit is None:
+            raise RowError(column, _("{town}没有名为「{name}」的承办单位").format(town=town.name, name=name))
+        return unit
+
+    return ctx.lookup(("unit", town.pk, name), fetch)
 
 
 # --- resolve --------------------------------------------------------------------------------
@@ -151,7 +163,7 @@ def _check_submitter(row: Row, kind: str, problems: list[tuple[str, str]]) -> No
 def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     problems: list[tuple[str, str]] = []
     code, kind = row["编号"], row["类型"]
-    town: Region | None = collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
+    town: Region | None = collect(problems, lambda: _region(ctx, row["所属镇街代码"], Level.TOWN, "所属镇街代码"))
     _check_dates(row, problems)
     _check_submitter(row, kind, problems)
     if row.get("重点督办") and not row.get("督办领导"):
@@ -162,28 +174,28 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     if town is not None:
         village = grid = None
         if row.get("所属村社区代码"):
-            village = collect(problems, lambda: village_by_code(row["所属村社区代码"], "所属村社区代码"))
+            village = collect(problems, lambda: _region(ctx, row["所属村社区代码"], Level.VILLAGE, "所属村社区代码"))
             if village is not None and village.parent_id != town.pk:
                 problems.append(("所属村社区代码", _("不属于{town}").format(town=town.name)))
         if row.get("所属网格编码"):
-            grid = collect(problems, lambda: region_by_code(row["所属网格编码"], Level.GRID, "所属网格编码"))
+            grid = collect(problems, lambda: _region(ctx, row["所属网格编码"], Level.GRID, "所属网格编码"))
             if grid is not None and not grid.code.startswith(town.code[:9]):
                 problems.append(("所属网格编码", _("不属于{town}").format(town=town.name)))
         t: Region = town
 
         def deputy_named(column: str) -> Callable[[str], Deputy | None]:
-            return lambda name: collect(problems, lambda: _deputy(t, name, column))
+            return lambda name: collect(problems, lambda: _deputy(ctx, t, name, column))
 
         def unit_named(column: str) -> Callable[[str], Unit | None]:
-            return lambda name: collect(problems, lambda: _unit(t, name, column))
+            return lambda name: collect(problems, lambda: _unit(ctx, t, name, column))
 
         deputies = [deputy_named("提出代表")(n) for n in row.get("提出代表", [])]
         unit = co_units = supervisor = None
         if row.get("主办单位"):
-            unit = collect(problems, lambda: _unit(town, row["主办单位"], "主办单位"))
+            unit = collect(problems, lambda: _unit(ctx, town, row["主办单位"], "主办单位"))
         co_units = [unit_named("协办单位")(n) for n in row.get("协办单位", [])]
         if row.get("督办领导"):
-            supervisor = collect(problems, lambda: _deputy(town, row["督办领导"], "督办领导"))
+            supervisor = collect(problems, lambda: _deputy(ctx, town, row["督办领导"], "督办领导"))
             if supervisor is not None and not supervisor.is_presidium:
                 problems.append(("督办领导", _("「{name}」不是主席团成员").format(name=supervisor.name)))
         values.update(town=town, village=village, grid=grid, deputies=deputies, unit=unit, co_units=co_units,
@@ -214,53 +226,54 @@ def _step(column: str, fn: Callable[[], Any]) -> Any:
 def _category(ctx: ImportContext, town: Region, name: str) -> tuple[SuggestionCategory | None, bool]:
     if not name:
         return None, False
-    found = SuggestionCategory.objects.filter(town=town, name=name).first()
+    key = ("category", town.pk, name)
+    found = ctx.lookup(key, lambda: SuggestionCategory.objects.filter(town=town, name=name).first())
     if found is not None:
         return found, False
-    return _step("类别", lambda: services.suggestion_category_create(actor=ctx.actor, town=town, name=name)), True
+    created = _step("类别", lambda: services.suggestion_category_create(actor=ctx.actor, town=town, name=name))
+    ctx.remember(key, created)  # forgotten with the rest if this row fails
+    return created, True
 
 
 def _supervise_on(row: Row) -> dt.date:
     return row.get("交办日期") or row["登记日期"]
 
 
-def _reload(s: Suggestion) -> Suggestion:
-    return Suggestion.objects.get(pk=s.pk)
-
-
-def _forward(ctx: ImportContext, s: Suggestion, v: dict[str, Any]) -> bool:
-    """Take ``s`` through the steps the row has and the item has not yet had. True if any."""
+def _forward(ctx: ImportContext, s: Suggestion, v: dict[str, Any], *, new: bool = False) -> bool:
+    """Take ``s`` through the steps the row has and the item has not yet had. True if any.
+    ``new``: ``s`` was just registered, so it has no reply or evaluation yet. After each step
+    ``s`` is the item as the service saved it (for a reply or an evaluation, the item it
+    belongs to), not read again."""
     row: Row = v["row"]
     did = False
     if s.state == State.REGISTERED and row.get("交办日期"):
-        _step("交办日期", lambda: services.suggestion_assign(
+        s = _step("交办日期", lambda: services.suggestion_assign(
             actor=_as(ctx, WAction.ASSIGN, s), suggestion_id=s.pk, lead_unit=v["unit"], co_units=v["co_units"],
             deadline=row["办理期限"], on=row["交办日期"]))
-        s, did = _reload(s), True
+        did = True
     want_key, supervisor = bool(row.get("重点督办")), v["supervisor"]
     if row.has("重点督办") and (want_key != s.key_supervision
                                or (want_key and supervisor is not None and s.supervisor_id != supervisor.pk)):
-        _step("重点督办", lambda: services.suggestion_set_key_supervision(
+        s = _step("重点督办", lambda: services.suggestion_set_key_supervision(
             actor=_as(ctx, WAction.SUPERVISE, s), suggestion_id=s.pk, enabled=want_key,
             supervisor=supervisor if want_key else None, on=_supervise_on(row)))
-        s, did = _reload(s), True
+        did = True
     replied_on = row.get("答复日期")
-    last = s.replies.order_by("-replied_at", "-id").first()
+    last = None if new else s.replies.order_by("-replied_at", "-id").first()
     if replied_on is not None and (last is None or replied_on > last.replied_at):
         if s.state == State.ASSIGNED:
-            _step("答复日期", lambda: services.suggestion_accept(
+            s = _step("答复日期", lambda: services.suggestion_accept(
                 actor=_as(ctx, WAction.ACCEPT, s), suggestion_id=s.pk, on=row["交办日期"]))
-            s = _reload(s)
-        _step("答复日期", lambda: services.suggestion_reply(
+        reply = _step("答复日期", lambda: services.suggestion_reply(
             actor=_as(ctx, WAction.REPLY, s), suggestion_id=s.pk, reply_class=row["答复类别"],
             text=row.get("答复内容") or NO_REPLY_TEXT, on=replied_on))
-        s, did = _reload(s), True
+        s, did = reply.suggestion, True
     evaluated_on = row.get("测评日期")
-    last_eval = s.evaluations.order_by("-evaluated_at", "-id").first()
+    last_eval = None if new else s.evaluations.order_by("-evaluated_at", "-id").first()
     if evaluated_on is not None and (last_eval is None or evaluated_on > last_eval.evaluated_at):
-        _step("测评日期", lambda: services.suggestion_evaluate(
+        evaluation = _step("测评日期", lambda: services.suggestion_evaluate(
             actor=_as(ctx, WAction.EVALUATE, s), suggestion_id=s.pk, result=row["测评结果"], on=evaluated_on))
-        s, did = _reload(s), True
+        s, did = evaluation.suggestion, True
     if row.get("办结日期") is not None and s.state != State.CLOSED:
         _step("办结日期", lambda: services.suggestion_close(
             actor=_as(ctx, WAction.CLOSE, s), suggestion_id=s.pk, on=row["办结日期"]))
@@ -385,7 +398,7 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
         lead_deputy=deputies[0] if deputies else None, co_deputies=deputies[1:], code=r.key[0],
         on=row["登记日期"], comment=row.get("备注", ""),
     )
-    _forward(ctx, s, v)
+    _forward(ctx, s, v, new=True)
     extra = (_("类别 {name}").format(name=category.name),) if new_category and category else ()
     return Outcome(Action.CREATED, r.label, extra_created=extra)
 

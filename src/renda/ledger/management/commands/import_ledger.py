@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from renda.accounts.models import User
 from renda.ledger.importer import ImportResult, import_workbook
@@ -55,6 +56,10 @@ class Command(BaseCommand):
                 for item in sheet.items:
                     detail = f"（{item.detail}）" if item.detail else ""
                     self.stdout.write(f"  {labels[item.action]} {item.label}{detail}")
+                if sheet.items_omitted:
+                    # The result lists the first rows only (ITEMS_KEPT); the counts above are exact.
+                    n = sheet.items_omitted
+                    self.stdout.write("  " + ngettext("另有 %(n)s 条未列出", "另有 %(n)s 条未列出", n) % {"n": n})
         if result.dry_run:
             self.stdout.write(_("试运行：以上为将要写入的内容，数据库未改动。"))
         self.stdout.write(result.summary)
