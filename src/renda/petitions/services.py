@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.files import File
@@ -285,7 +286,7 @@ def petition_register(
         reason = str(workflow.FINAL_REFUSAL).format(
             code=final.code, on=final.rereview_answered_on.isoformat() if final.rereview_answered_on else "")
         p = petition_decline(actor=None, petition_id=p.pk, reason=reason, on=on)
-    transaction.on_commit(lambda: notify.registered(p.pk))
+    transaction.on_commit(partial(notify.registered, p.pk))
     return p
 
 
@@ -460,7 +461,7 @@ def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on
     _commit(p, action=Action.ROUTE, actor=actor, on=on, from_state=from_state, before=before,
             comment=_("送{name}阅批").format(name=presidium_member.name) + (f"：{comment.strip()}" if comment.strip()
                                                                            else ""))
-    transaction.on_commit(lambda: notify.routed(ri.pk))
+    transaction.on_commit(partial(notify.routed, ri.pk))
     return ri
 
 
@@ -494,7 +495,7 @@ def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date
     ri.save()
     _commit(p, action=Action.INSTRUCT, actor=actor, on=on, from_state=from_state, before=before,
             comment=_("{name}阅批：{text}").format(name=ri.presidium_member.name, text=ri.text))
-    transaction.on_commit(lambda: notify.instructed(ri.pk))
+    transaction.on_commit(partial(notify.instructed, ri.pk))
     return ri
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import transaction
@@ -259,7 +260,7 @@ def risk_register(
     others = [x.pk for x in added if not _is_self(actor, x)]
     if others:
         text = _("请参与化解信访隐患「{title}」").format(title=risk.title)
-        transaction.on_commit(lambda: _notify_participants(risk.pk, others, text))
+        transaction.on_commit(partial(_notify_participants, risk.pk, others, text))
     return risk
 
 
@@ -370,7 +371,7 @@ def risk_assign(*, actor: Any, risk_id: int, deputy: Deputy | None = None, grid_
     record(actor=actor, verb="risk.assign", target=risk, before=before, after=_snap(risk), comment=x.person_label)
     if not _is_self(actor, x):
         text = _("请参与化解信访隐患「{title}」").format(title=risk.title)
-        transaction.on_commit(lambda: _notify_participants(risk.pk, [x.pk], text))
+        transaction.on_commit(partial(_notify_participants, risk.pk, [x.pk], text))
     return x
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
 from django.core.files import File
@@ -328,7 +329,7 @@ def suggestion_assign(
     s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = lead_unit, on, deadline, deadline, None
     SuggestionCoUnit.objects.filter(suggestion=s).delete()
     SuggestionCoUnit.objects.bulk_create([SuggestionCoUnit(suggestion=s, unit=u) for u in co])
-    transaction.on_commit(lambda: notify.assigned(s.pk))
+    transaction.on_commit(partial(notify.assigned, s.pk))
     return _commit(s, action=Action.ASSIGN, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
@@ -374,7 +375,7 @@ def suggestion_return(
     workflow.check_return(on=on, limit=limit)
     s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = None, None, None, None, None
     SuggestionCoUnit.objects.filter(suggestion=s).delete()
-    transaction.on_commit(lambda: notify.returned(s.pk))
+    transaction.on_commit(partial(notify.returned, s.pk))
     return _commit(s, action=Action.RETURN, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
 
 
@@ -429,7 +430,7 @@ def suggestion_reply(
     s.state = new_state
     _commit(s, action=Action.REPLY, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{reply_class}：{text}")
-    transaction.on_commit(lambda: notify.replied(s.pk))
+    transaction.on_commit(partial(notify.replied, s.pk))
     return reply
 
 
@@ -443,7 +444,7 @@ def _rehandle(s: Suggestion, *, actor: Any, on: dt.date, comment: str) -> None:
     s.deadline = max(rules.rehandle_deadline(on, town_rules), s.assigned_at or on)
     _commit(s, action=Action.REHANDLE, actor=actor, on=on, from_state=from_state, before=before,
             comment=comment or _("第{n}次重新办理").format(n=s.rehandle_count))
-    transaction.on_commit(lambda: notify.rehandled(s.pk))
+    transaction.on_commit(partial(notify.rehandled, s.pk))
     if not s.key_supervision and workflow.key_supervision_due(
         rehandle_count=s.rehandle_count, threshold=town_rules.key_supervision_after_rehandles
     ):
@@ -494,7 +495,7 @@ def suggestion_close(
     workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
     workflow.check_not_before(on=on, earlier=last_eval.evaluated_at if last_eval else None, what=_("测评"))
     s.closed_at = on
-    transaction.on_commit(lambda: notify.closed(s.pk))
+    transaction.on_commit(partial(notify.closed, s.pk))
     return _commit(s, action=Action.CLOSE, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
@@ -543,7 +544,7 @@ def suggestion_request_extension(
     ext.save()
     _commit(s, action=Action.REQUEST_EXTENSION, actor=actor, on=on, from_state=from_state, before=before,
             comment=_("申请延期至 {d}：{reason}").format(d=new_deadline.isoformat(), reason=reason))
-    transaction.on_commit(lambda: notify.extension_requested(ext.pk))
+    transaction.on_commit(partial(notify.extension_requested, ext.pk))
     return ext
 
 
@@ -577,7 +578,7 @@ def suggestion_decide_extension(
     text = (_("同意延期至 {d}") if approve else _("不同意延期至 {d}")).format(d=ext.new_deadline.isoformat())
     _commit(s, action=action, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{text}{'：' + comment.strip() if comment.strip() else ''}")
-    transaction.on_commit(lambda: notify.extension_decided(ext.pk))
+    transaction.on_commit(partial(notify.extension_decided, ext.pk))
     return ext
 
 
@@ -647,7 +648,7 @@ def suggestion_merge(
     _commit(s, action=Action.MERGE, actor=actor, on=on, from_state=from_state, before=before, comment=text)
     _history(target, action=Action.MERGE, actor=actor, on=on, from_state=target.state,
              comment=_("{code} 合并至本事项，一并答复").format(code=s.code))
-    transaction.on_commit(lambda: notify.merged(s.pk))
+    transaction.on_commit(partial(notify.merged, s.pk))
     return s
 
 
@@ -677,7 +678,7 @@ def suggestion_remind(
                                        by=actor if getattr(actor, "pk", None) else None)
     _commit(s, action=Action.REMIND, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{ReminderKind(kind).label}{'：' + note.strip() if note.strip() else ''}")
-    transaction.on_commit(lambda: notify.reminded(reminder.pk))
+    transaction.on_commit(partial(notify.reminded, reminder.pk))
     return reminder
 
 
@@ -711,7 +712,7 @@ def suggestion_set_key_supervision(
             raise InvalidInput(_("该事项未列入重点督办"))
         s.key_supervision, s.key_supervision_since, s.supervisor = False, None, None
         text = _("取消重点督办")
-    transaction.on_commit(lambda: notify.key_supervised(s.pk))
+    transaction.on_commit(partial(notify.key_supervised, s.pk))
     return _commit(s, action=Action.SUPERVISE, actor=actor, on=on, from_state=from_state, before=before,
                    comment=text + (f"：{comment.strip()}" if comment.strip() else ""))
 
