@@ -304,7 +304,7 @@ def visible(request: HttpRequest, qs: QuerySet[M], pk: int) -> M:
     obj = qs.filter(pk=pk).first()
     if obj is None:
         if qs.model._default_manager.filter(pk=pk).exists():
-            from renda.accounts.security import log_event
+            from renda.audit.security import log_event
 
             log_event(kind="not_found", user=getattr(request, "auth", None), path=request.path,
                       detail=f"{qs.model._meta.label_lower}:{pk}")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.gridwork.tests.helpers import open_work
 from renda.shifts.models import DutyAssignment, DutyShift

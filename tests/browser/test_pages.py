@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import PASSWORD, World
 from tests.browser.conftest import shot
 

@@ -12,8 +12,8 @@ from typing import Any
 import pytest
 from docx import Document
 
-from renda.accounts.models import Role
 from renda.calendar_days.workdays import calendar
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.petitions import rules
 from renda.petitions.models import Petition

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.suggestions.models import Suggestion
 from tests.browser.conftest import shot

@@ -15,9 +15,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
+from renda.core.roles import Role
 from renda.core.testing import World, make_deputy
 from renda.petitions import services as petition_services
 from renda.petitions.models import Attachment as PetitionAttachment

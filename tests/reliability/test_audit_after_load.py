@@ -11,8 +11,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.suggestions import services
 from tests.reliability.samples import D, register_public

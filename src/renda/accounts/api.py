@@ -10,8 +10,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.accounts import services
-from renda.accounts.models import ApiToken, Role, User
+from renda.accounts.models import ApiToken, User
 from renda.api import ERRORS, CsrfSessionAuth, InSchema, Pagination, RefOut, RegionRefOut, actor, visible
+from renda.core.roles import Role
 
 me_router: Router = Router(tags=["当前用户"])
 tokens_router: Router = Router(tags=["API 令牌"])

@@ -6,10 +6,10 @@ from typing import Any
 
 from django.db.models import Count, Q
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.audit.selectors import HistoryEntry, describe_changes
 from renda.audit.verbs import describe
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.people.selectors import contact_assignments_visible_to, deputies_visible_to
 from renda.places.models import Level, Region

@@ -15,11 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.accounts import dashboards, forms, policy, selectors, services
-from renda.accounts.models import Role, User
-from renda.accounts.security import log_event
+from renda.accounts.models import User
+from renda.audit.security import log_event
 from renda.audit.services import verify_chain
 from renda.core.crud import Column, DetailField, Resource, add_error, style_form
 from renda.core.errors import ApplicationError
+from renda.core.roles import Role
 
 HOME_URLS = {
     Role.PRESIDIUM: "accounts:home_presidium",

@@ -35,9 +35,10 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.utils.module_loading import autodiscover_modules
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.accounts.services import user_create
-from renda.core import context
+from renda.audit import context
+from renda.core.roles import Role
 from renda.people.models import ContactAssignment, Deputy, DeputyLevel
 from renda.people.services import contact_assignment_create, deputy_create
 from renda.places.models import GridWorker, Kind, Level, Region, WorkerKind

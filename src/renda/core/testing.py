@@ -6,8 +6,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.accounts.services import user_create
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.people.services import contact_assignment_create, deputy_create
 from renda.places.models import GridWorker, Kind, Level, Region

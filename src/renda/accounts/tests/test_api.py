@@ -7,10 +7,11 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from renda.accounts.models import ApiToken, Role
+from renda.accounts.models import ApiToken
 from renda.accounts.services import api_token_create, api_token_revoke, user_deactivate
 from renda.audit.models import AuditEvent
 from renda.core import testing
+from renda.core.roles import Role
 from renda.core.testing import World
 
 ROLES = list(Role)  # presidium, staff, deputy, unit, grid_worker, district_viewer, admin

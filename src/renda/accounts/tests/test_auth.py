@@ -10,8 +10,9 @@ from conftest import ARGON2
 from django.test import Client, override_settings
 from django.utils import timezone
 
-from renda.accounts.models import LoginFailure, Role, SecurityEvent, User
-from renda.audit.models import AuditEvent
+from renda.accounts.models import LoginFailure, User
+from renda.audit.models import AuditEvent, SecurityEvent
+from renda.core.roles import Role
 from renda.core.testing import PASSWORD, World
 
 

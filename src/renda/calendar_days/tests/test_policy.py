@@ -3,8 +3,8 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
-from renda.accounts.models import Role
 from renda.calendar_days import policy
+from renda.core.roles import Role
 from renda.core.testing import World
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.calendar_days import services, views
 from renda.calendar_days.models import CalendarDay
+from renda.core.roles import Role
 from renda.core.testing import World
 
 pytestmark = pytest.mark.django_db

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from renda.accounts.models import Role
 from renda.core import testing
+from renda.core.roles import Role
 from renda.core.testing import World
 
 ERROR_KEYS = {"code", "message", "fields"}

@@ -14,10 +14,11 @@ from django.db.models import Count
 from django.test import override_settings
 from django.urls import reverse
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
 from renda.core import demo
+from renda.core.roles import Role
 from renda.core.testing import make_district
 from renda.people.models import ContactAssignment, Deputy
 from renda.places.models import GridWorker, Kind, Level, Region

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
+from renda.core.roles import Role
 from renda.core.testing import World
 
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from renda.accounts.models import Role
 from renda.core.crud import DeferredJoinPaginator
+from renda.core.roles import Role
 from renda.core.testing import World, make_grid, make_village
 from renda.places.models import Region
 from renda.suggestions import services

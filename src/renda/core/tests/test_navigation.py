@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from renda.accounts.models import Role
 from renda.core.navigation import menu_for
+from renda.core.roles import Role
 from renda.core.testing import World
 
 

@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.ledger import cells
 from renda.ledger.importer import import_workbook

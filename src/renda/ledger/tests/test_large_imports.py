@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.ledger import importer
 from renda.ledger.importer import import_workbook

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.ledger.tests.helpers import read, workbook
 from renda.places.models import Region

@@ -6,7 +6,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
+from renda.core.roles import Role
 from renda.core.testing import PASSWORD, World
 from renda.notifications import selectors, services
 from renda.notifications.models import Notification

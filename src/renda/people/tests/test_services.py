@@ -4,9 +4,9 @@ import datetime as dt
 
 import pytest
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.testing import World, make_deputy
 from renda.people import services
 from renda.people.models import ContactAssignment

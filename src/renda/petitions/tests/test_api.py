@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.petitions.tests.helpers import ID_NUMBER, NAME, PHONE
 

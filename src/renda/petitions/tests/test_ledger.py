@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from renda.core import context
+from renda.audit import context
 from renda.core.testing import World
 from renda.ledger import registry
 from renda.ledger.exporter import export_workbook

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.petitions import policy, services
 from renda.petitions.models import Petition

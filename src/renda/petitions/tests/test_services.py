@@ -9,10 +9,10 @@ import datetime as dt
 import pytest
 from django.db import connection
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core import crypto
 from renda.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.testing import World, make_user
 from renda.petitions import selectors, services
 from renda.petitions.models import Petition, RepeatKind, Transition

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core import testing
+from renda.core.roles import Role
 from renda.core.testing import World, make_grid, make_grid_worker, make_village, phone
 from renda.places.models import GridWorker, Region
 from renda.places.services import grid_worker_deactivate, region_deactivate

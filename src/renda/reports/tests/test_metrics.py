@@ -30,8 +30,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from renda.accounts.models import Role
 from renda.core.errors import InvalidInput
+from renda.core.roles import Role
 from renda.core.testing import World, make_deputy, make_unit, make_user
 from renda.reports import metrics
 from renda.suggestions import services

@@ -21,8 +21,8 @@ from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
 
-from renda.accounts.models import Role
 from renda.core.errors import ApplicationError
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.reports import metrics
 from renda.reports.tests.test_metrics import Fixture

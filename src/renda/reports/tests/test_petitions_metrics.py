@@ -23,7 +23,7 @@ import json
 import pytest
 from django.core.management import call_command
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.gridwork.tests.helpers import petition
 from renda.petitions import services as petitions

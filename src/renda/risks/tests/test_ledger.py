@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from renda.core import context
+from renda.audit import context
 from renda.core.testing import World
 from renda.ledger.exporter import ledger_sheets, write_workbook
 from renda.ledger.importer import import_workbook

@@ -11,9 +11,9 @@ from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
 
-from renda.accounts.models import Role
+from renda.audit import context
 from renda.audit.models import AuditEvent
-from renda.core import context
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.ledger.exporter import ledger_sheets, write_workbook
 from renda.risks.models import RiskPerson

@@ -8,7 +8,7 @@ import pytest
 from django.db import transaction
 from django.test import Client
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.risks import policy, selectors
 from renda.risks.models import Risk

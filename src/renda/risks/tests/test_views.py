@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.risks import selectors, services
 from renda.risks.models import Risk

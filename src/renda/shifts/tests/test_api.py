@@ -11,8 +11,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
+from renda.core.roles import Role
 from renda.core.testing import World, make_deputy
 from renda.shifts import services
 from renda.shifts.models import DutyAssignment, DutyShift

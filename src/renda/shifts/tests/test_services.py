@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.testing import World, make_deputy
 from renda.shifts import selectors, services
 from renda.shifts.models import DutyAssignment, DutyLog, DutyShift

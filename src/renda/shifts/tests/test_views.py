@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World, make_deputy
 from renda.shifts import services
 from renda.shifts.models import DutyAssignment, DutyShift

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.suggestions import policy, services
 from renda.suggestions.tests.helpers import D, assigned, public_item, replied

@@ -14,9 +14,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core import testing
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.suggestions import rules, services
 from renda.suggestions.models import Suggestion

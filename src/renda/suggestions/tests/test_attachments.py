@@ -14,9 +14,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.suggestions import services, uploads
 from renda.suggestions.models import Attachment, Suggestion

@@ -8,8 +8,8 @@ import threading
 import pytest
 from django.db import connection
 
-from renda.accounts.models import Role
 from renda.core.errors import ApplicationError, Conflict, IllegalTransition
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.suggestions import services
 from renda.suggestions.models import Suggestion, Transition

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from renda.accounts.models import Role
 from renda.core import crypto
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.suggestions import selectors
 from renda.suggestions.tests.helpers import public_item

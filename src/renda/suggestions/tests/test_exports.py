@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import PASSWORD, World
 from renda.suggestions import exports, selectors, services
 from renda.suggestions.models import Suggestion

@@ -5,7 +5,7 @@ from typing import Any
 import pytest
 from django.db import transaction
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World, make_user
 from renda.notifications.models import Notification
 from renda.suggestions import services

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.calendar_days import workdays
 from renda.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.suggestions import services
 from renda.suggestions.models import Extension, Reminder, Suggestion, SuggestionCoUnit, Transition

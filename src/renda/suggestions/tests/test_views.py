@@ -10,7 +10,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.suggestions import services, similarity
 from renda.suggestions.models import Suggestion

@@ -10,9 +10,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core import testing
+from renda.core.roles import Role
 from renda.core.testing import World, make_unit
 from renda.units.models import Unit
 from renda.units.services import unit_deactivate

@@ -2,9 +2,9 @@ from __future__ import annotations
 
 import pytest
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.testing import World
 from renda.units import services
 
