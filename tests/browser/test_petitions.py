@@ -14,12 +14,12 @@ from docx import Document
 
 from renda.calendar_days.workdays import calendar
 from renda.core.roles import Role
-from renda.core.testing import World
 from renda.petitions import rules
 from renda.petitions.models import Petition
 from renda.risks.models import Risk
 from tests.browser.conftest import shot
 from tests.browser.test_pages import log_in
+from tests.support import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -13,9 +13,9 @@ from django.db import connection
 
 from renda.audit.models import AuditEvent
 from renda.core.roles import Role
-from renda.core.testing import World
 from renda.suggestions import services
 from tests.reliability.samples import D, register_public
+from tests.support import World
 
 THREADS = 4
 PER_THREAD = int(os.environ.get("RENDA_LOAD_CALLS", "60"))

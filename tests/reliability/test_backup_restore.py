@@ -17,9 +17,9 @@ from django.db import connection
 from renda.audit.services import verify_chain
 from renda.core import backup
 from renda.core.roles import Role
-from renda.core.testing import World
 from renda.suggestions.models import Suggestion
 from tests.reliability.samples import register_public
+from tests.support import World
 
 
 def run(*args: str, **options: object) -> str:

@@ -17,9 +17,9 @@ from renda.accounts.services import api_token_create
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
 from renda.core.roles import Role
-from renda.core.testing import World, make_unit, make_user
 from renda.suggestions.models import Suggestion, Transition
 from tests.reliability.samples import register_public
+from tests.support import World, make_unit, make_user
 
 
 def race(*actions: Callable[[], Any]) -> list[Any]:

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from tests.support import World
 
 from renda.calendar_days import policy
 from renda.core.roles import Role
-from renda.core.testing import World
 
 
 @pytest.mark.django_db

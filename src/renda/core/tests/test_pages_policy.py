@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.support import World
 
 from renda.core.roles import Role
-from renda.core.testing import World
 
 ALL_ROLES = list(Role)
 READERS = {Role.PRESIDIUM, Role.STAFF, Role.DISTRICT_VIEWER, Role.ADMIN}

@@ -5,10 +5,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.support import PASSWORD, World
 
 from renda.accounts.models import User
 from renda.core.roles import Role
-from renda.core.testing import PASSWORD, World
 from renda.notifications import selectors, services
 from renda.notifications.models import Notification
 

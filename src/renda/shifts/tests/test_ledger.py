@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from tests.support import World
 
-from renda.core.testing import World
 from renda.ledger import registry
 from renda.ledger.cells import export_cell
 from renda.ledger.exporter import write_workbook

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from tests.support import World
 
 from renda.core import crypto
 from renda.core.roles import Role
-from renda.core.testing import World
 from renda.suggestions import selectors
 from renda.suggestions.tests.helpers import public_item
 

@@ -1,4 +1,5 @@
-"""Test helpers shared by every app's tests: factories that go through the real services,
+"""Test helpers shared by every app's tests (they sit above every app, so they may use them all):
+factories that go through the real services,
 role users, and query counting. Import from tests only."""
 
 from __future__ import annotations
