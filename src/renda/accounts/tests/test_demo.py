@@ -15,10 +15,10 @@ from django.test import override_settings
 from django.urls import reverse
 from tests.support import make_district
 
+from renda.accounts import demo as org_demo
 from renda.accounts.models import User
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
-from renda.accounts import demo as org_demo
 from renda.core import demo
 from renda.core.roles import Role
 from renda.people.models import ContactAssignment, Deputy
