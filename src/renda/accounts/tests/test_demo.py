@@ -65,8 +65,9 @@ def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:
 def test_the_plan_is_deterministic_and_names_and_phones_are_unique():
     a, b = org_demo.build_plan(), org_demo.build_plan()
     assert a == b
-    people = [w.name for w in a.places.workers] + [d.name for d in a.people.deputies] + [u.contact_person for u in a.units]
-    phones = [w.phone for w in a.places.workers] + [d.phone for d in a.people.deputies] + [u.contact_phone for u in a.units]
+    workers, deputies = a.places.workers, a.people.deputies
+    people = [w.name for w in workers] + [d.name for d in deputies] + [u.contact_person for u in a.units]
+    phones = [w.phone for w in workers] + [d.phone for d in deputies] + [u.contact_phone for u in a.units]
     assert len(set(people)) == len(people)
     assert len(set(phones)) == len(phones)
     assert all(p.startswith("1390552") and len(p) == 11 for p in [w.phone for w in a.places.workers])
