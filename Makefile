@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 export RENDA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lint typecheck pytest migrate demo clean bench
+.PHONY: run test install install-dev lint typecheck layers pytest migrate demo clean bench
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "renda needs Python >= 3.11")'
@@ -46,12 +46,17 @@ lint: install-dev
 typecheck: install-dev
 	$(BIN)/mypy
 
+# The layering contract (pyproject.toml [tool.importlinter], docs/architecture.md).
+layers: install-dev
+	$(BIN)/lint-imports --no-cache
+
 pytest: install-dev
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 # `make bench`: load a district (1M suggestions, 200k petitions; BENCH_SCALE=0.01 for a quick run)

@@ -297,7 +297,7 @@ def ledger_file(path: Path, rows: int) -> None:
 
     from bench import phrases
     from renda.core.export import write_sheet
-    from renda.ledger.registry import get
+    from renda.core.ledger.registry import get
     from renda.places.models import Region
     from renda.units.models import Unit
 

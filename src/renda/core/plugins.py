@@ -12,7 +12,7 @@ what each declares (every one is optional):
                               app's entries in the top menu (:mod:`renda.core.navigation`)
 ``stats.py``                  its ``renda stats`` sections (:mod:`renda.core.stats`)
 ``demo.py``                   its demo steps (:mod:`renda.core.demo`)
-``ledger_sheets.py``          its ledger sheets (:mod:`renda.ledger.registry`)
+``ledger_sheets.py``          its ledger sheets (:mod:`renda.core.ledger.registry`)
 ``AppConfig.verbs``           its audit verbs and their labels (:mod:`renda.audit.verbs`)
 ============================  ==============================================================
 """

@@ -9,7 +9,7 @@ class LedgerConfig(plugins.RendaAppConfig):
     verbose_name = _("台账")
 
     def ready(self) -> None:
-        # Every installed app may declare sheets in its ``ledger_sheets`` module (see registry.py).
+        # Every installed app may declare sheets in its ``ledger_sheets`` module (see renda.core.ledger.registry).
         from django.utils.module_loading import autodiscover_modules
 
         autodiscover_modules("ledger_sheets")

@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from renda.core.export import write_sheet
-from renda.ledger import registry
-from renda.ledger.cells import export_cell
-from renda.ledger.registry import SheetSpec
+from renda.core.ledger import registry
+from renda.core.ledger.cells import export_cell
+from renda.core.ledger.registry import SheetSpec
 from renda.places.models import Region
 
 SheetData = tuple[str, Sequence[str], Iterable[Sequence[Any]]]

@@ -30,9 +30,10 @@ from openpyxl import load_workbook
 
 from renda.audit import context
 from renda.core.errors import ApplicationError
-from renda.ledger import policy, registry
-from renda.ledger.cells import CellError, ColumnSpec, is_blank
-from renda.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
+from renda.core.ledger import registry
+from renda.core.ledger.cells import CellError, ColumnSpec, is_blank
+from renda.core.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
+from renda.ledger import policy
 
 logger = logging.getLogger("renda.ledger")
 

@@ -20,8 +20,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from renda.audit import context
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
+from renda.core.ledger import registry
 from renda.core.privacy import record_reveal
-from renda.ledger import policy, registry
+from renda.ledger import policy
 from renda.ledger.exporter import export_filename, ledger_sheets, template_sheets
 from renda.ledger.forms import UploadForm
 from renda.ledger.importer import ImportResult, import_workbook

@@ -7,8 +7,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_DEPUTIES,
     Action,
     ImportContext,

@@ -26,10 +26,8 @@ from django.utils.translation import gettext as _
 from renda.audit import context
 from renda.core import crypto
 from renda.core.errors import ApplicationError
-from renda.core.privacy import record_reveal
-from renda.core.validators import is_id_number, is_phone
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_PETITIONS,
     Action,
     ImportContext,
@@ -43,6 +41,8 @@ from renda.ledger.registry import (
     register,
     same_or_masked,
 )
+from renda.core.privacy import record_reveal
+from renda.core.validators import is_id_number, is_phone
 from renda.people.models import Deputy
 from renda.petitions import rules, services
 from renda.petitions.models import Channel, Petition

@@ -11,8 +11,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_GRID_WORKERS,
     ORDER_GRIDS,
     ORDER_TOWNS,

@@ -22,8 +22,8 @@ from django.utils.translation import gettext as _
 from renda.audit import context
 from renda.core import crypto
 from renda.core.errors import ApplicationError
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_RISKS,
     Action,
     ImportContext,

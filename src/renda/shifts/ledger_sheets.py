@@ -21,8 +21,8 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_DUTY_SHIFTS,
     Action,
     ImportContext,

@@ -25,9 +25,8 @@ from django.utils.translation import gettext as _
 from renda.audit import context
 from renda.core import crypto
 from renda.core.errors import ApplicationError
-from renda.core.validators import is_phone
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_SUGGESTIONS,
     Action,
     ImportContext,
@@ -41,6 +40,7 @@ from renda.ledger.registry import (
     register,
     same_or_masked,
 )
+from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code
 from renda.places.models import Level, Region

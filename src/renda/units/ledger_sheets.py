@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from renda.ledger import cells
-from renda.ledger.registry import (
+from renda.core.ledger import cells
+from renda.core.ledger.registry import (
     ORDER_UNITS,
     Action,
     ImportContext,

@@ -6,7 +6,7 @@ import pytest
 from django.db import transaction
 from tests.support import World
 
-from renda.ledger import registry
+from renda.core.ledger import registry
 from renda.ledger.exporter import export_workbook, template_sheets, write_workbook
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import GOOD, read, workbook

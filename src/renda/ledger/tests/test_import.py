@@ -7,8 +7,8 @@ from tests.support import World
 
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
+from renda.core.ledger import cells
 from renda.core.roles import Role
-from renda.ledger import cells
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import GOOD, with_rows, workbook
 from renda.people.models import Deputy

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from renda.ledger import cells, registry
+from renda.core.ledger import cells, registry
+from renda.core.ledger.registry import Action, ImportContext, Outcome, Resolved, Row, RowError, SheetSpec
 from renda.ledger.exporter import template_sheets, write_workbook
 from renda.ledger.importer import import_workbook
-from renda.ledger.registry import Action, ImportContext, Outcome, Resolved, Row, RowError, SheetSpec
 from renda.ledger.tests.helpers import GOOD, read, workbook
 from renda.places.ledger_sheets import town_by_code
 from renda.places.models import Region

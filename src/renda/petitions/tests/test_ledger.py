@@ -10,7 +10,7 @@ import pytest
 from tests.support import World
 
 from renda.audit import context
-from renda.ledger import registry
+from renda.core.ledger import registry
 from renda.ledger.exporter import export_workbook
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import read, workbook

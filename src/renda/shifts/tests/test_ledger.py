@@ -10,8 +10,8 @@ import pytest
 from django.db import transaction
 from tests.support import World
 
-from renda.ledger import registry
-from renda.ledger.cells import export_cell
+from renda.core.ledger import registry
+from renda.core.ledger.cells import export_cell
 from renda.ledger.exporter import write_workbook
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import read, workbook

@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from renda.accounts.models import User
+from renda.core.ledger.registry import Action
 from renda.ledger.importer import ImportResult, import_workbook
-from renda.ledger.registry import Action
 
 
 class Command(BaseCommand):

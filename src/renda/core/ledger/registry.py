@@ -6,7 +6,7 @@ calls :func:`register`; :class:`renda.ledger.apps.LedgerConfig` imports every in
 this package. A sheet is:
 
 - its name, its place in the import order (``order``; see the ``ORDER_*`` constants),
-  its key column(s) and its columns (header, required, parser — see :mod:`renda.ledger.cells`);
+  its key column(s) and its columns (header, required, parser — see :mod:`renda.core.ledger.cells`);
 - ``resolve(ctx, row) -> Resolved``: turns a parsed row into its key, its town and the values
   to write, looking up references (codes of earlier sheets or of the database);
   raises :class:`RowError` naming the column at fault;
@@ -23,15 +23,12 @@ import datetime as dt
 import enum
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext as _
 
-from renda.ledger.cells import ColumnSpec
-
-if TYPE_CHECKING:
-    from renda.places.models import Region
+from renda.core.ledger.cells import ColumnSpec
 
 # The import order of LEDGER.md. Later sheets pick a number between or after these.
 ORDER_TOWNS = 10
@@ -117,7 +114,7 @@ class ImportContext:
     (:meth:`lookup`)."""
 
     actor: Any
-    scope_town: Region | None
+    scope_town: Any  # the town (places.Region) an import is limited to, or None
     dry_run: bool
     cache: dict[Any, Any] = field(default_factory=dict)
     lookups: dict[Any, Any] = field(default_factory=dict)
@@ -148,7 +145,8 @@ class ImportContext:
 
 ResolveFn = Callable[[ImportContext, Row], Resolved]
 ApplyFn = Callable[[ImportContext, Resolved], Outcome]
-ExportFn = Callable[["Region | None"], Iterable[Mapping[str, Any]]]
+#: ``export(town)``: the sheet's rows for one town (a places.Region), or for every town (None).
+ExportFn = Callable[[Any], Iterable[Mapping[str, Any]]]
 
 
 @dataclass(frozen=True)
