@@ -26,21 +26,18 @@ number of items.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
+from renda.core.stats import Period, rate, section, sections
 from renda.people.models import Deputy, DeputyLevel
 from renda.places.models import GridWorker, Level, Region, WorkerKind
 from renda.suggestions import rules
@@ -58,66 +55,6 @@ from renda.suggestions.models import (
 )
 from renda.suggestions.workflow import Action, State
 from renda.units.models import Unit
-
-# --- period ---------------------------------------------------------------------------------
-
-_YEAR = re.compile(r"^(\d{4})$")
-_HALF = re.compile(r"^(\d{4})H([12])$", re.IGNORECASE)
-_QUARTER = re.compile(r"^(\d{4})Q([1-4])$", re.IGNORECASE)
-_MONTH = re.compile(r"^(\d{4})-(\d{1,2})$")
-
-
-def _month_end(year: int, month: int) -> dt.date:
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
-
-
-def parse_period(text: str) -> tuple[dt.date, dt.date]:
-    """``2023`` · ``2023H1`` · ``2023Q3`` · ``2023-07`` → (first day, last day)."""
-    value = (text or "").strip()
-    if m := _YEAR.match(value):
-        year = int(m[1])
-        return dt.date(year, 1, 1), dt.date(year, 12, 31)
-    if m := _HALF.match(value):
-        year, half = int(m[1]), int(m[2])
-        return (dt.date(year, 1, 1), dt.date(year, 6, 30)) if half == 1 else (dt.date(year, 7, 1),
-                                                                              dt.date(year, 12, 31))
-    if m := _QUARTER.match(value):
-        year, quarter = int(m[1]), int(m[2])
-        first = 3 * quarter - 2
-        return dt.date(year, first, 1), _month_end(year, first + 2)
-    if (m := _MONTH.match(value)) and 1 <= int(m[2]) <= 12:
-        year, month = int(m[1]), int(m[2])
-        return dt.date(year, month, 1), _month_end(year, month)
-    raise InvalidInput(_("统计期间「{p}」格式不正确，应为 2023、2023H1、2023Q3 或 2023-07").format(p=value),
-                       fields={"period": _("格式不正确")})
-
-
-@dataclass(frozen=True)
-class Period:
-    """[from_, to] and the as-of date (only facts dated on or before it count)."""
-
-    from_: dt.date
-    to: dt.date
-    as_of: dt.date
-
-    @classmethod
-    def make(cls, from_: dt.date, to: dt.date, as_of: dt.date | None = None, *,
-             today: dt.date | None = None) -> Period:
-        """``as_of`` defaults to ``to``, or today (Asia/Shanghai) when ``to`` is in the future."""
-        if to < from_:
-            raise InvalidInput(_("统计截止日期不能早于起始日期"), fields={"to": _("早于起始日期")})
-        if as_of is None:
-            as_of = min(to, today or timezone.localdate())
-        return cls(from_, to, as_of)
-
-    @classmethod
-    def parse(cls, text: str, as_of: dt.date | None = None, *, today: dt.date | None = None) -> Period:
-        from_, to = parse_period(text)
-        return cls.make(from_, to, as_of, today=today)
-
-    def as_dict(self) -> dict[str, str]:
-        return {"from": self.from_.isoformat(), "to": self.to.isoformat(), "as_of": self.as_of.isoformat()}
-
 
 # --- scope ----------------------------------------------------------------------------------
 
@@ -151,18 +88,6 @@ def resolve_scope(town_code: str | None = None, *, within: Iterable[Region] | No
     if len(towns) == 1:
         return Scope((towns[0],), towns[0])
     return Scope(tuple(towns), None)
-
-
-# --- helpers --------------------------------------------------------------------------------
-
-_FOUR = Decimal("0.0001")
-
-
-def rate(numerator: int, denominator: int) -> float | None:
-    """numerator / denominator rounded half-up to 4 decimals; None when the denominator is 0."""
-    if not denominator:
-        return None
-    return float((Decimal(numerator) / Decimal(denominator)).quantize(_FOUR, rounding=ROUND_HALF_UP))
 
 
 #: Transitions that move the deadline or the lead unit, or take an item out of S (an exit counts
@@ -767,12 +692,16 @@ def deputies_section(period: Period, scope: Scope) -> dict[str, int]:
 # --- everything -----------------------------------------------------------------------------
 
 
+section("suggestions", order=100)(suggestions_section)
+section("petitions", order=200)(petitions_section)
+section("grids", order=300)(grids_section)
+section("deputies", order=400)(deputies_section)
+
+
 def stats(period: Period, scope: Scope) -> dict[str, Any]:
-    """The whole object ``renda stats --format json`` prints."""
-    return {
-        "period": {**period.as_dict(), **scope.as_dict()},
-        "suggestions": suggestions_section(period, scope),
-        "petitions": petitions_section(period, scope),
-        "grids": grids_section(period, scope),
-        "deputies": deputies_section(period, scope),
-    }
+    """The whole object ``renda stats --format json`` prints: the period, then every registered
+    section (these four, and each app's ``stats.py``; see renda.core.stats) in order."""
+    out: dict[str, Any] = {"period": {**period.as_dict(), **scope.as_dict()}}
+    for s in sections():
+        out[s.key] = s.compute(period, scope)
+    return out
