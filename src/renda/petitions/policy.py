@@ -162,7 +162,7 @@ def actions_for(user: Any, p: Petition) -> list[Action]:
     allows (one extension only; no conversion twice) — one answer for the pages and the API."""
     out: list[Action] = []
     for a in Action:
-        if a == Action.REGISTER or (p.status, a) not in workflow.TABLE or not can(user, a, p):
+        if a == Action.REGISTER or (p.state, a) not in workflow.TABLE or not can(user, a, p):
             continue
         if a == Action.EXTEND and p.extended_on is not None:
             continue

@@ -70,7 +70,7 @@ petitions = Resource(
         Column("code", gettext_lazy("编号"), lambda o: o.code, sort="code", link=True),
         Column("subject", gettext_lazy("标题"), lambda o: o.subject, link=True),
         Column("channel", gettext_lazy("渠道"), lambda o: o.get_channel_display(), sort="channel"),
-        Column("status", gettext_lazy("状态"), lambda o: o.get_status_display(), sort="status"),
+        Column("state", gettext_lazy("状态"), lambda o: o.get_state_display(), sort="state"),
         Column("petitioners", gettext_lazy("信访人"), petitioners_masked),
         Column("head_count", gettext_lazy("人数"), lambda o: o.head_count, sort="head_count"),
         Column("category", gettext_lazy("类别"), lambda o: o.category),
@@ -320,7 +320,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
         except ApplicationError as exc:
             add_error(form, exc)
         else:
-            if p.status == workflow.State.DECLINED:
+            if p.state == workflow.State.DECLINED:
                 messages.warning(request, _("已登记 {code}：同一事实和理由已复核终结，不再受理").format(code=p.code))
             elif p.is_repeat:
                 messages.warning(request, _("已登记 {code}，系重复信访，已关联原信访件").format(code=p.code))

@@ -176,6 +176,6 @@ def actions_for(user: Any, risk: Risk) -> list[Action]:
     roles = roles_on(user, risk)
     return [
         a for a in Action
-        if a != Action.REGISTER and (risk.status, a) in workflow.TABLE
+        if a != Action.REGISTER and (risk.state, a) in workflow.TABLE
         and bool(roles & workflow.ROLES_FOR_ACTION[a])
     ]
