@@ -299,7 +299,7 @@ def _open(request: HttpRequest, petition_id: int, action: str) -> Petition:
 
 def _detail(request: HttpRequest, p: Petition) -> Petition:
     user = actor(request)
-    p.api_allowed_actions = [a.value for a in policy.actions_for(user, p)]  # type: ignore[attr-defined]
+    p.api_allowed_actions = [a.value for a in policy.available_actions(user, p)]  # type: ignore[attr-defined]
     p.api_notices = list(notices.available(p)) if policy.can(user, "notice", p) else []  # type: ignore[attr-defined]
     p.api_repeat_of = _items(request).filter(pk=p.repeat_of_id).first() if p.repeat_of_id else None  # type: ignore[attr-defined]
     return p

@@ -180,15 +180,16 @@ ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
 DESTRUCTIVE = frozenset({Action.DECLINE})
 
 
-def available_actions(user: Any, p: Petition) -> list[Action]:
-    return [a for a in policy.actions_for(user, p) if a in ACTIONS]
+def page_actions(user: Any, p: Petition) -> list[Action]:
+    """The actions this page has a form for, out of ``policy.available_actions``."""
+    return [a for a in policy.available_actions(user, p) if a in ACTIONS]
 
 
 def _render_detail(request: HttpRequest, p: Petition, *, bound: tuple[Action, forms.ActionForm] | None = None,
                    revealed: list[services.Revealed] | None = None, reveal_form: forms.RevealForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = action_panel(available_actions(user, p), ACTIONS, bound=bound, label=workflow.label,
+    action_forms = action_panel(page_actions(user, p), ACTIONS, bound=bound, label=workflow.label,
                                 form_kwargs={"petition": p}, user=user, danger=DESTRUCTIVE)
     visible = selectors.petitions_visible_to(user)
     can_reveal = policy.can(user, "reveal", p)
@@ -232,7 +233,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     if done is not None:
         return done
     p.refresh_from_db()
-    if a not in available_actions(request.user, p):
+    if a not in page_actions(request.user, p):
         # Someone else moved the petition on: the form is gone from the page, its error is not.
         for error in form.non_field_errors() or [_("该信访件已被他人处理，请刷新后重试")]:
             messages.error(request, str(error))

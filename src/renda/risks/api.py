@@ -213,7 +213,7 @@ def _get(request: HttpRequest, risk_id: int) -> Risk:
 
 
 def _detail(user: User, risk: Risk) -> Risk:
-    risk.api_allowed_actions = [a.value for a in policy.actions_for(user, risk)]  # type: ignore[attr-defined]
+    risk.api_allowed_actions = [a.value for a in policy.available_actions(user, risk)]  # type: ignore[attr-defined]
     return risk
 
 

@@ -134,17 +134,18 @@ ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
 }
 
 
-def available_actions(user: Any, r: Risk) -> list[Action]:
-    return [a for a in policy.actions_for(user, r) if a in ACTIONS]
+def page_actions(user: Any, r: Risk) -> list[Action]:
+    """The actions this page has a form for, out of ``policy.available_actions``."""
+    return [a for a in policy.available_actions(user, r) if a in ACTIONS]
 
 
 def _render_detail(request: HttpRequest, r: Risk, *, bound: tuple[Action, forms.ActionForm] | None = None,
                    reveal_form: forms.RevealForm | None = None, revealed: bool = False,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = action_panel(available_actions(user, r), ACTIONS, bound=bound, label=workflow.label,
+    action_forms = action_panel(page_actions(user, r), ACTIONS, bound=bound, label=workflow.label,
                                 form_kwargs={"risk": r}, user=user)
-    allowed = policy.actions_for(user, r)
+    allowed = policy.available_actions(user, r)
     participants = list(r.participants.select_related("deputy", "grid_worker").order_by("id"))
     ctx = {
         "resource": risks, "obj": r, "r": r, "actions": action_forms,

@@ -58,7 +58,7 @@ def test_selector_and_policy_agree(shared_world: World, risks: dict[str, Risk], 
     visible = {k for k, r in risks.items() if selectors.risks_visible_to(user).filter(pk=r.pk).exists()}
     assert visible == SEES[role]
     assert {k for k, r in risks.items() if policy.can(user, "view", r)} == SEES[role]
-    assert set(policy.actions_for(user, risks["ours"])) == ACTS[role]
+    assert set(policy.available_actions(user, risks["ours"])) == ACTS[role]
     assert policy.can(user, "list") == (role in LISTS)
     assert policy.can(user, Action.REGISTER) == (role in REGISTERS)
 
