@@ -7,8 +7,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 from django.test import override_settings
-
-from renda.core.testing import World
+from tests.support import World
 
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 ARGON2 = ["django.contrib.auth.hashers.Argon2PasswordHasher"]

@@ -95,10 +95,10 @@ def build_org(*, towns: int, villages: int, grids: int, deputies: int, seed: int
     from django.db import transaction
 
     from bench import phrases
-    from renda.accounts.models import Role
     from renda.accounts.services import user_create
-    from renda.core import context
+    from renda.audit import context
     from renda.core.demo import Names
+    from renda.core.roles import Role
     from renda.people.services import deputy_create
     from renda.places.models import Kind, Level, Region, WorkerKind
     from renda.places.services import grid_worker_create, region_create
@@ -554,8 +554,8 @@ def load(*, scale: float, towns: int = 20, villages: int = 15, grids: int = 3, d
     from django.db import transaction
     from django.utils import timezone
 
+    from renda.audit import context
     from renda.calendar_days.workdays import calendar
-    from renda.core import context
     from renda.petitions.models import Petition, Petitioner
     from renda.petitions.models import Transition as PTransition
     from renda.suggestions.models import Evaluation, Reply, Suggestion, Transition

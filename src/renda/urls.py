@@ -1,27 +1,15 @@
+"""The site's URLs: every app's ``urlpatterns`` (found through renda.core.plugins, in
+``INSTALLED_APPS`` order), the API and the language switch. Adding an app edits nothing here."""
+
 from __future__ import annotations
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
-from renda.accounts.views import users
 from renda.api import api
-from renda.suggestions.categories import categories
+from renda.core.plugins import app_modules
 
-urlpatterns = [
-    path("", include("renda.accounts.urls")),
-    path("users/", include(users.urls())),
-    path("", include("renda.places.urls")),
-    path("", include("renda.units.urls")),
-    path("", include("renda.people.urls")),
-    path("ledger/", include("renda.ledger.urls")),
-    path("calendar/", include("renda.calendar_days.urls")),
-    path("reports/", include("renda.reports.urls")),
-    path("suggestions/categories/", include(categories.urls())),
-    path("suggestions/", include("renda.suggestions.urls")),
-    path("petitions/", include("renda.petitions.urls")),
-    path("shifts/", include("renda.shifts.urls")),
-    path("risks/", include("renda.risks.urls")),
-    path("", include("renda.gridwork.urls")),
-    path("notifications/", include("renda.notifications.urls")),
+urlpatterns: list[URLPattern | URLResolver] = [path("", include(module)) for module in app_modules("urls")]
+urlpatterns += [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

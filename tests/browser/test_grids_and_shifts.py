@@ -11,12 +11,12 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.gridwork.tests.helpers import open_work
 from renda.shifts.models import DutyAssignment, DutyShift
 from tests.browser.conftest import shot
 from tests.browser.test_pages import log_in
+from tests.support import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

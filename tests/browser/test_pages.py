@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from renda.accounts.models import Role
-from renda.core.testing import PASSWORD, World
+from renda.core.roles import Role
 from tests.browser.conftest import shot
+from tests.support import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

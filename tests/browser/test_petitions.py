@@ -12,14 +12,14 @@ from typing import Any
 import pytest
 from docx import Document
 
-from renda.accounts.models import Role
 from renda.calendar_days.workdays import calendar
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions import rules
 from renda.petitions.models import Petition
 from renda.risks.models import Risk
 from tests.browser.conftest import shot
 from tests.browser.test_pages import log_in
+from tests.support import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -8,11 +8,11 @@ from typing import Any
 
 import pytest
 
-from renda.accounts.models import Role
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.suggestions.models import Suggestion
 from tests.browser.conftest import shot
 from tests.browser.test_pages import log_in
+from tests.support import World, make_unit
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,7 +62,7 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
     shot(page, "suggestions-assigned")
 
     # That unit returns it.
-    from renda.core.testing import make_user
+    from tests.support import make_user
 
     wrong_user = make_user(Role.UNIT, world.town, unit=wrong_unit)
     page.context.clear_cookies()
@@ -138,8 +138,8 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
 def test_district_user_filters_by_town_then_grid(live_server: Any, page: Any) -> None:
     """A district-wide user's filters list a town's grids only once the town is chosen; choosing
     it redraws the filters in place, and the redrawn grid filter works."""
-    from renda.core.testing import make_grid
     from renda.suggestions import services
+    from tests.support import make_grid
 
     world = World()
     second_grid = make_grid(world.village)

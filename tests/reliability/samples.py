@@ -1,4 +1,4 @@
-"""The seeded world the reliability tests share: ``renda.core.testing.World`` (two towns, one
+"""The seeded world the reliability tests share: ``tests.support.World`` (two towns, one
 user per role) plus, in each town, a suggestion with an attachment, a petition (accepted, with
 an attachment), a duty shift with its people, a risk with participants and an export job of the
 office's — and an API token per role, a notification and a calendar day: something real behind
@@ -15,10 +15,10 @@ from typing import Any
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
-from renda.core.testing import World, make_deputy
+from renda.core.roles import Role
 from renda.petitions import services as petition_services
 from renda.petitions.models import Attachment as PetitionAttachment
 from renda.petitions.models import Petition
@@ -31,6 +31,7 @@ from renda.shifts.models import DutyAssignment, DutyShift
 from renda.suggestions import exports
 from renda.suggestions import services as suggestion_services
 from renda.suggestions.models import Attachment, Suggestion
+from tests.support import World, make_deputy
 
 ROLES: tuple[str, ...] = ("presidium", "staff", "deputy", "unit", "grid_worker", "district_viewer", "admin",
                           "anonymous")

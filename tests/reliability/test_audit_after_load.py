@@ -11,11 +11,11 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions import services
 from tests.reliability.samples import D, register_public
+from tests.support import World
 
 THREADS = 4
 PER_THREAD = int(os.environ.get("RENDA_LOAD_CALLS", "60"))

@@ -14,12 +14,12 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from renda.accounts.models import Role
 from renda.audit.services import verify_chain
 from renda.core import backup
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions.models import Suggestion
 from tests.reliability.samples import register_public
+from tests.support import World
 
 
 def run(*args: str, **options: object) -> str:

@@ -13,13 +13,13 @@ import pytest
 from django.db import connection
 from django.test import Client
 
-from renda.accounts.models import Role
 from renda.accounts.services import api_token_create
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
-from renda.core.testing import World, make_unit, make_user
+from renda.core.roles import Role
 from renda.suggestions.models import Suggestion, Transition
 from tests.reliability.samples import register_public
+from tests.support import World, make_unit, make_user
 
 
 def race(*actions: Callable[[], Any]) -> list[Any]:

@@ -19,9 +19,9 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 
-from renda.core.testing import phone
 from tests.reliability.samples import Sample
 from tests.reliability.urlwalk import routes
+from tests.support import phone
 
 PAYLOADS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>', "javascript:alert(1)"]
 _n = itertools.count(700)

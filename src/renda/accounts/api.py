@@ -8,10 +8,23 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
+from ninja.security import HttpBearer
 
 from renda.accounts import services
-from renda.accounts.models import ApiToken, Role, User
-from renda.api import ERRORS, CsrfSessionAuth, InSchema, Pagination, RefOut, RegionRefOut, actor, visible
+from renda.accounts.models import ApiToken, User
+from renda.accounts.services import user_for_token
+from renda.core.api import ERRORS, CsrfSessionAuth, InSchema, Pagination, RefOut, RegionRefOut, actor, visible
+from renda.core.roles import Role
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer rd_…`` — no cookie is involved, so no CSRF check is needed."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
 
 me_router: Router = Router(tags=["当前用户"])
 tokens_router: Router = Router(tags=["API 令牌"])
@@ -88,3 +101,7 @@ def revoke_token(request: HttpRequest, token_id: int) -> ApiToken:
     user = actor(request)
     token = visible(request, _own_tokens(user), token_id)
     return services.api_token_revoke(actor=user, token_id=token.pk)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/me", me_router), ("/tokens", tokens_router)]

@@ -6,7 +6,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.http import HttpRequest
 
 from renda.accounts import throttle
-from renda.accounts.security import log_event
+from renda.audit.security import log_event
 from renda.core.middleware import client_ip
 
 

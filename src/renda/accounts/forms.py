@@ -6,8 +6,8 @@ from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from renda.accounts.models import Role
 from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
+from renda.core.roles import Role
 from renda.people.forms import DeputyChoiceField
 from renda.people.models import Deputy
 from renda.people.selectors import deputies_visible_to

@@ -10,19 +10,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from renda.core.roles import DISTRICT_ROLES, Role
 
-class Role(models.TextChoices):
-    PRESIDIUM = "presidium", _("主席团成员")
-    STAFF = "staff", _("人大办工作人员")
-    DEPUTY = "deputy", _("人大代表")
-    UNIT = "unit", _("承办单位")
-    GRID_WORKER = "grid_worker", _("网格员")
-    DISTRICT_VIEWER = "district_viewer", _("区人大(只读)")
-    ADMIN = "admin", _("系统管理员")
-
-
-#: Roles whose users belong to the whole district rather than one town.
-DISTRICT_ROLES = frozenset({Role.DISTRICT_VIEWER, Role.ADMIN})
+__all__ = ["DISTRICT_ROLES", "ApiToken", "LoginFailure", "Role", "User"]
 
 
 class UserManager(DjangoUserManager["User"]):
@@ -121,29 +111,3 @@ class LoginFailure(models.Model):
     username = models.CharField(max_length=150, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(db_index=True)
-
-
-class SecurityEvent(models.Model):
-    """Failed logins, lockouts and denied accesses (not part of the hash-chained audit trail)."""
-
-    class Kind(models.TextChoices):
-        LOGIN_FAILED = "login_failed", _("登录失败")
-        LOGIN_LOCKED = "login_locked", _("登录被暂时锁定")
-        LOGIN = "login", _("登录")
-        LOGOUT = "logout", _("退出")
-        ACCESS_DENIED = "access_denied", _("拒绝访问")
-        NOT_FOUND = "not_found", _("访问不存在或无权查看的记录")
-        PASSWORD_CHANGED = "password_changed", _("修改密码")
-
-    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
-    user = models.ForeignKey(User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    username = models.CharField(_("用户名"), max_length=150, blank=True)
-    ip = models.GenericIPAddressField(null=True, blank=True)
-    path = models.CharField(_("路径"), max_length=500, blank=True)
-    detail = models.CharField(_("说明"), max_length=500, blank=True)
-
-    class Meta:
-        verbose_name = _("安全事件")
-        verbose_name_plural = _("安全事件")
-        ordering = ["-at"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.core import policy as base
+from renda.core.roles import Role
 
 STAFF_MAY_MANAGE = frozenset({Role.DEPUTY, Role.UNIT, Role.GRID_WORKER, Role.PRESIDIUM})
 

@@ -4,7 +4,8 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
+from renda.core.roles import Role
 
 
 def users_visible_to(user: Any) -> QuerySet[User]:

@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.accounts import policy
-from renda.accounts.models import DISTRICT_ROLES, ApiToken, Role, User
-from renda.accounts.security import log_event
+from renda.accounts.models import ApiToken, User
+from renda.audit.security import log_event
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
+from renda.core.roles import DISTRICT_ROLES, Role
 from renda.core.services import create_audited, lock, set_active, update_audited
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region

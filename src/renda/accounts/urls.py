@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from renda.accounts import views
+from renda.accounts.views import users
 
-app_name = "accounts"
-urlpatterns = [
+patterns = [
     path("", RedirectView.as_view(pattern_name="accounts:home", permanent=False)),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
@@ -17,4 +17,10 @@ urlpatterns = [
     path("home/grid/", views.home_grid, name="home_grid"),
     path("home/district/", views.home_district, name="home_district"),
     path("home/admin/", views.home_admin, name="home_admin"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("", include((patterns, "accounts"))),
+    path("users/", include(users.urls())),
 ]

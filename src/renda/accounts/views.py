@@ -15,11 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.accounts import dashboards, forms, policy, selectors, services
-from renda.accounts.models import Role, User
-from renda.accounts.security import log_event
+from renda.accounts.models import User
+from renda.audit.security import log_event
 from renda.audit.services import verify_chain
 from renda.core.crud import Column, DetailField, Resource, add_error, style_form
 from renda.core.errors import ApplicationError
+from renda.core.home import render_cards
+from renda.core.roles import Role
 
 HOME_URLS = {
     Role.PRESIDIUM: "accounts:home_presidium",
@@ -69,14 +71,10 @@ def _role_home(role: str, template: str) -> Any:
             ctx["recent"] = dashboards.recent_changes(user)
         if role in {Role.DISTRICT_VIEWER, Role.ADMIN}:
             ctx["towns"] = dashboards.towns_overview(user)
-        if role == Role.PRESIDIUM:
-            ctx["contacts"] = dashboards.my_contacts(user)
-        if role in {Role.DEPUTY, Role.PRESIDIUM, Role.GRID_WORKER}:
-            ctx["grids"] = dashboards.my_grids(user)
-        if role in {Role.STAFF, Role.PRESIDIUM, Role.DEPUTY, Role.GRID_WORKER}:
-            ctx["petition_work"] = dashboards.petition_work(user)
         if role == Role.ADMIN:
             ctx["chain_problem"] = verify_chain()
+        # The apps' cards and work queues for this role (each app's home.py; renda.core.home).
+        ctx["cards"] = render_cards(request, user, ctx)
         return render(request, template, ctx)
 
     return view

@@ -52,3 +52,33 @@ class AuditHead(models.Model):
     last_event_id = models.BigIntegerField(null=True)
     last_hash = models.CharField(max_length=64, default="0" * 64)
     count = models.BigIntegerField(default=0)
+
+
+class SecurityEvent(models.Model):
+    """Failed logins, lockouts and denied accesses (not part of the hash-chained audit trail)."""
+
+    class Kind(models.TextChoices):
+        LOGIN_FAILED = "login_failed", _("登录失败")
+        LOGIN_LOCKED = "login_locked", _("登录被暂时锁定")
+        LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出")
+        ACCESS_DENIED = "access_denied", _("拒绝访问")
+        NOT_FOUND = "not_found", _("访问不存在或无权查看的记录")
+        PASSWORD_CHANGED = "password_changed", _("修改密码")
+
+    kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
+    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("用户名"), max_length=150, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    path = models.CharField(_("路径"), max_length=500, blank=True)
+    detail = models.CharField(_("说明"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("安全事件")
+        verbose_name_plural = _("安全事件")
+        ordering = ["-at"]
+        # The table was created by accounts (where this model lived first) and kept its name.
+        db_table = "accounts_securityevent"

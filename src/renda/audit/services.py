@@ -9,9 +9,8 @@ from typing import Any
 from django.db import models, transaction
 from django.utils import timezone
 
-from renda.audit import chain
+from renda.audit import chain, context
 from renda.audit.models import AuditEvent, AuditHead
-from renda.core import context
 
 #: Fields never copied into the audit trail.
 SECRET_FIELDS = frozenset({"password", "key_hash"})

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class CalendarDaysConfig(AppConfig):
+
+class CalendarDaysConfig(plugins.RendaAppConfig):
     name = "renda.calendar_days"
     label = "calendar_days"
     verbose_name = _("工作日历")

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role
 from renda.core import policy as base
+from renda.core.roles import Role
 
 READ_ACTIONS = frozenset({"view", "list"})
 WRITE_ACTIONS = frozenset({"create", "change", "delete"})

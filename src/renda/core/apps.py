@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class CoreConfig(AppConfig):
+
+class CoreConfig(plugins.RendaAppConfig):
     name = "renda.core"
     label = "core"
     verbose_name = _("基础")

@@ -27,6 +27,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renda.audit.security import log_event
+from renda.audit.selectors import history_for
 from renda.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from renda.core.export import xlsx_response
 
@@ -289,8 +291,6 @@ class Resource:
 
     def _log_missing(self, request: HttpRequest, pk: int) -> None:
         if self.model._default_manager.filter(pk=pk).exists():
-            from renda.accounts.security import log_event
-
             log_event(kind="not_found", user=request.user, path=request.path,
                       detail=f"{self.model._meta.label_lower}:{pk}")
 
@@ -347,8 +347,6 @@ class Resource:
     def detail_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         obj = self.get_object(request, pk)
         self._require(request, "view", obj)
-        from renda.audit.selectors import history_for
-
         ctx = {
             "resource": self, "obj": obj,
             "fields": [(f.label, f.value(obj)) for f in self.detail_fields],

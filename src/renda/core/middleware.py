@@ -8,7 +8,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
-from renda.core import context
+from renda.audit import context
 
 
 def client_ip(request: HttpRequest) -> str | None:

@@ -7,6 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from renda.audit.security import log_event
 from renda.core.errors import Forbidden, NotFound
 
 security_log = logging.getLogger("renda.security")
@@ -54,7 +55,5 @@ def require(can: CanFn, user: Any, action: str, obj: Any = None) -> None:
 
 
 def _log_denied(user: Any, action: str, obj: Any, kind: str) -> None:
-    from renda.accounts.security import log_event  # late import: accounts depends on core
-
     target = f"{obj._meta.label_lower}:{obj.pk}" if hasattr(obj, "_meta") else str(obj)
     log_event(kind=kind, user=user, detail=f"{action} {target}")

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role
-from renda.accounts.roles import ORG_READERS
 from renda.core import policy as base
+from renda.core.roles import ORG_READERS, Role
 from renda.places.models import Level, Region
 
 #: Roles that have grids to look at: the town's organization readers, grid workers, deputies.

@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.petitions.models import Petition
 from renda.places.models import GridWorker, Level, Region

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class LedgerConfig(AppConfig):
+
+class LedgerConfig(plugins.RendaAppConfig):
     name = "renda.ledger"
     label = "ledger"
     verbose_name = _("台账")

@@ -28,7 +28,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
-from renda.core import context
+from renda.audit import context
 from renda.core.errors import ApplicationError
 from renda.ledger import policy, registry
 from renda.ledger.cells import CellError, ColumnSpec, is_blank

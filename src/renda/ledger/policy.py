@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role
 from renda.core import policy as base
+from renda.core.roles import Role
 
 ACTIONS = ("view", "import", "export", "template", "reveal")
 

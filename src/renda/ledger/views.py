@@ -17,7 +17,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from renda.core import context
+from renda.audit import context
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.core.privacy import record_reveal

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class NotificationsConfig(AppConfig):
+
+class NotificationsConfig(plugins.RendaAppConfig):
     name = "renda.notifications"
     label = "notifications"
     verbose_name = _("通知")

@@ -1,10 +1,14 @@
-from django.urls import path
+from django.urls import include, path
 
 from renda.notifications import views
 
-app_name = "notifications"
-urlpatterns = [
+patterns = [
     path("", views.index, name="index"),
     path("<int:pk>/read/", views.mark_read, name="read"),
     path("read-all/", views.mark_all_read, name="read_all"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("notifications/", include((patterns, "notifications"))),
 ]

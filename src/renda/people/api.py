@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from renda.api import (
+from renda.core.api import (
     ERRORS,
     InSchema,
     ListFilters,
@@ -21,14 +21,13 @@ from renda.api import (
     changes,
     common_filters,
     require_list,
-    town_ref,
     visible,
     visible_ref,
     visible_refs,
 )
 from renda.people import policy, selectors, services
 from renda.people.models import ContactAssignment, Deputy, DeputyLevel
-from renda.places.selectors import grids_visible_to, villages_visible_to
+from renda.places.selectors import grids_visible_to, town_ref, villages_visible_to
 
 deputies_router: Router = Router(tags=["人大代表"])
 contacts_router: Router = Router(tags=["联系代表"])
@@ -266,3 +265,7 @@ def activate_contact_assignment(request: HttpRequest, assignment_id: int) -> Con
     services.contact_assignment_create(actor=actor(request), presidium_member=assignment.presidium_member,
                                        deputy=assignment.deputy)
     return visible(request, _contacts(request), assignment.pk)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/deputies", deputies_router), ("/contact-assignments", contacts_router)]

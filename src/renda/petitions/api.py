@@ -23,7 +23,8 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from renda.accounts.models import User
-from renda.api import (
+from renda.core import policy as base_policy
+from renda.core.api import (
     ERRORS,
     ErrorOut,
     InSchema,
@@ -38,7 +39,6 @@ from renda.api import (
     visible,
     visible_ref,
 )
-from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.petitions import notices, policy, rules, selectors, services
@@ -510,3 +510,7 @@ def to_suggestion(request: HttpRequest, petition_id: int, payload: VerbIn) -> Pe
         services.petition_to_suggestion(actor=actor(request), petition_id=petition_id, on=payload.on,
                                         expected_version=payload.version)
     return _after(request, petition_id)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/petitions", petitions_router)]

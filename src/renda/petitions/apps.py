@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class PetitionsConfig(AppConfig):
+
+class PetitionsConfig(plugins.RendaAppConfig):
     name = "renda.petitions"
     label = "petitions"
     verbose_name = _("信访")

@@ -27,6 +27,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from renda.accounts.demo import org
 from renda.core.demo import Demo, Names, step
 from renda.core.validators import id_number_check_digit
 from renda.people.models import Deputy
@@ -180,7 +181,7 @@ def _id_number(names: Names, born: int) -> str:
 class _Builder:
     def __init__(self, demo: Demo) -> None:
         self.demo = demo
-        w = demo.world
+        w = org(demo)
         self.town: Region = w.town
         self.villages = list(w.villages) or list(Region.objects.filter(town=w.town, level="village").order_by("code"))
         self.presidium: list[Deputy] = list(w.presidium)
@@ -264,6 +265,6 @@ def build_petitions(demo: Demo) -> None:
     for spec in sorted(around_today(timezone.localdate()), key=lambda s: s.registered):
         if spec.subject not in b.by_subject:
             b.build(spec)
-    qs = Petition.objects.filter(town=demo.world.town)
+    qs = Petition.objects.filter(town=org(demo).town)
     demo.out(f"信访件：XX镇 {qs.count()} 件（2023年上半年 {len(half)} 件，来信阅批 {len(LETTERS)} 件，"
              f"目前待办 {qs.open().count()} 件）")

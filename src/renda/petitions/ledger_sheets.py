@@ -23,7 +23,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from renda.core import context, crypto
+from renda.audit import context
+from renda.core import crypto
 from renda.core.errors import ApplicationError
 from renda.core.privacy import record_reveal
 from renda.core.validators import is_id_number, is_phone

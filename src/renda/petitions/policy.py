@@ -33,8 +33,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role as UserRole
 from renda.core import policy as base
+from renda.core.roles import Role as UserRole
 from renda.petitions import workflow
 from renda.petitions.models import Petition, ReviewInstruction
 from renda.petitions.workflow import Action

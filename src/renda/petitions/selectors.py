@@ -9,9 +9,9 @@ from typing import Any
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from renda.accounts.models import Role
 from renda.calendar_days.workdays import calendar
 from renda.core import crypto
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.petitions import rules
 from renda.petitions.models import Petition, Petitioner, PetitionQuerySet, ReviewInstruction, is_open_state

@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 
 from renda.petitions import views
 
-app_name = "petitions"
-urlpatterns = [
+patterns = [
     path("", login_required(views.petitions.list_view), name="list"),
     path("new/", views.register, name="create"),
     path("queue/", views.queue, name="queue"),
@@ -16,4 +15,9 @@ urlpatterns = [
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/notices/<slug:kind>/", views.notice, name="notice"),
     path("<int:pk>/attachments/<int:att_id>/", views.attachment, name="attachment"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("petitions/", include((patterns, "petitions"))),
 ]

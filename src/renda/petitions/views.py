@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from renda.accounts.security import log_event
+from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from renda.api import (
+from renda.core.api import (
     ERRORS,
     InSchema,
     ListFilters,
@@ -19,13 +19,13 @@ from renda.api import (
     changes,
     common_filters,
     require_list,
-    town_ref,
     visible,
     visible_ref,
     visible_refs,
 )
 from renda.places import policy, selectors, services
 from renda.places.models import GridWorker, Kind, Level, Region, WorkerKind
+from renda.places.selectors import town_ref
 
 regions_router: Router = Router(tags=["区划"])
 grid_workers_router: Router = Router(tags=["网格员"])
@@ -253,3 +253,7 @@ def activate_grid_worker(request: HttpRequest, worker_id: int) -> GridWorker:
     worker = visible(request, _workers(request), worker_id)
     services.grid_worker_activate(actor=actor(request), grid_worker_id=worker.pk)
     return visible(request, _workers(request), worker.pk)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/regions", regions_router), ("/grid-workers", grid_workers_router)]

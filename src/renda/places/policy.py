@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role
-from renda.accounts.roles import ORG_READERS, ORG_WRITERS
 from renda.core import policy as base
+from renda.core.roles import ORG_READERS, ORG_WRITERS, Role
 from renda.places.models import GridWorker, Level, Region
 
 ACTIONS = ("view", "list", "create", "change", "deactivate", "export")

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils.translation import gettext as _
 
-from renda.accounts.models import Role
-from renda.accounts.roles import ORG_READERS
+from renda.core.errors import InvalidInput, NotFound
+from renda.core.roles import ORG_READERS, Role
 from renda.places.models import GridWorker, Level, Region
 
 
@@ -64,3 +65,15 @@ def region_counts(town: Region) -> dict[str, int]:
     )
     c["grid_workers"] = GridWorker.objects.filter(town=town, is_active=True).count()
     return c
+
+
+def town_ref(user: Any, town_id: int | None) -> Region:
+    """The town an input names (default: the user's own), among the towns the user may see;
+    an unseen id is a 404 naming ``town_id``, none at all a 400."""
+    wanted = town_id if town_id is not None else user.town_id
+    if wanted is None:
+        raise InvalidInput(_("请选择所属镇街"), fields={"town_id": _("必填")})
+    town = towns_visible_to(user).filter(pk=wanted).first()
+    if town is None:
+        raise NotFound(fields={"town_id": _("不存在或无权查看：{id}").format(id=wanted)})
+    return town

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.roles import ORG_READERS
 from renda.core import policy as base
+from renda.core.roles import ORG_READERS
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

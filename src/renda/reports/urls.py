@@ -1,8 +1,12 @@
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from renda.reports import views
 
-app_name = "reports"
-urlpatterns: list[URLPattern | URLResolver] = [
+patterns: list[URLPattern | URLResolver] = [
     path("", views.dashboard, name="dashboard"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("reports/", include((patterns, "reports"))),
 ]

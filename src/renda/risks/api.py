@@ -14,7 +14,8 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.accounts.models import User
-from renda.api import (
+from renda.core import policy as base_policy
+from renda.core.api import (
     ERRORS,
     InSchema,
     MaskedPersonOut,
@@ -27,7 +28,6 @@ from renda.api import (
     visible,
     visible_ref,
 )
-from renda.core import policy as base_policy
 from renda.core.errors import InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
@@ -360,3 +360,7 @@ def remove_participant(request: HttpRequest, risk_id: int, participant_id: int) 
 def reveal_people(request: HttpRequest, risk_id: int, payload: RevealIn) -> list[RiskPerson]:
     risk = _get(request, risk_id)
     return services.risk_reveal(actor=actor(request), risk_id=risk.pk, reason=payload.reason)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/risks", risks_router)]

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class RisksConfig(AppConfig):
+
+class RisksConfig(plugins.RendaAppConfig):
     name = "renda.risks"
     label = "risks"
     verbose_name = _("信访隐患")

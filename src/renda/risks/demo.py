@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
+from renda.accounts.demo import org
 from renda.core.demo import Demo, Names, step
 from renda.people.models import Deputy, DeputyLevel
 from renda.places.models import Region
@@ -157,9 +158,9 @@ def _id_number(area: str, birth: dt.date, seq: int) -> str:
     return first17 + id_number_check_digit(first17)
 
 
-@step("risks", order=1300)
+@step("risks", order=1300, labels={"risk": "信访隐患"})
 def build_risks(demo: Demo) -> None:
-    w = demo.world
+    w = org(demo)
     staff = w.users["staff"]
     names = Names(PEOPLE_SEED)
     district = [d for d in w.deputies if d.level == DeputyLevel.DISTRICT]
@@ -201,7 +202,7 @@ def build_risks(demo: Demo) -> None:
 
 def _recent(demo: Demo, names: Names) -> None:
     """Open risks around today for the demo logins."""
-    w = demo.world
+    w = org(demo)
     today = timezone.localdate()
     staff, grid_user, deputy_user = w.users["staff"], w.users["grid"], w.users["deputy"]
     worker = grid_user.grid_worker

@@ -11,8 +11,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from renda.accounts.models import Role
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
+from renda.core.roles import Role
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.places.forms import RegionLabelField

@@ -19,7 +19,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from renda.core import context, crypto
+from renda.audit import context
+from renda.core import crypto
 from renda.core.errors import ApplicationError
 from renda.ledger import cells
 from renda.ledger.registry import (

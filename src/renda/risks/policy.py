@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role as UserRole
 from renda.core import policy as base
+from renda.core.roles import Role as UserRole
 from renda.risks import workflow
 from renda.risks.models import Risk, RiskParticipant
 from renda.risks.workflow import Action

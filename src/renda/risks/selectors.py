@@ -8,8 +8,8 @@ from typing import Any
 
 from django.db.models import Prefetch, Q
 
-from renda.accounts.models import Role
 from renda.core import crypto
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.places.models import GridWorker
 from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskQuerySet

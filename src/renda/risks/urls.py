@@ -1,10 +1,9 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 
 from renda.risks import views
 
-app_name = "risks"
-urlpatterns = [
+patterns = [
     path("", login_required(views.risks.list_view), name="list"),
     path("new/", views.register, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
@@ -12,4 +11,9 @@ urlpatterns = [
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
     path("<int:pk>/participants/<int:participant_id>/part/", views.part, name="part"),
     path("<int:pk>/participants/<int:participant_id>/remove/", views.unassign, name="unassign"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("risks/", include((patterns, "risks"))),
 ]

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from renda.accounts.models import Role
 from renda.core import policy as base
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action
 from renda.core.errors import ApplicationError, Forbidden, NotFound
+from renda.core.roles import Role
 from renda.risks import forms, policy, selectors, services, workflow
 from renda.risks.models import Risk, RiskParticipant
 from renda.risks.workflow import Action

@@ -16,7 +16,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import field_validator
 
-from renda.api import (
+from renda.core.api import (
     ERRORS,
     ErrorOut,
     InSchema,
@@ -279,3 +279,7 @@ def record_attendance(request: HttpRequest, assignment_id: int, payload: Attenda
     a = _assignment(request, assignment_id, "change")
     services.assignment_record(actor=actor(request), assignment_id=a.pk, status=payload.status, note=payload.note)
     return _shift(request, a.shift_id)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/duty-shifts", shifts_router)]

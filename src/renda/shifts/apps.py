@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class ShiftsConfig(AppConfig):
+
+class ShiftsConfig(plugins.RendaAppConfig):
     name = "renda.shifts"
     label = "shifts"
     verbose_name = _("信访值班")

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 
 from django.utils import timezone
 
+from renda.accounts.demo import org
 from renda.calendar_days import workdays
 from renda.core.demo import Demo, step
 from renda.people.models import Deputy
@@ -52,7 +53,7 @@ def half_year_plan(days: Sequence[dt.date], members: Sequence[Deputy]) -> list[t
 
 
 def _build_half_year(demo: Demo) -> int:
-    w = demo.world
+    w = org(demo)
     members = w.presidium
     cal = workdays.calendar()
     days = [d for d in rotation.month_days_between(*H1) if cal.is_workday(d)]
@@ -84,7 +85,7 @@ def _build_half_year(demo: Demo) -> int:
 
 
 def _build_around_today(demo: Demo) -> None:
-    w = demo.world
+    w = org(demo)
     today = timezone.localdate()
     made: list[DutyShift] = []
     for delta in (0, 1):
@@ -110,10 +111,10 @@ def _build_around_today(demo: Demo) -> None:
             services.assignment_add(actor=None, shift_id=ahead[1].pk, deputy=deputy, note="代表参加接访")
 
 
-@step("duty_shifts", order=1100)
+@step("duty_shifts", order=1100, labels={"duty_shift": "信访值班"})
 def build_duty_shifts(demo: Demo) -> None:
     """After suggestions (1000), before petitions: a petition may be linked to its shift."""
     attended = _build_half_year(demo)
     _build_around_today(demo)
-    total = DutyShift.objects.filter(town=demo.world.town).count()
+    total = DutyShift.objects.filter(town=org(demo).town).count()
     demo.out(f"信访值班：XX镇 {total} 个班次（2023年上半年到岗 {attended} 人次）")

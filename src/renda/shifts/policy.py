@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role
 from renda.core import policy as base
+from renda.core.roles import Role
 from renda.shifts.models import DutyAssignment, DutyShift
 
 #: Roles that read a town's roster.

@@ -13,8 +13,8 @@ from django.apps import apps
 from django.db import DatabaseError, transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
-from renda.accounts.models import Role
 from renda.calendar_days import workdays
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
 from renda.shifts import policy, rotation

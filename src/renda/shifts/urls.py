@@ -1,9 +1,8 @@
-from django.urls import path
+from django.urls import include, path
 
 from renda.shifts import views
 
-app_name = "shifts"
-urlpatterns = [
+patterns = [
     path("", views.roster, name="roster"),
     path("generate/", views.generate, name="generate"),
     path("new/", views.create, name="create"),
@@ -18,4 +17,9 @@ urlpatterns = [
     path("assignments/<int:pk>/attendance/", views.attendance, name="attendance"),
     path("assignments/<int:pk>/swap/", views.swap, name="swap"),
     path("assignments/<int:pk>/exchange/", views.exchange, name="exchange"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("shifts/", include((patterns, "shifts"))),
 ]

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from renda.accounts.security import log_event
+from renda.audit.security import log_event
 from renda.core.crud import add_error
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response

@@ -21,7 +21,8 @@ from ninja.pagination import paginate
 from pydantic import field_validator
 
 from renda.accounts.models import User
-from renda.api import (
+from renda.core import policy as base_policy
+from renda.core.api import (
     ERRORS,
     ErrorOut,
     InSchema,
@@ -32,16 +33,15 @@ from renda.api import (
     actor,
     common_filters,
     require_list,
-    town_ref,
     visible,
     visible_ref,
     visible_refs,
 )
-from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.people.selectors import presidium_members_visible_to
 from renda.places.models import Level, Region
+from renda.places.selectors import town_ref
 from renda.suggestions import policy, selectors, services, similarity
 from renda.suggestions.models import (
     Attachment,
@@ -792,3 +792,10 @@ def create_category(request: HttpRequest, payload: CategoryIn) -> Status[Suggest
     category = services.suggestion_category_create(actor=user, town=town_ref(user, payload.town_id),
                                                    name=payload.name)
     return Status(201, visible(request, _categories(user), category.pk))
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [
+    ("/suggestions/categories", categories_router),
+    ("/suggestions", suggestions_router),
+]

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class SuggestionsConfig(AppConfig):
+
+class SuggestionsConfig(plugins.RendaAppConfig):
     name = "renda.suggestions"
     label = "suggestions"
     verbose_name = _("意见建议")

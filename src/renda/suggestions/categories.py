@@ -7,10 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from renda.accounts.models import Role
-from renda.accounts.roles import ORG_READERS
 from renda.core.crud import Column, DetailField, Resource, ResourceForm, set_queryset
 from renda.core.errors import Forbidden
+from renda.core.roles import ORG_READERS, Role
 from renda.places.forms import RegionLabelField
 from renda.places.models import Region
 from renda.places.selectors import towns_visible_to

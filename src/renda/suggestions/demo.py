@@ -30,6 +30,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from renda.accounts.demo import org
 from renda.accounts.models import User
 from renda.core.demo import Demo, Names, step
 from renda.people.models import Deputy
@@ -287,7 +288,7 @@ def recent_specs(today: dt.date) -> tuple[Spec, ...]:
 
 class _Builder:
     def __init__(self, demo: Demo) -> None:
-        w = demo.world
+        w = org(demo)
         self.demo, self.town = demo, w.town
         self.users: dict[str, User] = w.users
         self.staff = w.users["staff"]
@@ -438,7 +439,7 @@ def build_suggestions(demo: Demo) -> None:
     for spec, code in zip(recent, _codes(recent, numbers), strict=True):
         if code not in existing and spec.title not in b.by_title:
             b.build(spec, code)
-    total = Suggestion.objects.filter(town=demo.world.town).count()
-    open_now = Suggestion.objects.filter(town=demo.world.town).exclude(
+    total = Suggestion.objects.filter(town=org(demo).town).count()
+    open_now = Suggestion.objects.filter(town=org(demo).town).exclude(
         state__in=[State.CLOSED, State.DECLINED, State.WITHDRAWN, State.MERGED]).count()
     demo.out(f"意见建议：XX镇 {total} 件（2023年上半年 {len(half)} 件，目前未办结 {open_now} 件）")

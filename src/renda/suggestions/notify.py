@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
+from renda.core.roles import Role
 from renda.notifications.services import notify
 from renda.suggestions.models import Extension, ExtensionStatus, Kind, Reminder, ReplyClass, Suggestion
 from renda.suggestions.workflow import Action

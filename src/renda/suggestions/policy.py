@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from renda.accounts.models import Role as UserRole
 from renda.core import policy as base
+from renda.core.roles import Role as UserRole
 from renda.suggestions import workflow
 from renda.suggestions.models import Kind, Reply, Suggestion, SuggestionCategory
 from renda.suggestions.workflow import Action

@@ -10,7 +10,7 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySe
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from renda.accounts.models import Role
+from renda.core.roles import Role
 from renda.places.models import GridWorker
 from renda.suggestions import rules
 from renda.suggestions.models import Suggestion, SuggestionCategory, SuggestionCoUnit, Transition

@@ -1,10 +1,10 @@
 from django.contrib.auth.decorators import login_required
-from django.urls import path
+from django.urls import include, path
 
 from renda.suggestions import views
+from renda.suggestions.categories import categories
 
-app_name = "suggestions"
-urlpatterns = [
+patterns = [
     path("", login_required(views.suggestions.list_view), name="list"),
     path("new/", views.register, name="create"),
     path("similar/", views.similar, name="similar"),
@@ -16,4 +16,10 @@ urlpatterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/attachments/<int:att_id>/", views.attachment, name="attachment"),
+]
+
+#: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).
+urlpatterns = [
+    path("suggestions/categories/", include(categories.urls())),
+    path("suggestions/", include((patterns, "suggestions"))),
 ]

@@ -20,11 +20,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from renda.accounts.models import Role
-from renda.accounts.security import log_event
+from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.crud import Column, Resource, add_error, date_text, yes_no
 from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.suggestions import exports, forms, policy, selectors, services, similarity, workflow
 from renda.suggestions.models import Attachment, ExtensionStatus, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State

@@ -8,7 +8,7 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from renda.api import (
+from renda.core.api import (
     ERRORS,
     InSchema,
     ListFilters,
@@ -19,9 +19,9 @@ from renda.api import (
     changes,
     common_filters,
     require_list,
-    town_ref,
     visible,
 )
+from renda.places.selectors import town_ref
 from renda.units import policy, selectors, services
 from renda.units.models import Unit, UnitKind
 
@@ -120,3 +120,7 @@ def activate_unit(request: HttpRequest, unit_id: int) -> Unit:
     unit = visible(request, _units(request), unit_id)
     services.unit_activate(actor=actor(request), unit_id=unit.pk)
     return visible(request, _units(request), unit.pk)
+
+
+#: Mounted under /api/ by renda/api.py (see renda.core.plugins).
+routers: list[tuple[str, Router]] = [("/units", units_router)]

@@ -1,8 +1,9 @@
-from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import plugins
 
-class UnitsConfig(AppConfig):
+
+class UnitsConfig(plugins.RendaAppConfig):
     name = "renda.units"
     label = "units"
     verbose_name = _("承办单位")

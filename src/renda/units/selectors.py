@@ -6,8 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from renda.accounts.models import Role
-from renda.accounts.roles import ORG_READERS
+from renda.core.roles import ORG_READERS, Role
 from renda.units.models import Unit
 
 

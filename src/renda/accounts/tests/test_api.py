@@ -6,12 +6,13 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests import support as testing
+from tests.support import World
 
-from renda.accounts.models import ApiToken, Role
+from renda.accounts.models import ApiToken
 from renda.accounts.services import api_token_create, api_token_revoke, user_deactivate
 from renda.audit.models import AuditEvent
-from renda.core import testing
-from renda.core.testing import World
+from renda.core.roles import Role
 
 ROLES = list(Role)  # presidium, staff, deputy, unit, grid_worker, district_viewer, admin
 

@@ -9,10 +9,11 @@ import pytest
 from conftest import ARGON2
 from django.test import Client, override_settings
 from django.utils import timezone
+from tests.support import PASSWORD, World
 
-from renda.accounts.models import LoginFailure, Role, SecurityEvent, User
-from renda.audit.models import AuditEvent
-from renda.core.testing import PASSWORD, World
+from renda.accounts.models import LoginFailure, User
+from renda.audit.models import AuditEvent, SecurityEvent
+from renda.core.roles import Role
 
 
 def login(client: Client, username: str, password: str, ip: str = "10.0.0.1") -> int:
@@ -29,7 +30,7 @@ def test_login_page_is_chinese(client: Client) -> None:
 @pytest.mark.django_db
 def test_passwords_are_argon2(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ARGON2
-    from renda.core.testing import make_town, make_user
+    from tests.support import make_town, make_user
 
     user = make_user(Role.STAFF, make_town())
     assert user.password.startswith("argon2")

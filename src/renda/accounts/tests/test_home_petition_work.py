@@ -6,9 +6,9 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.gridwork.tests.helpers import petition
 from renda.petitions import services as petitions
 from renda.risks.tests.helpers import make_risk

@@ -7,11 +7,11 @@ import itertools
 
 import pytest
 from django.db import connection
+from tests.support import make_district, make_town, make_unit
 
 from renda.audit import chain
 from renda.audit.models import AuditEvent, AuditHead
 from renda.audit.services import record, verify_chain
-from renda.core.testing import make_district, make_town, make_unit
 from renda.units.models import Unit
 
 TABLE = AuditEvent._meta.db_table

@@ -7,10 +7,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.support import make_district, make_town, make_unit
 
+from renda.audit import context
 from renda.audit.models import AuditEvent
-from renda.core import context
-from renda.core.testing import make_district, make_town, make_unit
 from renda.units.models import Unit
 from renda.units.services import unit_update
 

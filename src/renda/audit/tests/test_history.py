@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.utils import translation
+from tests.support import make_district, make_town
 
 from renda.audit.selectors import Change, describe_changes, history_for
 from renda.audit.verbs import describe
-from renda.core.testing import make_district, make_town
 from renda.units.services import unit_create, unit_deactivate, unit_update
 
 

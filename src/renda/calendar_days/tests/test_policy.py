@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.calendar_days import policy
-from renda.core.testing import World
+from renda.core.roles import Role
 
 
 @pytest.mark.django_db

@@ -4,13 +4,13 @@ import datetime as dt
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.calendar_days import services, workdays
 from renda.calendar_days.models import CalendarDay
 from renda.core.errors import Forbidden, InvalidInput, NotFound
-from renda.core.testing import World
+from renda.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -5,12 +5,12 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.calendar_days import services, views
 from renda.calendar_days.models import CalendarDay
-from renda.core.testing import World
+from renda.core.roles import Role
 
 pytestmark = pytest.mark.django_db
 

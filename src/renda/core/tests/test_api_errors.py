@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests import support as testing
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core import testing
-from renda.core.testing import World
+from renda.core.roles import Role
 
 ERROR_KEYS = {"code", "message", "fields"}
 

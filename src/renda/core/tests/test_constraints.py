@@ -12,10 +12,10 @@ import pytest
 from django.apps import apps
 from django.db import models
 from django.db.models import Q
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.core.constraints import Unsupported, evaluate, validate_constraints
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions.tests.helpers import petition
 from renda.risks.tests.helpers import make_risk
 from renda.suggestions.tests.helpers import deputy_item, public_item

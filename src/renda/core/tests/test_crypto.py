@@ -6,11 +6,11 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from tests.support import World
 
 from renda.audit.models import AuditEvent
 from renda.core import crypto, privacy
 from renda.core.errors import InvalidInput
-from renda.core.testing import World
 from renda.suggestions.models import Suggestion
 from renda.suggestions.tests.helpers import public_item
 

@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core.testing import World
+from renda.core.roles import Role
 
 
 def form_data(html: str) -> dict[str, Any]:

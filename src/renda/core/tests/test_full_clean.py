@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from tests.support import World
 
 from renda.core.errors import InvalidInput
 from renda.core.services import full_clean
-from renda.core.testing import World
 from renda.units.models import Unit
 
 

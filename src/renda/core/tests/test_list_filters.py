@@ -7,9 +7,9 @@ import io
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.people.services import deputy_deactivate
 
 

@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.support import World, make_grid, make_village
 
-from renda.accounts.models import Role
 from renda.core.crud import DeferredJoinPaginator
-from renda.core.testing import World, make_grid, make_village
+from renda.core.roles import Role
 from renda.places.models import Region
 from renda.suggestions import services
 from renda.suggestions.forms import SuggestionFilter

@@ -6,9 +6,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.support import World, make_deputy, make_grid, make_grid_worker, make_unit, make_user, make_village
 
-from renda.accounts.models import Role
-from renda.core.testing import World, make_deputy, make_grid, make_grid_worker, make_unit, make_user, make_village
+from renda.core.roles import Role
 from renda.people.services import contact_assignment_create
 
 LISTS = ["/towns/", "/villages/", "/grids/", "/grid-workers/", "/units/", "/deputies/", "/contacts/", "/users/"]

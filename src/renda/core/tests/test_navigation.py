@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.core.navigation import menu_for
-from renda.core.testing import World
+from renda.core.roles import Role
 
 
 def _urls(entries: list[dict[str, object]]) -> list[str]:

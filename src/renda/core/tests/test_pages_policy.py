@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 
 ALL_ROLES = list(Role)
 READERS = {Role.PRESIDIUM, Role.STAFF, Role.DISTRICT_VIEWER, Role.ADMIN}
@@ -132,7 +132,7 @@ def test_anonymous_is_sent_to_login(world: World, client: Client) -> None:
 
 @pytest.mark.django_db
 def test_denied_and_hidden_accesses_are_logged(world: World, client: Client) -> None:
-    from renda.accounts.models import SecurityEvent
+    from renda.audit.models import SecurityEvent
 
     client.force_login(world.users[Role.STAFF])
     assert client.get(f"/deputies/{world.other_deputy.pk}/").status_code == 404

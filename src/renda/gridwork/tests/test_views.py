@@ -8,9 +8,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
+from tests.support import World, make_grid
 
-from renda.accounts.models import Role
-from renda.core.testing import World, make_grid
+from renda.core.roles import Role
 from renda.gridwork import selectors
 from renda.gridwork.tests.helpers import ID_NUMBER, NAME, PHONE, open_work, petition
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.ledger.tests.helpers import GOOD, read, with_rows, workbook
 from renda.places.models import Region
 

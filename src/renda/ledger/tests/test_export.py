@@ -4,8 +4,8 @@ import io
 
 import pytest
 from django.db import transaction
+from tests.support import World
 
-from renda.core.testing import World
 from renda.ledger import registry
 from renda.ledger.exporter import export_workbook, template_sheets, write_workbook
 from renda.ledger.importer import import_workbook

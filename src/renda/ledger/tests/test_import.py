@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.ledger import cells
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import GOOD, with_rows, workbook

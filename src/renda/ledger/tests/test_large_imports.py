@@ -16,9 +16,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.ledger import importer
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import GOOD, with_rows, workbook

@@ -7,10 +7,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.ledger.tests.helpers import read, workbook
 from renda.places.models import Region
 

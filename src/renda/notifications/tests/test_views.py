@@ -5,9 +5,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from tests.support import PASSWORD, World
 
-from renda.accounts.models import Role, User
-from renda.core.testing import PASSWORD, World
+from renda.accounts.models import User
+from renda.core.roles import Role
 from renda.notifications import selectors, services
 from renda.notifications.models import Notification
 

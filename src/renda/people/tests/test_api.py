@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests import support as testing
+from tests.support import World, make_deputy, make_grid, make_village, phone
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core import testing
-from renda.core.testing import World, make_deputy, make_grid, make_village, phone
+from renda.core.roles import Role
 from renda.people.models import ContactAssignment, Deputy
 from renda.people.services import contact_assignment_create, contact_assignment_deactivate, deputy_deactivate
 

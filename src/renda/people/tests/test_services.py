@@ -3,11 +3,11 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from tests.support import World, make_deputy
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import InvalidInput, NotFound
-from renda.core.testing import World, make_deputy
+from renda.core.roles import Role
 from renda.people import services
 from renda.people.models import ContactAssignment
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions.tests.helpers import ID_NUMBER, NAME, PHONE
 
 pytestmark = pytest.mark.django_db

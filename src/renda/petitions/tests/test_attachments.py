@@ -11,11 +11,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.privacy import REVEAL_VERB
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions import services
 from renda.petitions.tests.helpers import petition
 

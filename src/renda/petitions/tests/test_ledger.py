@@ -7,9 +7,9 @@ import io
 from typing import Any
 
 import pytest
+from tests.support import World
 
-from renda.core import context
-from renda.core.testing import World
+from renda.audit import context
 from renda.ledger import registry
 from renda.ledger.exporter import export_workbook
 from renda.ledger.importer import import_workbook

@@ -6,9 +6,9 @@ import io
 
 import pytest
 from docx import Document
+from tests.support import World
 
 from renda.calendar_days.workdays import WorkCalendar
-from renda.core.testing import World
 from renda.petitions import notices, services
 from renda.petitions.tests.helpers import NAME, D, petition, staff
 

@@ -16,11 +16,11 @@ from django.http import HttpResponseBase
 from django.test import Client
 from docx import Document
 from openpyxl import load_workbook
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.privacy import REVEAL_VERB
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions import services
 from renda.petitions.tests.helpers import ID_NUMBER, NAME, PHONE, PII, petition, staff
 

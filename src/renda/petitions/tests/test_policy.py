@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions import policy, services
 from renda.petitions.models import Petition
 from renda.petitions.services import PetitionerData

@@ -7,8 +7,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from tests.support import World
 
-from renda.core.testing import World
 from renda.notifications.models import Notification
 from renda.petitions.services import PetitionerData
 from renda.petitions.tests.helpers import petition, staff

@@ -8,12 +8,12 @@ import datetime as dt
 
 import pytest
 from django.db import connection
+from tests.support import World, make_user
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core import crypto
 from renda.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
-from renda.core.testing import World, make_user
+from renda.core.roles import Role
 from renda.petitions import selectors, services
 from renda.petitions.models import Petition, RepeatKind, Transition
 from renda.petitions.services import PetitionerData
@@ -61,7 +61,7 @@ def test_register_policy(world: World) -> None:
     # A grid worker registers in their own grid, not in another one.
     p = petition(world, actor=world.users[Role.GRID_WORKER])
     assert p.created_by == world.users[Role.GRID_WORKER]
-    from renda.core.testing import make_grid
+    from tests.support import make_grid
 
     with pytest.raises(Forbidden):
         petition(world, actor=world.users[Role.GRID_WORKER], grid=make_grid(world.village))

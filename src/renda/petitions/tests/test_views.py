@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.petitions import services
 from renda.petitions.models import Petition
 from renda.petitions.services import PetitionerData

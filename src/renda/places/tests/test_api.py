@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests import support as testing
+from tests.support import World, make_grid, make_grid_worker, make_village, phone
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core import testing
-from renda.core.testing import World, make_grid, make_grid_worker, make_village, phone
+from renda.core.roles import Role
 from renda.places.models import GridWorker, Region
 from renda.places.services import grid_worker_deactivate, region_deactivate
 
@@ -22,7 +22,7 @@ ROLES = list(Role)  # presidium, staff, deputy, unit, grid_worker, district_view
 
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    # core.testing numbers towns from one global counter that overflows 3 digits after ~30 worlds.
+    # tests.support numbers towns from one global counter that overflows 3 digits after ~30 worlds.
     monkeypatch.setattr(testing, "_seq", itertools.count(1))
     monkeypatch.setattr(f"{__name__}._codes", itertools.count(1))
 

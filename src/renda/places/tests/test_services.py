@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.support import World, make_district, make_grid, make_town, make_village
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, InvalidInput, NotFound
-from renda.core.testing import World, make_district, make_grid, make_town, make_village
+from renda.core.roles import Role
 from renda.places import services
 from renda.places.models import Level, Region
 

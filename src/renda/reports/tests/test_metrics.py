@@ -29,10 +29,10 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from tests.support import World, make_deputy, make_unit, make_user
 
-from renda.accounts.models import Role
 from renda.core.errors import InvalidInput
-from renda.core.testing import World, make_deputy, make_unit, make_user
+from renda.core.roles import Role
 from renda.reports import metrics
 from renda.suggestions import services
 from renda.suggestions.models import Suggestion
@@ -300,7 +300,7 @@ def test_district_sums_two_towns_and_town_option(fx: Fixture, world: World) -> N
 
 
 def test_one_town_in_the_database_is_that_town(db: None) -> None:
-    from renda.core.testing import make_town
+    from tests.support import make_town
 
     town = make_town()
     scope = metrics.resolve_scope(None)

@@ -20,10 +20,10 @@ import pytest
 from django.db import connection
 from django.db.models import Q
 from django.test.utils import CaptureQueriesContext
+from tests.support import World, make_unit
 
-from renda.accounts.models import Role
 from renda.core.errors import ApplicationError
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.reports import metrics
 from renda.reports.tests.test_metrics import Fixture
 from renda.suggestions import rules, services

@@ -22,9 +22,9 @@ import json
 
 import pytest
 from django.core.management import call_command
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.gridwork.tests.helpers import petition
 from renda.petitions import services as petitions
 from renda.reports import metrics

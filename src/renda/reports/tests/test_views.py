@@ -5,9 +5,9 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.urls import reverse
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.reports import views
 from renda.suggestions import services
 

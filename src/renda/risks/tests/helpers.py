@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from tests.support import World
+
+from renda.core.roles import Role
 from renda.risks import services
 from renda.risks.models import Risk
 from renda.risks.services import ParticipantIn, PersonIn

@@ -12,8 +12,8 @@ from django.db.models import Exists, OuterRef
 from django.test import override_settings
 
 from renda.accounts.models import User
+from renda.audit import context
 from renda.audit.models import AuditEvent
-from renda.core import context
 from renda.core.demo import Demo, steps
 from renda.people.models import DeputyLevel
 from renda.risks import selectors

@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from openpyxl import load_workbook
+from tests.support import World
 
-from renda.accounts.models import Role
+from renda.audit import context
 from renda.audit.models import AuditEvent
-from renda.core import context
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.ledger.exporter import ledger_sheets, write_workbook
 from renda.risks.models import RiskPerson
 from renda.risks.tests.helpers import ADDRESS, ID_NUMBER, NAME, PHONE, make_risk

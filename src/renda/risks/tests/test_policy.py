@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.risks import policy, selectors
 from renda.risks.models import Risk
 from renda.risks.tests.helpers import make_risk, other_town_risk

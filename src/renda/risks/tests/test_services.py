@@ -6,11 +6,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from tests.support import World, make_grid
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
-from renda.core.testing import World, make_grid
+from renda.core.roles import Role
 from renda.risks import services
 from renda.risks.models import Risk, RiskParticipant, RiskStep, RiskTransition
 from renda.risks.services import ParticipantIn

@@ -10,9 +10,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.risks import selectors, services
 from renda.risks.models import Risk
 from renda.risks.tests.helpers import ID_NUMBER, D, make_risk

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from tests.support import World, make_deputy
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core.testing import World, make_deputy
+from renda.core.roles import Role
 from renda.shifts import services
 from renda.shifts.models import DutyAssignment, DutyShift
 from renda.shifts.tests.helpers import shift

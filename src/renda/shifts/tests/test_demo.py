@@ -12,9 +12,9 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 
+from renda.audit import context
 from renda.audit.models import AuditEvent
 from renda.calendar_days import workdays
-from renda.core import context
 from renda.core.demo import TOWN_CODE, Demo, steps
 from renda.shifts import selectors
 from renda.shifts.models import DutyAssignment, DutyShift

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from tests.support import World
 
-from renda.core.testing import World
 from renda.ledger import registry
 from renda.ledger.cells import export_cell
 from renda.ledger.exporter import write_workbook
@@ -154,7 +154,7 @@ def test_round_trip_export_import_into_empty_export_is_identical(world: World) -
 
 
 def test_town_scoped_import(world: World) -> None:
-    from renda.accounts.models import Role
+    from renda.core.roles import Role
 
     result = import_workbook(sheet(row(world, 所属镇街代码=world.other_town.code, 值班人员=world.other_deputy.name)),
                              actor=world.users[Role.STAFF])

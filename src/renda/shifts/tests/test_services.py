@@ -7,11 +7,11 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from tests.support import World, make_deputy
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, IllegalTransition, InvalidInput, NotFound
-from renda.core.testing import World, make_deputy
+from renda.core.roles import Role
 from renda.shifts import selectors, services
 from renda.shifts.models import DutyAssignment, DutyLog, DutyShift
 from renda.shifts.tests.helpers import D, shift

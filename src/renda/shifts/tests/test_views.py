@@ -12,9 +12,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
+from tests.support import World, make_deputy
 
-from renda.accounts.models import Role
-from renda.core.testing import World, make_deputy
+from renda.core.roles import Role
 from renda.shifts import services
 from renda.shifts.models import DutyAssignment, DutyShift
 from renda.shifts.tests.helpers import shift

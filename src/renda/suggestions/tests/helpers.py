@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from tests.support import World
+
+from renda.core.roles import Role
 from renda.suggestions import services
 from renda.suggestions.models import Suggestion
 

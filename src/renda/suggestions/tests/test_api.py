@@ -13,11 +13,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
+from tests import support as testing
+from tests.support import World, make_unit
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core import testing
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.suggestions import rules, services
 from renda.suggestions.models import Suggestion
 

@@ -13,11 +13,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, InvalidInput, NotFound
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions import services, uploads
 from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.tests.helpers import assigned, public_item

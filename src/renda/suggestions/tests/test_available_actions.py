@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions import policy, services
 from renda.suggestions.tests.helpers import D, assigned, public_item, replied
 from renda.suggestions.workflow import Action

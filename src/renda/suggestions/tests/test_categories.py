@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions import services
 from renda.suggestions.models import SuggestionCategory
 

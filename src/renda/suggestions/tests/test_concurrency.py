@@ -7,10 +7,10 @@ import threading
 
 import pytest
 from django.db import connection
+from tests.support import World, make_unit
 
-from renda.accounts.models import Role
 from renda.core.errors import ApplicationError, Conflict, IllegalTransition
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.suggestions import services
 from renda.suggestions.models import Suggestion, Transition
 from renda.suggestions.tests.helpers import D, public_item

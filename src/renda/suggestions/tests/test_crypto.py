@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.core import crypto
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions import selectors
 from renda.suggestions.tests.helpers import public_item
 

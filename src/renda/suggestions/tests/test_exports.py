@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
+from tests.support import PASSWORD, World
 
-from renda.accounts.models import Role
-from renda.core.testing import PASSWORD, World
+from renda.core.roles import Role
 from renda.suggestions import exports, selectors, services
 from renda.suggestions.models import Suggestion
 from renda.suggestions.tests.helpers import public_item

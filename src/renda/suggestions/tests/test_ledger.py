@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from tests.support import World
 
-from renda.core import context
-from renda.core.testing import World
+from renda.audit import context
 from renda.ledger.exporter import export_workbook
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import read, workbook

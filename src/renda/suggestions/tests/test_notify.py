@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 from django.db import transaction
+from tests.support import World, make_user
 
-from renda.accounts.models import Role
-from renda.core.testing import World, make_user
+from renda.core.roles import Role
 from renda.notifications.models import Notification
 from renda.suggestions import services
 from renda.suggestions.tests.helpers import D, deputy_item, public_item

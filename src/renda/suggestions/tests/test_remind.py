@@ -6,8 +6,8 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from tests.support import World
 
-from renda.core.testing import World
 from renda.suggestions.models import Reminder, ReminderKind, Transition
 from renda.suggestions.tests.helpers import D, assigned, public_item, replied
 

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from tests.support import World
 
-from renda.accounts.models import Role
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.suggestions import selectors, services
 from renda.suggestions.tests.helpers import D, assigned, deputy_item, public_item
 

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from tests.support import World, make_unit
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.calendar_days import workdays
 from renda.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.suggestions import services
 from renda.suggestions.models import Extension, Reminder, Suggestion, SuggestionCoUnit, Transition
 from renda.suggestions.tests.helpers import D, assigned, deputy_item, public_item, replied
@@ -112,7 +112,7 @@ def test_return_within_five_working_days_over_the_national_day_holiday(world: Wo
 def test_full_lifecycle_with_co_opinion_reply_evaluate_close(world: World) -> None:
     staff, unit_user = world.users[Role.STAFF], world.users[Role.UNIT]
     co_unit = make_unit(world.town)
-    from renda.core.testing import make_user
+    from tests.support import make_user
 
     co_user = make_user(Role.UNIT, world.town, unit=co_unit)
     s = deputy_item(world)

@@ -9,9 +9,9 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests.support import World, make_unit
 
-from renda.accounts.models import Role
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.suggestions import services, similarity
 from renda.suggestions.models import Suggestion
 from renda.suggestions.tests.helpers import assigned, deputy_item, public_item

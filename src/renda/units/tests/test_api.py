@@ -9,11 +9,11 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from tests import support as testing
+from tests.support import World, make_unit
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
-from renda.core import testing
-from renda.core.testing import World, make_unit
+from renda.core.roles import Role
 from renda.units.models import Unit
 from renda.units.services import unit_deactivate
 

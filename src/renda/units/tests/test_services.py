@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
+from tests.support import World
 
-from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Forbidden, InvalidInput, NotFound
-from renda.core.testing import World
+from renda.core.roles import Role
 from renda.units import services
 
 

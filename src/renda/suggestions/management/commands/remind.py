@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.core import context
+from renda.audit import context
 from renda.suggestions import rules, selectors, services
 from renda.suggestions.models import Reminder, ReminderKind, Reply, Suggestion
 from renda.suggestions.workflow import State

@@ -1,4 +1,4 @@
-"""``renda demo``: build the fictional demo district (see renda.core.demo); idempotent.
+"""``renda demo``: build the fictional demo district (steps registered through renda.core.demo); idempotent.
 
 renda demo                       build what is missing (a second run changes nothing)
 renda demo --if-empty            do nothing when any region exists (``make run``)
@@ -14,20 +14,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError
 
+from renda.accounts import demo as org_demo
 from renda.accounts.models import User
 from renda.core import demo
 from renda.places.models import Region
-
-LABELS = {
-    "region": "区划",
-    "grid_worker": "网格员",
-    "unit": "承办单位",
-    "deputy": "代表",
-    "contact_assignment": "联系代表安排",
-    "user": "用户",
-    "duty_shift": "信访值班",
-    "risk": "信访隐患",
-}
 
 
 class Command(BaseCommand):
@@ -64,13 +54,13 @@ class Command(BaseCommand):
             return
         created = {k: n for k, n in result.created.items() if n}
         if created:
-            made = "，".join(f"{LABELS.get(k, k)} {n}" for k, n in sorted(created.items()))
+            made = "，".join(f"{demo.LABELS.get(k, k)} {n}" for k, n in sorted(created.items()))
             self.stdout.write(self.style.SUCCESS(f"演示数据已建立（{seconds:.1f} 秒）：新建 {made}。"))
         else:
             self.stdout.write(f"演示数据已存在，没有改动（{seconds:.1f} 秒）。")
 
     def print_logins(self, url: str) -> None:
-        specs = list(demo.LOGINS)
+        specs = list(org_demo.LOGINS)
         try:
             present = {
                 u.lower()
@@ -87,6 +77,6 @@ class Command(BaseCommand):
             self.stdout.write("（此数据库中没有演示账号 / no demo logins in this database）")
             return
         self.stdout.write("演示账号 / demo logins:")
-        for line in demo.login_table(specs):
+        for line in org_demo.login_table(specs):
             self.stdout.write("  " + line)
         self.stdout.write("")

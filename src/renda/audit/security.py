@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from renda.core import context
+from renda.audit import context
+from renda.audit.models import SecurityEvent
 
 logger = logging.getLogger("renda.security")
 
 
 def log_event(*, kind: str, user: Any = None, username: str = "", detail: str = "", path: str = "") -> None:
-    from renda.accounts.models import SecurityEvent
-
     ctx = context.current()
     real_user = user if user is not None and getattr(user, "pk", None) else None
     name = username or (real_user.username if real_user else "")

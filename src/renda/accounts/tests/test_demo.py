@@ -13,12 +13,14 @@ from django.db import transaction
 from django.db.models import Count
 from django.test import override_settings
 from django.urls import reverse
+from tests.support import make_district
 
-from renda.accounts.models import Role, User
+from renda.accounts import demo as org_demo
+from renda.accounts.models import User
 from renda.audit.models import AuditEvent
 from renda.audit.services import verify_chain
 from renda.core import demo
-from renda.core.testing import make_district
+from renda.core.roles import Role
 from renda.people.models import ContactAssignment, Deputy
 from renda.places.models import GridWorker, Kind, Level, Region
 from renda.units.models import Unit, UnitKind
@@ -61,21 +63,36 @@ def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:
 
 
 def test_the_plan_is_deterministic_and_names_and_phones_are_unique():
-    a, b = demo.build_plan(), demo.build_plan()
+    a, b = org_demo.build_plan(), org_demo.build_plan()
     assert a == b
-    people = [w.name for w in a.workers] + [d.name for d in a.deputies] + [u.contact_person for u in a.units]
-    phones = [w.phone for w in a.workers] + [d.phone for d in a.deputies] + [u.contact_phone for u in a.units]
+    workers, deputies = a.places.workers, a.people.deputies
+    people = [w.name for w in workers] + [d.name for d in deputies] + [u.contact_person for u in a.units]
+    phones = [w.phone for w in workers] + [d.phone for d in deputies] + [u.contact_phone for u in a.units]
     assert len(set(people)) == len(people)
     assert len(set(phones)) == len(phones)
-    assert all(p.startswith("1390552") and len(p) == 11 for p in [w.phone for w in a.workers])
+    assert all(p.startswith("1390552") and len(p) == 11 for p in [w.phone for w in a.places.workers])
+
+
+def test_the_steps_draw_the_plan_in_the_same_order_as_build_plan():
+    """Each app's steps draw their names from one stream in step order (places, units, people,
+    accounts): the organisation the steps build is exactly ``build_plan()``."""
+    from renda.people.demo import people_plan
+    from renda.places.demo import places_plan
+    from renda.units.demo import units_plan
+
+    plan = org_demo.build_plan()
+    assert org_demo.users_plan() == (plan.staff_name, plan.district_viewer_name)
+    assert places_plan() == plan.places
+    assert units_plan() == plan.units
+    assert people_plan() == plan.people
 
 
 @pytest.mark.usefixtures("built", "db")
 class TestBuilt:
     """Read-only checks of one demo build."""
 
-    @pytest.mark.parametrize("spec", demo.LOGINS, ids=lambda s: s.username)
-    def test_each_demo_login_lands_on_its_own_home(self, spec: demo.UserSpec, client) -> None:
+    @pytest.mark.parametrize("spec", org_demo.LOGINS, ids=lambda s: s.username)
+    def test_each_demo_login_lands_on_its_own_home(self, spec: org_demo.UserSpec, client) -> None:
         from renda.accounts.views import HOME_URLS
 
         response = client.post("/login/", {"username": spec.username, "password": demo.PASSWORD}, follow=True)
@@ -179,7 +196,7 @@ class TestBuilt:
         out = run_demo("--print-logins", "--url", "http://127.0.0.1:8000/")
         assert counts() == before
         assert out.count(demo.PASSWORD) == len(Role.values)
-        for spec in demo.LOGINS:
+        for spec in org_demo.LOGINS:
             assert spec.username in out and spec.label_zh in out and spec.label_en in out
 
 

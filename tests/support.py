@@ -1,4 +1,5 @@
-"""Test helpers shared by every app's tests: factories that go through the real services,
+"""Test helpers shared by every app's tests (they sit above every app, so they may use them all):
+factories that go through the real services,
 role users, and query counting. Import from tests only."""
 
 from __future__ import annotations
@@ -6,8 +7,9 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from renda.accounts.models import Role, User
+from renda.accounts.models import User
 from renda.accounts.services import user_create
+from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.people.services import contact_assignment_create, deputy_create
 from renda.places.models import GridWorker, Kind, Level, Region
