@@ -512,7 +512,7 @@ def petition_rows(
                     if on <= today:
                         p.update(review_answered_on=on, review_answer="经复查，维持原处理意见。", deadline=None)
                         go(Action.ANSWER_REVIEW, on)
-        p["status"] = state.value
+        p["state"] = state.value
         p["version"] = len(steps) - 1
         p["updated_at"] = _noon(steps[-1][1])
         prev = ""

@@ -62,7 +62,7 @@ SELECT channel, COUNT(*),
   SUM(CASE WHEN accepted_on IS NOT NULL AND accepted_on <= %s THEN 1 ELSE 0 END),
   SUM(CASE WHEN declined_on IS NOT NULL AND declined_on <= %s THEN 1 ELSE 0 END),
   SUM(CASE WHEN opinion_on IS NOT NULL AND opinion_on <= %s THEN 1 ELSE 0 END),
-  SUM(CASE WHEN status IN ('registered', 'handling') AND deadline < %s THEN 1 ELSE 0 END)
+  SUM(CASE WHEN state IN ('registered', 'handling') AND deadline < %s THEN 1 ELSE 0 END)
 FROM petitions_petition
 WHERE town_id IN ({towns}) AND registered_on >= %s AND registered_on <= %s
 GROUP BY channel"""
@@ -77,9 +77,9 @@ OTHERS = """SELECT
   (SELECT COUNT(*) FROM shifts_dutyassignment a JOIN shifts_dutyshift ds ON ds.id = a.shift_id
    WHERE a.status = 'attended' AND ds.town_id IN ({towns}) AND ds.date >= %s AND ds.date <= %s),
   (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.registered_on >= %s AND r.registered_on <= %s),
-  (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.status = 'resolved'
+  (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.state = 'resolved'
      AND r.resolved_on >= %s AND r.resolved_on <= %s),
-  (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.status = 'resolved'
+  (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.state = 'resolved'
      AND r.resolved_on >= %s AND r.resolved_on <= %s
      AND EXISTS (SELECT 1 FROM risks_riskparticipant rp WHERE rp.risk_id = r.id AND rp.deputy_id IS NOT NULL)),
   (SELECT COUNT(*) FROM places_region g WHERE g.level = 'grid' AND g.is_active AND g.town_id IN ({towns})),

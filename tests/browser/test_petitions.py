@@ -75,7 +75,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     page.click("#register-form > button[type=submit]")
     page.wait_for_load_state("networkidle")
     p = Petition.objects.get(subject="村道硬化工程拖欠工程款")
-    assert p.channel == "letter" and p.status == "registered" and p.town_id == world.town.pk
+    assert p.channel == "letter" and p.state == "registered" and p.town_id == world.town.pk
     assert p.petitioners.count() == 1
     assert f"已登记，编号 {p.code}" in page.content()
     detail = f"{base}/petitions/{p.pk}/"
@@ -121,7 +121,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     page.goto(detail)
     _act(page, "accept", "accept", fill={"comment": "属本机关职责范围"})
     p.refresh_from_db()
-    assert p.status == "handling" and p.accepted_on is not None and p.handling_due is not None
+    assert p.state == "handling" and p.accepted_on is not None and p.handling_due is not None
     assert f"已受理，办理期限 {p.handling_due.isoformat()}" in page.content()
     assert page.locator("#state").inner_text() == "办理中"
     shot(page, "petitions-accepted")
@@ -138,7 +138,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     _act(page, "issue_opinion", "opinion", fill={"opinion": "经核实，施工方已于本月结清工程款"})
     assert "已出具处理意见" in page.content()
     p.refresh_from_db()
-    assert p.status == "closed" and p.opinion_on is not None
+    assert p.state == "closed" and p.opinion_on is not None
     review_by = rules.review_request_by(p.opinion_on, rules.rules_for(p.town), calendar())
     assert review_by >= p.opinion_on + dt.timedelta(days=30)
     row = page.locator("#deadlines li", has_text="申请复查（处理意见后30日内）")
@@ -201,7 +201,7 @@ def test_risk_reported_on_a_phone_and_resolved(live_server: Any, page: Any, phon
     phone_page.wait_for_load_state("networkidle")
     risk = Risk.objects.get(title="相邻宅基地排水沟纠纷")
     assert risk.grid_id == world.grid.pk and risk.village_id == world.village.pk and risk.level == "high"
-    assert risk.status == "registered"
+    assert risk.state == "registered"
     participants = {(x.deputy_id, x.grid_worker_id) for x in risk.participants.all()}
     assert participants == {(world.deputy.pk, None), (None, world.grid_worker.pk)}  # 本人参与化解 by default
     detail = f"{base}/risks/{risk.pk}/"
@@ -231,9 +231,9 @@ def test_risk_reported_on_a_phone_and_resolved(live_server: Any, page: Any, phon
     on = risk.registered_on
     _act(page, "resolve", "resolve", fill={"resolved_on": on.isoformat(), "comment": "重新确定排水沟走向，双方签字认可",
                                            "deputies_role": "代表现场参与调解"})
-    assert page.locator("#status").inner_text() == "已化解"
+    assert page.locator("#state").inner_text() == "已化解"
     risk.refresh_from_db()
-    assert risk.status == "resolved" and risk.resolved_on == on
+    assert risk.state == "resolved" and risk.resolved_on == on
     assert risk.deputies_role == "代表现场参与调解"
     assert on.isoformat() in page.locator("dl").inner_text()
     assert page.locator("#action-resolve").count() == 0
@@ -241,7 +241,7 @@ def test_risk_reported_on_a_phone_and_resolved(live_server: Any, page: Any, phon
 
     # The grid worker sees it resolved on the phone.
     phone_page.goto(detail)
-    assert phone_page.locator("#status").inner_text() == "已化解"
+    assert phone_page.locator("#state").inner_text() == "已化解"
     shot(phone_page, "risks-resolved-phone")
 
 

@@ -71,7 +71,7 @@ def petition_work(user: Any) -> dict[str, Any]:
                       "url": reverse("petitions:instructions"), "danger": False})
     if role in {Role.STAFF, Role.PRESIDIUM, Role.DEPUTY, Role.GRID_WORKER}:
         counts = risks.risk_counts(user)
-        links.append({"label": _("未化解隐患"), "count": counts["total"], "url": reverse("risks:list") + "?status=open",
+        links.append({"label": _("未化解隐患"), "count": counts["total"], "url": reverse("risks:list") + "?state=open",
                       "danger": bool(counts["high"])})
     shifts: list[Any] = []
     if user.deputy_id:

@@ -30,9 +30,9 @@ def _related(user: Any, grid: Region) -> list[dict[str, Any]]:
                    .order_by("registered_at", "pk"))
     tables = [
         (_("未结信访件"), petitions, getattr(grid, "open_petitions", None),
-         lambda p: (f"{p.code} {p.subject}（{p.get_status_display()}）", reverse("petitions:detail", args=[p.pk]))),
+         lambda p: (f"{p.code} {p.subject}（{p.get_state_display()}）", reverse("petitions:detail", args=[p.pk]))),
         (_("未化解隐患"), risks, getattr(grid, "open_risks", None),
-         lambda r: (f"{r.title}（{r.get_level_display()}，{r.get_status_display()}）",
+         lambda r: (f"{r.title}（{r.get_level_display()}，{r.get_state_display()}）",
                     reverse("risks:detail", args=[r.pk]))),
         (_("未办结意见建议"), suggestions, getattr(grid, "open_suggestions", None),
          lambda s: (f"{s.title}（{s.get_state_display()}）", reverse("suggestions:detail", args=[s.pk]))),

@@ -75,9 +75,9 @@ class PetitionOut(Schema):
     code: str = Field(description="编号，如 XF2023-001（同一镇街内唯一）")
     channel: str = Field(description="渠道：letter 来信、visit 来访、online 网上、phone 电话、referred 上级转交")
     channel_label: str = Field(description="渠道（中文）")
-    status: str = Field(description="状态：registered 待受理、handling 办理中、closed 已出具处理意见、review 复查中、"
-                                    "reviewed 已复查、rereview 复核中、final 已复核终结、declined 不予受理")
-    status_label: str = Field(description="状态（中文）")
+    state: str = Field(description="状态：registered 待受理、handling 办理中、closed 已出具处理意见、review 复查中、"
+                                   "reviewed 已复查、rereview 复核中、final 已复核终结、declined 不予受理")
+    state_label: str = Field(description="状态（中文）")
     version: int = Field(description="版本号；办理操作须带上，过期则返回 409")
     subject: str = Field(description="标题")
     town: RegionRefOut = Field(description="所属镇街")
@@ -96,8 +96,8 @@ class PetitionOut(Schema):
         return str(obj.get_channel_display())
 
     @staticmethod
-    def resolve_status_label(obj: Petition) -> str:
-        return str(obj.get_status_display())
+    def resolve_state_label(obj: Petition) -> str:
+        return str(obj.get_state_display())
 
     @staticmethod
     def resolve_petitioners(obj: Petition) -> list[Any]:
@@ -199,7 +199,7 @@ def _not_future(value: dt.date | None) -> dt.date | None:
 
 class PetitionFilters(Schema):
     q: str | None = Field(None, max_length=100, description="关键词（编号、标题、内容、被反映人/单位）")
-    status: State | None = Field(None, description="状态")
+    state: State | None = Field(None, description="状态")
     channel: Channel | None = Field(None, description="渠道")
     town_id: int | None = Field(None, description="所属镇街 ID（区级用户）")
     village_id: int | None = Field(None, description="所属村社区 ID")
@@ -299,7 +299,7 @@ def _open(request: HttpRequest, petition_id: int, action: str) -> Petition:
 
 def _detail(request: HttpRequest, p: Petition) -> Petition:
     user = actor(request)
-    p.api_allowed_actions = [a.value for a in policy.actions_for(user, p)]  # type: ignore[attr-defined]
+    p.api_allowed_actions = [a.value for a in policy.available_actions(user, p)]  # type: ignore[attr-defined]
     p.api_notices = list(notices.available(p)) if policy.can(user, "notice", p) else []  # type: ignore[attr-defined]
     p.api_repeat_of = _items(request).filter(pk=p.repeat_of_id).first() if p.repeat_of_id else None  # type: ignore[attr-defined]
     return p
@@ -342,7 +342,7 @@ def list_petitions(request: HttpRequest, filters: Query[PetitionFilters]) -> Any
     user = actor(request)
     require_list(policy.require, user)
     qs = search(_items(request), filters.q, ("code", "subject", "content", "respondent"))
-    exact = {"status": filters.status, "channel": filters.channel, "town_id": filters.town_id,
+    exact = {"state": filters.state, "channel": filters.channel, "town_id": filters.town_id,
              "village_id": filters.village_id, "grid_id": filters.grid_id, "category": filters.category,
              "is_repeat": filters.is_repeat, "registered_on__gte": filters.registered_from,
              "registered_on__lte": filters.registered_to}

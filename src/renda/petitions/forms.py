@@ -17,7 +17,7 @@ from renda.core.crud import ResourceForm, set_queryset, style_form
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.petitions import rules, services
-from renda.petitions.models import COMMON_CATEGORIES, STATUS_CHOICES, Channel, Petition
+from renda.petitions.models import COMMON_CATEGORIES, STATE_CHOICES, Channel, Petition
 from renda.petitions.services import PetitionerData
 from renda.places.forms import RegionLabelField, TownScopedFilter
 from renda.places.models import Region
@@ -52,7 +52,7 @@ class DateField(forms.DateField):
 class PetitionFilter(TownScopedFilter):
     town_dependent = ("village", "grid")
 
-    status = forms.ChoiceField(label=_("状态"), choices=[*ALL, *STATUS_CHOICES])
+    state = forms.ChoiceField(label=_("状态"), choices=[*ALL, *STATE_CHOICES])
     channel = forms.ChoiceField(label=_("渠道"), choices=[*ALL, *Channel.choices])
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
     grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none())
@@ -71,7 +71,7 @@ class PetitionFilter(TownScopedFilter):
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         qs = super().apply(qs)
         d = self.cleaned_data
-        for name in ("status", "channel", "village", "grid", "category"):
+        for name in ("state", "channel", "village", "grid", "category"):
             if d.get(name):
                 qs = qs.filter(**{name: d[name]})
         if d.get("repeat") == "yes":

@@ -311,9 +311,9 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
         petitioners=people, head_count=row.get("人数"), village=v["village"], grid=v["grid"],
         category=row.get("类别", ""), respondent=row.get("被反映人/单位", ""), duty_shift=v["shift"],
         code=row["编号"], on=row["登记日期"]))
-    if p.status == State.DECLINED and row.get("不予受理日期") is None:
+    if p.state == State.DECLINED and row.get("不予受理日期") is None:
         raise RowError("编号", _("同一事实和理由已复核终结，系统自动不予受理；请填写不予受理日期和理由"))
-    if p.status != State.DECLINED:
+    if p.state != State.DECLINED:
         _forward(ctx, p, v)
     return Outcome(Action.CREATED, r.label)
 

@@ -44,17 +44,17 @@ class LinkKind(models.TextChoices):
 COMMON_CATEGORIES = ("土地征收", "房屋拆迁", "劳动社保", "城乡建设", "交通出行", "环境保护", "农业农村",
                      "邻里纠纷", "婚姻家庭", "涉法涉诉", "干部作风", "其他")
 
-STATUS_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
 ACTION_CHOICES = [(a.value, ACTION_LABELS[a]) for a in Action]
 
 
 class PetitionQuerySet(models.QuerySet["Petition"]):
     def open(self) -> PetitionQuerySet:
         """Petitions the office still owes an answer: not closed (处理意见), reviewed, final or declined."""
-        return self.filter(status__in=[s.value for s in OPEN])
+        return self.filter(state__in=[s.value for s in OPEN])
 
     def opinion_issued(self) -> PetitionQuerySet:
-        return self.filter(status__in=[s.value for s in OPINION_ISSUED])
+        return self.filter(state__in=[s.value for s in OPINION_ISSUED])
 
     def overdue(self, today: Any) -> PetitionQuerySet:
         """Open petitions whose running legal time limit (``deadline``) is past."""
@@ -87,8 +87,8 @@ class Petition(TimeStampedModel):
     duty_shift = models.ForeignKey("shifts.DutyShift", verbose_name=_("接访值班"), null=True, blank=True,
                                    on_delete=models.SET_NULL, related_name="visits")
 
-    status = models.CharField(_("状态"), max_length=12, choices=STATUS_CHOICES, default=State.REGISTERED.value,
-                              db_index=True)
+    state = models.CharField(_("状态"), max_length=12, choices=STATE_CHOICES, default=State.REGISTERED.value,
+                             db_index=True)
     version = models.PositiveIntegerField(_("版本"), default=0)
     registered_on = models.DateField(_("登记日期"))
     #: The legal time limit running now (受理 / 办理 / 复查 / 复核), or None when none runs.
@@ -128,7 +128,7 @@ class Petition(TimeStampedModel):
         verbose_name_plural = _("信访件")
         ordering = ["-registered_on", "-id"]
         indexes = [
-            models.Index(fields=["town", "status", "deadline"]),
+            models.Index(fields=["town", "state", "deadline"]),
             models.Index(fields=["town", "registered_on"]),
             models.Index(fields=["town", "channel"]),
             # The list's default order (newest first, then id) read from the index (bench: district list).
@@ -143,14 +143,14 @@ class Petition(TimeStampedModel):
                                    name="petition_declined_after_registered"),
             models.CheckConstraint(condition=Q(accepted_on__isnull=True) | Q(declined_on__isnull=True),
                                    name="petition_accepted_or_declined"),
-            models.CheckConstraint(condition=~Q(status="declined") | Q(declined_on__isnull=False),
+            models.CheckConstraint(condition=~Q(state="declined") | Q(declined_on__isnull=False),
                                    name="petition_declined_has_date"),
             models.CheckConstraint(
-                condition=Q(status__in=["registered", "declined"]) | Q(accepted_on__isnull=False,
+                condition=Q(state__in=["registered", "declined"]) | Q(accepted_on__isnull=False,
                                                                        handling_due__isnull=False),
                 name="petition_accepted_has_date_and_due"),
             models.CheckConstraint(
-                condition=Q(status__in=["registered", "declined", "handling"]) | Q(opinion_on__isnull=False),
+                condition=Q(state__in=["registered", "declined", "handling"]) | Q(opinion_on__isnull=False),
                 name="petition_closed_has_opinion_date"),
             models.CheckConstraint(condition=Q(opinion_on__isnull=True) | Q(opinion_on__gte=F("accepted_on")),
                                    name="petition_opinion_after_accepted"),
@@ -167,12 +167,12 @@ class Petition(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return is_open_status(self.status)
+        return is_open_state(self.state)
 
 
-def is_open_status(status: str) -> bool:
-    """Whether a petition in ``status`` still waits for an answer of the office."""
-    return status in {s.value for s in OPEN}
+def is_open_state(state: str) -> bool:
+    """Whether a petition in ``state`` still waits for an answer of the office."""
+    return state in {s.value for s in OPEN}
 
 
 class Petitioner(MaskedPersonalData, models.Model):
@@ -200,8 +200,8 @@ class Transition(models.Model):
     petition = models.ForeignKey(Petition, verbose_name=_("信访件"), on_delete=models.CASCADE,
                                  related_name="transitions")
     action = models.CharField(_("操作"), max_length=20, choices=ACTION_CHOICES)
-    from_state = models.CharField(_("原状态"), max_length=12, choices=STATUS_CHOICES, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=12, choices=STATUS_CHOICES)
+    from_state = models.CharField(_("原状态"), max_length=12, choices=STATE_CHOICES, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=STATE_CHOICES)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(_("操作人"), max_length=100)

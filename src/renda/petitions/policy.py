@@ -157,12 +157,14 @@ def require(user: Any, action: str, obj: Any = None) -> None:
     base.require(can, user, action, obj)
 
 
-def actions_for(user: Any, p: Petition) -> list[Action]:
-    """The actions ``user`` may take on ``p`` now: policy, workflow, and what the petition's data
-    allows (one extension only; no conversion twice) — one answer for the pages and the API."""
+def available_actions(user: Any, p: Petition) -> list[Action]:
+    """The actions ``user`` may take on ``p`` now: those the workflow allows the user's roles in the
+    petition's state (``workflow.allowed_actions``), less what the petition's data rules out (one
+    extension only; no conversion twice) — one answer for the pages and the API."""
+    allowed = {a for role in roles_on(user, p) for a in workflow.allowed_actions(p.state, role)}
     out: list[Action] = []
     for a in Action:
-        if a == Action.REGISTER or (p.status, a) not in workflow.TABLE or not can(user, a, p):
+        if a not in allowed:
             continue
         if a == Action.EXTEND and p.extended_on is not None:
             continue

@@ -103,11 +103,11 @@ def deadlines(p: Any, rules: Rules = DEFAULT, cal: WorkCalendar | None = None) -
     )
 
 
-def running_deadline(status: str, d: Deadlines) -> dt.date | None:
-    """The office's time limit that runs in ``status`` (None when the office owes nothing)."""
+def running_deadline(state: str, d: Deadlines) -> dt.date | None:
+    """The office's time limit that runs in ``state`` (None when the office owes nothing)."""
     return {
         "registered": d.acceptance,
         "handling": d.handling,
         "review": d.review_answer,
         "rereview": d.rereview_answer,
-    }.get(status)
+    }.get(state)

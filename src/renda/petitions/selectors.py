@@ -14,11 +14,11 @@ from renda.core import crypto
 from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.petitions import rules
-from renda.petitions.models import Petition, Petitioner, PetitionQuerySet, ReviewInstruction, is_open_status
+from renda.petitions.models import Petition, Petitioner, PetitionQuerySet, ReviewInstruction, is_open_state
 from renda.petitions.workflow import State
 from renda.places.models import GridWorker
 
-__all__ = ["is_open_status", "overdue_open_count", "petitions_visible_to"]
+__all__ = ["is_open_state", "overdue_open_count", "petitions_visible_to"]
 
 
 def _all_towns(user: Any) -> bool:
@@ -65,11 +65,11 @@ def office_queue(user: Any, *, today: dt.date | None = None) -> dict[str, QueryS
     qs = petitions_visible_to(user)
     pending = ReviewInstruction.objects.filter(instructed_on__isnull=True).values("petition_id")
     return {
-        "to_decide": qs.filter(status=State.REGISTERED).order_by("deadline", "id"),
-        "handling": qs.filter(status=State.HANDLING).order_by("deadline", "id"),
+        "to_decide": qs.filter(state=State.REGISTERED).order_by("deadline", "id"),
+        "handling": qs.filter(state=State.HANDLING).order_by("deadline", "id"),
         "due_soon": qs.due_soon(today, rules.DEFAULT.due_soon_days).order_by("deadline", "id"),
         "overdue": qs.overdue(today).order_by("deadline", "id"),
-        "reviews": qs.filter(status__in=[State.REVIEW, State.REREVIEW]).order_by("deadline", "id"),
+        "reviews": qs.filter(state__in=[State.REVIEW, State.REREVIEW]).order_by("deadline", "id"),
         "instructions": qs.filter(pk__in=pending).order_by("registered_on", "id"),
     }
 
@@ -105,7 +105,7 @@ def petitions_for_lookup(user: Any, *, id_number: str = "", phone: str = "") -> 
 # --- as-of questions (reports/metrics) -------------------------------------------------------
 
 
-_DATE_FIELDS = ("status", "registered_on", "accepted_on", "declined_on", "extended_on", "extension_days",
+_DATE_FIELDS = ("state", "registered_on", "accepted_on", "declined_on", "extended_on", "extension_days",
                 "opinion_on")
 
 
@@ -139,7 +139,7 @@ def overdue_open_count(qs: QuerySet[Petition], as_of: dt.date) -> int:
 
 def overdue_reviews(qs: QuerySet[Petition], today: dt.date) -> QuerySet[Petition]:
     """Review / re-review requests whose 30-day answer limit has passed."""
-    return qs.filter(status__in=[State.REVIEW, State.REREVIEW], deadline__lt=today)
+    return qs.filter(state__in=[State.REVIEW, State.REREVIEW], deadline__lt=today)
 
 
 def letters_reviewed(qs: QuerySet[Petition], as_of: dt.date) -> QuerySet[Petition]:

@@ -97,7 +97,7 @@ def _open(*, actor: Any, petition_id: int, action: Action | str, expected_versio
 
 def _history(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str,
              comment: str = "") -> Transition:
-    return record_transition(Transition, petition=p, action=action, from_state=from_state, to_state=p.status,
+    return record_transition(Transition, petition=p, action=action, from_state=from_state, to_state=p.state,
                              actor=actor, on=on, comment=comment)
 
 
@@ -105,7 +105,7 @@ def _commit(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state:
             comment: str = "") -> Petition:
     """Validate and save ``p``, then write its timeline row and audit event."""
     p.version += 1
-    p.deadline = rules.running_deadline(p.status, rules.deadlines(p, rules.rules_for(p.town)))
+    p.deadline = rules.running_deadline(p.state, rules.deadlines(p, rules.rules_for(p.town)))
     return commit_transition(p, history=_history, snap=_snap, verb=f"petition.{action.value}", action=action,
                              actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
@@ -188,13 +188,13 @@ def find_repeats(*, town: Region, on: dt.date, subject: str, content: str, id_ha
             cond |= Q(phone_hash__in=phones)
         same = set(Petitioner.objects.filter(cond, petition__town=town).values_list("petition_id", flat=True))
     candidates = Petition.objects.filter(town=town, registered_on__lte=on).only(
-        "pk", "code", "subject", "content", "status", "registered_on", "rereview_answered_on")
+        "pk", "code", "subject", "content", "state", "registered_on", "rereview_answered_on")
     if exclude_id is not None:
         candidates = candidates.exclude(pk=exclude_id)
     matches: list[RepeatMatch] = []
-    for other in candidates.filter(registered_on__gte=since) | candidates.filter(pk__in=same, status=State.FINAL):
+    for other in candidates.filter(registered_on__gte=since) | candidates.filter(pk__in=same, state=State.FINAL):
         score = similarity.score(subject, content, *_text(other))
-        if other.pk in same and other.status == State.FINAL and score >= r.similarity_threshold:
+        if other.pk in same and other.state == State.FINAL and score >= r.similarity_threshold:
             matches.append(RepeatMatch(other, RepeatKind.FINAL, score))
         elif other.registered_on >= since and other.pk in same:
             matches.append(RepeatMatch(other, RepeatKind.SAME_PETITIONER, score))
@@ -250,7 +250,7 @@ def petition_register(
         code=(code or "").strip(), channel=channel, town=town, village=village, grid=grid,
         category=(category or "").strip()[:50], subject=required_text(subject, "subject", _("请填写标题")),
         content=(content or "").strip(), head_count=count, respondent=(respondent or "").strip()[:200],
-        duty_shift=duty_shift, status=State.REGISTERED, registered_on=on, created_by=actor_user(actor),
+        duty_shift=duty_shift, state=State.REGISTERED, registered_on=on, created_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, p)
     check_places(town, village, grid)
@@ -299,8 +299,8 @@ def petition_accept(*, actor: Any, petition_id: int, on: dt.date | None = None, 
     """受理: within 15 days of registration; handling must end within 60 days."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ACCEPT, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.ACCEPT)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.ACCEPT)
     if p.repeat_kind == RepeatKind.FINAL and p.repeat_of is not None:
         workflow.check_not_final(final_code=p.repeat_of.code, final_on=p.repeat_of.rereview_answered_on)
     workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
@@ -316,8 +316,8 @@ def petition_decline(*, actor: Any, petition_id: int, reason: str, on: dt.date |
     """不予受理, with a reason (不属于受理范围, 已复核终结 …)."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.DECLINE, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.DECLINE)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.DECLINE)
     reason = required_text(reason, "reason", _("请填写不予受理的理由"))
     workflow.check_not_before(on=on, earlier=p.registered_on, what=_("登记"))
     p.declined_on, p.decline_reason = on, reason
@@ -330,8 +330,8 @@ def petition_extend(*, actor: Any, petition_id: int, days: int, reason: str, on:
     """延期: once, at most 30 days, with a reason; decided before the handling limit ends."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.EXTEND, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.EXTEND)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.EXTEND)
     r = rules.rules_for(p.town)
     workflow.check_extension(already_extended=p.extended_on is not None, days=days, max_days=r.max_extension_days)
     reason = required_text(reason, "reason", _("请填写延期理由"))
@@ -352,8 +352,8 @@ def petition_issue_opinion(*, actor: Any, petition_id: int, opinion: str, on: dt
     """出具处理意见 (办结): the petitioner may ask for review within 30 days."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ISSUE_OPINION, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.ISSUE_OPINION)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.ISSUE_OPINION)
     p.opinion = required_text(opinion, "opinion", _("请填写处理意见"))
     workflow.check_not_before(on=on, earlier=p.extended_on or p.accepted_on,
                               what=_("延期") if p.extended_on else _("受理"))
@@ -369,8 +369,8 @@ def petition_request_review(*, actor: Any, petition_id: int, on: dt.date | None 
     """复查申请: within 30 days of the handling opinion, answered within 30 days."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.REQUEST_REVIEW, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.REQUEST_REVIEW)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.REQUEST_REVIEW)
     assert p.opinion_on is not None
     workflow.check_not_before(on=on, earlier=p.opinion_on, what=_("处理意见"))
     workflow.check_request_in_time(on=on, last_day=rules.review_request_by(p.opinion_on, rules.rules_for(p.town)),
@@ -386,8 +386,8 @@ def petition_answer_review(*, actor: Any, petition_id: int, answer: str, on: dt.
     """复查意见: the petitioner may ask for re-review within 30 days."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ANSWER_REVIEW, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.ANSWER_REVIEW)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.ANSWER_REVIEW)
     p.review_answer = required_text(answer, "answer", _("请填写复查意见"))
     workflow.check_not_before(on=on, earlier=p.review_requested_on, what=_("复查申请"))
     p.review_answered_on = on
@@ -403,8 +403,8 @@ def petition_request_rereview(*, actor: Any, petition_id: int, on: dt.date | Non
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.REQUEST_REREVIEW,
               expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.REQUEST_REREVIEW)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.REQUEST_REREVIEW)
     assert p.review_answered_on is not None
     workflow.check_not_before(on=on, earlier=p.review_answered_on, what=_("复查答复"))
     workflow.check_request_in_time(
@@ -421,8 +421,8 @@ def petition_answer_rereview(*, actor: Any, petition_id: int, answer: str, on: d
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ANSWER_REREVIEW,
               expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.ANSWER_REREVIEW)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.ANSWER_REREVIEW)
     p.rereview_answer = required_text(answer, "answer", _("请填写复核意见"))
     workflow.check_not_before(on=on, earlier=p.rereview_requested_on, what=_("复核申请"))
     p.rereview_answered_on = on
@@ -445,8 +445,8 @@ def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on
     """送阅批: route a letter to a presidium member, who instructs from their own queue."""
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.ROUTE, expected_version=expected_version)
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.ROUTE)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.ROUTE)
     if not presidium_members(p.town_id).filter(pk=presidium_member.pk).exists():
         raise InvalidInput(_("阅批领导应为本镇街在任的主席团成员"),
                            fields={"presidium_member": _("不是主席团成员")})
@@ -486,8 +486,8 @@ def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date
         raise Conflict(STALE, code="stale")
     if ri.instructed_on is not None:
         raise Conflict(_("已经阅批"))
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.INSTRUCT)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.INSTRUCT)
     ri.text = required_text(text, "text", _("请填写阅批意见"))
     workflow.check_not_before(on=on, earlier=ri.requested_on, what=_("送阅"))
     ri.instructed_on = on
@@ -513,8 +513,8 @@ def petition_to_suggestion(*, actor: Any, petition_id: int, on: dt.date | None =
     p = _open(actor=actor, petition_id=petition_id, action=Action.TO_SUGGESTION, expected_version=expected_version)
     if p.suggestion_id is not None:
         raise Conflict(_("该信访件已关联意见建议"))
-    before, from_state = _snap(p), p.status
-    p.status = workflow.next_state(p.status, Action.TO_SUGGESTION)
+    before, from_state = _snap(p), p.state
+    p.state = workflow.next_state(p.state, Action.TO_SUGGESTION)
     first = p.petitioners.order_by("position", "id").first()
     s = suggestion_services.suggestion_register(
         actor=actor, town=p.town, kind="public", title=p.subject, content=p.content,
@@ -562,8 +562,8 @@ def petition_attach(*, actor: Any, petition_id: int, files: Sequence[Any]) -> li
     """附件: a scanned letter or photos (PNG/JPEG/PDF, checked by content, ``suggestions.uploads``)."""
     p = lock(Petition, petition_id)
     policy.require(actor, "attach", p)
-    if p.status in workflow.TERMINAL:
-        raise InvalidInput(_("信访件已{state}，不能再上传附件").format(state=workflow.label(State(p.status))))
+    if p.state in workflow.TERMINAL:
+        raise InvalidInput(_("信访件已{state}，不能再上传附件").format(state=workflow.label(State(p.state))))
     if not files:
         raise InvalidInput(_("请选择要上传的文件"), fields={uploads.FIELD: _("必填")})
     checked = uploads.check_files(list(files), existing=p.attachments.count())

@@ -70,7 +70,7 @@ petitions = Resource(
         Column("code", gettext_lazy("编号"), lambda o: o.code, sort="code", link=True),
         Column("subject", gettext_lazy("标题"), lambda o: o.subject, link=True),
         Column("channel", gettext_lazy("渠道"), lambda o: o.get_channel_display(), sort="channel"),
-        Column("status", gettext_lazy("状态"), lambda o: o.get_status_display(), sort="status"),
+        Column("state", gettext_lazy("状态"), lambda o: o.get_state_display(), sort="state"),
         Column("petitioners", gettext_lazy("信访人"), petitioners_masked),
         Column("head_count", gettext_lazy("人数"), lambda o: o.head_count, sort="head_count"),
         Column("category", gettext_lazy("类别"), lambda o: o.category),
@@ -180,15 +180,16 @@ ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
 DESTRUCTIVE = frozenset({Action.DECLINE})
 
 
-def available_actions(user: Any, p: Petition) -> list[Action]:
-    return [a for a in policy.actions_for(user, p) if a in ACTIONS]
+def page_actions(user: Any, p: Petition) -> list[Action]:
+    """The actions this page has a form for, out of ``policy.available_actions``."""
+    return [a for a in policy.available_actions(user, p) if a in ACTIONS]
 
 
 def _render_detail(request: HttpRequest, p: Petition, *, bound: tuple[Action, forms.ActionForm] | None = None,
                    revealed: list[services.Revealed] | None = None, reveal_form: forms.RevealForm | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = action_panel(available_actions(user, p), ACTIONS, bound=bound, label=workflow.label,
+    action_forms = action_panel(page_actions(user, p), ACTIONS, bound=bound, label=workflow.label,
                                 form_kwargs={"petition": p}, user=user, danger=DESTRUCTIVE)
     visible = selectors.petitions_visible_to(user)
     can_reveal = policy.can(user, "reveal", p)
@@ -232,7 +233,7 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     if done is not None:
         return done
     p.refresh_from_db()
-    if a not in available_actions(request.user, p):
+    if a not in page_actions(request.user, p):
         # Someone else moved the petition on: the form is gone from the page, its error is not.
         for error in form.non_field_errors() or [_("该信访件已被他人处理，请刷新后重试")]:
             messages.error(request, str(error))
@@ -320,7 +321,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
         except ApplicationError as exc:
             add_error(form, exc)
         else:
-            if p.status == workflow.State.DECLINED:
+            if p.state == workflow.State.DECLINED:
                 messages.warning(request, _("已登记 {code}：同一事实和理由已复核终结，不再受理").format(code=p.code))
             elif p.is_repeat:
                 messages.warning(request, _("已登记 {code}，系重复信访，已关联原信访件").format(code=p.code))

@@ -34,8 +34,7 @@ from renda.places.models import GridWorker, Level, Region
 from renda.risks import policy, selectors, services
 from renda.risks.models import Level as RiskLevel
 from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep
-from renda.risks.models import Status as RiskStatus
-from renda.risks.workflow import Action
+from renda.risks.workflow import Action, State
 
 risks_router: Router = Router(tags=["信访隐患"])
 
@@ -87,8 +86,8 @@ class RiskOut(Schema):
     title: str = Field(description="标题")
     level: str = Field(description="等级：high 高、medium 中、low 低")
     level_label: str = Field(description="等级（中文）")
-    status: str = Field(description="状态：registered 已登记、resolving 化解中、resolved 已化解、escalated 已上报")
-    status_label: str = Field(description="状态（中文）")
+    state: str = Field(description="状态：registered 已登记、resolving 化解中、resolved 已化解、escalated 已上报")
+    state_label: str = Field(description="状态（中文）")
     town: RegionRefOut = Field(description="所属镇街")
     village: RegionRefOut | None = Field(description="所属村社区")
     grid: RegionRefOut | None = Field(description="所属网格")
@@ -103,8 +102,8 @@ class RiskOut(Schema):
         return str(obj.get_level_display())
 
     @staticmethod
-    def resolve_status_label(obj: Risk) -> str:
-        return str(obj.get_status_display())
+    def resolve_state_label(obj: Risk) -> str:
+        return str(obj.get_state_display())
 
     @staticmethod
     def resolve_people(obj: Risk) -> list[Any]:
@@ -139,7 +138,7 @@ class RiskDetailOut(RiskOut):
 
 class RiskFilters(Schema):
     q: str | None = Field(None, max_length=100, description="关键词（编号、标题、情况）")
-    status: RiskStatus | None = Field(None, description="状态")
+    state: State | None = Field(None, description="状态")
     open: bool | None = Field(None, description="true 只看未化解（含已上报），false 只看已化解")
     level: RiskLevel | None = Field(None, description="等级")
     town_id: int | None = Field(None, description="所属镇街 ID")
@@ -185,7 +184,7 @@ class ActionIn(InSchema):
     reason: str = Field("", max_length=2000, description="理由（escalate、reopen 必填）")
     comment: str = Field("", max_length=2000, description="说明")
     deputies_role: str | None = Field(None, max_length=2000, description="代表作用（resolve 时可填）")
-    expected_status: str | None = Field(None, description="客户端看到的状态；不一致时返回 409")
+    expected_state: str | None = Field(None, description="客户端看到的状态；不一致时返回 409")
 
 
 class StepIn(InSchema):
@@ -214,7 +213,7 @@ def _get(request: HttpRequest, risk_id: int) -> Risk:
 
 
 def _detail(user: User, risk: Risk) -> Risk:
-    risk.api_allowed_actions = [a.value for a in policy.actions_for(user, risk)]  # type: ignore[attr-defined]
+    risk.api_allowed_actions = [a.value for a in policy.available_actions(user, risk)]  # type: ignore[attr-defined]
     return risk
 
 
@@ -247,7 +246,7 @@ def list_risks(request: HttpRequest, filters: Query[RiskFilters]) -> Any:
     user = actor(request)
     require_list(policy.require, user)
     f = selectors.RiskFilters(
-        status=filters.status, level=filters.level, town_id=filters.town_id, village_id=filters.village_id,
+        state=filters.state, level=filters.level, town_id=filters.town_id, village_id=filters.village_id,
         grid_id=filters.grid_id, registered_from=filters.registered_from, registered_to=filters.registered_to,
         resolved_from=filters.resolved_from, resolved_to=filters.resolved_to, with_deputies=filters.with_deputies,
         open=filters.open, q=filters.q or "")
@@ -288,17 +287,17 @@ def act_on_risk(request: HttpRequest, risk_id: int, payload: ActionIn) -> Risk:
         action = None
     if action not in {Action.START, Action.RESOLVE, Action.ESCALATE, Action.REOPEN}:
         raise InvalidInput(_("不支持的操作：{a}").format(a=payload.action), fields={"action": _("不正确")})
-    expected = payload.expected_status
+    expected = payload.expected_state
     if action == Action.START:
-        services.risk_start(actor=user, risk_id=risk.pk, comment=payload.comment, expected_status=expected)
+        services.risk_start(actor=user, risk_id=risk.pk, comment=payload.comment, expected_state=expected)
     elif action == Action.RESOLVE:
         services.risk_resolve(actor=user, risk_id=risk.pk, resolved_on=payload.resolved_on, comment=payload.comment,
-                              deputies_role=payload.deputies_role, expected_status=expected)
+                              deputies_role=payload.deputies_role, expected_state=expected)
     elif action == Action.ESCALATE:
         services.risk_escalate(actor=user, risk_id=risk.pk, to=payload.to, reason=payload.reason,
-                               expected_status=expected)
+                               expected_state=expected)
     else:
-        services.risk_reopen(actor=user, risk_id=risk.pk, reason=payload.reason, expected_status=expected)
+        services.risk_reopen(actor=user, risk_id=risk.pk, reason=payload.reason, expected_state=expected)
     return _fresh(request, risk.pk)
 
 

@@ -18,8 +18,8 @@ from renda.people.models import Deputy
 from renda.places.forms import RegionLabelField
 from renda.places.models import GridWorker, Level, Region
 from renda.places.selectors import towns_visible_to
+from renda.risks.models import STATE_CHOICES, Risk, RiskQuerySet
 from renda.risks.models import Level as RiskLevel
-from renda.risks.models import Risk, RiskQuerySet, Status
 
 ALL = [("", _("全部"))]
 DATE = DateInput()
@@ -76,7 +76,7 @@ class GridWorkersField(forms.ModelMultipleChoiceField):
 
 
 class RiskFilter(FilterForm):
-    status = forms.ChoiceField(label=_("状态"), choices=[*ALL, ("open", _("未化解")), *Status.choices])
+    state = forms.ChoiceField(label=_("状态"), choices=[*ALL, ("open", _("未化解")), *STATE_CHOICES])
     level = forms.ChoiceField(label=_("等级"), choices=[*ALL, *RiskLevel.choices])
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
     grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none())
@@ -98,11 +98,11 @@ class RiskFilter(FilterForm):
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         assert isinstance(qs, RiskQuerySet)
         d = self.cleaned_data
-        status = d.get("status")
-        if status == "open":
+        state = d.get("state")
+        if state == "open":
             qs = qs.open()
-        elif status:
-            qs = qs.filter(status=status)
+        elif state:
+            qs = qs.filter(state=state)
         for name, lookup in (("level", "level"), ("village", "village"), ("grid", "grid"),
                              ("date_from", "registered_on__gte"), ("date_to", "registered_on__lte"),
                              ("resolved_from", "resolved_on__gte"), ("resolved_to", "resolved_on__lte")):
@@ -189,14 +189,14 @@ class RegisterForm(ResourceForm):
 
 
 class ActionForm(forms.Form):
-    """Every action form carries the status the page showed: a page rendered before someone
+    """Every action form carries the state the page showed: a page rendered before someone
     else moved the risk on is refused with a conflict."""
 
-    status = forms.CharField(widget=forms.HiddenInput)
+    state = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, risk: Risk, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.prefix_name())
-        kwargs.setdefault("initial", {}).setdefault("status", risk.status)
+        kwargs.setdefault("initial", {}).setdefault("state", risk.state)
         self.risk, self.user = risk, user
         super().__init__(*args, **kwargs)
         style_form(self)

@@ -2,10 +2,10 @@
 
 A row is one risk with its registration, the people involved (涉及人员, with 身份证号 and 联系电话
 in the same order, `;`-separated), the deputies and grid workers taking part, the deputies' role
-and its status. A new row is replayed through the risks services (登记 → 开始化解 / 上报 /
+and its state. A new row is replayed through the risks services (登记 → 开始化解 / 上报 /
 化解, dated by the row), so the timeline and the audit trail read as if the work had been done
 in renda. A row whose 编号 exists must agree with the registered content; what it adds is
-applied (new participants, a status further along) and counted as 更新.
+applied (new participants, a state further along) and counted as 更新.
 
 People's names, ID numbers and phones are written in clear only when exporting as the system
 (``renda export_ledger``); a web export masks them, and a masked cell imported back onto the
@@ -42,12 +42,13 @@ from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_
 from renda.places.models import GridWorker, Level, Region
 from renda.risks import services
 from renda.risks.models import Level as RiskLevel
-from renda.risks.models import Risk, RiskPerson, Source, Status
+from renda.risks.models import Risk, RiskPerson, Source
+from renda.risks.workflow import State
 
 SHEET = "信访隐患"
 LEVELS = {"高": RiskLevel.HIGH.value, "中": RiskLevel.MEDIUM.value, "低": RiskLevel.LOW.value}
-STATUSES = {"已登记": Status.REGISTERED.value, "化解中": Status.RESOLVING.value, "已化解": Status.RESOLVED.value,
-            "已上报": Status.ESCALATED.value}
+STATES = {"已登记": State.REGISTERED.value, "化解中": State.RESOLVING.value, "已化解": State.RESOLVED.value,
+          "已上报": State.ESCALATED.value}
 #: Where an imported 已上报 risk was escalated to (the sheet has no column for it).
 ESCALATED_TO = "上级部门"
 
@@ -111,12 +112,12 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     problems: list[tuple[str, str]] = []
     code = row["编号"]
     town: Region | None = collect(problems, lambda: town_by_code(row["所属镇街代码"], "所属镇街代码"))
-    status, resolved_on = row["状态"], row.get("化解日期")
-    if status == Status.RESOLVED and resolved_on is None:
+    state, resolved_on = row["状态"], row.get("化解日期")
+    if state == State.RESOLVED and resolved_on is None:
         problems.append(("化解日期", _("状态为已化解时必填")))
-    if status != Status.RESOLVED and resolved_on is not None:
+    if state != State.RESOLVED and resolved_on is not None:
         problems.append(("化解日期", _("只有已化解的隐患填写化解日期")))
-    if row.get("代表作用") and status != Status.RESOLVED:
+    if row.get("代表作用") and state != State.RESOLVED:
         problems.append(("代表作用", _("只有已化解的隐患填写代表作用（各代表的参与情况在系统中填写）")))
     if resolved_on is not None and resolved_on < row["登记日期"]:
         problems.append(("化解日期", _("早于登记日期")))
@@ -163,20 +164,20 @@ def _reload(r: Risk) -> Risk:
 
 
 def _forward(ctx: ImportContext, r: Risk, row: Row) -> bool:
-    """Move ``r`` to the row's status (only forward; resolved is final). True if it moved."""
+    """Move ``r`` to the row's state (only forward; resolved is final). True if it moved."""
     want = row["状态"]
-    if r.status == want:
+    if r.state == want:
         return False
     on = row["登记日期"]
-    if r.status == Status.ESCALATED:
+    if r.state == State.ESCALATED:
         _step("状态", lambda: services.risk_reopen(actor=ctx.actor, risk_id=r.pk, reason=_("台账导入"), on=on))
         r = _reload(r)
-    if want == Status.RESOLVING and r.status == Status.REGISTERED:
+    if want == State.RESOLVING and r.state == State.REGISTERED:
         _step("状态", lambda: services.risk_start(actor=ctx.actor, risk_id=r.pk, on=on))
-    elif want == Status.ESCALATED:
+    elif want == State.ESCALATED:
         _step("状态", lambda: services.risk_escalate(actor=ctx.actor, risk_id=r.pk, to=ESCALATED_TO,
                                                     reason=_("台账导入"), on=on))
-    elif want == Status.RESOLVED:
+    elif want == State.RESOLVED:
         _step("化解日期", lambda: services.risk_resolve(
             actor=ctx.actor, risk_id=r.pk, resolved_on=row["化解日期"],
             deputies_role=row.get("代表作用", "") if row.has("代表作用") else None))
@@ -253,15 +254,15 @@ def _compare(r: Risk, v: dict[str, Any]) -> list[tuple[str, str]]:
     if row.has("参与网格员") and not have_w <= {w.pk for w in v["workers"]}:
         problems.append(("参与网格员", _("系统中已有的参与网格员不能通过导入移除（{names}）").format(
             names=";".join(sorted(x.grid_worker.name for x in r.participants.all() if x.grid_worker)))))
-    if r.status == Status.RESOLVED:
-        if row["状态"] != Status.RESOLVED:
+    if r.state == State.RESOLVED:
+        if row["状态"] != State.RESOLVED:
             problems.append(("状态", _("系统中已于 {d} 化解，导入不能撤销").format(d=r.resolved_on)))
         elif r.resolved_on != row.get("化解日期"):
             differs("化解日期", r.resolved_on)
         elif row.has("代表作用") and r.deputies_role != row.get("代表作用", ""):
             differs("代表作用", r.deputies_role)
-    elif row["状态"] == Status.REGISTERED and r.status != Status.REGISTERED:
-        problems.append(("状态", _("系统中为「{s}」，导入不能退回已登记").format(s=r.get_status_display())))
+    elif row["状态"] == State.REGISTERED and r.state != State.REGISTERED:
+        problems.append(("状态", _("系统中为「{s}」，导入不能退回已登记").format(s=r.get_state_display())))
     return problems
 
 
@@ -303,7 +304,7 @@ def _join(values: Sequence[str]) -> str:
 
 def _export(town: Region | None) -> Iterator[dict[str, Any]]:
     clear = reveals_people()
-    levels, statuses = _inverse(LEVELS), _inverse(STATUSES)
+    levels, states = _inverse(LEVELS), _inverse(STATES)
     qs = Risk.objects.select_related("town", "village", "grid").prefetch_related(
         "people", "participants__deputy", "participants__grid_worker").order_by("code")
     if town is not None:
@@ -334,7 +335,7 @@ def _export(town: Region | None) -> Iterator[dict[str, Any]]:
             "参与代表": [x.deputy.name for x in parts if x.deputy is not None],
             "参与网格员": [x.grid_worker.name for x in parts if x.grid_worker is not None],
             "代表作用": r.deputies_role,
-            "状态": statuses[r.status],
+            "状态": states[r.state],
             "化解日期": r.resolved_on,
             "备注": r.note,
         }
@@ -356,7 +357,7 @@ def _columns() -> Sequence[cells.ColumnSpec]:
         cells.list_of("参与代表", help="本镇街代表姓名，用 ; 分隔"),
         cells.list_of("参与网格员", help="本镇街网格员姓名，用 ; 分隔"),
         cells.text("代表作用", help="代表在化解中发挥的作用（随化解记录）"),
-        cells.choice("状态", STATUSES, required=True, help="已登记、化解中、已化解 或 已上报"),
+        cells.choice("状态", STATES, required=True, help="已登记、化解中、已化解 或 已上报"),
         cells.date("化解日期", help="状态为已化解时必填"),
         cells.text("备注"),
     )

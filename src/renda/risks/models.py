@@ -27,13 +27,6 @@ class Level(models.TextChoices):
     LOW = "low", _("低")
 
 
-class Status(models.TextChoices):
-    REGISTERED = State.REGISTERED.value, STATE_LABELS[State.REGISTERED]
-    RESOLVING = State.RESOLVING.value, STATE_LABELS[State.RESOLVING]
-    RESOLVED = State.RESOLVED.value, STATE_LABELS[State.RESOLVED]
-    ESCALATED = State.ESCALATED.value, STATE_LABELS[State.ESCALATED]
-
-
 class Source(models.TextChoices):
     """Who reported the risk (the reporter's role)."""
 
@@ -43,19 +36,21 @@ class Source(models.TextChoices):
     IMPORT = "import", _("台账导入")
 
 
+#: The workflow's states and actions as model choices, labelled in words.
+STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
 ACTION_CHOICES = [(a.value, ACTION_LABELS[a]) for a in Action]
 
 
 class RiskQuerySet(models.QuerySet["Risk"]):
     def open(self) -> RiskQuerySet:
         """Not resolved (an escalated risk is still open)."""
-        return self.exclude(status=Status.RESOLVED)
+        return self.exclude(state=State.RESOLVED)
 
     def registered_between(self, start: dt.date, end: dt.date) -> RiskQuerySet:
         return self.filter(registered_on__gte=start, registered_on__lte=end)
 
     def resolved_between(self, start: dt.date, end: dt.date) -> RiskQuerySet:
-        return self.filter(status=Status.RESOLVED, resolved_on__gte=start, resolved_on__lte=end)
+        return self.filter(state=State.RESOLVED, resolved_on__gte=start, resolved_on__lte=end)
 
     def with_deputies(self) -> RiskQuerySet:
         """Risks with at least one deputy taking part."""
@@ -74,8 +69,8 @@ class Risk(TimeStampedModel):
     title = models.CharField(_("标题"), max_length=200)
     description = models.TextField(_("情况"), blank=True)
     level = models.CharField(_("等级"), max_length=10, choices=Level.choices, default=Level.MEDIUM)
-    status = models.CharField(
-        _("状态"), max_length=12, choices=Status.choices, default=Status.REGISTERED, db_index=True
+    state = models.CharField(
+        _("状态"), max_length=12, choices=STATE_CHOICES, default=State.REGISTERED.value, db_index=True
     )
     registered_on = models.DateField(_("登记日期"))
     resolved_on = models.DateField(_("化解日期"), null=True, blank=True)
@@ -95,15 +90,15 @@ class Risk(TimeStampedModel):
         verbose_name_plural = _("信访隐患")
         ordering = ["-registered_on", "-id"]
         indexes = [
-            models.Index(fields=["town", "status"]),
+            models.Index(fields=["town", "state"]),
             models.Index(fields=["town", "registered_on"]),
             models.Index(fields=["town", "resolved_on"]),
-            models.Index(fields=["grid", "status"]),
+            models.Index(fields=["grid", "state"]),
         ]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(status="resolved") & Q(resolved_on__isnull=False))
-                | (~Q(status="resolved") & Q(resolved_on__isnull=True)),
+                condition=(Q(state="resolved") & Q(resolved_on__isnull=False))
+                | (~Q(state="resolved") & Q(resolved_on__isnull=True)),
                 name="risk_resolved_has_date",
             ),
             models.CheckConstraint(
@@ -118,7 +113,7 @@ class Risk(TimeStampedModel):
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.RESOLVED
+        return self.state != State.RESOLVED
 
 
 class RiskPerson(MaskedPersonalData, models.Model):
@@ -205,8 +200,8 @@ class RiskTransition(models.Model):
 
     risk = models.ForeignKey(Risk, verbose_name=_("信访隐患"), on_delete=models.CASCADE, related_name="transitions")
     action = models.CharField(_("操作"), max_length=20, choices=ACTION_CHOICES)
-    from_state = models.CharField(_("原状态"), max_length=12, choices=Status.choices, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=12, choices=Status.choices)
+    from_state = models.CharField(_("原状态"), max_length=12, choices=STATE_CHOICES, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=12, choices=STATE_CHOICES)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
                               on_delete=models.PROTECT, related_name="+")
     actor_label = models.CharField(_("操作人"), max_length=100)

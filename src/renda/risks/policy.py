@@ -7,7 +7,8 @@ read-only; handling units none.
 
 ``roles_on(user, risk)`` says which workflow parts (``workflow.Role``) a user plays towards one
 risk; ``can`` asks ``workflow.ROLES_FOR_ACTION``. Whether the action fits the risk's *state* is
-the workflow's question (asked by the services); ``actions_for`` combines both for pages and API.
+the workflow's question (asked by the services); ``available_actions`` combines both for pages
+and API.
 """
 
 from __future__ import annotations
@@ -169,13 +170,10 @@ def require(user: Any, action: str, obj: Any = None) -> None:
     base.require(can, user, action, obj)
 
 
-def actions_for(user: Any, risk: Risk) -> list[Action]:
-    """The actions ``user`` may take on ``risk`` now (policy and workflow), for pages and API."""
+def available_actions(user: Any, risk: Risk) -> list[Action]:
+    """The actions ``user`` may take on ``risk`` now: those the workflow allows the user's roles in
+    the risk's state (``workflow.allowed_actions``) — one answer for the pages and the API."""
     if not can_view(user, risk):
         return []
-    roles = roles_on(user, risk)
-    return [
-        a for a in Action
-        if a != Action.REGISTER and (risk.status, a) in workflow.TABLE
-        and bool(roles & workflow.ROLES_FOR_ACTION[a])
-    ]
+    allowed = {a for role in roles_on(user, risk) for a in workflow.allowed_actions(risk.state, role)}
+    return [a for a in Action if a in allowed]

@@ -57,7 +57,7 @@ def open_for(user: Any) -> RiskQuerySet:
 
 @dataclass(frozen=True)
 class RiskFilters:
-    status: str | None = None
+    state: str | None = None
     level: str | None = None
     town_id: int | None = None
     village_id: int | None = None
@@ -84,7 +84,7 @@ def search_people_q(user: Any, q: str) -> Q | None:
 
 
 def apply_filters(qs: RiskQuerySet, f: RiskFilters, user: Any = None) -> RiskQuerySet:
-    exact = {"status": f.status, "level": f.level, "town_id": f.town_id, "village_id": f.village_id,
+    exact = {"state": f.state, "level": f.level, "town_id": f.town_id, "village_id": f.village_id,
              "grid_id": f.grid_id, "registered_on__gte": f.registered_from, "registered_on__lte": f.registered_to,
              "resolved_on__gte": f.resolved_from, "resolved_on__lte": f.resolved_to}
     qs = qs.filter(**{k: v for k, v in exact.items() if v not in (None, "")})
@@ -95,7 +95,7 @@ def apply_filters(qs: RiskQuerySet, f: RiskFilters, user: Any = None) -> RiskQue
     if f.open is True:
         qs = qs.open()
     elif f.open is False:
-        qs = qs.filter(status="resolved")
+        qs = qs.filter(state="resolved")
     q = (f.q or "").strip()[:100]
     if q:
         cond = Q(code__icontains=q) | Q(title__icontains=q) | Q(description__icontains=q)
@@ -112,5 +112,5 @@ def risk_counts(user: Any) -> dict[str, int]:
 
     agg = open_for(user).order_by().aggregate(
         total=Count("pk"), high=Count("pk", filter=Q(level="high")),
-        escalated=Count("pk", filter=Q(status="escalated")))
+        escalated=Count("pk", filter=Q(state="escalated")))
     return {k: int(v or 0) for k, v in agg.items()}

@@ -45,8 +45,8 @@ from renda.places.models import GridWorker, Level, Region
 from renda.places.services import check_places
 from renda.risks import policy, workflow
 from renda.risks.models import Level as RiskLevel
-from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep, RiskTransition, Source, Status
-from renda.risks.workflow import Action
+from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep, RiskTransition, Source
+from renda.risks.workflow import Action, State
 
 for _verb_name, _verb_label in (
     ("risk.register", gettext_lazy("登记信访隐患")),
@@ -92,18 +92,18 @@ def _snap(risk: Risk) -> dict[str, Any]:
     return data
 
 
-def _open(*, actor: Any, risk_id: int, action: Action, expected_status: str | None = None) -> Risk:
+def _open(*, actor: Any, risk_id: int, action: Action, expected_state: str | None = None) -> Risk:
     """The risk, locked; the actor allowed; the caller's view of it still current."""
     risk = lock(Risk, risk_id)
     policy.require(actor, action, risk)
-    if expected_status is not None and risk.status != expected_status:
+    if expected_state is not None and risk.state != expected_state:
         raise Conflict(_("该隐患已被他人处理，请刷新后重试"), code="stale")
     return risk
 
 
 def _history(risk: Risk, *, action: Action, actor: Any, on: dt.date, from_state: str, comment: str = ""
              ) -> RiskTransition:
-    return record_transition(RiskTransition, risk=risk, action=action, from_state=from_state, to_state=risk.status,
+    return record_transition(RiskTransition, risk=risk, action=action, from_state=from_state, to_state=risk.state,
                              actor=actor, on=on, comment=comment)
 
 
@@ -240,7 +240,7 @@ def risk_register(
     risk = Risk(
         code=(code or "").strip(), town=town, village=village, grid=grid,
         title=required_text(title, "title", _("请填写标题")), description=(description or "").strip(), level=level,
-        status=Status.REGISTERED, registered_on=on, source=source, note=(note or "").strip(),
+        state=State.REGISTERED, registered_on=on, source=source, note=(note or "").strip(),
         reported_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, risk)
@@ -269,17 +269,17 @@ def _is_self(actor: Any, x: RiskParticipant) -> bool:
                 or (x.grid_worker_id and getattr(actor, "grid_worker_id", None) == x.grid_worker_id))
 
 
-# --- status moves -------------------------------------------------------------------------
+# --- state moves --------------------------------------------------------------------------
 
 
 @transaction.atomic
 def risk_start(*, actor: Any, risk_id: int, on: dt.date | None = None, comment: str = "",
-               expected_status: str | None = None) -> Risk:
+               expected_state: str | None = None) -> Risk:
     """开始化解: registered → resolving."""
     on = business_date(on)
-    risk = _open(actor=actor, risk_id=risk_id, action=Action.START, expected_status=expected_status)
-    before, from_state = _snap(risk), risk.status
-    risk.status = workflow.next_state(risk.status, Action.START)
+    risk = _open(actor=actor, risk_id=risk_id, action=Action.START, expected_state=expected_state)
+    before, from_state = _snap(risk), risk.state
+    risk.state = workflow.next_state(risk.state, Action.START)
     workflow.check_step_date(on=on, registered_on=risk.registered_on, today=timezone.localdate())
     return _commit(risk, action=Action.START, actor=actor, on=on, from_state=from_state, before=before,
                    comment=(comment or "").strip())
@@ -287,11 +287,11 @@ def risk_start(*, actor: Any, risk_id: int, on: dt.date | None = None, comment: 
 
 @transaction.atomic
 def risk_resolve(*, actor: Any, risk_id: int, resolved_on: dt.date | None, comment: str = "",
-                 deputies_role: str | None = None, expected_status: str | None = None) -> Risk:
+                 deputies_role: str | None = None, expected_state: str | None = None) -> Risk:
     """化解: registered or resolving → resolved, on a date not before registration nor in the future."""
-    risk = _open(actor=actor, risk_id=risk_id, action=Action.RESOLVE, expected_status=expected_status)
-    before, from_state = _snap(risk), risk.status
-    risk.status = workflow.next_state(risk.status, Action.RESOLVE)
+    risk = _open(actor=actor, risk_id=risk_id, action=Action.RESOLVE, expected_state=expected_state)
+    before, from_state = _snap(risk), risk.state
+    risk.state = workflow.next_state(risk.state, Action.RESOLVE)
     on = workflow.check_resolved_on(on=resolved_on, registered_on=risk.registered_on, today=timezone.localdate())
     risk.resolved_on = on
     if deputies_role is not None:
@@ -302,12 +302,12 @@ def risk_resolve(*, actor: Any, risk_id: int, resolved_on: dt.date | None, comme
 
 @transaction.atomic
 def risk_escalate(*, actor: Any, risk_id: int, to: str, reason: str, on: dt.date | None = None,
-                  expected_status: str | None = None) -> Risk:
+                  expected_state: str | None = None) -> Risk:
     """上报 (e.g. 镇党委, 区信访局) with a reason: the risk stays open."""
     on = business_date(on)
-    risk = _open(actor=actor, risk_id=risk_id, action=Action.ESCALATE, expected_status=expected_status)
-    before, from_state = _snap(risk), risk.status
-    risk.status = workflow.next_state(risk.status, Action.ESCALATE)
+    risk = _open(actor=actor, risk_id=risk_id, action=Action.ESCALATE, expected_state=expected_state)
+    before, from_state = _snap(risk), risk.state
+    risk.state = workflow.next_state(risk.state, Action.ESCALATE)
     to = workflow.check_reason(to, field="to")
     reason = workflow.check_reason(reason)
     workflow.check_step_date(on=on, registered_on=risk.registered_on, today=timezone.localdate())
@@ -319,12 +319,12 @@ def risk_escalate(*, actor: Any, risk_id: int, to: str, reason: str, on: dt.date
 
 @transaction.atomic
 def risk_reopen(*, actor: Any, risk_id: int, reason: str, on: dt.date | None = None,
-                expected_status: str | None = None) -> Risk:
+                expected_state: str | None = None) -> Risk:
     """重新化解: escalated → resolving (handed back to the town)."""
     on = business_date(on)
-    risk = _open(actor=actor, risk_id=risk_id, action=Action.REOPEN, expected_status=expected_status)
-    before, from_state = _snap(risk), risk.status
-    risk.status = workflow.next_state(risk.status, Action.REOPEN)
+    risk = _open(actor=actor, risk_id=risk_id, action=Action.REOPEN, expected_state=expected_state)
+    before, from_state = _snap(risk), risk.state
+    risk.state = workflow.next_state(risk.state, Action.REOPEN)
     reason = workflow.check_reason(reason)
     workflow.check_step_date(on=on, registered_on=risk.registered_on, today=timezone.localdate())
     return _commit(risk, action=Action.REOPEN, actor=actor, on=on, from_state=from_state, before=before,
@@ -339,7 +339,7 @@ def risk_log_step(*, actor: Any, risk_id: int, text: str, on: dt.date | None = N
     """记录化解过程: a dated step (走访, 调解, 协调 …) by the office or a participant."""
     on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.LOG_STEP)
-    workflow.next_state(risk.status, Action.LOG_STEP)
+    workflow.next_state(risk.state, Action.LOG_STEP)
     text = required_text(text, "text", _("请填写化解过程"))
     workflow.check_step_date(on=on, registered_on=risk.registered_on, today=timezone.localdate())
     step = RiskStep(risk=risk, on=on, actor=actor_user(actor),
@@ -356,7 +356,7 @@ def risk_assign(*, actor: Any, risk_id: int, deputy: Deputy | None = None, grid_
     """安排参与人员: a deputy or grid worker joins the work on the risk (with their part, if known)."""
     on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.ASSIGN)
-    workflow.next_state(risk.status, Action.ASSIGN)
+    workflow.next_state(risk.state, Action.ASSIGN)
     _check_participant(risk, deputy, grid_worker)
     existing = RiskParticipant.objects.filter(risk=risk, deputy=deputy) if deputy is not None else \
         RiskParticipant.objects.filter(risk=risk, grid_worker=grid_worker)
@@ -367,7 +367,7 @@ def risk_assign(*, actor: Any, risk_id: int, deputy: Deputy | None = None, grid_
     x = RiskParticipant(risk=risk, deputy=deputy, grid_worker=grid_worker, part=(part or "").strip(), added_on=on)
     full_clean(x)
     x.save()
-    _history(risk, action=Action.ASSIGN, actor=actor, on=on, from_state=risk.status, comment=x.person_label)
+    _history(risk, action=Action.ASSIGN, actor=actor, on=on, from_state=risk.state, comment=x.person_label)
     record(actor=actor, verb="risk.assign", target=risk, before=before, after=_snap(risk), comment=x.person_label)
     if not _is_self(actor, x):
         text = _("请参与化解信访隐患「{title}」").format(title=risk.title)
@@ -382,12 +382,12 @@ def risk_unassign(*, actor: Any, participant_id: int) -> Risk:
     if x is None:
         raise NotFound()
     risk = _open(actor=actor, risk_id=x.risk_id, action=Action.UNASSIGN)
-    workflow.next_state(risk.status, Action.UNASSIGN)
+    workflow.next_state(risk.state, Action.UNASSIGN)
     before = _snap(risk)
     label = x.person_label
     x.delete()
     on = timezone.localdate()
-    _history(risk, action=Action.UNASSIGN, actor=actor, on=on, from_state=risk.status, comment=label)
+    _history(risk, action=Action.UNASSIGN, actor=actor, on=on, from_state=risk.state, comment=label)
     record(actor=actor, verb="risk.unassign", target=risk, before=before, after=_snap(risk), comment=label)
     return risk
 
@@ -426,7 +426,7 @@ def risk_reveal(*, actor: Any, risk_id: int, reason: str) -> list[RiskPerson]:
     if risk is None:
         raise NotFound()
     policy.require(actor, Action.REVEAL, risk)
-    workflow.next_state(risk.status, Action.REVEAL)
+    workflow.next_state(risk.state, Action.REVEAL)
     people = list(risk.people.order_by("position", "id"))
     record_reveal(actor=actor, target=risk, fields=[f"people.{f}" for f in PERSON_FIELDS], reason=reason)
     return people

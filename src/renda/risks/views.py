@@ -61,7 +61,7 @@ risks = Resource(
         Column("code", gettext_lazy("编号"), lambda o: o.code, sort="code", link=True),
         Column("title", gettext_lazy("标题"), lambda o: o.title, link=True),
         Column("level", gettext_lazy("等级"), lambda o: o.get_level_display(), sort="level"),
-        Column("status", gettext_lazy("状态"), lambda o: o.get_status_display(), sort="status"),
+        Column("state", gettext_lazy("状态"), lambda o: o.get_state_display(), sort="state"),
         Column("village", gettext_lazy("村社区"), lambda o: o.village.name if o.village else ""),
         Column("grid", gettext_lazy("网格"), lambda o: o.grid.name if o.grid else ""),
         Column("people", gettext_lazy("涉及人员"), people_masked),
@@ -93,23 +93,23 @@ Handler = Callable[[Any, Risk, dict[str, Any]], str]
 
 
 def _start(u: Any, r: Risk, d: dict[str, Any]) -> str:
-    services.risk_start(actor=u, risk_id=r.pk, comment=d["comment"], expected_status=d["status"])
+    services.risk_start(actor=u, risk_id=r.pk, comment=d["comment"], expected_state=d["state"])
     return _("已开始化解")
 
 
 def _resolve(u: Any, r: Risk, d: dict[str, Any]) -> str:
     services.risk_resolve(actor=u, risk_id=r.pk, resolved_on=d["resolved_on"], comment=d["comment"],
-                          deputies_role=d["deputies_role"], expected_status=d["status"])
+                          deputies_role=d["deputies_role"], expected_state=d["state"])
     return _("已化解")
 
 
 def _escalate(u: Any, r: Risk, d: dict[str, Any]) -> str:
-    services.risk_escalate(actor=u, risk_id=r.pk, to=d["to"], reason=d["reason"], expected_status=d["status"])
+    services.risk_escalate(actor=u, risk_id=r.pk, to=d["to"], reason=d["reason"], expected_state=d["state"])
     return _("已上报{to}").format(to=d["to"])
 
 
 def _reopen(u: Any, r: Risk, d: dict[str, Any]) -> str:
-    services.risk_reopen(actor=u, risk_id=r.pk, reason=d["reason"], expected_status=d["status"])
+    services.risk_reopen(actor=u, risk_id=r.pk, reason=d["reason"], expected_state=d["state"])
     return _("已重新化解")
 
 
@@ -134,17 +134,18 @@ ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
 }
 
 
-def available_actions(user: Any, r: Risk) -> list[Action]:
-    return [a for a in policy.actions_for(user, r) if a in ACTIONS]
+def page_actions(user: Any, r: Risk) -> list[Action]:
+    """The actions this page has a form for, out of ``policy.available_actions``."""
+    return [a for a in policy.available_actions(user, r) if a in ACTIONS]
 
 
 def _render_detail(request: HttpRequest, r: Risk, *, bound: tuple[Action, forms.ActionForm] | None = None,
                    reveal_form: forms.RevealForm | None = None, revealed: bool = False,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = action_panel(available_actions(user, r), ACTIONS, bound=bound, label=workflow.label,
+    action_forms = action_panel(page_actions(user, r), ACTIONS, bound=bound, label=workflow.label,
                                 form_kwargs={"risk": r}, user=user)
-    allowed = policy.actions_for(user, r)
+    allowed = policy.available_actions(user, r)
     participants = list(r.participants.select_related("deputy", "grid_worker").order_by("id"))
     ctx = {
         "resource": risks, "obj": r, "r": r, "actions": action_forms,

@@ -470,7 +470,7 @@ def _open(request: HttpRequest, suggestion_id: int, action: str) -> Suggestion:
 
 def _detail(user: User, s: Suggestion) -> Suggestion:
     """``s`` with what only this user may see attached: the allowed actions, the tracking code."""
-    s.api_allowed_actions = [a.value for a in policy.actions_for(user, s)]  # type: ignore[attr-defined]
+    s.api_allowed_actions = [a.value for a in policy.available_actions(user, s)]  # type: ignore[attr-defined]
     s.api_tracking_code = _tracking_code(user, s)  # type: ignore[attr-defined]
     return s
 

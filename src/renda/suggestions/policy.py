@@ -3,7 +3,8 @@
 ``roles_on(user, item)`` says which workflow parts (``workflow.Role``) a user plays towards one
 item — the office of its town, the lead unit, a co-handling unit, the lead deputy …; ``can``
 then asks ``workflow.ROLES_FOR_ACTION``. Whether the action fits the item's *state* is the
-workflow's question, asked by the services; ``actions_for`` combines both for the pages.
+workflow's question, asked by the services; ``available_actions`` combines both for the pages
+and the API.
 """
 
 from __future__ import annotations
@@ -158,16 +159,18 @@ def require(user: Any, action: str, obj: Any = None) -> None:
     base.require(can, user, action, obj)
 
 
-def actions_for(user: Any, s: Suggestion) -> list[Action]:
-    """The actions ``user`` may take on ``s`` now: policy, workflow, and what the item's data
-    allows (a second reply only after a B/C answer, one extension request at a time) — the one
-    answer that both the pages and the API show."""
+def available_actions(user: Any, s: Suggestion) -> list[Action]:
+    """The actions ``user`` may take on ``s`` now: those the workflow allows the user's roles in the
+    item's state (``workflow.allowed_actions``; evaluating a deputy's suggestion is the deputy's, as
+    ``can`` says), less what the item's data rules out (a second reply only after a B/C answer, one
+    extension request at a time) — the one answer that both the pages and the API show."""
     from renda.suggestions.models import ExtensionStatus
     from renda.suggestions.workflow import State
 
-    allowed: list[Action] = [
-        a for a in Action if a != Action.REGISTER and (s.state, a) in workflow.TABLE and can(user, a, s)
-    ]
+    permitted = {a for role in roles_on(user, s) for a in workflow.allowed_actions(s.state, role)}
+    if Action.EVALUATE in permitted and not can(user, Action.EVALUATE, s):
+        permitted.discard(Action.EVALUATE)
+    allowed = [a for a in Action if a in permitted]
     if not allowed:
         return []
     pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).exists()

@@ -243,16 +243,16 @@ def _title(action: Action, s: Suggestion) -> str:
     return workflow.label(action)
 
 
-def available_actions(user: Any, s: Suggestion) -> list[Action]:
-    """The actions this page has a form for, out of ``policy.actions_for``."""
-    return [a for a in policy.actions_for(user, s) if a in ACTIONS]
+def page_actions(user: Any, s: Suggestion) -> list[Action]:
+    """The actions this page has a form for, out of ``policy.available_actions``."""
+    return [a for a in policy.available_actions(user, s) if a in ACTIONS]
 
 
 def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, forms.ActionForm] | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
     action_forms = []
-    for a in available_actions(user, s):
+    for a in page_actions(user, s):
         form_class, _handler = ACTIONS[a]
         form = bound[1] if bound and bound[0] == a else form_class(suggestion=s, user=user)
         action_forms.append({"action": a.value, "title": _title(a, s), "form": form,

@@ -32,7 +32,7 @@ def test_lifecycle(world: World) -> None:
     body = r.json()
     pid = body["id"]
     assert body["petitioners"][0]["name"] == "欧**远" and NAME not in r.content.decode("unicode_escape")
-    assert body["status"] == "registered" and "accept" in body["allowed_actions"]
+    assert body["state"] == "registered" and "accept" in body["allowed_actions"]
     steps = [("accept", {"on": d(38)}), ("extend", {"days": 10, "reason": "需鉴定", "on": d(30)}),
              ("route", {"presidium_member_id": world.presidium_deputy.pk, "on": d(30)}),
              ("issue_opinion", {"opinion": "已解决", "on": d(20)}), ("request_review", {"on": d(10)}),
@@ -43,7 +43,7 @@ def test_lifecycle(world: World) -> None:
         r = post(staff, f"/api/petitions/{pid}/{action}", {"version": version, **payload})
         assert r.status_code == 200, (action, r.content)
     detail = staff.get(f"/api/petitions/{pid}").json()
-    assert detail["status"] == "final" and detail["extension_days"] == 10
+    assert detail["state"] == "final" and detail["extension_days"] == 10
     assert set(detail["notices"]) == {"accept", "extend", "opinion"}
     assert [t["action"] for t in detail["timeline"]][-1] == "answer_rereview"
     presidium = Client()
@@ -78,4 +78,4 @@ def test_filters(world: World) -> None:
     assert staff.get("/api/petitions?channel=letter").json()["count"] == 1
     assert staff.get("/api/petitions?overdue=true").json()["count"] == 1
     assert staff.get("/api/petitions?q=来访").json()["count"] == 1
-    assert staff.get("/api/petitions?status=registered").json()["count"] == 2
+    assert staff.get("/api/petitions?state=registered").json()["count"] == 2

@@ -72,10 +72,10 @@ def test_stats_of_2023h1() -> None:
 
 def test_a_spread_of_states_links_and_the_final_refusal() -> None:
     qs = half()
-    statuses = set(qs.values_list("status", flat=True))  # type: ignore[attr-defined]
-    assert {State.CLOSED, State.FINAL, State.DECLINED} <= statuses
+    states = set(qs.values_list("state", flat=True))  # type: ignore[attr-defined]
+    assert {State.CLOSED, State.FINAL, State.DECLINED} <= states
     refused = qs.get(repeat_kind=RepeatKind.FINAL)  # type: ignore[attr-defined]
-    assert refused.status == State.DECLINED and "信访工作条例" in refused.decline_reason
+    assert refused.state == State.DECLINED and "信访工作条例" in refused.decline_reason
     assert qs.filter(repeat_kind=RepeatKind.SAME_PETITIONER).exists()  # type: ignore[attr-defined]
     assert qs.filter(extended_on__isnull=False).exists()  # type: ignore[attr-defined]
     assert qs.filter(head_count__gt=1).exists()  # type: ignore[attr-defined]

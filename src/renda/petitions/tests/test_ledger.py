@@ -72,7 +72,7 @@ def test_rows_are_replayed_through_the_services(world: World) -> None:
     assert result.ok, result.error_lines()
     assert result.created == 3
     p = Petition.objects.get(code="XF2023-001")
-    assert p.status == State.FINAL and p.handling_due == D("2023-05-22")  # 03-03 + 80 = 05-22
+    assert p.state == State.FINAL and p.handling_due == D("2023-05-22")  # 03-03 + 80 = 05-22
     assert [(t.action, t.on) for t in p.transitions.order_by("on", "id")][:4] == [
         ("register", D("2023-03-01")), ("route", D("2023-03-01")), ("instruct", D("2023-03-02")),
         ("accept", D("2023-03-03"))]
@@ -81,7 +81,7 @@ def test_rows_are_replayed_through_the_services(world: World) -> None:
     assert group.head_count == 8 and group.duty_shift is not None
     assert [(x.name, x.id_number, x.phone) for x in group.petitioners.order_by("position")] == [
         ("甲", "", "13700000000"), ("乙", other_id(3), "")]
-    assert Petition.objects.get(code="XF2023-003").status == State.DECLINED
+    assert Petition.objects.get(code="XF2023-003").state == State.DECLINED
     again = import_workbook(sheet(full(world)), actor=None)
     assert again.ok and (again.created, again.updated) == (0, 0)
 
@@ -91,7 +91,7 @@ def test_later_steps_are_added_on_reimport(world: World) -> None:
     result = import_workbook(sheet(row(world, 受理日期="2023-03-03", 处理意见日期="2023-04-01", 处理意见="已解决")),
                              actor=None)
     assert result.ok and result.updated == 1
-    assert Petition.objects.get().status == State.CLOSED
+    assert Petition.objects.get().state == State.CLOSED
 
 
 @pytest.mark.parametrize(("values", "column"), [

@@ -45,7 +45,7 @@ def row(**by_role: int) -> dict[Role, int]:
 ALL_200 = row(P=200, S=200, D=200, U=403, G=200, V=200, A=200)
 PAGES: dict[str, tuple[str, str, dict[Role, int]]] = {
     "list": ("get", "/petitions/", ALL_200),
-    "list_filtered": ("get", "/petitions/?status=handling&channel=letter&due=overdue&repeat=no&q=征地", ALL_200),
+    "list_filtered": ("get", "/petitions/?state=handling&channel=letter&due=overdue&repeat=no&q=征地", ALL_200),
     "export": ("get", "/petitions/?export=xlsx", ALL_200),
     "create": ("get", "/petitions/new/", row(P=200, S=200, D=403, U=403, G=200, V=403, A=403)),
     "queue": ("get", "/petitions/queue/", row(P=403, S=200, D=403, U=403, G=403, V=403, A=403)),

@@ -67,5 +67,5 @@ def test_deadlines_of_a_petition_and_the_one_running() -> None:
     assert rules.running_deadline("registered", d) == d.acceptance
     assert rules.running_deadline("handling", d) == d.handling
     assert rules.running_deadline("review", d) == d.review_answer
-    for status in ("closed", "reviewed", "final", "declined"):
-        assert rules.running_deadline(status, d) is None
+    for state in ("closed", "reviewed", "final", "declined"):
+        assert rules.running_deadline(state, d) is None

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def test_register_generates_code_deadline_timeline_and_audit(world: World) -> None:
     p = petition(world)
-    assert p.code == "XF2023-001" and p.status == State.REGISTERED
+    assert p.code == "XF2023-001" and p.state == State.REGISTERED
     assert p.deadline == D("2023-03-16") and p.village == world.village
     assert p.transitions.get().action == "register"
     event = AuditEvent.objects.filter(verb="petition.register").get()
@@ -134,7 +134,7 @@ def test_whole_flow_with_deadlines_over_holidays(world: World) -> None:
         if step == "extend":
             expected = D("2023-12-19")
         assert p.deadline == expected, step
-    assert p is not None and p.status == State.FINAL
+    assert p is not None and p.state == State.FINAL
     assert [t.action for t in p.transitions.order_by("on", "id")] == ["register"] + [s for s, _o, _d in FLOW[1:]]
     assert p.handling_due == D("2023-12-19") and p.extension_days == 30
 
@@ -226,15 +226,15 @@ def test_similar_content_is_a_repeat(world: World) -> None:
 
 def test_same_facts_after_rereview_are_refused(world: World) -> None:
     final = through(world, petition(world, on=D("2023-01-05")), "final", start=D("2023-01-05"))
-    assert final.status == State.FINAL
+    assert final.state == State.FINAL
     again = petition(world, on=D("2024-06-03"))  # same petitioner, same facts, a year later
-    assert again.status == State.DECLINED and again.repeat_kind == RepeatKind.FINAL and again.repeat_of == final
+    assert again.state == State.DECLINED and again.repeat_kind == RepeatKind.FINAL and again.repeat_of == final
     assert "信访工作条例" in again.decline_reason and final.code in again.decline_reason
     assert again.declined_on == D("2024-06-03")
     assert list(again.transitions.order_by("id").values_list("action", flat=True)) == ["register", "decline"]
     # Different facts of the same petitioner are received as usual.
     other = petition(world, on=D("2024-06-04"), subject="反映邻居噪音", content="夜间施工扰民")
-    assert other.status == State.REGISTERED
+    assert other.state == State.REGISTERED
 
 
 # --- instructions, suggestions ---------------------------------------------------------------------

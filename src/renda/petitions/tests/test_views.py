@@ -77,7 +77,7 @@ def test_flow_through_the_pages(world: World) -> None:
     act("extend", "extend", days="20", reason="需要现场核查")
     act("issue_opinion", "opinion", opinion="已解决")
     p.refresh_from_db()
-    assert p.status == State.CLOSED and p.extension_days == 20
+    assert p.state == State.CLOSED and p.extension_days == 20
     page = client.get(f"/petitions/{p.pk}/").content.decode()
     for text in ("受理告知书", "延期告知书", "处理意见书", "申请复查", "法定期限"):
         assert text in page

@@ -66,14 +66,14 @@ class TestDemo:
 
     def test_driving_school_dispute(self) -> None:
         r = Risk.objects.get(title=DRIVING_SCHOOL)
-        assert r.status == "resolved" and r.level == "high" and "赔偿" in r.deputies_role
+        assert r.state == "resolved" and r.level == "high" and "赔偿" in r.deputies_role
         assert r.participants.filter(deputy__isnull=False).count() >= 2 and r.steps.count() >= 3
         assert r.people.count() == 3
 
     def test_open_risks_for_the_logins(self) -> None:
         for username in ("staff", "deputy", "grid"):
             assert selectors.open_for(User.objects.get(username=username)).exists(), username
-        assert Risk.objects.open().filter(status="escalated").exists()
+        assert Risk.objects.open().filter(state="escalated").exists()
         assert not selectors.risks_visible_to(User.objects.get(username="unit")).exists()
 
     def test_idempotent(self) -> None:

@@ -58,7 +58,7 @@ def test_rows_are_replayed_through_the_services(world: World) -> None:
     ))
     assert result.ok, result.error_lines()
     assert result.summary == "新增 4 条, 更新 0 条"
-    assert dict(Risk.objects.values_list("code", "status")) == {
+    assert dict(Risk.objects.values_list("code", "state")) == {
         "YH2023-001": "resolved", "YH2023-002": "resolving", "YH2023-003": "escalated", "YH2023-004": "registered"}
     r = Risk.objects.get(code="YH2023-001")
     assert r.village == world.village and r.resolved_on == D("2023-03-12") and r.deputies_role == "全程参与调解"
@@ -105,7 +105,7 @@ def test_reimport_is_idempotent_and_later_progress_updates(world: World) -> None
     later = import_workbook(sheet(row(world)))  # now resolved, with the grid worker taking part
     assert later.ok and later.summary == "新增 0 条, 更新 1 条", later.error_lines()
     r = Risk.objects.get()
-    assert r.status == "resolved" and r.participants.count() == 2
+    assert r.state == "resolved" and r.participants.count() == 2
     changed = import_workbook(sheet(row(world, 标题="别的标题")))
     assert not changed.ok and "「标题」" in changed.error_lines()[0]
     back = import_workbook(sheet(row(world, 状态="化解中", 化解日期=None, 代表作用=None)))

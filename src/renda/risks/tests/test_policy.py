@@ -58,7 +58,7 @@ def test_selector_and_policy_agree(shared_world: World, risks: dict[str, Risk], 
     visible = {k for k, r in risks.items() if selectors.risks_visible_to(user).filter(pk=r.pk).exists()}
     assert visible == SEES[role]
     assert {k for k, r in risks.items() if policy.can(user, "view", r)} == SEES[role]
-    assert set(policy.actions_for(user, risks["ours"])) == ACTS[role]
+    assert set(policy.available_actions(user, risks["ours"])) == ACTS[role]
     assert policy.can(user, "list") == (role in LISTS)
     assert policy.can(user, Action.REGISTER) == (role in REGISTERS)
 
@@ -76,14 +76,14 @@ def test_pages(shared_world: World, risks: dict[str, Risk], client: Client, role
     # Posting an action the role may not take: 404 if they cannot see it, else 403.
     denied = 404 if "ours" not in SEES[role] else 403
     if Action.ESCALATE not in ACTS[role]:
-        assert client.post(f"/risks/{ours.pk}/do/escalate/", {"escalate-status": "registered",
+        assert client.post(f"/risks/{ours.pk}/do/escalate/", {"escalate-state": "registered",
                                                                 "escalate-to": "镇党委",
                                                                 "escalate-reason": "x"}).status_code == denied
     if Action.REVEAL not in ACTS[role]:
         assert client.post(f"/risks/{ours.pk}/reveal/", {"reveal-reason": "核实身份信息"}).status_code == denied
     other = risks["other_town"]
     if "other_town" not in SEES[role]:
-        assert client.post(f"/risks/{other.pk}/do/start/", {"start-status": "registered"}).status_code == 404
+        assert client.post(f"/risks/{other.pk}/do/start/", {"start-state": "registered"}).status_code == 404
         assert client.post(f"/risks/{other.pk}/reveal/", {"reveal-reason": "核实身份信息"}).status_code == 404
 
 

@@ -1,4 +1,4 @@
-"""Risk services: registration, status moves with their date rules, steps, participants, audit."""
+"""Risk services: registration, state moves with their date rules, steps, participants, audit."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def verbs(risk: Risk) -> list[str]:
 
 def test_register_derives_village_numbers_and_audits(world: World) -> None:
     r = make_risk(world)
-    assert r.code == "YH2023-001" and r.village == world.village and r.status == "registered"
+    assert r.code == "YH2023-001" and r.village == world.village and r.state == "registered"
     assert r.source == "office" and r.reported_by == world.users[Role.STAFF]
     assert make_risk(world, title="另一件").code == "YH2023-002"
     assert {x.person_label for x in r.participants.all()} == {world.deputy.name, world.grid_worker.name}
@@ -82,12 +82,12 @@ def test_moves_and_their_history(world: World) -> None:
     services.risk_start(actor=staff, risk_id=r.pk, on=D("2023-03-02"))
     services.risk_escalate(actor=staff, risk_id=r.pk, to="区信访局", reason="涉及多个部门", on=D("2023-03-05"))
     r.refresh_from_db()
-    assert r.status == "escalated" and r.escalated_to == "区信访局"
+    assert r.state == "escalated" and r.escalated_to == "区信访局"
     assert Risk.objects.open().filter(pk=r.pk).exists()
     services.risk_reopen(actor=staff, risk_id=r.pk, reason="区信访局交回属地化解", on=D("2023-03-10"))
     services.risk_resolve(actor=staff, risk_id=r.pk, resolved_on=D("2023-03-20"), deputies_role="代表调解")
     r.refresh_from_db()
-    assert r.status == "resolved" and r.resolved_on == D("2023-03-20") and r.deputies_role == "代表调解"
+    assert r.state == "resolved" and r.resolved_on == D("2023-03-20") and r.deputies_role == "代表调解"
     assert not Risk.objects.open().filter(pk=r.pk).exists()
     assert list(RiskTransition.objects.filter(risk=r).order_by("on", "id").values_list(
         "action", "from_state", "to_state")) == [
@@ -110,7 +110,7 @@ def test_resolve_date_rules(world: World) -> None:
             services.risk_resolve(actor=staff, risk_id=r.pk, resolved_on=bad)
         assert "resolved_on" in exc.value.fields
     services.risk_resolve(actor=staff, risk_id=r.pk, resolved_on=D("2023-03-01"))  # the same day is fine
-    assert Risk.objects.get(pk=r.pk).status == "resolved"
+    assert Risk.objects.get(pk=r.pk).state == "resolved"
 
 
 def test_escalate_and_reopen_need_reasons(world: World) -> None:
@@ -189,12 +189,12 @@ def test_participants_and_parts(world: World) -> None:
     services.risk_set_part(actor=deputy, participant_id=x.pk, part="组织双方调解，促成协议")
 
 
-def test_stale_status_is_a_conflict(world: World) -> None:
+def test_stale_state_is_a_conflict(world: World) -> None:
     staff = world.users[Role.STAFF]
     r = make_risk(world)
-    services.risk_start(actor=staff, risk_id=r.pk, expected_status="registered")
+    services.risk_start(actor=staff, risk_id=r.pk, expected_state="registered")
     with pytest.raises(Conflict):
-        services.risk_start(actor=staff, risk_id=r.pk, expected_status="registered")
+        services.risk_start(actor=staff, risk_id=r.pk, expected_state="registered")
 
 
 def test_reveal_is_audited_and_limited(world: World) -> None:

@@ -46,15 +46,15 @@ def test_filters_search_and_export(world: World, client: Client) -> None:
         text = client.get(f"/risks/?{query}").content.decode()
         return {r.code for r in (a, b) if r.code in text}
 
-    assert codes("status=resolved") == {a.code}
-    assert codes("status=open") == {b.code}
+    assert codes("state=resolved") == {a.code}
+    assert codes("state=open") == {b.code}
     assert codes("level=high") == {a.code}
     assert codes("with_deputies=yes") == {a.code}
     assert codes("with_deputies=no") == {b.code}
     assert codes("date_from=2023-04-01") == {b.code}
     assert codes(f"grid={world.grid.pk}") == {a.code, b.code}
     assert codes("q=物业") == {b.code}
-    res = client.get("/risks/?status=resolved&export=xlsx")
+    res = client.get("/risks/?state=resolved&export=xlsx")
     ws = load_workbook(io.BytesIO(b"".join(res.streaming_content)), read_only=True).worksheets[0]
     rows = list(ws.iter_rows(values_only=True))
     assert len(rows) == 2 and rows[1][0] == a.code and "张*三" in rows[1]
@@ -85,21 +85,21 @@ def test_actions_through_the_pages(world: World, client: Client) -> None:
     client.force_login(world.users[Role.DEPUTY])
     page = client.get(f"/risks/{r.pk}/").content.decode()
     assert "开始化解" in page and "上报" not in page.split('id="actions"')[1].split("处理记录")[0]
-    assert client.post(f"/risks/{r.pk}/do/start/", {"start-status": "registered"}).status_code == 302
+    assert client.post(f"/risks/{r.pk}/do/start/", {"start-state": "registered"}).status_code == 302
     today = timezone.localdate().isoformat()
-    assert client.post(f"/risks/{r.pk}/do/log_step/", {"logstep-status": "resolving", "logstep-on": today,
+    assert client.post(f"/risks/{r.pk}/do/log_step/", {"logstep-state": "resolving", "logstep-on": today,
                                                         "logstep-text": "走访双方"}).status_code == 302
     x = r.participants.get(deputy=world.deputy)
     assert client.post(f"/risks/{r.pk}/participants/{x.pk}/part/", {f"part{x.pk}-part": "主持调解"}).status_code == 302
-    stale = client.post(f"/risks/{r.pk}/do/start/", {"start-status": "registered"})
+    stale = client.post(f"/risks/{r.pk}/do/start/", {"start-state": "registered"})
     assert stale.status_code == 400
-    early = client.post(f"/risks/{r.pk}/do/resolve/", {"resolve-status": "resolving",
+    early = client.post(f"/risks/{r.pk}/do/resolve/", {"resolve-state": "resolving",
                                                         "resolve-resolved_on": "2023-01-01"})
     assert early.status_code == 400 and "早于登记日期" in early.content.decode()
-    assert client.post(f"/risks/{r.pk}/do/resolve/", {"resolve-status": "resolving",
+    assert client.post(f"/risks/{r.pk}/do/resolve/", {"resolve-state": "resolving",
                                                        "resolve-resolved_on": today}).status_code == 302
     r.refresh_from_db()
-    assert r.status == "resolved" and r.steps.count() == 1
+    assert r.state == "resolved" and r.steps.count() == 1
     detail = client.get(f"/risks/{r.pk}/").content.decode()
     assert "主持调解" in detail and "走访双方" in detail and "已化解" in detail
 
@@ -107,14 +107,14 @@ def test_actions_through_the_pages(world: World, client: Client) -> None:
 def test_escalate_and_reopen_by_the_office(world: World, client: Client) -> None:
     r = make_risk(world)
     client.force_login(world.users[Role.STAFF])
-    assert client.post(f"/risks/{r.pk}/do/escalate/", {"escalate-status": "registered", "escalate-to": "区信访局",
+    assert client.post(f"/risks/{r.pk}/do/escalate/", {"escalate-state": "registered", "escalate-to": "区信访局",
                                                         "escalate-reason": "涉及区级部门"}).status_code == 302
-    assert client.post(f"/risks/{r.pk}/do/reopen/", {"reopen-status": "escalated",
+    assert client.post(f"/risks/{r.pk}/do/reopen/", {"reopen-state": "escalated",
                                                       "reopen-reason": "交回属地"}).status_code == 302
-    assert Risk.objects.get(pk=r.pk).status == "resolving"
+    assert Risk.objects.get(pk=r.pk).state == "resolving"
     x = r.participants.get(grid_worker=world.grid_worker)
     assert client.post(f"/risks/{r.pk}/participants/{x.pk}/remove/").status_code == 302
-    assert client.post(f"/risks/{r.pk}/do/assign/", {"assign-status": "resolving",
+    assert client.post(f"/risks/{r.pk}/do/assign/", {"assign-state": "resolving",
                                                       "assign-deputy": world.plain_deputy.pk,
                                                       "assign-part": "释法"}).status_code == 302
     assert r.participants.filter(deputy=world.plain_deputy, part="释法").exists()
@@ -150,8 +150,8 @@ def test_api_register_act_and_filters(world: World, client: Client) -> None:
     today = timezone.localdate().isoformat()
     ok = client.post(f"/api/risks/{rid}/actions", {"action": "resolve", "resolved_on": today},
                      content_type="application/json")
-    assert ok.status_code == 200 and ok.json()["status"] == "resolved"
-    assert client.get("/api/risks?with_deputies=true&status=resolved").json()["count"] == 1
+    assert ok.status_code == 200 and ok.json()["state"] == "resolved"
+    assert client.get("/api/risks?with_deputies=true&state=resolved").json()["count"] == 1
     assert client.get("/api/risks?open=true").json()["count"] == 0
     step = client.post(f"/api/risks/{rid}/steps", {"text": "x"}, content_type="application/json")
     assert step.status_code == 409
