@@ -19,6 +19,7 @@ from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
 from renda.core.roles import DISTRICT_ROLES, Role
 from renda.core.services import create_audited, lock, set_active, update_audited
+from renda.core.types import Actor
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
 from renda.units.models import Unit
@@ -54,7 +55,7 @@ def _check_password(password: str, user: User | None = None) -> None:
 @transaction.atomic
 def user_create(
     *,
-    actor: Any,
+    actor: Actor,
     username: str,
     password: str,
     role: str,
@@ -88,7 +89,7 @@ def user_create(
 @transaction.atomic
 def user_update(
     *,
-    actor: Any,
+    actor: Actor,
     user_id: int,
     display_name: str | None = None,
     role: str | None = None,
@@ -117,7 +118,7 @@ def user_update(
 
 
 @transaction.atomic
-def user_deactivate(*, actor: Any, user_id: int, reason: str = "") -> User:
+def user_deactivate(*, actor: Actor, user_id: int, reason: str = "") -> User:
     user = lock(User, user_id)
     policy.require(actor, "deactivate", user)
     if actor is not None and actor.pk == user.pk:
@@ -126,7 +127,7 @@ def user_deactivate(*, actor: Any, user_id: int, reason: str = "") -> User:
 
 
 @transaction.atomic
-def user_activate(*, actor: Any, user_id: int) -> User:
+def user_activate(*, actor: Actor, user_id: int) -> User:
     user = lock(User, user_id)
     policy.require(actor, "deactivate", user)
     return set_active(user, actor=actor, verb="user.activate", active=True)
@@ -146,7 +147,7 @@ def user_change_password(*, actor: User, old_password: str, new_password: str) -
 
 
 @transaction.atomic
-def user_reset_password(*, actor: Any, user_id: int, new_password: str) -> User:
+def user_reset_password(*, actor: Actor, user_id: int, new_password: str) -> User:
     user = lock(User, user_id)
     policy.require(actor, "change", user)
     _check_password(new_password, user)
@@ -161,7 +162,7 @@ def _token_hash(raw: str) -> str:
 
 
 @transaction.atomic
-def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, str]:
+def api_token_create(*, actor: Actor, user: User, name: str) -> tuple[ApiToken, str]:
     """A new token for ``user``; the raw token is returned once and never stored."""
     if actor is not None and actor.pk != user.pk:
         policy.require(actor, "change", user)
@@ -172,7 +173,7 @@ def api_token_create(*, actor: Any, user: User, name: str) -> tuple[ApiToken, st
 
 
 @transaction.atomic
-def api_token_revoke(*, actor: Any, token_id: int) -> ApiToken:
+def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     token = lock(ApiToken, token_id)
     if actor is not None and actor.pk != token.user_id:
         policy.require(actor, "change", token.user)

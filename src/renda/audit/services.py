@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -14,6 +14,15 @@ from renda.audit.models import AuditEvent, AuditHead
 
 #: Fields never copied into the audit trail.
 SECRET_FIELDS = frozenset({"password", "key_hash"})
+
+
+class Recorded(Protocol):
+    """Who an event is recorded for: a user (``core.types.Actor`` is one; audit, below core,
+    reads only its key and its name)."""
+
+    @property
+    def pk(self) -> Any: ...
+
 
 
 def _plain(value: Any) -> Any:
@@ -55,7 +64,7 @@ def _town_of(target: models.Model) -> int | None:
 @transaction.atomic
 def record(
     *,
-    actor: Any,
+    actor: Recorded | None,
     verb: str,
     target: models.Model,
     before: dict[str, Any] | None = None,
@@ -69,7 +78,7 @@ def record(
     event = AuditEvent(
         id=(head.last_event_id or 0) + 1,
         at=timezone.now().astimezone(dt.UTC),
-        actor=actor_obj,
+        actor_id=actor_obj.pk if actor_obj is not None else None,
         actor_label=str(actor_obj) if actor_obj else (str(actor) if actor else "系统"),
         verb=verb,
         target_type=target._meta.label_lower,

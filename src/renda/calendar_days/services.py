@@ -13,6 +13,7 @@ from renda.calendar_days import policy
 from renda.calendar_days.models import CalendarDay, DayKind
 from renda.core.errors import InvalidInput, NotFound
 from renda.core.services import create_audited, update_audited
+from renda.core.types import Actor
 
 MIN_YEAR = 2000
 MAX_YEAR = 2099
@@ -31,7 +32,7 @@ def _check(*, date: Any, kind: str, name: str) -> None:
 
 
 @transaction.atomic
-def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str, note: str = "") -> CalendarDay:
+def calendar_day_set(*, actor: Actor, date: dt.date, kind: str, name: str, note: str = "") -> CalendarDay:
     """Add or change the override for ``date``; it wins over the bundled data.
 
     Changing an override to the values it already has records nothing."""
@@ -52,7 +53,7 @@ def calendar_day_set(*, actor: Any, date: dt.date, kind: str, name: str, note: s
 
 
 @transaction.atomic
-def calendar_day_delete(*, actor: Any, date: dt.date) -> None:
+def calendar_day_delete(*, actor: Actor, date: dt.date) -> None:
     """Remove the override for ``date``: the bundled data (or the weekday rule) applies again."""
     day = CalendarDay.objects.select_for_update().filter(date=date).first()
     if day is None:

@@ -22,6 +22,7 @@ from renda.calendar_days.forms import CalendarDayForm
 from renda.calendar_days.models import CalendarDay, DayKind
 from renda.core.crud import add_error, style_form
 from renda.core.errors import ApplicationError, Forbidden, NotFound
+from renda.core.types import acting
 
 WEEKDAYS = (gettext_lazy("星期一"), gettext_lazy("星期二"), gettext_lazy("星期三"), gettext_lazy("星期四"),
             gettext_lazy("星期五"), gettext_lazy("星期六"), gettext_lazy("星期日"))
@@ -105,7 +106,7 @@ def set_day(request: HttpRequest) -> HttpResponseBase:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            day = services.calendar_day_set(actor=request.user, date=data["date"], kind=data["kind"],
+            day = services.calendar_day_set(actor=acting(request), date=data["date"], kind=data["kind"],
                                             name=data["name"], note=data["note"])
         except (Forbidden, NotFound):
             raise
@@ -129,7 +130,7 @@ def delete_day(request: HttpRequest, day: str) -> HttpResponseBase:
     if date is None or override is None:
         raise Http404(_("该日期没有管理员录入的调整。"))
     if request.method == "POST":
-        services.calendar_day_delete(actor=request.user, date=date)
+        services.calendar_day_delete(actor=acting(request), date=date)
         messages.success(request, _("已删除{date}的调整").format(date=date.isoformat()))
         return redirect(index_url(date.year))
     return render(request, "calendar_days/confirm_delete.html", {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from renda.audit import services as audit
 from renda.audit import verbs
 from renda.core.errors import InvalidInput
+from renda.core.types import Actor
 
 REVEAL_VERB = "personal_data.reveal"
 MIN_REASON = 4
@@ -43,7 +43,7 @@ def clean_reason(reason: str) -> str:
 
 
 @transaction.atomic
-def record_reveal(*, actor: Any, target: models.Model, fields: Sequence[str], reason: str) -> None:
+def record_reveal(*, actor: Actor, target: models.Model, fields: Sequence[str], reason: str) -> None:
     """Write the audit event of one reveal; the caller has already checked the permission."""
     reason = clean_reason(reason)
     audit.record(actor=actor, verb=REVEAL_VERB, target=target, after={"fields": list(fields)}, comment=reason)

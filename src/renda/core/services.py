@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from renda.audit.services import record, snapshot
 from renda.core.constraints import validate_constraints
 from renda.core.errors import Conflict, InvalidInput, NotFound, from_django_validation
+from renda.core.types import Actor
 
 M = TypeVar("M", bound=models.Model)
 
@@ -94,7 +95,7 @@ def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], atte
 def create_audited(
     obj: M,
     *,
-    actor: Any,
+    actor: Actor,
     verb: str,
     m2m: Mapping[str, Iterable[models.Model]] | None = None,
     comment: str = "",
@@ -111,7 +112,7 @@ def create_audited(
 def update_audited(
     obj: M,
     *,
-    actor: Any,
+    actor: Actor,
     verb: str,
     changes: Mapping[str, Any],
     m2m: Mapping[str, Iterable[models.Model]] | None = None,
@@ -137,7 +138,7 @@ def update_audited(
     return obj, True
 
 
-def set_active(obj: M, *, actor: Any, verb: str, active: bool, comment: str = "",
+def set_active(obj: M, *, actor: Actor, verb: str, active: bool, comment: str = "",
                extra: Mapping[str, Any] | None = None) -> M:
     """Deactivate (停用) or re-activate a locked record, refusing a no-op with a clear message."""
     if bool(getattr(obj, "is_active")) == active:  # noqa: B009 - every caller's model has the field
@@ -150,12 +151,12 @@ def set_active(obj: M, *, actor: Any, verb: str, active: bool, comment: str = ""
 # --- the steps of a workflow (timeline rows, business dates, who did it) -------------------
 
 
-def actor_user(actor: Any) -> Any:
+def actor_user(actor: Actor) -> Any:
     """The user to store as the actor of a row: ``None`` for the system (commands, imports)."""
     return actor if getattr(actor, "pk", None) else None
 
 
-def actor_label(actor: Any) -> str:
+def actor_label(actor: Actor) -> str:
     """The name a row keeps of its actor (it outlives the account); 系统 for commands."""
     return str(actor)[:100] if actor is not None else str(_("系统"))
 
@@ -183,7 +184,7 @@ def required_text(value: str, field: str, message: str) -> str:
     return value
 
 
-def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Any,
+def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,
                       on: dt.date, comment: str = "", **owner: models.Model) -> M:
     """One row of an item's timeline (``Transition``-shaped: action, from/to state, actor, date);
     ``owner`` names the item (``petition=p``)."""
@@ -194,7 +195,7 @@ def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to
 
 
 def commit_transition(obj: M, *, history: Callable[..., Any], snap: Callable[[M], dict[str, Any]], verb: str,
-                      action: StrEnum, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+                      action: StrEnum, actor: Actor, on: dt.date, from_state: str, before: dict[str, Any],
                       comment: str = "") -> M:
     """Validate and save ``obj`` after a step, then write its timeline row (``history``) and the
     audit event ``verb`` (``snap`` the after-snapshot)."""

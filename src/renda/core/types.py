@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, Protocol, TypeAlias
+from typing import Any, Protocol, TypeAlias, cast
+
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest
 
 
 class ActingUser(Protocol):
@@ -38,3 +41,11 @@ class ActingUser(Protocol):
 #: The ``actor`` of every service: the acting user, or ``None`` for the system (commands, the
 #: demo, imports run on the shell).
 Actor: TypeAlias = ActingUser | None
+
+
+def acting(request: HttpRequest) -> ActingUser:
+    """The logged-in user of a page (behind ``login_required``), as services take it."""
+    user = request.user
+    if not user.is_authenticated:  # pages are login_required: not reached but for a wiring error
+        raise PermissionDenied
+    return cast(ActingUser, user)

@@ -33,6 +33,7 @@ from renda.core.errors import ApplicationError
 from renda.core.ledger import registry
 from renda.core.ledger.cells import CellError, ColumnSpec, is_blank
 from renda.core.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
+from renda.core.types import Actor
 from renda.ledger import policy
 
 logger = logging.getLogger("renda.ledger")
@@ -155,14 +156,14 @@ class ImportResult:
 Source = str | Path | IO[bytes]
 
 
-def scope_for(actor: Any) -> Any:
+def scope_for(actor: Actor) -> Any:
     """The town a user may import into, or None for the system and district-wide users."""
-    if actor is None or getattr(actor, "town_id", None) is None:
+    if actor is None or actor.town_id is None:
         return None
-    return actor.town
+    return getattr(actor, "town", None)
 
 
-def import_workbook(source: Source, *, actor: Any = None, dry_run: bool = False) -> ImportResult:
+def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False) -> ImportResult:
     """Validate and import ``source``; see the module docstring. ``actor`` None = the system."""
     result = ImportResult(dry_run=dry_run)
     if actor is not None and not policy.can(actor, "import"):

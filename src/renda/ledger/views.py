@@ -22,6 +22,7 @@ from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.core.ledger import registry
 from renda.core.privacy import record_reveal
+from renda.core.types import acting
 from renda.ledger import policy
 from renda.ledger.exporter import export_filename, ledger_sheets, template_sheets
 from renda.ledger.forms import UploadForm
@@ -116,7 +117,7 @@ def upload(request: HttpRequest) -> HttpResponse:
     with path.open("wb") as fh:
         for chunk in form.cleaned_data["file"].chunks():
             fh.write(chunk)
-    result = import_workbook(path, actor=request.user, dry_run=True)
+    result = import_workbook(path, actor=acting(request), dry_run=True)
     if result.ok:
         request.session[SESSION_KEY] = {"token": token, "name": form.cleaned_data["file"].name}
     else:
@@ -144,7 +145,7 @@ def confirm(request: HttpRequest) -> HttpResponseBase:
         messages.error(request, _("预览已失效，请重新上传台账。"))
         return redirect("ledger:index")
     try:
-        result = import_workbook(path, actor=request.user)
+        result = import_workbook(path, actor=acting(request))
     finally:
         _discard(request)
     ctx = _preview_context(result) | {

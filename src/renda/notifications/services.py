@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from renda.core.services import lock
+from renda.core.types import Actor
 from renda.notifications import policy
 from renda.notifications.models import Notification
 
@@ -31,7 +32,7 @@ def notify(*, users: Iterable[Any], verb: str, text: str, url: str = "") -> list
 
 
 @transaction.atomic
-def notification_mark_read(*, actor: Any, notification_id: int) -> Notification:
+def notification_mark_read(*, actor: Actor, notification_id: int) -> Notification:
     notification = lock(Notification, notification_id)
     policy.require(actor, "mark_read", notification)
     if notification.read_at is None:
@@ -41,7 +42,9 @@ def notification_mark_read(*, actor: Any, notification_id: int) -> Notification:
 
 
 @transaction.atomic
-def notifications_mark_all_read(*, actor: Any) -> int:
+def notifications_mark_all_read(*, actor: Actor) -> int:
     """Mark every unread notification of ``actor`` read; returns how many."""
     policy.require(actor, "mark_all_read")
+    if actor is None:  # the system has no notifications
+        return 0
     return Notification.objects.filter(user_id=actor.pk, read_at__isnull=True).update(read_at=timezone.now())

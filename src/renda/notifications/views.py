@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from renda.core.errors import NotFound
+from renda.core.types import acting
 from renda.notifications import selectors, services
 
 PER_PAGE = 20
@@ -28,7 +29,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        notification = services.notification_mark_read(actor=request.user, notification_id=pk)
+        notification = services.notification_mark_read(actor=acting(request), notification_id=pk)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     if request.POST.get("open") and notification.url and url_has_allowed_host_and_scheme(
@@ -41,7 +42,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    n = services.notifications_mark_all_read(actor=request.user)
+    n = services.notifications_mark_all_read(actor=acting(request))
     messages.success(request, _("已将 {n} 条通知标为已读").format(n=n))
     return redirect(_back(request))
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
 from renda.core.services import create_audited, lock, set_active, update_audited
+from renda.core.types import Actor
 from renda.core.validators import is_phone
 from renda.people import policy
 from renda.people.models import ContactAssignment, Deputy
@@ -42,7 +43,7 @@ def _check_phone(phone: str) -> None:
 @transaction.atomic
 def deputy_create(
     *,
-    actor: Any,
+    actor: Actor,
     name: str,
     phone: str,
     level: str,
@@ -80,7 +81,7 @@ def deputy_create(
 @transaction.atomic
 def deputy_update(
     *,
-    actor: Any,
+    actor: Actor,
     deputy_id: int,
     name: str | None = None,
     phone: str | None = None,
@@ -123,7 +124,7 @@ def deputy_update(
 
 
 @transaction.atomic
-def deputy_deactivate(*, actor: Any, deputy_id: int, serving_to: dt.date | None = None, reason: str = "") -> Deputy:
+def deputy_deactivate(*, actor: Actor, deputy_id: int, serving_to: dt.date | None = None, reason: str = "") -> Deputy:
     deputy = lock(Deputy, deputy_id)
     policy.require(actor, "deactivate", deputy)
     extra = {"serving_to": serving_to} if serving_to is not None else {}
@@ -135,14 +136,14 @@ def deputy_deactivate(*, actor: Any, deputy_id: int, serving_to: dt.date | None 
 
 
 @transaction.atomic
-def deputy_activate(*, actor: Any, deputy_id: int) -> Deputy:
+def deputy_activate(*, actor: Actor, deputy_id: int) -> Deputy:
     deputy = lock(Deputy, deputy_id)
     policy.require(actor, "deactivate", deputy)
     return set_active(deputy, actor=actor, verb="deputy.activate", active=True)
 
 
 @transaction.atomic
-def contact_assignment_create(*, actor: Any, presidium_member: Deputy, deputy: Deputy) -> ContactAssignment:
+def contact_assignment_create(*, actor: Actor, presidium_member: Deputy, deputy: Deputy) -> ContactAssignment:
     assignment = ContactAssignment(presidium_member=presidium_member, deputy=deputy, town=presidium_member.town)
     policy.require(actor, "create", assignment)
     if not presidium_member.is_presidium:
@@ -171,7 +172,7 @@ def contact_assignment_create(*, actor: Any, presidium_member: Deputy, deputy: D
 
 
 @transaction.atomic
-def contact_assignment_deactivate(*, actor: Any, assignment_id: int, reason: str = "") -> ContactAssignment:
+def contact_assignment_deactivate(*, actor: Actor, assignment_id: int, reason: str = "") -> ContactAssignment:
     assignment = lock(ContactAssignment, assignment_id)
     policy.require(actor, "deactivate", assignment)
     return set_active(assignment, actor=actor, verb="contact_assignment.deactivate", active=False, comment=reason)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
 from renda.core.services import create_audited, lock, set_active, update_audited
+from renda.core.types import Actor
 from renda.core.validators import is_phone
 from renda.places import policy
 from renda.places.models import GridWorker, Level, Region, region_code_problem
@@ -23,7 +24,7 @@ def _town_for(level: str, parent: Region | None) -> Region | None:
 
 
 @transaction.atomic
-def region_create(*, actor: Any, code: str, name: str, level: str, kind: str, parent: Region | None = None) -> Region:
+def region_create(*, actor: Actor, code: str, name: str, level: str, kind: str, parent: Region | None = None) -> Region:
     region = Region(code=code.strip(), name=name.strip(), level=level, kind=kind, parent=parent)
     region.town = _town_for(level, parent)
     policy.require(actor, "create", region)
@@ -50,7 +51,7 @@ def region_create(*, actor: Any, code: str, name: str, level: str, kind: str, pa
 @transaction.atomic
 def region_update(
     *,
-    actor: Any,
+    actor: Actor,
     region_id: int,
     name: str | None = None,
     kind: str | None = None,
@@ -71,7 +72,7 @@ def region_update(
 
 
 @transaction.atomic
-def region_deactivate(*, actor: Any, region_id: int, reason: str = "") -> Region:
+def region_deactivate(*, actor: Actor, region_id: int, reason: str = "") -> Region:
     region = lock(Region, region_id)
     policy.require(actor, "deactivate", region)
     if region.children.filter(is_active=True).exists():
@@ -82,7 +83,7 @@ def region_deactivate(*, actor: Any, region_id: int, reason: str = "") -> Region
 
 
 @transaction.atomic
-def region_activate(*, actor: Any, region_id: int) -> Region:
+def region_activate(*, actor: Actor, region_id: int) -> Region:
     region = lock(Region, region_id)
     policy.require(actor, "deactivate", region)
     if region.parent is not None and not region.parent.is_active:
@@ -109,7 +110,7 @@ def _check_grids(town: Region, grids: Sequence[Region]) -> None:
 
 @transaction.atomic
 def grid_worker_create(
-    *, actor: Any, name: str, phone: str, kind: str, town: Region, grids: Sequence[Region]
+    *, actor: Actor, name: str, phone: str, kind: str, town: Region, grids: Sequence[Region]
 ) -> GridWorker:
     worker = GridWorker(name=name.strip(), phone=phone.strip(), kind=kind, town=town)
     policy.require(actor, "create", worker)
@@ -127,7 +128,7 @@ def grid_worker_create(
 @transaction.atomic
 def grid_worker_update(
     *,
-    actor: Any,
+    actor: Actor,
     grid_worker_id: int,
     name: str | None = None,
     phone: str | None = None,
@@ -159,14 +160,14 @@ def grid_worker_update(
 
 
 @transaction.atomic
-def grid_worker_deactivate(*, actor: Any, grid_worker_id: int, reason: str = "") -> GridWorker:
+def grid_worker_deactivate(*, actor: Actor, grid_worker_id: int, reason: str = "") -> GridWorker:
     worker = lock(GridWorker, grid_worker_id)
     policy.require(actor, "deactivate", worker)
     return set_active(worker, actor=actor, verb="grid_worker.deactivate", active=False, comment=reason)
 
 
 @transaction.atomic
-def grid_worker_activate(*, actor: Any, grid_worker_id: int) -> GridWorker:
+def grid_worker_activate(*, actor: Actor, grid_worker_id: int) -> GridWorker:
     worker = lock(GridWorker, grid_worker_id)
     policy.require(actor, "deactivate", worker)
     return set_active(worker, actor=actor, verb="grid_worker.activate", active=True)

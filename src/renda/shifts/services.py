@@ -29,6 +29,7 @@ from renda.core.services import (
     lock,
     update_audited,
 )
+from renda.core.types import Actor
 from renda.people.models import Deputy
 from renda.places.models import Region
 from renda.places.services import check_places
@@ -43,7 +44,7 @@ _UNSET: Any = object()
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _log(shift: DutyShift, *, action: str, text: str, actor: Any, on: dt.date | None = None) -> DutyLog:
+def _log(shift: DutyShift, *, action: str, text: str, actor: Actor, on: dt.date | None = None) -> DutyLog:
     return DutyLog.objects.create(shift=shift, action=action, text=text[:300],
                                   actor=actor_user(actor), actor_label=actor_label(actor),
                                   at=business_at(on))
@@ -59,7 +60,7 @@ def _check_deputy(shift: DutyShift, deputy: Deputy, *, field: str = "deputy") ->
                            fields={field: _("已在该班次")})
 
 
-def _open_assignment(actor: Any, assignment_id: int, action: str) -> DutyAssignment:
+def _open_assignment(actor: Actor, assignment_id: int, action: str) -> DutyAssignment:
     a = lock(DutyAssignment, assignment_id)
     policy.require(actor, action, a)
     return a
@@ -69,7 +70,7 @@ def _snap(a: DutyAssignment) -> dict[str, Any]:
     return snapshot(a)
 
 
-def _insert(shift: DutyShift, deputy: Deputy, *, actor: Any, note: str = "", replaces: DutyAssignment | None = None,
+def _insert(shift: DutyShift, deputy: Deputy, *, actor: Actor, note: str = "", replaces: DutyAssignment | None = None,
             status: str = workflow.INITIAL) -> DutyAssignment:
     a = DutyAssignment(shift=shift, deputy=deputy, note=note.strip()[:200], replaces=replaces, status=status)
     return create_audited(a, actor=actor, verb="duty_assignment.add")
@@ -81,7 +82,7 @@ def _insert(shift: DutyShift, deputy: Deputy, *, actor: Any, note: str = "", rep
 @transaction.atomic
 def shift_create(
     *,
-    actor: Any,
+    actor: Actor,
     town: Region,
     date: dt.date,
     period: str = Period.FULL_DAY,
@@ -113,7 +114,7 @@ def shift_create(
 
 
 @transaction.atomic
-def shift_update(*, actor: Any, shift_id: int, location: str = _UNSET, note: str = _UNSET) -> tuple[DutyShift, bool]:
+def shift_update(*, actor: Actor, shift_id: int, location: str = _UNSET, note: str = _UNSET) -> tuple[DutyShift, bool]:
     """修改班次: the place and the note (date and period are the shift's identity)."""
     shift = lock(DutyShift, shift_id)
     policy.require(actor, "change", shift)
@@ -133,7 +134,7 @@ def shift_update(*, actor: Any, shift_id: int, location: str = _UNSET, note: str
 
 
 @transaction.atomic
-def shift_delete(*, actor: Any, shift_id: int) -> None:
+def shift_delete(*, actor: Actor, shift_id: int) -> None:
     """删除班次: only while no one's attendance is recorded, no one swapped and no visit linked."""
     shift = lock(DutyShift, shift_id)
     policy.require(actor, "delete", shift)
@@ -150,7 +151,7 @@ def shift_delete(*, actor: Any, shift_id: int) -> None:
 @transaction.atomic
 def roster_generate(
     *,
-    actor: Any,
+    actor: Actor,
     town: Region,
     year: int,
     month: int,
@@ -172,7 +173,7 @@ def roster_generate(
 
 
 @transaction.atomic
-def assignment_add(*, actor: Any, shift_id: int, deputy: Deputy, note: str = "",
+def assignment_add(*, actor: Actor, shift_id: int, deputy: Deputy, note: str = "",
                    replaces_id: int | None = None) -> DutyAssignment:
     """增加值班人员 — any active deputy of the town, presidium member or not. With
     ``replaces_id``: the person taking over a row already marked 已调换 (ledger import)."""
@@ -195,7 +196,7 @@ def assignment_add(*, actor: Any, shift_id: int, deputy: Deputy, note: str = "",
 
 
 @transaction.atomic
-def assignment_remove(*, actor: Any, assignment_id: int) -> None:
+def assignment_remove(*, actor: Actor, assignment_id: int) -> None:
     """移除值班人员: only someone still 已排班 and not yet replaced."""
     a = _open_assignment(actor, assignment_id, "change")
     workflow.check_removable(status=a.status, replaced=a.replaced_by.exists())
@@ -215,7 +216,7 @@ def _swap_out(a: DutyAssignment, *, note: str) -> dict[str, Any]:
 
 
 @transaction.atomic
-def assignment_swap(*, actor: Any, assignment_id: int, replacement: Deputy | None, note: str = "",
+def assignment_swap(*, actor: Actor, assignment_id: int, replacement: Deputy | None, note: str = "",
                     on: dt.date | None = None) -> DutyAssignment | None:
     """调班: ``replacement`` takes over A's place on the shift — A's row becomes 已调换 and the
     replacement's row is created with ``replaces`` = A's row; both are audited. Without a
@@ -238,7 +239,7 @@ def assignment_swap(*, actor: Any, assignment_id: int, replacement: Deputy | Non
 
 
 @transaction.atomic
-def assignment_exchange(*, actor: Any, assignment_id: int, other_id: int, note: str = "",
+def assignment_exchange(*, actor: Actor, assignment_id: int, other_id: int, note: str = "",
                         on: dt.date | None = None) -> tuple[DutyAssignment, DutyAssignment]:
     """互换班次: A (on shift X) and B (on shift Y) trade places — on X, B replaces A; on Y, A
     replaces B. Four rows are written, each audited. Returns (B's row on X, A's row on Y)."""
@@ -267,7 +268,7 @@ def assignment_exchange(*, actor: Any, assignment_id: int, other_id: int, note: 
 
 
 @transaction.atomic
-def assignment_set_note(*, actor: Any, assignment_id: int, note: str) -> tuple[DutyAssignment, bool]:
+def assignment_set_note(*, actor: Actor, assignment_id: int, note: str) -> tuple[DutyAssignment, bool]:
     """修改备注 of one person's row (any status)."""
     a = _open_assignment(actor, assignment_id, "change")
     return update_audited(a, actor=actor, verb="duty_assignment.update", changes={"note": (note or "").strip()[:200]})
@@ -279,7 +280,7 @@ _ATTENDANCE_LOG = {Action.ATTEND: LogAction.ATTEND, Action.ABSENT: LogAction.ABS
 
 
 @transaction.atomic
-def assignment_record(*, actor: Any, assignment_id: int, status: str, note: str | None = None,
+def assignment_record(*, actor: Actor, assignment_id: int, status: str, note: str | None = None,
                       on: dt.date | None = None) -> tuple[DutyAssignment, bool]:
     """登记考勤: 已到岗 or 缺勤 (or back to 已排班), on or after the day of the shift. Recording
     the status the row already has changes nothing (no event)."""
@@ -304,7 +305,7 @@ def assignment_record(*, actor: Any, assignment_id: int, status: str, note: str 
 
 
 @transaction.atomic
-def attendance_record_day(*, actor: Any, town: Region, date: dt.date, statuses: Mapping[int, str],
+def attendance_record_day(*, actor: Actor, town: Region, date: dt.date, statuses: Mapping[int, str],
                           on: dt.date | None = None) -> int:
     """登记一天的考勤: ``{assignment id: status}`` for the town's shifts of ``date``, all or
     nothing. Returns how many rows changed."""

@@ -22,6 +22,7 @@ from renda.audit.security import log_event
 from renda.core.crud import add_error
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
+from renda.core.types import acting
 from renda.places.models import Region
 from renda.shifts import forms, policy, rotation, selectors, services
 from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
@@ -117,7 +118,7 @@ def generate(request: HttpRequest) -> HttpResponseBase:
         (year, month), d = form.cleaned_data["month"], form.cleaned_data
         try:
             if "confirm" in request.POST:
-                made = services.roster_generate(actor=request.user, town=town, year=year, month=month,
+                made = services.roster_generate(actor=acting(request), town=town, year=year, month=month,
                                                 per_day=d["per_day"], period=d["period"], location=d["location"])
                 messages.success(request, _("已生成 {n} 个班次").format(n=len(made)))
                 return redirect(_roster_url(town, dt.date(year, month, 1)))
@@ -140,7 +141,7 @@ def create(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            shift = services.shift_create(actor=request.user, town=town, date=d["date"], period=d["period"],
+            shift = services.shift_create(actor=acting(request), town=town, date=d["date"], period=d["period"],
                                           location=d["location"], note=d["note"], deputies=list(d["deputies"]))
         except (Forbidden, NotFound):
             raise
@@ -183,7 +184,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponseBase:
                                initial={"location": shift.location, "note": shift.note})
     if request.method == "POST" and form.is_valid():
         try:
-            _obj, changed = services.shift_update(actor=request.user, shift_id=shift.pk, **form.cleaned_data)
+            _obj, changed = services.shift_update(actor=acting(request), shift_id=shift.pk, **form.cleaned_data)
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
@@ -198,7 +199,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def _run(request: HttpRequest, fn: Any, ok: str, **kwargs: Any) -> bool:
     """Call a service; a domain error becomes a message (policy errors propagate as 403/404)."""
     try:
-        fn(actor=request.user, **kwargs)
+        fn(actor=acting(request), **kwargs)
     except (Forbidden, NotFound):
         raise
     except ApplicationError as exc:
@@ -263,7 +264,7 @@ def swap(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.assignment_swap(actor=request.user, assignment_id=a.pk, replacement=d["replacement"],
+            services.assignment_swap(actor=acting(request), assignment_id=a.pk, replacement=d["replacement"],
                                      note=d["note"])
         except (Forbidden, NotFound):
             raise
@@ -288,7 +289,7 @@ def exchange(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.assignment_exchange(actor=request.user, assignment_id=a.pk, other_id=d["other"].pk,
+            services.assignment_exchange(actor=acting(request), assignment_id=a.pk, other_id=d["other"].pk,
                                          note=d["note"])
         except (Forbidden, NotFound):
             raise
@@ -323,7 +324,7 @@ def day(request: HttpRequest) -> HttpResponseBase:
     form = forms.DayAttendanceForm(request.POST if request.method == "POST" else None, assignments=assignments)
     if request.method == "POST" and form.is_valid():
         try:
-            n = services.attendance_record_day(actor=request.user, town=town, date=date, statuses=form.statuses())
+            n = services.attendance_record_day(actor=acting(request), town=town, date=date, statuses=form.statuses())
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
 from renda.core.services import create_audited, lock, set_active, update_audited
+from renda.core.types import Actor
 from renda.core.validators import is_phone
 from renda.places.models import Level, Region
 from renda.units import policy
@@ -30,7 +31,7 @@ def _check(*, town: Region, name: str, phone: str, exclude_pk: Any = None) -> No
 
 @transaction.atomic
 def unit_create(
-    *, actor: Any, town: Region, name: str, kind: str, contact_person: str = "", contact_phone: str = ""
+    *, actor: Actor, town: Region, name: str, kind: str, contact_person: str = "", contact_phone: str = ""
 ) -> Unit:
     unit = Unit(town=town, name=name.strip(), kind=kind, contact_person=contact_person.strip(),
                 contact_phone=contact_phone.strip())
@@ -41,7 +42,7 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(
-    *, actor: Any, unit_id: int, name: str | None = None, kind: str | None = None,
+    *, actor: Actor, unit_id: int, name: str | None = None, kind: str | None = None,
     contact_person: str | None = None, contact_phone: str | None = None,
 ) -> tuple[Unit, bool]:
     unit = lock(Unit, unit_id)
@@ -61,14 +62,14 @@ def unit_update(
 
 
 @transaction.atomic
-def unit_deactivate(*, actor: Any, unit_id: int, reason: str = "") -> Unit:
+def unit_deactivate(*, actor: Actor, unit_id: int, reason: str = "") -> Unit:
     unit = lock(Unit, unit_id)
     policy.require(actor, "deactivate", unit)
     return set_active(unit, actor=actor, verb="unit.deactivate", active=False, comment=reason)
 
 
 @transaction.atomic
-def unit_activate(*, actor: Any, unit_id: int) -> Unit:
+def unit_activate(*, actor: Actor, unit_id: int) -> Unit:
     unit = lock(Unit, unit_id)
     policy.require(actor, "deactivate", unit)
     return set_active(unit, actor=actor, verb="unit.activate", active=True)

@@ -29,6 +29,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from renda.core.ledger.cells import ColumnSpec
+from renda.core.types import Actor
 
 # The import order of LEDGER.md. Later sheets pick a number between or after these.
 ORDER_TOWNS = 10
@@ -113,7 +114,7 @@ class ImportContext:
     row to row, kept for the whole import) and memoized lookups of reference records
     (:meth:`lookup`)."""
 
-    actor: Any
+    actor: Actor
     scope_town: Any  # the town (places.Region) an import is limited to, or None
     dry_run: bool
     cache: dict[Any, Any] = field(default_factory=dict)
