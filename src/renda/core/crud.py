@@ -31,6 +31,7 @@ from renda.audit.security import log_event
 from renda.audit.selectors import history_for
 from renda.core.errors import ApplicationError, Conflict, Forbidden, NotFound
 from renda.core.export import xlsx_response
+from renda.core.services import check_version, lock
 
 PAGE_SIZES = (20, 50, 100)
 #: A search's matches are counted up to this many ("共 1000+ 条"): counting every one of a
@@ -193,13 +194,15 @@ ActionHandler = Callable[[Any, Any, dict[str, Any]], str]
 def dispatch_action(
     request: HttpRequest, obj: Model, action: str, *, parse: Callable[[str], A],
     actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], require: Callable[[Any, A, Any], None],
-    form_kwargs: Mapping[str, Any], detail: str,
-) -> tuple[A, F, HttpResponseBase | None]:
+    form_kwargs: Mapping[str, Any], detail: str, done: Callable[[], HttpResponseBase] | None = None,
+) -> tuple[A, F, HttpResponseBase | None, ApplicationError | None]:
     """One workflow action posted from a detail page (``ACTIONS``: action → form class, handler).
 
     An unknown action is a 404, one the user may not take a 403; the bound form is built with
-    ``form_kwargs`` and the user. On success: the handler's message and a redirect to ``detail``;
-    otherwise the service's error on the form and no response, for the caller to show the page again.
+    the posted data and files, ``form_kwargs`` and the user. On success: the handler's message and
+    ``done()``, by default a redirect to ``detail``; otherwise the service's error on the form (and
+    returned, e.g. to answer a ``Conflict`` with 409) and no response, for the caller to show the
+    page again.
     """
     try:
         a = parse(action)
@@ -209,7 +212,7 @@ def dispatch_action(
         raise Http404
     require(request.user, a, obj)
     form_class, handler = actions[a]
-    form = form_class(request.POST, **form_kwargs, user=request.user)
+    form = form_class(request.POST, request.FILES, **form_kwargs, user=request.user)
     if form.is_valid():
         try:
             message = handler(request.user, obj, form.cleaned_data)
@@ -217,10 +220,11 @@ def dispatch_action(
             raise
         except ApplicationError as exc:
             add_error(form, exc)
+            return a, form, None, exc
         else:
             messages.success(request, message)
-            return a, form, redirect(detail, obj.pk)
-    return a, form, None
+            return a, form, done() if done is not None else redirect(detail, obj.pk), None
+    return a, form, None, None
 
 
 def action_panel(available: Sequence[A], actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], *,
@@ -402,9 +406,8 @@ class Resource:
                     # was filled in from; otherwise the second of two simultaneous edits would
                     # silently overwrite the first. (The edit page always posts the version; a
                     # client that posts none is not checked.)
-                    current = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-                    if version is not None and version != _version_of(current):
-                        raise Conflict(_("该记录已被他人修改，请刷新页面，核对后重新保存。"))
+                    current = lock(type(obj), obj.pk)
+                    check_version(current, version, of=_version_of)
                     obj, changed = self.update(request.user, current, form.cleaned_data)
             except (Forbidden, NotFound):
                 raise

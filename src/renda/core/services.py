@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -14,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.core.constraints import validate_constraints
-from renda.core.errors import Conflict, InvalidInput, NotFound, from_django_validation
+from renda.core.errors import ApplicationError, Conflict, InvalidInput, NotFound, from_django_validation
 from renda.core.types import Actor
 
 M = TypeVar("M", bound=models.Model)
@@ -71,20 +72,41 @@ def lock(model: type[M], pk: Any) -> M:
         raise NotFound() from exc
 
 
-def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], attempts: int = 5) -> M:
+def check_version(obj: M, expected_version: Any, *, message: str | None = None,
+                  of: Callable[[M], Any] = attrgetter("version")) -> None:
+    """Refuse a stale form: ``obj``, locked (``lock``), must still be at the version the form was
+    filled in from (``of(obj)``: its ``version`` by default), else ``Conflict`` (code ``stale``,
+    HTTP 409) with ``message`` (by default 该记录已被他人修改…). ``expected_version`` ``None`` (a
+    client that sent none) is not checked.
+
+    The one stale-form check of every app: the workflow services (``expected_version``) and the
+    generic edit pages of ``core.crud`` (the record's last change time) call it under the row lock."""
+    if expected_version is not None and of(obj) != expected_version:
+        raise Conflict(message or _("该记录已被他人修改，请刷新页面，核对后重新保存。"), code="stale")
+
+
+def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], attempts: int = 5,
+                 check_generated: bool = True, taken: Callable[[str], ApplicationError] | None = None) -> M:
     """Validate and insert ``obj``, which has a unique 编号 (``code``): one given is refused when
     taken; a generated one (``code`` blank: ``next_code()``) is generated again when a concurrent
-    registration took it first."""
+    registration took it first.
+
+    ``check_generated=False`` leaves a generated 编号 to the unique index and the retry, not to a
+    validation query that a concurrent registration can race past. ``taken(code)`` is the error
+    for a 编号 found taken on insert (by default ``Conflict`` 编号「…」已被使用 on the ``code`` field)."""
     for attempt in range(attempts):
         if not code:
             obj.code = next_code()  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
-                full_clean(obj)
+                full_clean(obj, exclude=None if code or check_generated else ["code"])
                 obj.save(force_insert=True)
         except IntegrityError:
             if code or attempt == attempts - 1:
-                raise Conflict(_("编号「{code}」已被使用").format(code=obj.code),  # type: ignore[attr-defined]
+                taken_code = obj.code  # type: ignore[attr-defined]
+                if taken is not None:
+                    raise taken(taken_code) from None
+                raise Conflict(_("编号「{code}」已被使用").format(code=taken_code),
                                fields={"code": _("已被使用")}) from None
             obj.pk = None
             continue

@@ -481,7 +481,7 @@ def answer_rereview(request: HttpRequest, petition_id: int, payload: AnswerIn) -
 @_verb_endpoint("route", "送主席团成员阅批")
 def route(request: HttpRequest, petition_id: int, payload: RouteIn) -> Petition:
     p = _open(request, petition_id, Action.ROUTE)
-    member = visible_ref(services.presidium_members(p.town_id), payload.presidium_member_id,
+    member = visible_ref(selectors.presidium_members(p.town_id), payload.presidium_member_id,
                          "presidium_member_id")
     assert isinstance(member, Deputy)
     with _verb():
@@ -494,7 +494,7 @@ def route(request: HttpRequest, petition_id: int, payload: RouteIn) -> Petition:
 def instruct(request: HttpRequest, petition_id: int, payload: InstructIn) -> Petition:
     p = _open(request, petition_id, Action.INSTRUCT)
     user = actor(request)
-    ri = p.instructions.filter(presidium_member_id=user.deputy_id, instructed_on__isnull=True).first()
+    ri = selectors.pending_instruction(p, user.deputy_id)
     if ri is None:
         raise NotFound(_("没有送您阅批的来信"))
     with _verb():

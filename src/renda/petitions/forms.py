@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from renda.core.crud import ResourceForm, set_queryset, style_form
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
-from renda.petitions import rules, services
+from renda.petitions import rules, selectors
 from renda.petitions.models import COMMON_CATEGORIES, STATE_CHOICES, Channel, Petition
 from renda.petitions.services import PetitionerData
 from renda.places.forms import RegionLabelField, TownScopedFilter
@@ -285,7 +285,7 @@ class RouteForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "presidium_member", services.presidium_members(self.petition.town_id))
+        set_queryset(self, "presidium_member", selectors.presidium_members(self.petition.town_id))
 
 
 class InstructForm(ActionForm):

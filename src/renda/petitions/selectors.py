@@ -88,6 +88,17 @@ def instructions_for(user: Any) -> dict[str, QuerySet[ReviewInstruction]]:
     }
 
 
+def pending_instruction(petition: Petition, deputy_id: int | None) -> ReviewInstruction | None:
+    """The letter's routing to this presidium member that is still waiting for their instruction."""
+    return petition.instructions.filter(presidium_member_id=deputy_id, instructed_on__isnull=True).first()
+
+
+def presidium_members(town_id: int) -> QuerySet[Deputy]:
+    """The town's serving presidium members a letter may be routed to. One with a login writes
+    the instruction from their own queue; for one without, the ledger import records it."""
+    return Deputy.objects.filter(town_id=town_id, is_presidium=True, is_active=True).order_by("name", "id")
+
+
 def petitions_for_lookup(user: Any, *, id_number: str = "", phone: str = "") -> PetitionQuerySet:
     """Petitions (visible to ``user``) of a petitioner found by ID number or phone through the
     keyed hashes — nothing is decrypted to search."""

@@ -30,6 +30,7 @@ from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
     actor_user,
     business_date,
+    check_version,
     commit_transition,
     full_clean,
     insert_coded,
@@ -39,7 +40,7 @@ from renda.core.services import (
 )
 from renda.core.validators import is_id_number, is_phone
 from renda.people.models import Deputy
-from renda.petitions import notify, policy, rules, workflow
+from renda.petitions import notify, policy, rules, selectors, workflow
 from renda.petitions.models import (
     Attachment,
     Channel,
@@ -90,8 +91,7 @@ def _open(*, actor: Any, petition_id: int, action: Action | str, expected_versio
     """The petition, locked; the actor allowed; the caller's view of it still current."""
     p = lock(Petition, petition_id)
     policy.require(actor, action, p)
-    if expected_version is not None and p.version != expected_version:
-        raise Conflict(STALE, code="stale")
+    check_version(p, expected_version, message=STALE)
     return p
 
 
@@ -228,8 +228,11 @@ def petition_register(
     on: dt.date | None = None,
     comment: str = "",
     suggestion: Any = None,
+    files: Sequence[Any] = (),
 ) -> Petition:
-    """登记: a new petition in state ``registered`` with its 15-day acceptance limit.
+    """登记: a new petition in state ``registered`` with its 15-day acceptance limit; with
+    ``files``, its attachments in the same transaction (``petition_attach``: a refused file leaves
+    nothing registered).
 
     A petition of the same petitioner or with very similar content within 12 months is
     flagged ``is_repeat`` and linked to the earlier one. One on the same facts and reasons as a
@@ -287,6 +290,8 @@ def petition_register(
             code=final.code, on=final.rereview_answered_on.isoformat() if final.rereview_answered_on else "")
         p = petition_decline(actor=None, petition_id=p.pk, reason=reason, on=on)
     transaction.on_commit(partial(notify.registered, p.pk))
+    if files:
+        petition_attach(actor=actor, petition_id=p.pk, files=files)
     return p
 
 
@@ -433,12 +438,6 @@ def petition_answer_rereview(*, actor: Any, petition_id: int, answer: str, on: d
 # --- review instructions (阅批) ---------------------------------------------------------------
 
 
-def presidium_members(town_id: int) -> Any:
-    """The town's serving presidium members a letter may be routed to. One with a login writes
-    the instruction from their own queue; for one without, the ledger import records it."""
-    return Deputy.objects.filter(town_id=town_id, is_presidium=True, is_active=True).order_by("name", "id")
-
-
 @transaction.atomic
 def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on: dt.date | None = None,
                    comment: str = "", expected_version: int | None = None) -> ReviewInstruction:
@@ -447,7 +446,7 @@ def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on
     p = _open(actor=actor, petition_id=petition_id, action=Action.ROUTE, expected_version=expected_version)
     before, from_state = _snap(p), p.state
     p.state = workflow.next_state(p.state, Action.ROUTE)
-    if not presidium_members(p.town_id).filter(pk=presidium_member.pk).exists():
+    if not selectors.presidium_members(p.town_id).filter(pk=presidium_member.pk).exists():
         raise InvalidInput(_("阅批领导应为本镇街在任的主席团成员"),
                            fields={"presidium_member": _("不是主席团成员")})
     if ReviewInstruction.objects.filter(petition=p, presidium_member=presidium_member,
@@ -482,8 +481,7 @@ def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date
 
             raise Forbidden(_("只有被送阅的主席团成员可以阅批"))
     policy.require(actor, Action.INSTRUCT, p)
-    if expected_version is not None and p.version != expected_version:
-        raise Conflict(STALE, code="stale")
+    check_version(p, expected_version, message=STALE)
     if ri.instructed_on is not None:
         raise Conflict(_("已经阅批"))
     before, from_state = _snap(p), p.state

@@ -12,7 +12,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -99,69 +98,72 @@ def _get(request: HttpRequest, pk: int) -> Petition:
 Handler = Callable[[Any, Petition, dict[str, Any]], str]
 
 
-def _v(d: dict[str, Any]) -> dict[str, Any]:
-    return {"expected_version": int(d["version"]), "on": d.get("on")}
+def _step(data: dict[str, Any]) -> dict[str, Any]:
+    """The form's version and business date, as the services take them."""
+    return {"expected_version": int(data["version"]), "on": data.get("on")}
 
 
-def _accept(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    p = services.petition_accept(actor=u, petition_id=p.pk, comment=d["comment"], **_v(d))
-    assert p.handling_due is not None
-    return _("已受理，办理期限 {d}").format(d=p.handling_due.isoformat())
+def _accept(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    petition = services.petition_accept(actor=user, petition_id=petition.pk, comment=data["comment"], **_step(data))
+    assert petition.handling_due is not None
+    return _("已受理，办理期限 {d}").format(d=petition.handling_due.isoformat())
 
 
-def _decline(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    services.petition_decline(actor=u, petition_id=p.pk, reason=d["reason"], **_v(d))
+def _decline(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    services.petition_decline(actor=user, petition_id=petition.pk, reason=data["reason"], **_step(data))
     return _("已不予受理，请出具不予受理告知书")
 
 
-def _extend(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    p = services.petition_extend(actor=u, petition_id=p.pk, days=d["days"], reason=d["reason"], **_v(d))
-    assert p.handling_due is not None
-    return _("已延期至 {d}，请出具延期告知书").format(d=p.handling_due.isoformat())
+def _extend(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    petition = services.petition_extend(actor=user, petition_id=petition.pk, days=data["days"],
+                                        reason=data["reason"], **_step(data))
+    assert petition.handling_due is not None
+    return _("已延期至 {d}，请出具延期告知书").format(d=petition.handling_due.isoformat())
 
 
-def _opinion(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    services.petition_issue_opinion(actor=u, petition_id=p.pk, opinion=d["opinion"], **_v(d))
+def _opinion(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    services.petition_issue_opinion(actor=user, petition_id=petition.pk, opinion=data["opinion"], **_step(data))
     return _("已出具处理意见，请出具处理意见书")
 
 
-def _request_review(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    services.petition_request_review(actor=u, petition_id=p.pk, comment=d["comment"], **_v(d))
+def _request_review(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    services.petition_request_review(actor=user, petition_id=petition.pk, comment=data["comment"], **_step(data))
     return _("已登记复查申请")
 
 
-def _answer_review(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    services.petition_answer_review(actor=u, petition_id=p.pk, answer=d["answer"], **_v(d))
+def _answer_review(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    services.petition_answer_review(actor=user, petition_id=petition.pk, answer=data["answer"], **_step(data))
     return _("已复查答复")
 
 
-def _request_rereview(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    services.petition_request_rereview(actor=u, petition_id=p.pk, comment=d["comment"], **_v(d))
+def _request_rereview(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    services.petition_request_rereview(actor=user, petition_id=petition.pk, comment=data["comment"], **_step(data))
     return _("已登记复核申请")
 
 
-def _answer_rereview(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    services.petition_answer_rereview(actor=u, petition_id=p.pk, answer=d["answer"], **_v(d))
+def _answer_rereview(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    services.petition_answer_rereview(actor=user, petition_id=petition.pk, answer=data["answer"], **_step(data))
     return _("已复核答复，信访事项终结")
 
 
-def _route(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    ri = services.petition_route(actor=u, petition_id=p.pk, presidium_member=d["presidium_member"],
-                                 comment=d["comment"], **_v(d))
-    return _("已送{name}阅批").format(name=ri.presidium_member.name)
+def _route(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    instruction = services.petition_route(actor=user, petition_id=petition.pk,
+                                          presidium_member=data["presidium_member"], comment=data["comment"],
+                                          **_step(data))
+    return _("已送{name}阅批").format(name=instruction.presidium_member.name)
 
 
-def _instruct(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    ri = p.instructions.filter(presidium_member_id=getattr(u, "deputy_id", None), instructed_on__isnull=True).first()
-    if ri is None:
+def _instruct(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    instruction = selectors.pending_instruction(petition, getattr(user, "deputy_id", None))
+    if instruction is None:
         raise InvalidInput(_("没有送您阅批的来信"))
-    services.petition_instruct(actor=u, instruction_id=ri.pk, text=d["text"], **_v(d))
+    services.petition_instruct(actor=user, instruction_id=instruction.pk, text=data["text"], **_step(data))
     return _("已阅批")
 
 
-def _to_suggestion(u: Any, p: Petition, d: dict[str, Any]) -> str:
-    s = services.petition_to_suggestion(actor=u, petition_id=p.pk, **_v(d))
-    return _("已转为意见建议 {code}").format(code=s.code)
+def _to_suggestion(user: Any, petition: Petition, data: dict[str, Any]) -> str:
+    suggestion = services.petition_to_suggestion(actor=user, petition_id=petition.pk, **_step(data))
+    return _("已转为意见建议 {code}").format(code=suggestion.code)
 
 
 ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
@@ -228,8 +230,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One workflow action from the detail page; a stale page comes back with the conflict."""
     p = _get(request, pk)
-    a, form, done = dispatch_action(request, p, action, parse=Action, actions=ACTIONS, require=policy.require,
-                                    form_kwargs={"petition": p}, detail="petitions:detail")
+    a, form, done, _error = dispatch_action(request, p, action, parse=Action, actions=ACTIONS,
+                                            require=policy.require, form_kwargs={"petition": p},
+                                            detail="petitions:detail")
     if done is not None:
         return done
     p.refresh_from_db()
@@ -307,15 +310,12 @@ def register(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            with transaction.atomic():
-                p = services.petition_register(
-                    actor=user, town=d["town"], channel=d["channel"], subject=d["subject"],
-                    content=d.get("content") or "", petitioners=d["petitioners"], head_count=d.get("head_count"),
-                    village=d.get("village"), grid=d.get("grid"), category=d.get("category") or "",
-                    respondent=d.get("respondent") or "", duty_shift=d.get("duty_shift"),
-                    on=d.get("registered_on"))
-                if d.get("attachments"):
-                    services.petition_attach(actor=user, petition_id=p.pk, files=d["attachments"])
+            p = services.petition_register(
+                actor=user, town=d["town"], channel=d["channel"], subject=d["subject"],
+                content=d.get("content") or "", petitioners=d["petitioners"], head_count=d.get("head_count"),
+                village=d.get("village"), grid=d.get("grid"), category=d.get("category") or "",
+                respondent=d.get("respondent") or "", duty_shift=d.get("duty_shift"),
+                on=d.get("registered_on"), files=d.get("attachments") or ())
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:

@@ -175,8 +175,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One action from the detail page; the service decides."""
     r = _get(request, pk)
-    a, form, done = dispatch_action(request, r, action, parse=Action, actions=ACTIONS, require=policy.require,
-                                    form_kwargs={"risk": r}, detail="risks:detail")
+    a, form, done, _error = dispatch_action(request, r, action, parse=Action, actions=ACTIONS,
+                                            require=policy.require, form_kwargs={"risk": r}, detail="risks:detail")
     if done is not None:
         return done
     r.refresh_from_db()

@@ -13,7 +13,14 @@ from django.utils import timezone
 from renda.core.roles import Role
 from renda.places.models import GridWorker
 from renda.suggestions import rules
-from renda.suggestions.models import Suggestion, SuggestionCategory, SuggestionCoUnit, Transition
+from renda.suggestions.models import (
+    Extension,
+    ExtensionStatus,
+    Suggestion,
+    SuggestionCategory,
+    SuggestionCoUnit,
+    Transition,
+)
 from renda.suggestions.workflow import HANDLING, Action, State
 
 
@@ -173,6 +180,11 @@ def deputy_to_evaluate(user: Any) -> QuerySet[Suggestion]:
     if not deputy_id:
         return Suggestion.objects.none()
     return deputy_items(user).filter(state=State.REPLIED, lead_deputy_id=deputy_id)
+
+
+def pending_extension(suggestion: Suggestion) -> Extension | None:
+    """The item's extension request waiting for the office's decision (at most one at a time)."""
+    return suggestion.extensions.filter(status=ExtensionStatus.REQUESTED).first()
 
 
 def suggestion_for_tracking_code(code: str) -> Suggestion | None:

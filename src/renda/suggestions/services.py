@@ -3,7 +3,9 @@
 Each runs in one transaction and: locks the item (``SELECT … FOR UPDATE``); checks the policy
 (404/403); refuses a stale form (``expected_state`` / ``expected_version``) with ``Conflict``;
 asks the workflow table for the next state (``IllegalTransition``); writes the change, a
-``Transition`` row (the timeline) and an audit event with before/after snapshots.
+``Transition`` row (the timeline) and an audit event with before/after snapshots — through the
+shared helpers of ``core.services`` (``lock``, ``check_version``, ``commit_transition``,
+``record_transition``, ``insert_coded`` …), as every app's services do.
 
 ``on`` is the business date of the step (登记/交办/答复… 日期); it defaults to today and may be
 earlier, so that imports and the demo can write history. ``version`` counts state changes, so
@@ -17,10 +19,11 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.core.files import File
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
@@ -29,12 +32,16 @@ from renda.core import crypto, sequences
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.services import (
-    actor_label,
-    business_at,
+    actor_user,
     business_date,
+    check_version,
+    commit_transition,
     create_audited,
     full_clean,
+    insert_coded,
     lock,
+    record_transition,
+    required_text,
     set_active,
     update_audited,
 )
@@ -42,7 +49,7 @@ from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
 from renda.places.services import check_places
-from renda.suggestions import notify, policy, rules, uploads, workflow
+from renda.suggestions import notify, policy, rules, selectors, uploads, workflow
 from renda.suggestions.models import (
     Attachment,
     Evaluation,
@@ -72,9 +79,6 @@ _HIDDEN = {"submitter_phone_hash", "tracking_code"}
 # --- helpers ------------------------------------------------------------------------------
 
 
-_today = business_date
-
-
 def _snap(s: Suggestion) -> dict[str, Any]:
     """The audit snapshot of an item, with personal data masked and secrets left out."""
     data = snapshot(s)
@@ -86,10 +90,6 @@ def _snap(s: Suggestion) -> dict[str, Any]:
     return data
 
 
-_label = actor_label
-_at = business_at
-
-
 def _open(
     *, actor: Any, suggestion_id: int, action: Action, expected_state: str | None = None,
     expected_version: int | None = None,
@@ -97,42 +97,28 @@ def _open(
     """The item, locked; the actor allowed; the caller's view of it still current."""
     s = lock(Suggestion, suggestion_id)
     policy.require(actor, action, s)
-    if (expected_state is not None and s.state != expected_state) or (
-        expected_version is not None and s.version != expected_version
-    ):
-        raise Conflict(STALE, code="stale")
+    check_version(s, expected_state, of=attrgetter("state"), message=STALE)
+    check_version(s, expected_version, message=STALE)
     return s
 
 
 def _history(
     s: Suggestion, *, action: Action, actor: Any, on: dt.date, from_state: str, comment: str = ""
 ) -> Transition:
-    return Transition.objects.create(
-        suggestion=s, action=action, from_state=from_state, to_state=s.state,
-        actor=actor if getattr(actor, "pk", None) else None, actor_label=_label(actor), on=on, at=_at(on),
-        comment=comment,
-    )
+    return record_transition(Transition, suggestion=s, action=action, from_state=from_state, to_state=s.state,
+                             actor=actor, on=on, comment=comment)
 
 
 def _commit(
     s: Suggestion, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
     comment: str = "",
 ) -> Suggestion:
-    """Validate and save ``s``, then write its timeline row and audit event."""
+    """Validate and save ``s``, then write its timeline row and audit event; ``version`` counts
+    the changes of state."""
     if s.state != from_state:
         s.version += 1
-    full_clean(s)
-    s.save()
-    _history(s, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
-    record(actor=actor, verb=f"suggestion.{action.value}", target=s, before=before, after=_snap(s), comment=comment)
-    return s
-
-
-def _required(value: str, field: str, message: str) -> str:
-    value = (value or "").strip()
-    if not value:
-        raise InvalidInput(message, fields={field: _("必填")})
-    return value
+    return commit_transition(s, history=_history, snap=_snap, verb=f"suggestion.{action.value}", action=action,
+                             actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
 def _last_reply(s: Suggestion) -> Reply | None:
@@ -176,7 +162,7 @@ def _serialize_codes(year: int) -> None:
 
 @transaction.atomic
 def suggestion_category_create(*, actor: Any, town: Region, name: str) -> SuggestionCategory:
-    category = SuggestionCategory(town=town, name=_required(name, "name", _("请填写类别名称")))
+    category = SuggestionCategory(town=town, name=required_text(name, "name", _("请填写类别名称")))
     policy.require(actor, "create", category)
     if town.level != Level.TOWN:
         raise InvalidInput(_("类别必须属于一个镇街"), fields={"town": _("不是镇街")})
@@ -189,7 +175,7 @@ def suggestion_category_create(*, actor: Any, town: Region, name: str) -> Sugges
 def suggestion_category_update(*, actor: Any, category_id: int, name: str) -> tuple[SuggestionCategory, bool]:
     category = lock(SuggestionCategory, category_id)
     policy.require(actor, "change", category)
-    name = _required(name, "name", _("请填写类别名称"))
+    name = required_text(name, "name", _("请填写类别名称"))
     if SuggestionCategory.objects.filter(town_id=category.town_id, name=name).exclude(pk=category.pk).exists():
         raise InvalidInput(_("已有名为「{name}」的类别").format(name=name), fields={"name": _("已存在")})
     return update_audited(category, actor=actor, verb="suggestion_category.update", changes={"name": name})
@@ -204,9 +190,6 @@ def suggestion_category_set_active(*, actor: Any, category_id: int, active: bool
 
 
 # --- register -----------------------------------------------------------------------------
-
-
-_check_places = check_places
 
 
 @transaction.atomic
@@ -229,9 +212,16 @@ def suggestion_register(
     code: str | None = None,
     on: dt.date | None = None,
     comment: str = "",
+    files: Sequence[Any] = (),
+    merge_into_id: int | None = None,
 ) -> Suggestion:
-    """登记: a new item in state ``registered``; 编号 is generated when not given."""
-    on = _today(on)
+    """登记: a new item in state ``registered``; 编号 is generated when not given.
+
+    The register page's whole step in the same transaction: with ``files``, its attachments
+    (``suggestion_attach``); with ``merge_into_id``, merged at once into that similar open item,
+    which the actor must see (``suggestion_merge``; the item returned is then the merged one). A
+    refused file or merge leaves nothing registered."""
+    on = business_date(on)
     if kind not in Kind.values:
         raise InvalidInput(_("类型不正确"), fields={"kind": _("不正确")})
     if source and source not in Source.values:
@@ -257,13 +247,13 @@ def suggestion_register(
         raise InvalidInput(_("联系电话格式不正确"), fields={"submitter_phone": _("格式不正确")})
     s = Suggestion(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
-        category=category, title=_required(title, "title", _("请填写标题")), content=(content or "").strip(),
+        category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
         submitter_name=name, submitter_phone=phone, submitter_phone_hash=crypto.phone_lookup_hash(phone),
         anonymous=anonymous, lead_deputy=lead_deputy, state=State.REGISTERED, registered_at=on,
-        created_by=actor if getattr(actor, "pk", None) else None,
+        created_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, s)
-    _check_places(town, village, grid)
+    check_places(town, village, grid)
     if category is not None and (category.town_id != town.pk or not category.is_active):
         raise InvalidInput(_("类别不属于{town}或已停用").format(town=town.name), fields={"category": _("不可用")})
     if lead_deputy is not None and lead_deputy.town_id != town.pk:
@@ -273,25 +263,21 @@ def suggestion_register(
         _serialize_codes(on.year)
     else:
         _note_hand_code(code)
-    for attempt in range(5):
-        if not code:
-            s.code = next_code(on.year)
-        try:
-            with transaction.atomic():
-                # A generated 编号 is made unique by the lock and the retry, not by a validation
-                # query that a concurrent registration can race past.
-                full_clean(s, exclude=None if code else ["code"])
-                s.save(force_insert=True)
-        except IntegrityError:
-            if code or attempt == 4:
-                raise Conflict(_("编号「{code}」已被使用，请重试").format(code=s.code)) from None
-            s.pk = None
-            continue
-        break
+    # A generated 编号 is made unique by the lock and the retry, not by a validation query that a
+    # concurrent registration can race past.
+    insert_coded(s, code=code, next_code=lambda: next_code(on.year), check_generated=False,
+                 taken=lambda taken: Conflict(_("编号「{code}」已被使用，请重试").format(code=taken)))
     if co:
         s.co_deputies.set(co)
     _history(s, action=Action.REGISTER, actor=actor, on=on, from_state="", comment=comment)
     record(actor=actor, verb="suggestion.register", target=s, before=None, after=_snap(s), comment=comment)
+    if files:
+        suggestion_attach(actor=actor, suggestion_id=s.pk, files=files)
+    if merge_into_id is not None:
+        target = selectors.suggestions_visible_to(actor).filter(pk=merge_into_id).first()
+        if target is None:
+            raise InvalidInput(_("合并目标不存在或无权查看"))
+        s = suggestion_merge(actor=actor, suggestion_id=s.pk, into_id=target.pk)
     return s
 
 
@@ -312,7 +298,7 @@ def suggestion_assign(
     expected_version: int | None = None,
 ) -> Suggestion:
     """交办: to a lead unit (and co-handling units) with a deadline from the town's rules."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.ASSIGN, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -339,7 +325,7 @@ def suggestion_accept(
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """签收 by the lead unit."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.ACCEPT, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -363,12 +349,12 @@ def suggestion_return(
 ) -> Suggestion:
     """退回: the unit is not responsible; back to the office for reassignment, with a reason,
     within 5 working days of assignment."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.RETURN, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.RETURN)
-    reason = _required(reason, "reason", _("请填写退回理由"))
+    reason = required_text(reason, "reason", _("请填写退回理由"))
     workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
     limit = return_limit(s)
     assert limit is not None
@@ -385,19 +371,19 @@ def suggestion_co_opinion(
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> SuggestionCoUnit:
     """协办意见: a co-handling unit gives its opinion to the lead unit."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CO_OPINION, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.CO_OPINION)
-    opinion = _required(opinion, "opinion", _("请填写协办意见"))
+    opinion = required_text(opinion, "opinion", _("请填写协办意见"))
     unit_id = unit.pk if unit is not None else getattr(actor, "unit_id", None)
     link = SuggestionCoUnit.objects.filter(suggestion=s, unit_id=unit_id).first() if unit_id else None
     if link is None:
         raise InvalidInput(_("该单位不是本事项的协办单位"), fields={"unit": _("不是协办单位")})
     workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
     link.opinion, link.opinion_at = opinion, on
-    link.opinion_by = actor if getattr(actor, "pk", None) else None
+    link.opinion_by = actor_user(actor)
     link.save(update_fields=["opinion", "opinion_at", "opinion_by"])
     _commit(s, action=Action.CO_OPINION, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{link.unit}：{opinion}")
@@ -410,10 +396,11 @@ def suggestion_co_opinion(
 @transaction.atomic
 def suggestion_reply(
     *, actor: Any, suggestion_id: int, reply_class: str, text: str, on: dt.date | None = None,
-    expected_state: str | None = None, expected_version: int | None = None,
+    expected_state: str | None = None, expected_version: int | None = None, files: Sequence[Any] = (),
 ) -> Reply:
-    """答复 by the lead unit, with a class A/B/C/D; a B or C item is answered again once solved."""
-    on = _today(on)
+    """答复 by the lead unit, with a class A/B/C/D; a B or C item is answered again once solved.
+    With ``files``, the reply's attachments in the same transaction (``suggestion_attach``)."""
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REPLY, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -422,15 +409,17 @@ def suggestion_reply(
     workflow.check_reply_again(state=s.state, last_class=last.reply_class if last else None)
     if reply_class not in ReplyClass.values:
         raise InvalidInput(_("答复类别应为 A、B、C 或 D"), fields={"reply_class": _("不正确")})
-    text = _required(text, "text", _("请填写答复内容"))
+    text = required_text(text, "text", _("请填写答复内容"))
     workflow.check_not_before(on=on, earlier=last.replied_at if last else s.accepted_at, what=_("上一步"))
     assert s.lead_unit is not None
     reply = Reply.objects.create(suggestion=s, reply_class=reply_class, text=text, replied_at=on, unit=s.lead_unit,
-                                 by=actor if getattr(actor, "pk", None) else None)
+                                 by=actor_user(actor))
     s.state = new_state
     _commit(s, action=Action.REPLY, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{reply_class}：{text}")
     transaction.on_commit(partial(notify.replied, s.pk))
+    if files:
+        suggestion_attach(actor=actor, suggestion_id=s.pk, files=files, reply_id=reply.pk)
     return reply
 
 
@@ -462,7 +451,7 @@ def suggestion_evaluate(
 ) -> Evaluation:
     """测评 by the deputy (or, for a public item, recorded by the office); 不满意 sends the item
     back for re-handling at once."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.EVALUATE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -472,7 +461,7 @@ def suggestion_evaluate(
     last = _last_reply(s)
     workflow.check_not_before(on=on, earlier=last.replied_at if last else None, what=_("答复"))
     evaluation = Evaluation.objects.create(suggestion=s, result=result, evaluated_at=on, comment=comment.strip(),
-                                           by=actor if getattr(actor, "pk", None) else None)
+                                           by=actor_user(actor))
     _commit(s, action=Action.EVALUATE, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{Result(result).label}{'：' + comment.strip() if comment.strip() else ''}")
     if workflow.needs_rehandle(result):
@@ -486,7 +475,7 @@ def suggestion_close(
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """办结 by the office."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CLOSE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -518,12 +507,12 @@ def suggestion_request_extension(
     on: dt.date | None = None, expected_state: str | None = None, expected_version: int | None = None,
 ) -> Extension:
     """申请延期 by the lead unit: ``days`` more, or up to ``new_deadline``."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REQUEST_EXTENSION,
               expected_state=expected_state, expected_version=expected_version)
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.REQUEST_EXTENSION)
-    reason = _required(reason, "reason", _("请填写延期理由"))
+    reason = required_text(reason, "reason", _("请填写延期理由"))
     assert s.deadline is not None and s.lead_unit is not None
     if s.extensions.filter(status=ExtensionStatus.REQUESTED).exists():
         raise Conflict(_("已有一项延期申请等待审批"))
@@ -554,7 +543,7 @@ def suggestion_decide_extension(
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Extension:
     """同意 / 不同意延期 by the office; an approved extension becomes the deadline in force."""
-    on = _today(on)
+    on = business_date(on)
     suggestion_id = Extension.objects.filter(pk=extension_id).values_list("suggestion_id", flat=True).first()
     if suggestion_id is None:
         raise NotFound()
@@ -571,7 +560,7 @@ def suggestion_decide_extension(
         _check_cap(s, ext.new_deadline)
         s.deadline = ext.new_deadline
     ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    ext.decided_by = actor if getattr(actor, "pk", None) else None
+    ext.decided_by = actor_user(actor)
     ext.decided_at, ext.decision_comment = on, comment.strip()
     full_clean(ext)
     ext.save()
@@ -591,12 +580,12 @@ def suggestion_decline(
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """不予受理, with a reason (a personal matter, a matter for the petitions channel …)."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.DECLINE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.DECLINE)
-    reason = _required(reason, "reason", _("请填写不予受理的理由"))
+    reason = required_text(reason, "reason", _("请填写不予受理的理由"))
     workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
     return _commit(s, action=Action.DECLINE, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
 
@@ -607,7 +596,7 @@ def suggestion_withdraw(
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """撤回 by the lead deputy, any time before it is closed."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.WITHDRAW, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -624,7 +613,7 @@ def suggestion_merge(
 ) -> Suggestion:
     """合并 an item into another of the same content; the merged item follows the other one and
     its submitter is answered with it."""
-    on = _today(on)
+    on = business_date(on)
     if suggestion_id == into_id:
         raise InvalidInput(_("不能将事项合并到其自身"), fields={"into": _("不能是本事项")})
     for pk in sorted([suggestion_id, into_id]):  # lock both, always in the same order
@@ -663,7 +652,7 @@ def suggestion_remind(
     """催办: by staff or presidium (manual), or automatic (due soon / overdue, from ``renda remind``).
     At most one reminder of a kind per item and day: an automatic repeat returns None, a manual
     one is refused."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REMIND, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
@@ -675,7 +664,7 @@ def suggestion_remind(
             raise Conflict(_("今天已经催办过该事项"))
         return None
     reminder = Reminder.objects.create(suggestion=s, kind=kind, sent_on=on, note=note.strip(),
-                                       by=actor if getattr(actor, "pk", None) else None)
+                                       by=actor_user(actor))
     _commit(s, action=Action.REMIND, actor=actor, on=on, from_state=from_state, before=before,
             comment=f"{ReminderKind(kind).label}{'：' + note.strip() if note.strip() else ''}")
     transaction.on_commit(partial(notify.reminded, reminder.pk))
@@ -690,7 +679,7 @@ def suggestion_set_key_supervision(
 ) -> Suggestion:
     """重点督办: put the item under (or take it off) key supervision led by a presidium member
     (by default the presidium member who acts)."""
-    on = _today(on)
+    on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.SUPERVISE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state

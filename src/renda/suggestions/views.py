@@ -10,7 +10,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -22,11 +21,11 @@ from django.views.decorators.http import require_POST
 
 from renda.audit.security import log_event
 from renda.core import policy as base
-from renda.core.crud import Column, Resource, add_error, date_text, yes_no
+from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
 from renda.core.roles import Role
 from renda.suggestions import exports, forms, policy, selectors, services, similarity, workflow
-from renda.suggestions.models import Attachment, ExtensionStatus, Suggestion
+from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
 
 # --- the list (core.crud.Resource) ----------------------------------------------------------
@@ -119,98 +118,105 @@ def _get(request: HttpRequest, pk: int) -> Suggestion:
 Handler = Callable[[Any, Suggestion, dict[str, Any]], str]
 
 
-def _v(d: dict[str, Any]) -> int:
-    return int(d["version"])
+def _version(data: dict[str, Any]) -> int:
+    return int(data["version"])
 
 
-def _assign(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_assign(actor=u, suggestion_id=s.pk, lead_unit=d["lead_unit"], co_units=list(d["co_units"]),
-                               deadline=d["deadline"], comment=d["comment"], expected_version=_v(d))
-    return _("已交办给「{unit}」").format(unit=d["lead_unit"])
+def _assign(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_assign(actor=user, suggestion_id=suggestion.pk, lead_unit=data["lead_unit"],
+                               co_units=list(data["co_units"]), deadline=data["deadline"], comment=data["comment"],
+                               expected_version=_version(data))
+    return _("已交办给「{unit}」").format(unit=data["lead_unit"])
 
 
-def _accept(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_accept(actor=u, suggestion_id=s.pk, comment=d["comment"], expected_version=_v(d))
+def _accept(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_accept(actor=user, suggestion_id=suggestion.pk, comment=data["comment"],
+                               expected_version=_version(data))
     return _("已签收，请在期限内办理答复")
 
 
-def _return(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_return(actor=u, suggestion_id=s.pk, reason=d["reason"], expected_version=_v(d))
+def _return(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_return(actor=user, suggestion_id=suggestion.pk, reason=data["reason"],
+                               expected_version=_version(data))
     return _("已退回人大办重新交办")
 
 
-def _co_opinion(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_co_opinion(actor=u, suggestion_id=s.pk, opinion=d["opinion"], expected_version=_v(d))
+def _co_opinion(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_co_opinion(actor=user, suggestion_id=suggestion.pk, opinion=data["opinion"],
+                                   expected_version=_version(data))
     return _("已提交协办意见")
 
 
-def _reply(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    with transaction.atomic():
-        reply = services.suggestion_reply(actor=u, suggestion_id=s.pk, reply_class=d["reply_class"], text=d["text"],
-                                          expected_version=_v(d))
-        if d.get("attachments"):
-            services.suggestion_attach(actor=u, suggestion_id=s.pk, files=d["attachments"], reply_id=reply.pk)
+def _reply(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_reply(actor=user, suggestion_id=suggestion.pk, reply_class=data["reply_class"],
+                              text=data["text"], expected_version=_version(data), files=data.get("attachments") or ())
     return _("已答复")
 
 
-def _evaluate(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    e = services.suggestion_evaluate(actor=u, suggestion_id=s.pk, result=d["result"], comment=d["comment"],
-                                     expected_version=_v(d))
-    if workflow.needs_rehandle(e.result):
+def _evaluate(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    evaluation = services.suggestion_evaluate(actor=user, suggestion_id=suggestion.pk, result=data["result"],
+                                              comment=data["comment"], expected_version=_version(data))
+    if workflow.needs_rehandle(evaluation.result):
         return _("已测评为不满意，事项已退回承办单位重新办理")
-    return _("已测评：{result}").format(result=e.get_result_display())
+    return _("已测评：{result}").format(result=evaluation.get_result_display())
 
 
-def _close(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_close(actor=u, suggestion_id=s.pk, comment=d["comment"], expected_version=_v(d))
+def _close(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_close(actor=user, suggestion_id=suggestion.pk, comment=data["comment"],
+                              expected_version=_version(data))
     return _("已办结")
 
 
-def _request_extension(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    ext = services.suggestion_request_extension(actor=u, suggestion_id=s.pk, reason=d["reason"], days=d["days"],
-                                                new_deadline=d["new_deadline"], expected_version=_v(d))
-    return _("已申请延期至 {d}，等待人大办审批").format(d=ext.new_deadline.isoformat())
+def _request_extension(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    extension = services.suggestion_request_extension(
+        actor=user, suggestion_id=suggestion.pk, reason=data["reason"], days=data["days"],
+        new_deadline=data["new_deadline"], expected_version=_version(data))
+    return _("已申请延期至 {d}，等待人大办审批").format(d=extension.new_deadline.isoformat())
 
 
-def _decide_extension(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).first()
+def _decide_extension(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    pending = selectors.pending_extension(suggestion)
     if pending is None:
         raise InvalidInput(_("没有待审批的延期申请"))
-    approve = d["decision"] == "approve"
-    services.suggestion_decide_extension(actor=u, extension_id=pending.pk, approve=approve, comment=d["comment"],
-                                         expected_version=_v(d))
+    approve = data["decision"] == "approve"
+    services.suggestion_decide_extension(actor=user, extension_id=pending.pk, approve=approve,
+                                         comment=data["comment"], expected_version=_version(data))
     return _("已同意延期") if approve else _("已不同意延期")
 
 
-def _decline(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_decline(actor=u, suggestion_id=s.pk, reason=d["reason"], expected_version=_v(d))
+def _decline(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_decline(actor=user, suggestion_id=suggestion.pk, reason=data["reason"],
+                                expected_version=_version(data))
     return _("已不予受理")
 
 
-def _withdraw(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_withdraw(actor=u, suggestion_id=s.pk, reason=d["reason"], expected_version=_v(d))
+def _withdraw(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_withdraw(actor=user, suggestion_id=suggestion.pk, reason=data["reason"],
+                                 expected_version=_version(data))
     return _("已撤回")
 
 
-def _merge(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    code = d["into"].strip()
-    target = selectors.suggestions_visible_to(u).filter(code=code).first()
+def _merge(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    code = data["into"].strip()
+    target = selectors.suggestions_visible_to(user).filter(code=code).first()
     if target is None:
         raise InvalidInput(_("找不到编号为「{code}」的事项").format(code=code), fields={"into": _("编号不存在")})
-    services.suggestion_merge(actor=u, suggestion_id=s.pk, into_id=target.pk, comment=d["comment"],
-                              expected_version=_v(d))
+    services.suggestion_merge(actor=user, suggestion_id=suggestion.pk, into_id=target.pk, comment=data["comment"],
+                              expected_version=_version(data))
     return _("已合并至 {code}").format(code=target.code)
 
 
-def _remind(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    services.suggestion_remind(actor=u, suggestion_id=s.pk, note=d["note"], expected_version=_v(d))
+def _remind(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_remind(actor=user, suggestion_id=suggestion.pk, note=data["note"],
+                               expected_version=_version(data))
     return _("已催办")
 
 
-def _supervise(u: Any, s: Suggestion, d: dict[str, Any]) -> str:
-    enabled = d["enabled"] == "on"
-    services.suggestion_set_key_supervision(actor=u, suggestion_id=s.pk, enabled=enabled, supervisor=d["supervisor"],
-                                            comment=d["comment"], expected_version=_v(d))
+def _supervise(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    enabled = data["enabled"] == "on"
+    services.suggestion_set_key_supervision(actor=user, suggestion_id=suggestion.pk, enabled=enabled,
+                                            supervisor=data["supervisor"], comment=data["comment"],
+                                            expected_version=_version(data))
     return _("已列入重点督办") if enabled else _("已取消重点督办")
 
 
@@ -251,12 +257,8 @@ def page_actions(user: Any, s: Suggestion) -> list[Action]:
 def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, forms.ActionForm] | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = []
-    for a in page_actions(user, s):
-        form_class, _handler = ACTIONS[a]
-        form = bound[1] if bound and bound[0] == a else form_class(suggestion=s, user=user)
-        action_forms.append({"action": a.value, "title": _title(a, s), "form": form,
-                             "open": bool(bound and bound[0] == a), "danger": a in DESTRUCTIVE})
+    action_forms = action_panel(page_actions(user, s), ACTIONS, bound=bound, label=lambda a: _title(a, s),
+                                form_kwargs={"suggestion": s}, user=user, danger=DESTRUCTIVE)
     if bound and not any(f["action"] == bound[0].value for f in action_forms):
         # The action is no longer offered (someone else moved the item on): its form is not
         # shown, so its error (e.g. the conflict) must be told another way.
@@ -316,38 +318,26 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _get(request, pk))
 
 
+def _after_action(request: HttpRequest, suggestion: Suggestion) -> HttpResponseBase:
+    if not selectors.suggestions_visible_to(request.user).filter(pk=suggestion.pk).exists():
+        return redirect("accounts:home")  # e.g. a unit that returned the item no longer sees it
+    return redirect("suggestions:detail", suggestion.pk)
+
+
 @login_required
 @require_POST
 def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One workflow action from the detail page: the service decides; a stale page (another user
     acted first) comes back with the conflict message."""
-    s = _get(request, pk)
-    try:
-        a = Action(action)
-    except ValueError:
-        raise Http404 from None
-    if a not in ACTIONS:
-        raise Http404
-    policy.require(request.user, a, s)
-    form_class, handler = ACTIONS[a]
-    form = form_class(request.POST, request.FILES, suggestion=s, user=request.user)
-    status = 200
-    if form.is_valid():
-        try:
-            message = handler(request.user, s, form.cleaned_data)
-        except (Forbidden, NotFound):
-            raise
-        except ApplicationError as exc:
-            add_error(form, exc)
-            if isinstance(exc, Conflict):
-                status = 409
-        else:
-            messages.success(request, message)
-            if not selectors.suggestions_visible_to(request.user).filter(pk=s.pk).exists():
-                return redirect("accounts:home")  # e.g. a unit that returned the item no longer sees it
-            return redirect("suggestions:detail", s.pk)
-    s.refresh_from_db()
-    return _render_detail(request, s, bound=(a, form), status=status)
+    suggestion = _get(request, pk)
+    a, form, done, error = dispatch_action(
+        request, suggestion, action, parse=Action, actions=ACTIONS, require=policy.require,
+        form_kwargs={"suggestion": suggestion}, detail="suggestions:detail",
+        done=lambda: _after_action(request, suggestion))
+    if done is not None:
+        return done
+    suggestion.refresh_from_db()
+    return _render_detail(request, suggestion, bound=(a, form), status=409 if isinstance(error, Conflict) else 200)
 
 
 # --- register, similar items --------------------------------------------------------------
@@ -371,29 +361,22 @@ def register(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         merge_into = (request.POST.get("merge_into") or "").strip()
+        merge_into_id = (int(merge_into) if merge_into.isdigit() else 0) if merge_into else None
         try:
-            with transaction.atomic():
-                s = services.suggestion_register(
-                    actor=user, town=d["town"], kind=d["kind"], title=d["title"], content=d["content"],
-                    source=d.get("source") or "", village=d.get("village"), grid=d.get("grid"),
-                    category=d.get("category"), submitter_name=d.get("submitter_name") or "",
-                    submitter_phone=d.get("submitter_phone") or "", anonymous=bool(d.get("anonymous")),
-                    lead_deputy=d.get("lead_deputy"), co_deputies=list(d.get("co_deputies") or []),
-                )
-                if d.get("attachments"):
-                    services.suggestion_attach(actor=user, suggestion_id=s.pk, files=d["attachments"])
-                target = None
-                if merge_into:
-                    target = selectors.suggestions_visible_to(user).filter(
-                        pk=int(merge_into) if merge_into.isdigit() else 0).first()
-                    if target is None:
-                        raise InvalidInput(_("合并目标不存在或无权查看"))
-                    services.suggestion_merge(actor=user, suggestion_id=s.pk, into_id=target.pk)
+            s = services.suggestion_register(
+                actor=user, town=d["town"], kind=d["kind"], title=d["title"], content=d["content"],
+                source=d.get("source") or "", village=d.get("village"), grid=d.get("grid"),
+                category=d.get("category"), submitter_name=d.get("submitter_name") or "",
+                submitter_phone=d.get("submitter_phone") or "", anonymous=bool(d.get("anonymous")),
+                lead_deputy=d.get("lead_deputy"), co_deputies=list(d.get("co_deputies") or []),
+                files=d.get("attachments") or (), merge_into_id=merge_into_id,
+            )
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
             add_error(form, exc)
         else:
+            target = s.merged_into
             if target is not None:
                 messages.success(request, _("已登记「{code}」并合并至 {target}，将随该事项一并答复").format(
                     code=s.code, target=target.code))
