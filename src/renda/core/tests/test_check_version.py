@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 from django.db import transaction
+from tests.support import World, make_town, make_village
 
 from renda.core.errors import Conflict, InvalidInput
 from renda.core.services import check_version, insert_coded, lock
-from renda.core.testing import World, make_town, make_village
 from renda.places.models import Kind, Level, Region
 from renda.suggestions.tests.helpers import public_item
 

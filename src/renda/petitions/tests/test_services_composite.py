@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.support import World
 
 from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Conflict, InvalidInput
-from renda.core.testing import World
 from renda.petitions import selectors, services
 from renda.petitions.models import Attachment, Petition, Petitioner, Transition
 from renda.petitions.tests.helpers import D, petition, staff
@@ -60,7 +60,7 @@ def test_the_version_sent_must_be_the_current_one_exactly(world: World) -> None:
     done = services.petition_accept(
         actor=staff(world), petition_id=p.pk, on=D("2023-03-02"), expected_version=p.version
     )
-    assert (done.status, done.version) == ("handling", p.version + 1)
+    assert (done.state, done.version) == ("handling", p.version + 1)
 
 
 @pytest.mark.django_db

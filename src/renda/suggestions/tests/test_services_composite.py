@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from tests.support import World
 
 from renda.accounts.models import Role
 from renda.audit.models import AuditEvent
 from renda.core.errors import Conflict, InvalidInput
-from renda.core.testing import World
 from renda.suggestions import services
 from renda.suggestions.models import Attachment, Reply, Suggestion, Transition
 from renda.suggestions.tests.helpers import assigned, public_item
