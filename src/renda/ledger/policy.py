@@ -7,14 +7,14 @@ from __future__ import annotations
 from typing import Any
 
 from renda.core import policy as base
-from renda.core.roles import Role
+from renda.core.roles import TOWN_OFFICE, Role
 
 ACTIONS = ("view", "import", "export", "template", "reveal")
 
 IMPORTERS = frozenset({Role.STAFF, Role.ADMIN})
 EXPORTERS = frozenset({Role.STAFF, Role.ADMIN, Role.DISTRICT_VIEWER, Role.PRESIDIUM})
 #: May export personal data in clear (with a reason, audited): the town's office and presidium.
-REVEALERS = frozenset({Role.STAFF, Role.PRESIDIUM})
+REVEALERS = TOWN_OFFICE
 
 
 def can(user: Any, action: str, obj: Any = None) -> bool:

@@ -34,6 +34,7 @@ from __future__ import annotations
 from typing import Any
 
 from renda.core import policy as base
+from renda.core.roles import TOWN_OFFICE
 from renda.core.roles import Role as UserRole
 from renda.petitions import workflow
 from renda.petitions.models import Petition, ReviewInstruction
@@ -42,7 +43,7 @@ from renda.petitions.workflow import Role as WRole
 
 _ACTIONS = frozenset(a.value for a in Action)
 #: Roles that may reveal petitioners' personal data and download notices (of their own town).
-REVEALERS = frozenset({UserRole.STAFF, UserRole.PRESIDIUM})
+REVEALERS = TOWN_OFFICE
 #: Roles that may open the petitions list at all.
 LISTERS = frozenset({UserRole.STAFF, UserRole.PRESIDIUM, UserRole.DEPUTY, UserRole.GRID_WORKER,
                      UserRole.DISTRICT_VIEWER, UserRole.ADMIN})
@@ -129,7 +130,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         if action in {"reveal", "notice", "attachment"}:
             return user.role in REVEALERS and _in_own_town(user, obj.town_id)
         if action == "attach":
-            return (user.role in {UserRole.STAFF, UserRole.PRESIDIUM} and _in_own_town(user, obj.town_id)) or (
+            return (user.role in TOWN_OFFICE and _in_own_town(user, obj.town_id)) or (
                 obj.created_by_id is not None and obj.created_by_id == user.pk)
         if action == Action.REGISTER:
             return _can_register(user, obj)

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from renda.core import crypto
-from renda.core.roles import Role
+from renda.core.roles import TOWN_OFFICE, Role
 from renda.people.models import Deputy
 from renda.places.models import GridWorker
 from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskQuerySet
@@ -74,7 +74,7 @@ class RiskFilters:
 def search_people_q(user: Any, q: str) -> Q | None:
     """An exact ID-number or phone typed into the search box finds the risks naming that person,
     through the keyed hashes — only for those who may reveal people (office and presidium)."""
-    if user is not None and getattr(user, "role", None) not in {Role.STAFF, Role.PRESIDIUM}:
+    if user is not None and getattr(user, "role", None) not in TOWN_OFFICE:
         return None
     digits = crypto.normalize_phone(q)
     if len(digits) >= 11 and digits[:17].isdigit():
