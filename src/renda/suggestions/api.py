@@ -30,6 +30,7 @@ from renda.core.api import (
     Pagination,
     RefOut,
     RegionRefOut,
+    TimelineOut,
     actor,
     common_filters,
     require_list,
@@ -192,23 +193,10 @@ class ExtensionOut(Schema):
     decision_comment: str = Field(description="审批意见")
 
 
-class TransitionOut(Schema):
-    action: str = Field(description="操作代码")
-    action_label: str = Field(description="操作（中文）")
+class TransitionOut(TimelineOut):
     from_state: str = Field(description="原状态（登记时为空）")
-    to_state: str = Field(description="新状态")
-    actor: str = Field(description="操作人")
     on: dt.date = Field(description="业务日期")
     at: dt.datetime = Field(description="记录时间")
-    comment: str = Field(description="说明")
-
-    @staticmethod
-    def resolve_action_label(obj: Any) -> str:
-        return str(obj.get_action_display())
-
-    @staticmethod
-    def resolve_actor(obj: Any) -> str:
-        return str(obj.actor_label)
 
 
 class ReminderOut(Schema):
