@@ -11,15 +11,20 @@ the names its call sites use (``label``, ``next_state``, ``is_allowed``, ``allow
 
 The refusal message stays in the app (its msgid names the object: 事项, 信访件, 隐患 …), written
 with ``gettext_lazy`` so it is translated when it is raised.
+
+Guards several workflows share are here too (``check_not_before``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from enum import StrEnum
 from typing import Generic, TypeVar
 
-from renda.core.errors import IllegalTransition
+from django.utils.translation import gettext as _
+
+from renda.core.errors import IllegalTransition, InvalidInput
 
 S = TypeVar("S", bound=StrEnum)
 A = TypeVar("A", bound=StrEnum)
@@ -75,3 +80,16 @@ class Machine(Generic[S, A, R]):
     def allowed_actions(self, state: S | str, role: R | str) -> list[A]:
         """The actions ``role`` may take in ``state``, in the order of the enum."""
         return [a for a in self.actions if self.is_allowed(state, a, role)]
+
+
+# --- guards -------------------------------------------------------------------------------
+
+
+def check_not_before(*, on: dt.date, earlier: dt.date | None, what: str) -> None:
+    """Dates of one item run forward: a step is not dated before the step it follows (``what``:
+    登记, 交办, 受理 …; ``earlier`` None when there is none). ``InvalidInput`` on the ``on`` field."""
+    if earlier is not None and on < earlier:
+        raise InvalidInput(
+            _("日期 {on} 早于{what}日期 {earlier}").format(on=on.isoformat(), what=what, earlier=earlier.isoformat()),
+            fields={"on": _("早于{what}日期").format(what=what)},
+        )

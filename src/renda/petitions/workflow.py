@@ -27,6 +27,7 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from renda.core import workflow as core_workflow
 from renda.core.errors import IllegalTransition, InvalidInput
 from renda.core.workflow import Machine
 
@@ -156,13 +157,8 @@ allowed_actions = _machine.allowed_actions
 # --- guards -------------------------------------------------------------------------------
 
 
-def check_not_before(*, on: dt.date, earlier: dt.date | None, what: str) -> None:
-    """Dates of one petition run forward: a step is not dated before the step it follows."""
-    if earlier is not None and on < earlier:
-        raise InvalidInput(
-            _("日期 {on} 早于{what}日期 {earlier}").format(on=on.isoformat(), what=what, earlier=earlier.isoformat()),
-            fields={"on": _("早于{what}日期").format(what=what)},
-        )
+#: Dates of one petition run forward: a step is not dated before the step it follows.
+check_not_before = core_workflow.check_not_before
 
 
 def check_request_in_time(*, on: dt.date, last_day: dt.date, what: str) -> None:

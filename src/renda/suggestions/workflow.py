@@ -18,7 +18,8 @@ from enum import StrEnum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renda.core.errors import IllegalTransition, InvalidInput
+from renda.core import workflow as core_workflow
+from renda.core.errors import IllegalTransition
 from renda.core.workflow import Machine
 
 
@@ -226,9 +227,5 @@ def key_supervision_due(*, rehandle_count: int, threshold: int) -> bool:
     return rehandle_count >= threshold
 
 
-def check_not_before(*, on: dt.date, earlier: dt.date | None, what: str) -> None:
-    """Dates of one item run forward: an action is not dated before the step it follows."""
-    if earlier is not None and on < earlier:
-        raise InvalidInput(
-            _("日期 {on} 早于{what}日期 {earlier}").format(on=on.isoformat(), what=what, earlier=earlier.isoformat())
-        )
+#: Dates of one item run forward: an action is not dated before the step it follows.
+check_not_before = core_workflow.check_not_before
