@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days.workdays import calendar
-from renda.core import crypto, sequences
+from renda.core import crypto, sequences, similarity
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
@@ -54,7 +54,7 @@ from renda.petitions.models import (
 from renda.petitions.workflow import Action, State
 from renda.places.models import Level, Region
 from renda.places.services import check_places
-from renda.suggestions import similarity, uploads
+from renda.suggestions import uploads
 
 STALE = _("该信访件已被他人处理，请刷新后重试")
 _HIDDEN = {"tracking_code"}

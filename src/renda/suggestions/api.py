@@ -43,7 +43,7 @@ from renda.people.models import Deputy
 from renda.people.selectors import presidium_members_visible_to
 from renda.places.models import Level, Region
 from renda.places.selectors import town_ref
-from renda.suggestions import policy, selectors, services, similarity
+from renda.suggestions import policy, selectors, services
 from renda.suggestions.models import (
     Attachment,
     Extension,
@@ -563,7 +563,7 @@ def register_suggestion(request: HttpRequest, payload: RegisterIn, response: Htt
         co_deputies=visible_refs(deputies.filter(town_id=town.pk), payload.co_deputy_ids, "co_deputy_ids"),
         code=payload.code, on=payload.on, comment=payload.comment,
     )
-    matches = similarity.similar_open_items(user, title=s.title, content=s.content, exclude_id=s.pk)
+    matches = selectors.similar_open_items(user, title=s.title, content=s.content, exclude_id=s.pk)
     response["Location"] = f"/api/suggestions/{s.pk}"
     return Status(201, {
         "id": s.pk, "code": s.code, "state": s.state, "version": s.version,

@@ -10,6 +10,7 @@ from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySe
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
+from renda.core import similarity
 from renda.core.roles import Role
 from renda.places.models import GridWorker
 from renda.suggestions import rules
@@ -21,7 +22,7 @@ from renda.suggestions.models import (
     SuggestionCoUnit,
     Transition,
 )
-from renda.suggestions.workflow import HANDLING, Action, State
+from renda.suggestions.workflow import HANDLING, OPEN, Action, State
 
 
 def _all_towns(user: Any) -> bool:
@@ -206,3 +207,21 @@ def categories_visible_to(user: Any) -> QuerySet[SuggestionCategory]:
     if user is None or (user.town_id is None and user.role in {"district_viewer", "admin"}):
         return qs
     return qs.filter(town_id=user.town_id) if user.town_id else qs.none()
+
+
+def similar_open_items(user: Any, *, title: str, content: str = "", exclude_id: int | None = None,
+                       limit: int = 5) -> list[similarity.Match]:
+    """Of the ``similarity.CANDIDATES`` most recently registered open items of the user's scope
+    (for office staff: their town), those most like the text (``core.similarity``)."""
+    if not (title or "").strip() and not (content or "").strip():
+        return []
+    qs = suggestions_visible_to(user).filter(state__in=[s.value for s in OPEN]).select_related(None)
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    # The candidates' texts only (no model instances); the few best are then read in full.
+    rows = qs.order_by("-registered_at", "-pk").values_list("pk", "title", "content")[:similarity.CANDIDATES]
+    best = similarity.best(rows, title=title, content=content, limit=limit)
+    if not best:
+        return []
+    items = qs.only("pk", "code", "title", "content", "state", "registered_at").in_bulk([pk for _s, pk in best])
+    return [similarity.Match(items[pk], score) for score, pk in best if pk in items]

@@ -24,7 +24,7 @@ from renda.core import policy as base
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
 from renda.core.roles import Role
-from renda.suggestions import exports, forms, policy, selectors, services, similarity, workflow
+from renda.suggestions import exports, forms, policy, selectors, services, workflow
 from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
 
@@ -385,8 +385,8 @@ def register(request: HttpRequest) -> HttpResponseBase:
             return redirect("suggestions:detail", s.pk)
     matches = []
     if form.is_bound:
-        matches = similarity.similar_open_items(user, title=request.POST.get("title", "")[:200],
-                                                content=request.POST.get("content", "")[:2000])
+        matches = selectors.similar_open_items(user, title=request.POST.get("title", "")[:200],
+                                               content=request.POST.get("content", "")[:2000])
     title = {Role.DEPUTY: _("提交代表建议"), Role.GRID_WORKER: _("上报群众意见")}.get(user.role, _("登记意见建议"))
     return render(request, "suggestions/register.html", {
         "form": form, "title": title, "matches": matches, "can_merge": policy.can(user, Action.MERGE),
@@ -397,8 +397,8 @@ def register(request: HttpRequest) -> HttpResponseBase:
 def similar(request: HttpRequest) -> HttpResponse:
     """HTMX partial: open items like the title (and content) being typed."""
     _require(request.user, "create")
-    matches = similarity.similar_open_items(request.user, title=request.GET.get("title", "")[:200],
-                                            content=request.GET.get("content", "")[:2000])
+    matches = selectors.similar_open_items(request.user, title=request.GET.get("title", "")[:200],
+                                           content=request.GET.get("content", "")[:2000])
     return render(request, "suggestions/partials/similar.html",
                   {"matches": matches, "can_merge": policy.can(request.user, Action.MERGE)})
 

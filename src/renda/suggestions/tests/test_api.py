@@ -443,7 +443,7 @@ def test_openapi_lists_the_paths() -> None:
 def test_registration_answers_with_similar_open_items(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     """Registering checks the new item against the town's recent open items: the answer lists
     the most similar ones (for a merge), never a closed item or another town's."""
-    from renda.suggestions import similarity
+    from renda.core import similarity
 
     staff_c = client_for(world.users[S])
     older = public(world, title="修建公交车站台", content="村口没有公交站台，群众等车难")

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.support import World, make_unit
 
 from renda.core.roles import Role
-from renda.suggestions import services, similarity
+from renda.suggestions import services
 from renda.suggestions.models import Suggestion
 from renda.suggestions.tests.helpers import assigned, deputy_item, public_item
 
@@ -244,13 +244,6 @@ def test_similar_partial_and_one_step_merge(world: World, client: Client) -> Non
     assert "并合并至" in response.content.decode()
     new = Suggestion.objects.get(title="建公交车站台")
     assert new.state == "merged" and new.merged_into_id == existing.pk
-
-
-def test_similarity_bigrams() -> None:
-    assert similarity.bigrams("公交 站台") == {"公交", "站台"}
-    assert similarity.bigrams("灯") == {"灯"}
-    assert similarity.score("修建公交车站台", "", "修建公交车站台", "x") == 1.0
-    assert similarity.score("路灯", "", "修建公交车站台", "") == 0.0
 
 
 @pytest.mark.django_db

@@ -1,11 +1,13 @@
-"""Simple Chinese text similarity for "similar open items" while registering (the page, as the
-title is typed, and every registration through the API): character bigrams and their Jaccard
-index, against the ``CANDIDATES`` most recent open items the user may see (from the selector,
-so scoping stays in one place)."""
+"""Simple Chinese text similarity: character bigrams and their Jaccard index. Used for "similar
+open items" while registering a suggestion (the page, as the title is typed, and every
+registration through the API: ``suggestions.selectors.similar_open_items`` compares the
+``CANDIDATES`` most recent open items the user may see) and for a petition's repeats
+(``petitions.services``). Pure Python: the callers read the candidates."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -80,24 +82,10 @@ class Match:
         return round(self.score * 100)
 
 
-def similar_open_items(user: Any, *, title: str, content: str = "", exclude_id: int | None = None,
-                       limit: int = 5) -> list[Match]:
-    """Of the ``CANDIDATES`` most recently registered open items of the user's scope (for office
-    staff: their town), those most like the text."""
-    from renda.suggestions.selectors import suggestions_visible_to
-    from renda.suggestions.workflow import OPEN
-
-    if not (title or "").strip() and not (content or "").strip():
-        return []
-    qs = suggestions_visible_to(user).filter(state__in=[s.value for s in OPEN]).select_related(None)
-    if exclude_id is not None:
-        qs = qs.exclude(pk=exclude_id)
-    # The candidates' texts only (no model instances); the few best are then read in full.
-    rows = qs.order_by("-registered_at", "-pk").values_list("pk", "title", "content")[:CANDIDATES]
+def best(rows: Iterable[tuple[int, str, str | None]], *, title: str, content: str = "",
+         limit: int = 5) -> list[tuple[float, int]]:
+    """Of the candidates ``(pk, title, content)``, the ``limit`` most like the text scoring at least
+    ``THRESHOLD``, as ``(score, pk)``: the best first, the newer (higher pk) first among equals."""
     text = Text(title or "", content or "")
-    best = sorted(((score, pk) for pk, t, c in rows if (score := text.score(t, c or "")) >= THRESHOLD),
+    return sorted(((score, pk) for pk, t, c in rows if (score := text.score(t, c or "")) >= THRESHOLD),
                   key=lambda sp: (-sp[0], -sp[1]))[:limit]
-    if not best:
-        return []
-    items = qs.only("pk", "code", "title", "content", "state", "registered_at").in_bulk([pk for _s, pk in best])
-    return [Match(items[pk], score) for score, pk in best if pk in items]

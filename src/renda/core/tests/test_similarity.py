@@ -1,0 +1,28 @@
+"""Bigram similarity (``core.similarity``): pure, used by suggestions (similar open items) and
+petitions (repeats)."""
+
+from __future__ import annotations
+
+from renda.core import similarity
+
+
+def test_similarity_bigrams() -> None:
+    assert similarity.bigrams("公交 站台") == {"公交", "站台"}
+    assert similarity.bigrams("灯") == {"灯"}
+    assert similarity.score("修建公交车站台", "", "修建公交车站台", "x") == 1.0
+    assert similarity.score("路灯", "", "修建公交车站台", "") == 0.0
+
+
+def test_best_keeps_the_most_alike_above_the_threshold() -> None:
+    rows = [
+        (1, "修建公交车站台", "村口没有公交站台"),
+        (2, "路灯不亮", None),
+        (3, "修建公交车站台", ""),
+        (4, "建议修建公交站台", "村口群众等车难"),
+    ]
+    best = similarity.best(rows, title="修建公交车站台", content="")
+    # Equal scores: the newer (higher id) first; 路灯不亮 is below the threshold.
+    assert [pk for _score, pk in best] == [3, 1, 4]
+    assert best[0][0] == 1.0 and all(score >= similarity.THRESHOLD for score, _pk in best)
+    assert similarity.best(rows, title="修建公交车站台", limit=1) == [(1.0, 3)]
+    assert similarity.best(rows, title="天气") == []
