@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -76,3 +80,53 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}={self.value}"
+
+
+# --- timelines (the history of an item: suggestions, petitions, risks) ----------------------
+
+#: ``(value, label)`` pairs of a workflow's actions or states (``[(a.value, ACTION_LABELS[a]) …]``).
+Choices = Iterable[tuple[str, Any]]
+
+
+class TimelineEntry(models.Model):
+    """One step in an item's history (the timeline): who did what, when, from which state to which.
+
+    Written only through ``core.services.record_transition``. A concrete timeline declares its
+    item (a ``ForeignKey`` with ``related_name="transitions"``), its action and states with its
+    workflow's choices (through the three field helpers below, so every timeline has the same
+    columns), and its ``Meta`` (names, ordering, indexes)::
+
+        class Transition(TimelineEntry):
+            petition = models.ForeignKey(Petition, …, related_name="transitions")
+            action = TimelineEntry.action_field(ACTION_CHOICES)
+            from_state = TimelineEntry.from_state_field(STATE_CHOICES)
+            to_state = TimelineEntry.to_state_field(STATE_CHOICES)
+    """
+
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
+                              on_delete=models.PROTECT, related_name="+")
+    #: The actor's name when it acted (it outlives the account); 系统 for commands and imports.
+    actor_label = models.CharField(_("操作人"), max_length=100)
+    #: The business date of the step; ``at`` is when it was written (noon of ``on`` for a past date).
+    on = models.DateField(_("日期"))
+    at = models.DateTimeField(_("时间"))
+    comment = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.on} {self.get_action_display()}"  # type: ignore[attr-defined]
+
+    @staticmethod
+    def action_field(choices: Choices) -> models.CharField:
+        return models.CharField(_("操作"), max_length=20, choices=choices)
+
+    @staticmethod
+    def from_state_field(choices: Choices) -> models.CharField:
+        return models.CharField(_("原状态"), max_length=12, choices=choices, blank=True)
+
+    @staticmethod
+    def to_state_field(choices: Choices) -> models.CharField:
+        return models.CharField(_("新状态"), max_length=12, choices=choices)
+

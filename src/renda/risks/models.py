@@ -17,7 +17,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.fields import EncryptedTextField
-from renda.core.models import MaskedPersonalData, TimeStampedModel
+from renda.core.models import MaskedPersonalData, TimelineEntry, TimeStampedModel
 from renda.risks.workflow import ACTION_LABELS, STATE_LABELS, Action, State
 
 
@@ -195,25 +195,16 @@ class RiskStep(models.Model):
         return f"{self.on} {self.text[:20]}"
 
 
-class RiskTransition(models.Model):
+class RiskTransition(TimelineEntry):
     """One entry of a risk's history (the timeline): who did what, when, from which state to which."""
 
     risk = models.ForeignKey(Risk, verbose_name=_("信访隐患"), on_delete=models.CASCADE, related_name="transitions")
-    action = models.CharField(_("操作"), max_length=20, choices=ACTION_CHOICES)
-    from_state = models.CharField(_("原状态"), max_length=12, choices=STATE_CHOICES, blank=True)
-    to_state = models.CharField(_("新状态"), max_length=12, choices=STATE_CHOICES)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("操作人"), null=True, blank=True,
-                              on_delete=models.PROTECT, related_name="+")
-    actor_label = models.CharField(_("操作人"), max_length=100)
-    on = models.DateField(_("日期"))
-    at = models.DateTimeField(_("时间"))
-    comment = models.TextField(_("说明"), blank=True)
+    action = TimelineEntry.action_field(ACTION_CHOICES)
+    from_state = TimelineEntry.from_state_field(STATE_CHOICES)
+    to_state = TimelineEntry.to_state_field(STATE_CHOICES)
 
     class Meta:
         verbose_name = _("隐患处理记录")
         verbose_name_plural = _("隐患处理记录")
         ordering = ["risk_id", "on", "id"]
         indexes = [models.Index(fields=["risk", "action"])]
-
-    def __str__(self) -> str:
-        return f"{self.on} {self.get_action_display()}"
