@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core import crypto
+from renda.core.uploads import EXTENSIONS
 
 
 class TimeStampedModel(models.Model):
@@ -130,3 +133,46 @@ class TimelineEntry(models.Model):
     def to_state_field(choices: Choices) -> models.CharField:
         return models.CharField(_("新状态"), max_length=12, choices=choices)
 
+
+# --- attachments (suggestions, petitions) ------------------------------------------------------
+
+
+class AttachmentType(models.TextChoices):
+    """What an attachment may be, told by its content (``core.uploads``)."""
+
+    PNG = "image/png", _("PNG 图片")
+    JPEG = "image/jpeg", _("JPEG 图片")
+    PDF = "application/pdf", _("PDF 文件")
+
+
+def attachment_upload_to(instance: Any, filename: str) -> str:
+    """Where an attachment lies under MEDIA_ROOT: ``<app>/<year>/<month>/`` and a random name with
+    the extension of its sniffed type — never the name the user gave (that is kept in
+    ``original_name`` only)."""
+    ext = EXTENSIONS.get(instance.content_type, ".bin")
+    return f"{instance.upload_prefix}/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{ext}"
+
+
+class AttachmentBase(models.Model):
+    """A file attached to an item: a PNG or JPEG image or a PDF, checked by its content
+    (``core.uploads``), stored by ``core.attachments.store`` and downloaded through
+    ``core.attachments.attachment_response``. A concrete model declares its item (a ``ForeignKey``
+    with ``related_name="attachments"``), ``upload_prefix`` (its folder) and its ``Meta``."""
+
+    #: The folder under MEDIA_ROOT of this kind of attachment (the app's name).
+    upload_prefix: ClassVar[str]
+
+    file = models.FileField(_("文件"), upload_to=attachment_upload_to, max_length=200)
+    original_name = models.CharField(_("文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=30, choices=AttachmentType.choices)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
+                                    on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.original_name

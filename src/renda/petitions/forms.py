@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renda.core.attachments import AttachmentsField
 from renda.core.crud import ResourceForm, set_queryset, style_form
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
@@ -23,7 +24,6 @@ from renda.places.forms import RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 from renda.shifts.models import DutyShift
-from renda.suggestions.forms import AttachmentsField
 
 ALL = [("", _("全部"))]
 DATE = DateInput()

@@ -13,11 +13,10 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.fields import EncryptedTextField
-from renda.core.models import MaskedPersonalData, TimelineEntry, TimeStampedModel
+from renda.core.models import AttachmentBase, MaskedPersonalData, TimelineEntry, TimeStampedModel
 from renda.petitions.workflow import ACTION_LABELS, OPEN, OPINION_ISSUED, STATE_LABELS, Action, State
 
 
@@ -240,32 +239,19 @@ class ReviewInstruction(TimeStampedModel):
         return f"{self.petition_id} {self.presidium_member_id} {self.instructed_on or ''}"
 
 
-def attachment_path(instance: Any, filename: str) -> str:
-    from renda.suggestions.models import _EXTENSIONS
-
-    ext = _EXTENSIONS.get(instance.content_type, ".bin")
-    return f"petitions/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{ext}"
-
-
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     """A file attached to a petition (a scanned letter, a photo): PNG, JPEG or PDF, checked by
-    its content (``suggestions.uploads``)."""
+    its content (``core.uploads``)."""
+
+    upload_prefix = "petitions"
 
     petition = models.ForeignKey(Petition, verbose_name=_("信访件"), on_delete=models.PROTECT,
                                  related_name="attachments")
-    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=255)
+    #: Declared without the choices of ``AttachmentType``, as first migrated (the type is sniffed
+    #: all the same); adding them is a migration of the state only.
     content_type = models.CharField(_("文件类型"), max_length=30)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("信访附件")
         verbose_name_plural = _("信访附件")
         ordering = ["petition_id", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

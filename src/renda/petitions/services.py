@@ -18,13 +18,12 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.core.files import File
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days.workdays import calendar
-from renda.core import crypto, sequences, similarity
+from renda.core import attachments, crypto, sequences, similarity, uploads
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
@@ -54,7 +53,6 @@ from renda.petitions.models import (
 from renda.petitions.workflow import Action, State
 from renda.places.models import Level, Region
 from renda.places.services import check_places
-from renda.suggestions import uploads
 
 STALE = _("该信访件已被他人处理，请刷新后重试")
 _HIDDEN = {"tracking_code"}
@@ -557,7 +555,7 @@ def petition_from_suggestion(*, actor: Any, suggestion_id: int, channel: str | N
 
 @transaction.atomic
 def petition_attach(*, actor: Any, petition_id: int, files: Sequence[Any]) -> list[Attachment]:
-    """附件: a scanned letter or photos (PNG/JPEG/PDF, checked by content, ``suggestions.uploads``)."""
+    """附件: a scanned letter or photos (PNG/JPEG/PDF, checked by content, ``core.uploads``)."""
     p = lock(Petition, petition_id)
     policy.require(actor, "attach", p)
     if p.state in workflow.TERMINAL:
@@ -565,23 +563,11 @@ def petition_attach(*, actor: Any, petition_id: int, files: Sequence[Any]) -> li
     if not files:
         raise InvalidInput(_("请选择要上传的文件"), fields={uploads.FIELD: _("必填")})
     checked = uploads.check_files(list(files), existing=p.attachments.count())
-    saved: list[Attachment] = []
-    try:
-        for c in checked:
-            att = Attachment(petition=p, original_name=c.name, content_type=c.content_type, size=c.size,
-                             sha256=c.sha256, uploaded_by=actor_user(actor))
-            att.file.save(c.name, File(c.file), save=False)
-            saved.append(att)
-            full_clean(att)
-            att.save(force_insert=True)
-    except BaseException:
-        for att in saved:
-            att.file.delete(save=False)
-        raise
-    listing = [{"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
-                "sha256": a.sha256} for a in saved]
-    record(actor=actor, verb="petition.attach", target=p, before=None, after={"attachments": listing},
-           comment=_("上传附件 {n} 个").format(n=len(saved)))
+    saved = attachments.store(checked, lambda c: Attachment(
+        petition=p, original_name=c.name, content_type=c.content_type, size=c.size, sha256=c.sha256,
+        uploaded_by=actor_user(actor)))
+    record(actor=actor, verb="petition.attach", target=p, before=None,
+           after={"attachments": attachments.listing(saved)}, comment=_("上传附件 {n} 个").format(n=len(saved)))
     return saved
 
 

@@ -23,12 +23,12 @@ from django.views.decorators.http import require_POST
 
 from renda.audit.security import log_event
 from renda.core import policy as base
+from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from renda.petitions import forms, notices, policy, rules, selectors, services, workflow
 from renda.petitions.models import COMMON_CATEGORIES, Petition
 from renda.petitions.workflow import Action
-from renda.suggestions.views import attachment_response
 
 # --- the list (core.crud.Resource) ----------------------------------------------------------
 
@@ -295,7 +295,7 @@ def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponseBase:
         att = services.petition_attachment_open(actor=request.user, petition_id=p.pk, attachment_id=att_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    return attachment_response(att)  # type: ignore[arg-type]
+    return attachment_response(att)
 
 
 # --- register -------------------------------------------------------------------------------

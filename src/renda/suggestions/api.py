@@ -38,6 +38,7 @@ from renda.core.api import (
     visible_ref,
     visible_refs,
 )
+from renda.core.attachments import attachment_response
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.people.selectors import presidium_members_visible_to
@@ -754,8 +755,6 @@ def download_attachment(request: HttpRequest, suggestion_id: int, attachment_id:
     att = Attachment.objects.filter(pk=attachment_id, suggestion_id=s.pk).first()
     if att is None:
         raise NotFound()
-    from renda.suggestions.views import attachment_response
-
     return attachment_response(att)
 
 

@@ -11,15 +11,14 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renda.core.attachments import AttachmentsField
 from renda.core.crud import ResourceForm, set_queryset, style_form
-from renda.core.errors import InvalidInput
 from renda.core.roles import Role
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.places.forms import RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
-from renda.suggestions import uploads
 from renda.suggestions.models import (
     STATE_CHOICES,
     Kind,
@@ -93,35 +92,6 @@ class SuggestionFilter(TownScopedFilter):
         if d.get("date_to"):
             qs = qs.filter(registered_at__lte=d["date_to"])
         return qs
-
-
-# --- attachments ---------------------------------------------------------------------------
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class AttachmentsField(forms.FileField):
-    """Several files in one input (images and PDF), each checked by its content (``uploads``)."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("label", _("附件"))
-        kwargs.setdefault("required", False)
-        kwargs.setdefault("help_text", _("可选，PNG、JPEG 图片或 PDF 文件，每个不超过 10 MB，最多 9 个"))
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".png,.jpg,.jpeg,.pdf,image/png,image/jpeg,"
-                                                                       "application/pdf"}))
-        super().__init__(**kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        items = data if isinstance(data, list | tuple) else ([data] if data else [])
-        files = [super(AttachmentsField, self).clean(f, initial) for f in items]
-        files = [f for f in files if f]
-        try:
-            uploads.check_files(files)
-        except InvalidInput as exc:
-            raise forms.ValidationError(exc.message) from exc
-        return files
 
 
 # --- register ------------------------------------------------------------------------------

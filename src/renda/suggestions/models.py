@@ -4,17 +4,16 @@ write goes through ``services.py``."""
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core import crypto
 from renda.core.fields import EncryptedTextField
-from renda.core.models import ActiveModel, TimelineEntry, TimeStampedModel
+from renda.core.models import ActiveModel, AttachmentBase, TimelineEntry, TimeStampedModel
 from renda.suggestions.workflow import ACTION_LABELS, STATE_LABELS, Action, State
 
 if TYPE_CHECKING:
@@ -354,43 +353,18 @@ class Reminder(models.Model):
         return f"{self.suggestion.code} {self.get_kind_display()} {self.sent_on}"
 
 
-class AttachmentType(models.TextChoices):
-    PNG = "image/png", _("PNG 图片")
-    JPEG = "image/jpeg", _("JPEG 图片")
-    PDF = "application/pdf", _("PDF 文件")
-
-
-_EXTENSIONS = {AttachmentType.PNG: ".png", AttachmentType.JPEG: ".jpg", AttachmentType.PDF: ".pdf"}
-
-
-def attachment_path(instance: Any, filename: str) -> str:
-    """Where an attachment lies under MEDIA_ROOT: a random name with the extension of its sniffed
-    type — never the name the user gave (that is kept in ``original_name`` only)."""
-    ext = _EXTENSIONS.get(instance.content_type, ".bin")
-    return f"suggestions/{timezone.now():%Y/%m}/{secrets.token_hex(16)}{ext}"
-
-
-class Attachment(models.Model):
+class Attachment(AttachmentBase):
     """A file attached to an item (by whoever registered it) or to a reply (by the lead unit):
-    a PNG or JPEG image or a PDF, checked by its content (``uploads.py``)."""
+    a PNG or JPEG image or a PDF, checked by its content (``core.uploads``)."""
+
+    upload_prefix = "suggestions"
 
     suggestion = models.ForeignKey(Suggestion, verbose_name=_("意见建议"), on_delete=models.PROTECT,
                                    related_name="attachments")
     reply = models.ForeignKey(Reply, verbose_name=_("答复"), null=True, blank=True, on_delete=models.PROTECT,
                               related_name="attachments")
-    file = models.FileField(_("文件"), upload_to=attachment_path, max_length=200)
-    original_name = models.CharField(_("文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=30, choices=AttachmentType.choices)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("上传人"), null=True, blank=True,
-                                    on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("附件")
         verbose_name_plural = _("附件")
         ordering = ["suggestion_id", "uploaded_at", "id"]
-
-    def __str__(self) -> str:
-        return self.original_name

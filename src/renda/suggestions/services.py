@@ -22,13 +22,12 @@ from functools import partial
 from operator import attrgetter
 from typing import Any
 
-from django.core.files import File
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days import workdays
-from renda.core import crypto, sequences
+from renda.core import attachments, crypto, sequences, uploads
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.services import (
@@ -49,7 +48,7 @@ from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
 from renda.places.services import check_places
-from renda.suggestions import notify, policy, rules, selectors, uploads, workflow
+from renda.suggestions import notify, policy, rules, selectors, workflow
 from renda.suggestions.models import (
     Attachment,
     Evaluation,
@@ -716,7 +715,7 @@ def suggestion_attach(
     """附件: PNG/JPEG images or PDF files added to an item (by its office, whoever registered
     it, its lead deputy) or to one of its replies (by the office or the unit that replied).
 
-    The type is told by the content, not by the name (``uploads.py``); each file is stored
+    The type is told by the content, not by the name (``core.uploads``); each file is stored
     under a random name; the audit event names the files and their SHA-256, never their content.
     """
     s = lock(Suggestion, suggestion_id)
@@ -736,22 +735,10 @@ def suggestion_attach(
         raise InvalidInput(_("请选择要上传的文件"), fields={uploads.FIELD: _("必填")})
     existing = Attachment.objects.filter(suggestion=s, reply=reply).count()
     checked = uploads.check_files(list(files), existing=existing)
-    saved: list[Attachment] = []
-    try:
-        for c in checked:
-            att = Attachment(suggestion=s, reply=reply, original_name=c.name, content_type=c.content_type,
-                             size=c.size, sha256=c.sha256, uploaded_by=actor if getattr(actor, "pk", None) else None)
-            att.file.save(c.name, File(c.file), save=False)
-            saved.append(att)
-            full_clean(att)
-            att.save(force_insert=True)
-    except BaseException:
-        for att in saved:  # nothing half-stored on disk when the upload is refused
-            att.file.delete(save=False)
-        raise
-    listing = [{"id": a.pk, "name": a.original_name, "content_type": a.content_type, "size": a.size,
-                "sha256": a.sha256} for a in saved]
+    saved = attachments.store(checked, lambda c: Attachment(
+        suggestion=s, reply=reply, original_name=c.name, content_type=c.content_type, size=c.size, sha256=c.sha256,
+        uploaded_by=actor_user(actor)))
     record(actor=actor, verb="suggestion.attach", target=s, before=None,
-           after={"reply": reply.pk if reply else None, "attachments": listing},
+           after={"reply": reply.pk if reply else None, "attachments": attachments.listing(saved)},
            comment=_("上传附件 {n} 个").format(n=len(saved)))
     return saved

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from renda.audit.security import log_event
 from renda.core import policy as base
+from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
 from renda.core.roles import Role
@@ -287,20 +288,6 @@ def _by_reply(s: Suggestion) -> dict[int, list[Attachment]]:
         assert a.reply_id is not None
         out.setdefault(a.reply_id, []).append(a)
     return out
-
-
-def attachment_response(att: Attachment) -> FileResponse:
-    """The stored file with its sniffed type, always as a download under the name the user gave,
-    never interpreted by the browser (nosniff, sandboxed)."""
-    try:
-        handle = att.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required

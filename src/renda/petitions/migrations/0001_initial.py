@@ -2,6 +2,7 @@
 
 import django.db.models.deletion
 import renda.core.fields
+import renda.core.models
 import renda.petitions.models
 from django.conf import settings
 from django.db import migrations, models
@@ -74,7 +75,7 @@ class Migration(migrations.Migration):
             name='Attachment',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('file', models.FileField(max_length=200, upload_to=renda.petitions.models.attachment_path, verbose_name='文件')),
+                ('file', models.FileField(max_length=200, upload_to=renda.core.models.attachment_upload_to, verbose_name='文件')),
                 ('original_name', models.CharField(max_length=255, verbose_name='文件名')),
                 ('content_type', models.CharField(max_length=30, verbose_name='文件类型')),
                 ('size', models.PositiveIntegerField(verbose_name='大小（字节）')),

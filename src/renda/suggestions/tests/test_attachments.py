@@ -16,9 +16,10 @@ from django.urls import reverse
 from tests.support import World
 
 from renda.audit.models import AuditEvent
+from renda.core import uploads
 from renda.core.errors import Forbidden, InvalidInput, NotFound
 from renda.core.roles import Role
-from renda.suggestions import services, uploads
+from renda.suggestions import services
 from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.tests.helpers import assigned, public_item
 
@@ -47,34 +48,6 @@ def client_for(user: Any) -> Client:
 
 def item(world: World) -> Suggestion:
     return public_item(world, on=TODAY)
-
-
-# --- uploads.py (pure) ------------------------------------------------------------------------
-
-
-def test_sniff_by_magic_bytes() -> None:
-    assert uploads.sniff(PDF) == "application/pdf"
-    assert uploads.sniff(PNG) == "image/png"
-    assert uploads.sniff(JPEG) == "image/jpeg"
-    assert uploads.sniff(HTML) is None
-    assert uploads.sniff(EXE) is None
-    assert uploads.sniff(b"") is None
-
-
-def test_clean_name_drops_directories_and_control_characters() -> None:
-    assert uploads.clean_name("../../etc/现场照片.png") == "现场照片.png"
-    assert uploads.clean_name("C:\\Users\\x\\a\x00b.pdf") == "ab.pdf"
-    assert uploads.clean_name("") == "附件"
-    assert len(uploads.clean_name("长" * 300 + ".pdf")) == 255
-
-
-def test_check_files_limits() -> None:
-    with pytest.raises(InvalidInput, match="最多上传 9 个附件"):
-        uploads.check_files([upload(f"{i}.pdf", PDF) for i in range(10)])
-    with pytest.raises(InvalidInput, match="最多上传 9 个附件"):
-        uploads.check_files([upload("a.pdf", PDF)], existing=9)
-    with pytest.raises(InvalidInput, match="文件是空的"):
-        uploads.check_files([upload("a.pdf", b"")])
 
 
 # --- service ----------------------------------------------------------------------------------

@@ -3,6 +3,8 @@ bytes (its "magic"), never by its name or by what the browser claims; the size a
 files are limited.
 
 A file whose name says ``.pdf`` but which holds HTML or a program is refused like any other.
+Used by every app with attachments (suggestions, petitions); the stored row is a
+``core.models.AttachmentBase``, the download and the form field are in ``core.attachments``.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ MAGIC: tuple[tuple[bytes, str], ...] = (
     (b"%PDF-", "application/pdf"),
 )
 _HEAD = max(len(m) for m, _t in MAGIC)
+#: The extension of a stored file of each accepted type (the name on disk is random).
+EXTENSIONS = {"image/png": ".png", "image/jpeg": ".jpg", "application/pdf": ".pdf"}
 FIELD = "attachments"
 
 
