@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from renda.reports.metrics import parse_period
+from renda.core.stats import parse_period
 
 S = """WITH s AS (
   SELECT id, kind, state, category_id, lead_unit_id, closed_at, deadline, key_supervision, key_supervision_since,

@@ -53,6 +53,7 @@ from renda.petitions.models import (
 from renda.petitions.workflow import Action, State
 from renda.places.models import Level, Region
 from renda.places.services import check_places
+from renda.suggestions import services as suggestion_services
 
 STALE = _("该信访件已被他人处理，请刷新后重试")
 _HIDDEN = {"tracking_code"}
@@ -503,8 +504,6 @@ def petition_to_suggestion(*, actor: Any, petition_id: int, on: dt.date | None =
                            expected_version: int | None = None) -> Any:
     """转为意见建议: a public suggestion with the petition's text, place and first petitioner,
     registered through the suggestions services; the two are linked both ways."""
-    from renda.suggestions import services as suggestion_services
-
     on = business_date(on, not_after_today=True)
     p = _open(actor=actor, petition_id=petition_id, action=Action.TO_SUGGESTION, expected_version=expected_version)
     if p.suggestion_id is not None:
@@ -529,11 +528,7 @@ def petition_from_suggestion(*, actor: Any, suggestion_id: int, channel: str | N
                              on: dt.date | None = None) -> Petition:
     """转为信访件: a petition from a public suggestion (its submitter becomes the petitioner),
     linked to it both ways."""
-    from renda.suggestions import policy as suggestion_policy
-    from renda.suggestions.models import Suggestion
-
-    s = lock(Suggestion, suggestion_id)
-    suggestion_policy.require(actor, "view", s)
+    s = suggestion_services.suggestion_lock_for_link(actor=actor, suggestion_id=suggestion_id)
     policy.require(actor, "from_suggestion")
     if s.kind != "public" or s.anonymous or not s.submitter_name:
         raise InvalidInput(_("只有署名的群众意见建议可以转为信访件"))

@@ -742,3 +742,12 @@ def suggestion_attach(
            after={"reply": reply.pk if reply else None, "attachments": attachments.listing(saved)},
            comment=_("上传附件 {n} 个").format(n=len(saved)))
     return saved
+
+
+@transaction.atomic
+def suggestion_lock_for_link(*, actor: Any, suggestion_id: int) -> Suggestion:
+    """The suggestion another app links a record to (转为信访件), locked for the caller's
+    transaction, if ``actor`` may see it (else 404, logged like every refused view)."""
+    s = lock(Suggestion, suggestion_id)
+    policy.require(actor, "view", s)
+    return s
