@@ -113,13 +113,13 @@ def _user_initial(user: Any, obj: User | None) -> dict[str, Any]:
             "unit": obj.unit_id, "deputy": obj.deputy_id, "grid_worker": obj.grid_worker_id}
 
 
-def _user_create(actor: Any, d: dict[str, Any]) -> User:
+def _user_create(actor: User, d: dict[str, Any]) -> User:
     return services.user_create(actor=actor, username=d["username"], password=d["password"], role=d["role"],
                                 display_name=d["display_name"], town=d["town"] or actor.town, unit=d["unit"],
                                 deputy=d["deputy"], grid_worker=d["grid_worker"])
 
 
-def _user_update(actor: Any, obj: User, d: dict[str, Any]) -> tuple[User, bool]:
+def _user_update(actor: User, obj: User, d: dict[str, Any]) -> tuple[User, bool]:
     return services.user_update(actor=actor, user_id=obj.pk, display_name=d["display_name"], role=d["role"],
                                 town=d["town"], unit=d["unit"], deputy=d["deputy"], grid_worker=d["grid_worker"])
 

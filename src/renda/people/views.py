@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import Column, DetailField, Resource, date_text, yes_no
+from renda.core.types import Actor
 from renda.people import forms, policy, selectors, services
 from renda.people.models import ContactAssignment, Deputy
 
@@ -20,14 +21,14 @@ def _initial(user: Any, obj: Deputy | None) -> dict[str, Any]:
             "serving_from": obj.serving_from, "serving_to": obj.serving_to, "grids": [g.pk for g in obj.grids.all()]}
 
 
-def _create(actor: Any, d: dict[str, Any]) -> Deputy:
+def _create(actor: Actor, d: dict[str, Any]) -> Deputy:
     return services.deputy_create(
         actor=actor, name=d["name"], phone=d["phone"], level=d["level"], town=d["town"], term=d["term"],
         constituency=d["constituency"], village=d["village"], is_presidium=d["is_presidium"],
         serving_from=d["serving_from"], serving_to=d["serving_to"], grids=list(d["grids"]))
 
 
-def _update(actor: Any, obj: Deputy, d: dict[str, Any]) -> tuple[Deputy, bool]:
+def _update(actor: Actor, obj: Deputy, d: dict[str, Any]) -> tuple[Deputy, bool]:
     return services.deputy_update(
         actor=actor, deputy_id=obj.pk, name=d["name"], phone=d["phone"], level=d["level"], term=d["term"],
         constituency=d["constituency"], village=d["village"], is_presidium=d["is_presidium"],

@@ -29,6 +29,7 @@ from django.utils import timezone
 
 from renda.accounts.demo import org
 from renda.core.demo import Demo, Names, step
+from renda.core.types import Actor
 from renda.core.validators import id_number_check_digit
 from renda.people.models import Deputy
 from renda.petitions import services
@@ -210,7 +211,7 @@ class _Builder:
         staff = self.staff
         village = self.villages[spec.village % len(self.villages)] if self.villages else None
         grid = Region.objects.filter(parent=village).order_by("code").first() if village is not None else None
-        actor: Any = staff
+        actor: Actor = staff
         if spec.by_grid_worker and self.grid_login is not None and self.grid_login.grid_worker is not None:
             actor = self.grid_login
             grid = self.grid_login.grid_worker.grids.order_by("code").first()

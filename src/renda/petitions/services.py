@@ -37,6 +37,7 @@ from renda.core.services import (
     record_transition,
     required_text,
 )
+from renda.core.types import Actor
 from renda.core.validators import is_id_number, is_phone
 from renda.people.models import Deputy
 from renda.petitions import notify, policy, rules, selectors, workflow
@@ -86,7 +87,7 @@ def _snap(p: Petition, *, with_petitioners: bool = False) -> dict[str, Any]:
     return data
 
 
-def _open(*, actor: Any, petition_id: int, action: Action | str, expected_version: int | None = None) -> Petition:
+def _open(*, actor: Actor, petition_id: int, action: Action | str, expected_version: int | None = None) -> Petition:
     """The petition, locked; the actor allowed; the caller's view of it still current."""
     p = lock(Petition, petition_id)
     policy.require(actor, action, p)
@@ -94,13 +95,13 @@ def _open(*, actor: Any, petition_id: int, action: Action | str, expected_versio
     return p
 
 
-def _history(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str,
+def _history(p: Petition, *, action: Action, actor: Actor, on: dt.date, from_state: str,
              comment: str = "") -> Transition:
     return record_transition(Transition, petition=p, action=action, from_state=from_state, to_state=p.state,
                              actor=actor, on=on, comment=comment)
 
 
-def _commit(p: Petition, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+def _commit(p: Petition, *, action: Action, actor: Actor, on: dt.date, from_state: str, before: dict[str, Any],
             comment: str = "") -> Petition:
     """Validate and save ``p``, then write its timeline row and audit event."""
     p.version += 1
@@ -211,7 +212,7 @@ def find_repeats(*, town: Region, on: dt.date, subject: str, content: str, id_ha
 @transaction.atomic
 def petition_register(
     *,
-    actor: Any,
+    actor: Actor,
     town: Region,
     channel: str,
     subject: str,
@@ -298,7 +299,7 @@ def petition_register(
 
 
 @transaction.atomic
-def petition_accept(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
+def petition_accept(*, actor: Actor, petition_id: int, on: dt.date | None = None, comment: str = "",
                     expected_version: int | None = None) -> Petition:
     """受理: within 15 days of registration; handling must end within 60 days."""
     on = business_date(on, not_after_today=True)
@@ -315,7 +316,7 @@ def petition_accept(*, actor: Any, petition_id: int, on: dt.date | None = None, 
 
 
 @transaction.atomic
-def petition_decline(*, actor: Any, petition_id: int, reason: str, on: dt.date | None = None,
+def petition_decline(*, actor: Actor, petition_id: int, reason: str, on: dt.date | None = None,
                      expected_version: int | None = None) -> Petition:
     """不予受理, with a reason (不属于受理范围, 已复核终结 …)."""
     on = business_date(on, not_after_today=True)
@@ -329,7 +330,7 @@ def petition_decline(*, actor: Any, petition_id: int, reason: str, on: dt.date |
 
 
 @transaction.atomic
-def petition_extend(*, actor: Any, petition_id: int, days: int, reason: str, on: dt.date | None = None,
+def petition_extend(*, actor: Actor, petition_id: int, days: int, reason: str, on: dt.date | None = None,
                     expected_version: int | None = None) -> Petition:
     """延期: once, at most 30 days, with a reason; decided before the handling limit ends."""
     on = business_date(on, not_after_today=True)
@@ -351,7 +352,7 @@ def petition_extend(*, actor: Any, petition_id: int, days: int, reason: str, on:
 
 
 @transaction.atomic
-def petition_issue_opinion(*, actor: Any, petition_id: int, opinion: str, on: dt.date | None = None,
+def petition_issue_opinion(*, actor: Actor, petition_id: int, opinion: str, on: dt.date | None = None,
                            expected_version: int | None = None) -> Petition:
     """出具处理意见 (办结): the petitioner may ask for review within 30 days."""
     on = business_date(on, not_after_today=True)
@@ -368,7 +369,7 @@ def petition_issue_opinion(*, actor: Any, petition_id: int, opinion: str, on: dt
 
 
 @transaction.atomic
-def petition_request_review(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
+def petition_request_review(*, actor: Actor, petition_id: int, on: dt.date | None = None, comment: str = "",
                             expected_version: int | None = None) -> Petition:
     """复查申请: within 30 days of the handling opinion, answered within 30 days."""
     on = business_date(on, not_after_today=True)
@@ -385,7 +386,7 @@ def petition_request_review(*, actor: Any, petition_id: int, on: dt.date | None 
 
 
 @transaction.atomic
-def petition_answer_review(*, actor: Any, petition_id: int, answer: str, on: dt.date | None = None,
+def petition_answer_review(*, actor: Actor, petition_id: int, answer: str, on: dt.date | None = None,
                            expected_version: int | None = None) -> Petition:
     """复查意见: the petitioner may ask for re-review within 30 days."""
     on = business_date(on, not_after_today=True)
@@ -401,7 +402,7 @@ def petition_answer_review(*, actor: Any, petition_id: int, answer: str, on: dt.
 
 
 @transaction.atomic
-def petition_request_rereview(*, actor: Any, petition_id: int, on: dt.date | None = None, comment: str = "",
+def petition_request_rereview(*, actor: Actor, petition_id: int, on: dt.date | None = None, comment: str = "",
                               expected_version: int | None = None) -> Petition:
     """复核申请: within 30 days of the review answer, answered within 30 days."""
     on = business_date(on, not_after_today=True)
@@ -419,7 +420,7 @@ def petition_request_rereview(*, actor: Any, petition_id: int, on: dt.date | Non
 
 
 @transaction.atomic
-def petition_answer_rereview(*, actor: Any, petition_id: int, answer: str, on: dt.date | None = None,
+def petition_answer_rereview(*, actor: Actor, petition_id: int, answer: str, on: dt.date | None = None,
                              expected_version: int | None = None) -> Petition:
     """复核意见: final; the same facts and reasons are not accepted again."""
     on = business_date(on, not_after_today=True)
@@ -438,7 +439,7 @@ def petition_answer_rereview(*, actor: Any, petition_id: int, answer: str, on: d
 
 
 @transaction.atomic
-def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on: dt.date | None = None,
+def petition_route(*, actor: Actor, petition_id: int, presidium_member: Deputy, on: dt.date | None = None,
                    comment: str = "", expected_version: int | None = None) -> ReviewInstruction:
     """送阅批: route a letter to a presidium member, who instructs from their own queue."""
     on = business_date(on, not_after_today=True)
@@ -464,7 +465,7 @@ def petition_route(*, actor: Any, petition_id: int, presidium_member: Deputy, on
 
 
 @transaction.atomic
-def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date | None = None,
+def petition_instruct(*, actor: Actor, instruction_id: int, text: str, on: dt.date | None = None,
                       expected_version: int | None = None) -> ReviewInstruction:
     """阅批: the presidium member's written instruction on a letter routed to them."""
     on = business_date(on, not_after_today=True)
@@ -500,7 +501,7 @@ def petition_instruct(*, actor: Any, instruction_id: int, text: str, on: dt.date
 
 
 @transaction.atomic
-def petition_to_suggestion(*, actor: Any, petition_id: int, on: dt.date | None = None,
+def petition_to_suggestion(*, actor: Actor, petition_id: int, on: dt.date | None = None,
                            expected_version: int | None = None) -> Any:
     """转为意见建议: a public suggestion with the petition's text, place and first petitioner,
     registered through the suggestions services; the two are linked both ways."""
@@ -524,7 +525,7 @@ def petition_to_suggestion(*, actor: Any, petition_id: int, on: dt.date | None =
 
 
 @transaction.atomic
-def petition_from_suggestion(*, actor: Any, suggestion_id: int, channel: str | None = None,
+def petition_from_suggestion(*, actor: Actor, suggestion_id: int, channel: str | None = None,
                              on: dt.date | None = None) -> Petition:
     """转为信访件: a petition from a public suggestion (its submitter becomes the petitioner),
     linked to it both ways."""
@@ -549,7 +550,7 @@ def petition_from_suggestion(*, actor: Any, suggestion_id: int, channel: str | N
 
 
 @transaction.atomic
-def petition_attach(*, actor: Any, petition_id: int, files: Sequence[Any]) -> list[Attachment]:
+def petition_attach(*, actor: Actor, petition_id: int, files: Sequence[Any]) -> list[Attachment]:
     """附件: a scanned letter or photos (PNG/JPEG/PDF, checked by content, ``core.uploads``)."""
     p = lock(Petition, petition_id)
     policy.require(actor, "attach", p)
@@ -578,7 +579,7 @@ class Revealed:
 
 
 @transaction.atomic
-def petition_reveal(*, actor: Any, petition_id: int, reason: str) -> list[Revealed]:
+def petition_reveal(*, actor: Actor, petition_id: int, reason: str) -> list[Revealed]:
     """查看个人信息: the petitioners' plain data, for a role allowed to reveal, with a reason;
     one audit event per reveal."""
     p = Petition.objects.filter(pk=petition_id).first()
@@ -594,7 +595,7 @@ NOTICE_REASON = "生成告知书"
 ATTACHMENT_REASON = "查看信访附件"
 
 
-def petition_attachment_open(*, actor: Any, petition_id: int, attachment_id: int) -> Attachment:
+def petition_attachment_open(*, actor: Actor, petition_id: int, attachment_id: int) -> Attachment:
     """Open an attachment of a petition. A letter or a scanned form carries the petitioner's name,
     phone and address in clear, so this is a reveal: for the roles that may reveal (and the person
     who uploaded it), recorded in the audit trail."""
@@ -611,7 +612,7 @@ def petition_attachment_open(*, actor: Any, petition_id: int, attachment_id: int
 
 
 @transaction.atomic
-def petition_notice(*, actor: Any, petition_id: int, kind: str) -> tuple[str, bytes]:
+def petition_notice(*, actor: Actor, petition_id: int, kind: str) -> tuple[str, bytes]:
     """A Word notice (告知书) addressed to the petitioner: its file name and content. The
     petitioner's name is in it, so generating one is an audited reveal."""
     from renda.petitions import notices

@@ -26,6 +26,7 @@ from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
+from renda.core.types import Actor, acting
 from renda.petitions import forms, notices, policy, rules, selectors, services, workflow
 from renda.petitions.models import COMMON_CATEGORIES, Petition
 from renda.petitions.workflow import Action
@@ -58,7 +59,7 @@ def deadline_text(p: Petition) -> str:
     return p.deadline.isoformat()
 
 
-def _not_used(actor: Any, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
+def _not_used(actor: Actor, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
     raise Http404
 
 
@@ -252,7 +253,8 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RevealForm(request.POST)
     if form.is_valid():
         try:
-            people = services.petition_reveal(actor=request.user, petition_id=p.pk, reason=form.cleaned_data["reason"])
+            people = services.petition_reveal(actor=acting(request), petition_id=p.pk,
+                                              reason=form.cleaned_data["reason"])
         except ApplicationError as exc:
             if isinstance(exc, (Forbidden, NotFound)):
                 raise
@@ -276,7 +278,7 @@ def notice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     policy.require(request.user, "notice", p)
     try:
-        name, content = services.petition_notice(actor=request.user, petition_id=p.pk, kind=kind)
+        name, content = services.petition_notice(actor=acting(request), petition_id=p.pk, kind=kind)
     except InvalidInput:
         raise Http404 from None
     from urllib.parse import quote
@@ -292,7 +294,7 @@ def notice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int, att_id: int) -> HttpResponseBase:
     p = _get(request, pk)
     try:
-        att = services.petition_attachment_open(actor=request.user, petition_id=p.pk, attachment_id=att_id)
+        att = services.petition_attachment_open(actor=acting(request), petition_id=p.pk, attachment_id=att_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     return attachment_response(att)
@@ -412,7 +414,8 @@ def from_suggestion(request: HttpRequest, suggestion_pk: int) -> HttpResponseBas
     form = forms.FromSuggestionForm(request.POST)
     channel = form.cleaned_data.get("channel") if form.is_valid() else None
     try:
-        p = services.petition_from_suggestion(actor=request.user, suggestion_id=suggestion_pk, channel=channel or None)
+        p = services.petition_from_suggestion(actor=acting(request), suggestion_id=suggestion_pk,
+                                              channel=channel or None)
     except (Forbidden, NotFound):
         raise
     except ApplicationError as exc:

@@ -28,6 +28,7 @@ from renda.core.ledger.registry import (
     describe_changes,
     register,
 )
+from renda.core.types import Actor
 from renda.places.models import GridWorker, Kind, Level, Region, WorkerKind
 from renda.places.services import grid_worker_create, grid_worker_update, region_create, region_update
 
@@ -81,7 +82,7 @@ def _existing_region(code: str, level: str, column: str) -> Region | None:
 
 
 def _region_outcome(
-    region: Region, changes: dict[str, Any], label: str, actor: Any, extra: tuple[str, ...] = ()
+    region: Region, changes: dict[str, Any], label: str, actor: Actor, extra: tuple[str, ...] = ()
 ) -> Outcome:
     """Update ``region`` through the service when ``changes`` is not empty."""
     if not changes:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import Column, DetailField, Resource, yes_no
 from renda.core.errors import Forbidden
+from renda.core.types import Actor
 from renda.places import forms, policy, selectors, services
 from renda.places.models import GridWorker, Level, Region
 
@@ -18,23 +19,23 @@ def _status(o: Any) -> str:
     return str(_("启用")) if o.is_active else str(_("已停用"))
 
 
-def _region_update(actor: Any, obj: Region, d: dict[str, Any]) -> tuple[Region, bool]:
+def _region_update(actor: Actor, obj: Region, d: dict[str, Any]) -> tuple[Region, bool]:
     return services.region_update(actor=actor, region_id=obj.pk, name=d["name"], kind=d.get("kind"),
                                   parent=d.get("parent") if obj.level == Level.TOWN else None)
 
 
 def _region_create(level: str, kind: str | None = None) -> Any:
-    def create(actor: Any, d: dict[str, Any]) -> Region:
+    def create(actor: Actor, d: dict[str, Any]) -> Region:
         return services.region_create(actor=actor, code=d["code"], name=d["name"], level=level,
                                       kind=d.get("kind") or kind or level, parent=d["parent"])
     return create
 
 
-def _deactivate(actor: Any, obj: Region, reason: str) -> Region:
+def _deactivate(actor: Actor, obj: Region, reason: str) -> Region:
     return services.region_deactivate(actor=actor, region_id=obj.pk, reason=reason)
 
 
-def _activate(actor: Any, obj: Region) -> Region:
+def _activate(actor: Actor, obj: Region) -> Region:
     return services.region_activate(actor=actor, region_id=obj.pk)
 
 

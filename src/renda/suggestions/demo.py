@@ -331,10 +331,11 @@ class _Builder:
         deputies = [self.deputy(i) for i in spec.deputies]
         village = self.villages[spec.village % len(self.villages)]
         grid: Region | None = Region.objects.filter(parent=village).order_by("code").first()
-        actor: Any = self.staff
+        actor: User = self.staff
         if spec.by_grid_worker:
             actor = self.users["grid"]
             worker = actor.grid_worker
+            assert worker is not None  # the demo grid worker's login
             grid = worker.grids.order_by("code").first()
             assert grid is not None and grid.parent is not None
             village = grid.parent

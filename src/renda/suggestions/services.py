@@ -30,6 +30,7 @@ from renda.calendar_days import workdays
 from renda.core import attachments, crypto, sequences, uploads
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
+from renda.core.roles import Role
 from renda.core.services import (
     actor_user,
     business_date,
@@ -44,6 +45,7 @@ from renda.core.services import (
     set_active,
     update_audited,
 )
+from renda.core.types import Actor
 from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
@@ -90,7 +92,7 @@ def _snap(s: Suggestion) -> dict[str, Any]:
 
 
 def _open(
-    *, actor: Any, suggestion_id: int, action: Action, expected_state: str | None = None,
+    *, actor: Actor, suggestion_id: int, action: Action, expected_state: str | None = None,
     expected_version: int | None = None,
 ) -> Suggestion:
     """The item, locked; the actor allowed; the caller's view of it still current."""
@@ -102,14 +104,14 @@ def _open(
 
 
 def _history(
-    s: Suggestion, *, action: Action, actor: Any, on: dt.date, from_state: str, comment: str = ""
+    s: Suggestion, *, action: Action, actor: Actor, on: dt.date, from_state: str, comment: str = ""
 ) -> Transition:
     return record_transition(Transition, suggestion=s, action=action, from_state=from_state, to_state=s.state,
                              actor=actor, on=on, comment=comment)
 
 
 def _commit(
-    s: Suggestion, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+    s: Suggestion, *, action: Action, actor: Actor, on: dt.date, from_state: str, before: dict[str, Any],
     comment: str = "",
 ) -> Suggestion:
     """Validate and save ``s``, then write its timeline row and audit event; ``version`` counts
@@ -160,7 +162,7 @@ def _serialize_codes(year: int) -> None:
 
 
 @transaction.atomic
-def suggestion_category_create(*, actor: Any, town: Region, name: str) -> SuggestionCategory:
+def suggestion_category_create(*, actor: Actor, town: Region, name: str) -> SuggestionCategory:
     category = SuggestionCategory(town=town, name=required_text(name, "name", _("请填写类别名称")))
     policy.require(actor, "create", category)
     if town.level != Level.TOWN:
@@ -171,7 +173,7 @@ def suggestion_category_create(*, actor: Any, town: Region, name: str) -> Sugges
 
 
 @transaction.atomic
-def suggestion_category_update(*, actor: Any, category_id: int, name: str) -> tuple[SuggestionCategory, bool]:
+def suggestion_category_update(*, actor: Actor, category_id: int, name: str) -> tuple[SuggestionCategory, bool]:
     category = lock(SuggestionCategory, category_id)
     policy.require(actor, "change", category)
     name = required_text(name, "name", _("请填写类别名称"))
@@ -181,7 +183,7 @@ def suggestion_category_update(*, actor: Any, category_id: int, name: str) -> tu
 
 
 @transaction.atomic
-def suggestion_category_set_active(*, actor: Any, category_id: int, active: bool) -> SuggestionCategory:
+def suggestion_category_set_active(*, actor: Actor, category_id: int, active: bool) -> SuggestionCategory:
     category = lock(SuggestionCategory, category_id)
     policy.require(actor, "change", category)
     verb = "suggestion_category.activate" if active else "suggestion_category.deactivate"
@@ -194,7 +196,7 @@ def suggestion_category_set_active(*, actor: Any, category_id: int, active: bool
 @transaction.atomic
 def suggestion_register(
     *,
-    actor: Any,
+    actor: Actor,
     town: Region,
     kind: str,
     title: str,
@@ -286,7 +288,7 @@ def suggestion_register(
 @transaction.atomic
 def suggestion_assign(
     *,
-    actor: Any,
+    actor: Actor,
     suggestion_id: int,
     lead_unit: Unit,
     co_units: Sequence[Unit] = (),
@@ -320,7 +322,7 @@ def suggestion_assign(
 
 @transaction.atomic
 def suggestion_accept(
-    *, actor: Any, suggestion_id: int, on: dt.date | None = None, comment: str = "",
+    *, actor: Actor, suggestion_id: int, on: dt.date | None = None, comment: str = "",
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """签收 by the lead unit."""
@@ -343,7 +345,7 @@ def return_limit(s: Suggestion) -> dt.date | None:
 
 @transaction.atomic
 def suggestion_return(
-    *, actor: Any, suggestion_id: int, reason: str, on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, reason: str, on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """退回: the unit is not responsible; back to the office for reassignment, with a reason,
@@ -366,7 +368,7 @@ def suggestion_return(
 
 @transaction.atomic
 def suggestion_co_opinion(
-    *, actor: Any, suggestion_id: int, opinion: str, unit: Unit | None = None, on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, opinion: str, unit: Unit | None = None, on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> SuggestionCoUnit:
     """协办意见: a co-handling unit gives its opinion to the lead unit."""
@@ -394,7 +396,7 @@ def suggestion_co_opinion(
 
 @transaction.atomic
 def suggestion_reply(
-    *, actor: Any, suggestion_id: int, reply_class: str, text: str, on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, reply_class: str, text: str, on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None, files: Sequence[Any] = (),
 ) -> Reply:
     """答复 by the lead unit, with a class A/B/C/D; a B or C item is answered again once solved.
@@ -422,7 +424,7 @@ def suggestion_reply(
     return reply
 
 
-def _rehandle(s: Suggestion, *, actor: Any, on: dt.date, comment: str) -> None:
+def _rehandle(s: Suggestion, *, actor: Actor, on: dt.date, comment: str) -> None:
     """重新办理 (after 不满意): back to the lead unit with a new deadline; the third time the
     item goes under key supervision."""
     before, from_state = _snap(s), s.state
@@ -445,7 +447,7 @@ def _rehandle(s: Suggestion, *, actor: Any, on: dt.date, comment: str) -> None:
 
 @transaction.atomic
 def suggestion_evaluate(
-    *, actor: Any, suggestion_id: int, result: str, comment: str = "", on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, result: str, comment: str = "", on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Evaluation:
     """测评 by the deputy (or, for a public item, recorded by the office); 不满意 sends the item
@@ -470,7 +472,7 @@ def suggestion_evaluate(
 
 @transaction.atomic
 def suggestion_close(
-    *, actor: Any, suggestion_id: int, on: dt.date | None = None, comment: str = "",
+    *, actor: Actor, suggestion_id: int, on: dt.date | None = None, comment: str = "",
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """办结 by the office."""
@@ -502,7 +504,7 @@ def _check_cap(s: Suggestion, new_deadline: dt.date) -> None:
 
 @transaction.atomic
 def suggestion_request_extension(
-    *, actor: Any, suggestion_id: int, reason: str, days: int | None = None, new_deadline: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, reason: str, days: int | None = None, new_deadline: dt.date | None = None,
     on: dt.date | None = None, expected_state: str | None = None, expected_version: int | None = None,
 ) -> Extension:
     """申请延期 by the lead unit: ``days`` more, or up to ``new_deadline``."""
@@ -538,7 +540,7 @@ def suggestion_request_extension(
 
 @transaction.atomic
 def suggestion_decide_extension(
-    *, actor: Any, extension_id: int, approve: bool, comment: str = "", on: dt.date | None = None,
+    *, actor: Actor, extension_id: int, approve: bool, comment: str = "", on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Extension:
     """同意 / 不同意延期 by the office; an approved extension becomes the deadline in force."""
@@ -575,7 +577,7 @@ def suggestion_decide_extension(
 
 @transaction.atomic
 def suggestion_decline(
-    *, actor: Any, suggestion_id: int, reason: str, on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, reason: str, on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """不予受理, with a reason (a personal matter, a matter for the petitions channel …)."""
@@ -591,7 +593,7 @@ def suggestion_decline(
 
 @transaction.atomic
 def suggestion_withdraw(
-    *, actor: Any, suggestion_id: int, reason: str = "", on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, reason: str = "", on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """撤回 by the lead deputy, any time before it is closed."""
@@ -607,7 +609,7 @@ def suggestion_withdraw(
 
 @transaction.atomic
 def suggestion_merge(
-    *, actor: Any, suggestion_id: int, into_id: int, comment: str = "", on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, into_id: int, comment: str = "", on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
     """合并 an item into another of the same content; the merged item follows the other one and
@@ -645,7 +647,7 @@ def suggestion_merge(
 
 @transaction.atomic
 def suggestion_remind(
-    *, actor: Any, suggestion_id: int, kind: str = ReminderKind.MANUAL, note: str = "", on: dt.date | None = None,
+    *, actor: Actor, suggestion_id: int, kind: str = ReminderKind.MANUAL, note: str = "", on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Reminder | None:
     """催办: by staff or presidium (manual), or automatic (due soon / overdue, from ``renda remind``).
@@ -672,7 +674,7 @@ def suggestion_remind(
 
 @transaction.atomic
 def suggestion_set_key_supervision(
-    *, actor: Any, suggestion_id: int, enabled: bool = True, supervisor: Deputy | None = None,
+    *, actor: Actor, suggestion_id: int, enabled: bool = True, supervisor: Deputy | None = None,
     comment: str = "", on: dt.date | None = None, expected_state: str | None = None,
     expected_version: int | None = None,
 ) -> Suggestion:
@@ -684,8 +686,8 @@ def suggestion_set_key_supervision(
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.SUPERVISE)
     if enabled:
-        if supervisor is None and getattr(actor, "role", None) == "presidium":
-            supervisor = actor.deputy
+        if supervisor is None and actor is not None and actor.role == Role.PRESIDIUM and actor.deputy_id:
+            supervisor = Deputy.objects.get(pk=actor.deputy_id)
         if supervisor is not None and (not supervisor.is_presidium or supervisor.town_id != s.town_id
                                        or not supervisor.is_active):
             raise InvalidInput(_("督办领导应为本镇街在任的主席团成员"), fields={"supervisor": _("不是主席团成员")})
@@ -710,7 +712,7 @@ def suggestion_set_key_supervision(
 
 @transaction.atomic
 def suggestion_attach(
-    *, actor: Any, suggestion_id: int, files: Sequence[Any], reply_id: int | None = None,
+    *, actor: Actor, suggestion_id: int, files: Sequence[Any], reply_id: int | None = None,
 ) -> list[Attachment]:
     """附件: PNG/JPEG images or PDF files added to an item (by its office, whoever registered
     it, its lead deputy) or to one of its replies (by the office or the unit that replied).
@@ -745,7 +747,7 @@ def suggestion_attach(
 
 
 @transaction.atomic
-def suggestion_lock_for_link(*, actor: Any, suggestion_id: int) -> Suggestion:
+def suggestion_lock_for_link(*, actor: Actor, suggestion_id: int) -> Suggestion:
     """The suggestion another app links a record to (转为信访件), locked for the caller's
     transaction, if ``actor`` may see it (else 404, logged like every refused view)."""
     s = lock(Suggestion, suggestion_id)

@@ -25,6 +25,7 @@ from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
 from renda.core.roles import Role
+from renda.core.types import Actor
 from renda.suggestions import exports, forms, policy, selectors, services, workflow
 from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
@@ -54,7 +55,7 @@ def _deadline(s: Suggestion) -> str:
     return s.deadline.isoformat()
 
 
-def _not_used(actor: Any, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
+def _not_used(actor: Actor, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
     raise Http404
 
 
