@@ -160,8 +160,8 @@ class SuggestionFacts:
 
 
 # The suggestion facts are read with one statement (``_FACTS_SQL``, SQL for SQLite and PostgreSQL alike
-# but for ``in_c``). C = the items registered in [from, min(to, as-of)] in the towns. ``f`` sums up the
-# events (deadline-setting and exit transitions, all of them) of each item of C that has any and
+# but for ``in_c``). C = the items registered in [from, min(to, as-of)] in the towns. ``item_events``
+# sums up the events (deadline-setting and exit transitions, all of them) of each item of C that has any and
 # puts it on one of two paths:
 #
 # - ``p``: no event dated after as-of, no return, no exit, an assignment, and no re-handling before
@@ -172,7 +172,7 @@ class SuggestionFacts:
 #   as-of, and the withdrawn, merged and returned ones.
 #
 # Items without events were never assigned at as-of (no unit, no deadline, never re-handled). The
-# database counts them and the ``p`` items. The statement returns tagged rows, one column layout
+# database counts them and the ``p`` items (``settled``). The statement returns tagged rows, one column layout
 # (``_COLUMNS``) for every branch:
 #   g     the counted items by town, lead unit, category and kind, with the counts of ``_Group``,
 #         and how many of them have a lead unit but no events or the other way round (never
@@ -198,7 +198,7 @@ def _select(tag: str, **columns: str) -> str:
 _EVENTS = ("t.action IN ({deadline_actions}, {exit_actions}) AND (t.action NOT IN ({exit_actions}) "
            "OR t.to_state = CASE t.action WHEN '{withdraw}' THEN '{withdrawn}' ELSE '{merged}' END)")
 
-_FACTS_SQL = """WITH f AS (
+_FACTS_SQL = """WITH item_events AS (
   SELECT t.suggestion_id AS sid,
     CASE WHEN {rebuild_all} OR MAX(t."on") > %(as_of)s
               OR SUM(CASE WHEN t.action IN ('{return_}', {exit_actions}) THEN 1 ELSE 0 END) > 0
@@ -210,44 +210,44 @@ _FACTS_SQL = """WITH f AS (
   FROM {transition} t
   WHERE t.suggestion_id {in_c} AND {events}
   GROUP BY t.suggestion_id
-), q AS (
+), settled AS (
   SELECT s.town_id, s.kind, s.category_id, s.lead_unit_id, s.closed_at, s.deadline, s.key_supervision,
-    s.key_supervision_since, COALESCE(f.rehandled, 0) AS rehandled,
+    s.key_supervision_since, COALESCE(item_events.rehandled, 0) AS rehandled,
     CASE WHEN {assigned} THEN 1 ELSE 0 END AS assigned,
-    CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN f.sid IS NOT NULL THEN 1 ELSE 0 END AS odd
-  FROM {suggestion} s LEFT JOIN f ON f.sid = s.id
-  WHERE {c_filter} AND (f.path IS NULL OR f.path = 'p')
+    CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN item_events.sid IS NOT NULL THEN 1 ELSE 0 END AS odd
+  FROM {suggestion} s LEFT JOIN item_events ON item_events.sid = s.id
+  WHERE {c_filter} AND (item_events.path IS NULL OR item_events.path = 'p')
 )
 {g}
-FROM q
+FROM settled
 GROUP BY town_id, CASE WHEN assigned = 1 THEN lead_unit_id END, category_id, kind
 UNION ALL
 {n}
-FROM f JOIN {suggestion} s ON s.id = f.sid
+FROM item_events JOIN {suggestion} s ON s.id = item_events.sid
   LEFT JOIN {unit} u ON u.id = s.lead_unit_id
   LEFT JOIN {category} c ON c.id = s.category_id
-WHERE f.path = 's'
+WHERE item_events.path = 's'
 UNION ALL
 {h}
 FROM {transition} t
-WHERE t.suggestion_id IN (SELECT sid FROM f WHERE path = 's') AND {events}
+WHERE t.suggestion_id IN (SELECT sid FROM item_events WHERE path = 's') AND {events}
 UNION ALL
 {a}
 FROM {extension} a
-WHERE a.suggestion_id IN (SELECT sid FROM f WHERE path = 's') AND a.status = '{approved}'
+WHERE a.suggestion_id IN (SELECT sid FROM item_events WHERE path = 's') AND a.status = '{approved}'
   AND a.decided_at <= %(as_of)s
 UNION ALL
 {r}
 FROM (SELECT r.reply_class, ROW_NUMBER() OVER (PARTITION BY r.suggestion_id
-                                               ORDER BY r.replied_at DESC, r.id DESC) AS k
-      FROM {reply} r WHERE r.suggestion_id {in_c} AND r.replied_at <= %(as_of)s) lr
-WHERE k = 1 GROUP BY reply_class
+                                               ORDER BY r.replied_at DESC, r.id DESC) AS recency
+      FROM {reply} r WHERE r.suggestion_id {in_c} AND r.replied_at <= %(as_of)s) latest_reply
+WHERE recency = 1 GROUP BY reply_class
 UNION ALL
 {v}
 FROM (SELECT v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
-                                          ORDER BY v.evaluated_at DESC, v.id DESC) AS k
-      FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) le
-WHERE k = 1 GROUP BY result
+                                          ORDER BY v.evaluated_at DESC, v.id DESC) AS recency
+      FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) latest_evaluation
+WHERE recency = 1 GROUP BY result
 UNION ALL
 {u}
 FROM {unit} u WHERE u.town_id IN ({towns})
@@ -255,7 +255,7 @@ UNION ALL
 {k}
 FROM {category} c WHERE c.town_id IN ({towns})"""
 
-#: ``g``: the counted items (``q``), by the definitions of ``_on_time``, ``_overdue`` and
+#: ``g``: the counted items (``settled``), by the definitions of ``_on_time``, ``_overdue`` and
 #: ``_Item.key_supervised``; the lead unit and the deadline in force at as-of are the row's.
 _G = {
     "i1": "town_id",
@@ -273,12 +273,12 @@ _G = {
 }
 #: ``n``: an item to rebuild (the reply and evaluation subqueries run for these few rows only).
 _N = {
-    "i1": "f.sid", "i2": "s.town_id", "i3": "s.lead_unit_id",
+    "i1": "item_events.sid", "i2": "s.town_id", "i3": "s.lead_unit_id",
     "t1": "u.name", "t2": "c.name", "t3": "s.kind",
-    "t4": "(SELECT r.reply_class FROM {reply} r WHERE r.suggestion_id = f.sid AND r.replied_at <= %(as_of)s "
+    "t4": "(SELECT r.reply_class FROM {reply} r WHERE r.suggestion_id = item_events.sid AND r.replied_at <= %(as_of)s "
           "ORDER BY r.replied_at DESC, r.id DESC LIMIT 1)",
-    "t5": "(SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = f.sid AND v.evaluated_at <= %(as_of)s "
-          "ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1)",
+    "t5": "(SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = item_events.sid "
+          "AND v.evaluated_at <= %(as_of)s ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1)",
     "d1": "s.registered_at", "d2": "s.closed_at", "d3": "s.deadline", "d4": "s.original_deadline",
     "d5": "s.key_supervision_since",
     "n1": "CASE WHEN s.key_supervision THEN 1 ELSE 0 END",
