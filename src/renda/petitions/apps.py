@@ -10,6 +10,11 @@ class PetitionsConfig(plugins.RendaAppConfig):
 
     def ready(self) -> None:
         from renda.audit import verbs
+        from renda.petitions import selectors
+        from renda.shifts import selectors as shifts
+
+        # The shift page lists the petitions received during the shift (接访).
+        shifts.register_visits("petitions", visible=selectors.shift_visits, exists=selectors.shift_has_visits)
         from renda.petitions.workflow import ACTION_LABELS
 
         for action, label in ACTION_LABELS.items():
