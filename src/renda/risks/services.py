@@ -14,6 +14,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
@@ -25,13 +26,14 @@ from django.utils.translation import gettext_lazy
 from renda.audit import verbs
 from renda.audit.services import record, snapshot
 from renda.core import crypto, sequences
-from renda.core.errors import Conflict, InvalidInput, NotFound
+from renda.core.errors import InvalidInput, NotFound
 from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
     actor_label,
     actor_user,
     business_at,
     business_date,
+    check_version,
     commit_transition,
     full_clean,
     insert_coded,
@@ -96,8 +98,7 @@ def _open(*, actor: Any, risk_id: int, action: Action, expected_state: str | Non
     """The risk, locked; the actor allowed; the caller's view of it still current."""
     risk = lock(Risk, risk_id)
     policy.require(actor, action, risk)
-    if expected_state is not None and risk.state != expected_state:
-        raise Conflict(_("该隐患已被他人处理，请刷新后重试"), code="stale")
+    check_version(risk, expected_state, message=_("该隐患已被他人处理，请刷新后重试"), of=attrgetter("state"))
     return risk
 
 
