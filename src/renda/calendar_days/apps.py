@@ -7,10 +7,8 @@ class CalendarDaysConfig(plugins.RendaAppConfig):
     name = "renda.calendar_days"
     label = "calendar_days"
     verbose_name = _("工作日历")
-
-    def ready(self) -> None:
-        from renda.audit import verbs
-
-        verbs.register("calendar_day.create", _("新增节假日调整"))
-        verbs.register("calendar_day.update", _("修改节假日调整"))
-        verbs.register("calendar_day.delete", _("删除节假日调整"))
+    verbs = {
+        "calendar_day.create": _("新增节假日调整"),
+        "calendar_day.update": _("修改节假日调整"),
+        "calendar_day.delete": _("删除节假日调整"),
+    }

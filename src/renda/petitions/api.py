@@ -46,7 +46,7 @@ from renda.petitions.models import Channel, Petition
 from renda.petitions.services import PetitionerData
 from renda.petitions.workflow import Action, State
 from renda.places.models import Level, Region
-from renda.shifts.models import DutyShift
+from renda.shifts import selectors as shifts
 
 petitions_router: Router = Router(tags=["信访件"])
 
@@ -389,7 +389,7 @@ def register_petition(request: HttpRequest, payload: RegisterIn) -> Status[Petit
     policy.require(user, Action.REGISTER)
     town = _register_town(user, payload.town_id)
     regions = Region.objects.select_related("parent").filter(town_id=town.pk)
-    shift = visible_ref(DutyShift.objects.filter(town_id=town.pk), payload.duty_shift_id, "duty_shift_id")
+    shift = visible_ref(shifts.town_shifts(town.pk), payload.duty_shift_id, "duty_shift_id")
     p = services.petition_register(
         actor=user, town=town, channel=payload.channel, subject=payload.subject, content=payload.content,
         petitioners=[PetitionerData(**x.model_dump()) for x in payload.petitioners],

@@ -36,7 +36,7 @@ from renda.petitions import services
 from renda.petitions.models import Petition
 from renda.petitions.services import PetitionerData
 from renda.places.models import Region
-from renda.shifts.models import DutyShift
+from renda.shifts import selectors as shifts
 
 D = dt.date.fromisoformat
 PETITIONER_SEED = 20230701
@@ -218,7 +218,7 @@ class _Builder:
             village = grid.parent if grid is not None else None
         shift = None
         if spec.channel == "visit":
-            shift = DutyShift.objects.filter(town=self.town, date=spec.registered).order_by("period", "id").first()
+            shift = shifts.first_shift_on(self.town.pk, spec.registered)
         p = services.petition_register(
             actor=actor, town=self.town, channel=spec.channel, subject=spec.subject, content=spec.content,
             petitioners=self.people(spec), head_count=spec.head_count, village=village, grid=grid,

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
@@ -23,7 +23,10 @@ from renda.petitions.services import PetitionerData
 from renda.places.forms import RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
-from renda.shifts.models import DutyShift
+from renda.shifts import selectors as shifts
+
+if TYPE_CHECKING:
+    from renda.shifts.models import DutyShift
 
 ALL = [("", _("全部"))]
 DATE = DateInput()
@@ -140,7 +143,7 @@ class RegisterForm(ResourceForm):
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none(), required=False)
     grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none(), required=False)
     category = forms.CharField(label=_("类别"), max_length=50, required=False)
-    duty_shift = ShiftField(label=_("接访值班"), queryset=DutyShift.objects.none(), required=False,
+    duty_shift = ShiftField(label=_("接访值班"), queryset=shifts.town_shifts(None).none(), required=False,
                             help_text=_("来访时关联当日值班"))
     attachments = AttachmentsField()
 
@@ -156,10 +159,10 @@ class RegisterForm(ResourceForm):
         set_queryset(self, "village", villages_visible_to(user).filter(is_active=True).order_by("code"))
         set_queryset(self, "grid", grids_visible_to(user).filter(is_active=True).order_by("code"))
         today = timezone.localdate()
-        shifts = DutyShift.objects.filter(town_id=town_id, date__gte=today - dt.timedelta(days=60),
-                                          date__lte=today).order_by("-date", "period")
-        set_queryset(self, "duty_shift", shifts)
-        todays = shifts.filter(date=today).first()
+        recent = shifts.in_range(shifts.town_shifts(town_id), today - dt.timedelta(days=60), today)
+        recent = recent.order_by("-date", "period")
+        set_queryset(self, "duty_shift", recent)
+        todays = recent.filter(date=today).first()
         if todays is not None:
             self.fields["duty_shift"].initial = todays.pk  # proposed for a visit received today
         if getattr(user, "role", None) == "grid_worker":

@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext as _
 
@@ -50,7 +50,10 @@ from renda.petitions.services import PetitionerData
 from renda.petitions.workflow import State
 from renda.places.ledger_sheets import region_by_code, town_by_code, village_by_code
 from renda.places.models import Level, Region
-from renda.shifts.models import DutyShift
+from renda.shifts import selectors as shifts
+
+if TYPE_CHECKING:
+    from renda.shifts.models import DutyShift
 
 SHEET = "信访件"
 CHANNELS = {str(label): value for value, label in Channel.choices}
@@ -142,7 +145,7 @@ def _check_dates(row: Row, problems: list[tuple[str, str]]) -> None:
 
 
 def _shift(town: Region, on: dt.date) -> DutyShift:
-    shift = DutyShift.objects.filter(town=town, date=on).order_by("period", "id").first()
+    shift = shifts.first_shift_on(town.pk, on)
     if shift is None:
         raise RowError("值班日期", _("{town}在 {d} 没有值班记录（请先导入「信访值班」）").format(
             town=town.name, d=on.isoformat()))

@@ -113,6 +113,21 @@ def petitions_for_lookup(user: Any, *, id_number: str = "", phone: str = "") -> 
     return petitions_visible_to(user).filter(pk__in=ids)
 
 
+# --- the visits of a duty shift (registered with shifts in apps.py) ---------------------------
+
+
+def shift_visits(user: Any, shift: Any, limit: int) -> list[Petition]:
+    """The petitions received during a duty shift (``Petition.duty_shift``) that the user may
+    see, oldest first, at most ``limit``: the visits on the shift page."""
+    visible = petitions_visible_to(user).values("pk")
+    return list(Petition.objects.filter(duty_shift_id=shift.pk, pk__in=visible).order_by("pk")[:limit])
+
+
+def shift_has_visits(shift: Any) -> bool:
+    """Whether any petition, whoever may see it, was received during the shift."""
+    return Petition.objects.filter(duty_shift_id=shift.pk).exists()
+
+
 # --- as-of questions (reports/metrics) -------------------------------------------------------
 
 

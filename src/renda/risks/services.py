@@ -14,24 +14,24 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
-from renda.audit import verbs
 from renda.audit.services import record, snapshot
 from renda.core import crypto, sequences
-from renda.core.errors import Conflict, InvalidInput, NotFound
+from renda.core.errors import InvalidInput, NotFound
 from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
     actor_label,
     actor_user,
     business_at,
     business_date,
+    check_version,
     commit_transition,
     full_clean,
     insert_coded,
@@ -47,19 +47,6 @@ from renda.risks import policy, workflow
 from renda.risks.models import Level as RiskLevel
 from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep, RiskTransition, Source
 from renda.risks.workflow import Action, State
-
-for _verb_name, _verb_label in (
-    ("risk.register", gettext_lazy("登记信访隐患")),
-    ("risk.start", gettext_lazy("开始化解信访隐患")),
-    ("risk.resolve", gettext_lazy("化解信访隐患")),
-    ("risk.escalate", gettext_lazy("上报信访隐患")),
-    ("risk.reopen", gettext_lazy("重新化解信访隐患")),
-    ("risk.log_step", gettext_lazy("记录化解过程")),
-    ("risk.assign", gettext_lazy("安排参与化解人员")),
-    ("risk.unassign", gettext_lazy("移除参与化解人员")),
-    ("risk.part", gettext_lazy("填写参与情况")),
-):
-    verbs.register(_verb_name, _verb_label)
 
 CODE_PREFIX = "YH"
 #: Fields of a person that hold personal data, and their masks (audit snapshots never hold plain data).
@@ -96,8 +83,7 @@ def _open(*, actor: Any, risk_id: int, action: Action, expected_state: str | Non
     """The risk, locked; the actor allowed; the caller's view of it still current."""
     risk = lock(Risk, risk_id)
     policy.require(actor, action, risk)
-    if expected_state is not None and risk.state != expected_state:
-        raise Conflict(_("该隐患已被他人处理，请刷新后重试"), code="stale")
+    check_version(risk, expected_state, message=_("该隐患已被他人处理，请刷新后重试"), of=attrgetter("state"))
     return risk
 
 

@@ -10,7 +10,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -283,12 +282,11 @@ def register(request: HttpRequest) -> HttpResponseBase:
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         d = form.cleaned_data
         try:
-            with transaction.atomic():
-                r = services.risk_register(
-                    actor=user, town=d["town"], title=d["title"], level=d["level"],
-                    description=d.get("description") or "", village=d.get("village"), grid=d.get("grid"),
-                    people=_people(formset), participants=_participants(user, d), note=d.get("note") or "",
-                )
+            r = services.risk_register(
+                actor=user, town=d["town"], title=d["title"], level=d["level"],
+                description=d.get("description") or "", village=d.get("village"), grid=d.get("grid"),
+                people=_people(formset), participants=_participants(user, d), note=d.get("note") or "",
+            )
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:

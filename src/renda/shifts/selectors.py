@@ -4,13 +4,11 @@ generation plan, person-times (人次) and the shift's visits and timeline."""
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.apps import apps
-from django.db import DatabaseError, transaction
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from renda.calendar_days import workdays
@@ -263,44 +261,64 @@ def attended_count(*, town_ids: list[int] | None, start: dt.date, end: dt.date) 
 # --- one shift --------------------------------------------------------------------------------------
 
 
-def petitions_installed() -> bool:
-    """Whether the petitions app has its ``Petition.duty_shift`` link (it is being built)."""
-    try:
-        model = apps.get_model("petitions", "Petition")
-    except LookupError:
-        return False
-    return any(f.name == "duty_shift" for f in model._meta.get_fields())
+# The visits (接访) of a shift: the items received during it, which another app records and
+# links to the shift (petitions: ``Petition.duty_shift``). shifts does not know that app: the app
+# registers a provider at start-up (its ``AppConfig.ready``); without one a shift has no visits.
+
+#: How many visits the shift page lists at most.
+VISITS_SHOWN = 200
+
+
+@dataclass(frozen=True)
+class VisitsProvider:
+    #: ``(user, shift, limit)``: the visits of the shift that the user may see, at most ``limit``, in order.
+    visible: Callable[[Any, DutyShift, int], Sequence[Any]]
+    #: ``shift``: whether any visit is linked to the shift, whoever may see it.
+    exists: Callable[[DutyShift], bool]
+
+
+_VISIT_PROVIDERS: dict[str, VisitsProvider] = {}
+
+
+def register_visits(name: str, *, visible: Callable[[Any, DutyShift, int], Sequence[Any]],
+                    exists: Callable[[DutyShift], bool]) -> None:
+    """Plug in the visits that app ``name`` links to shifts (registering the same name again
+    replaces its provider)."""
+    _VISIT_PROVIDERS[name] = VisitsProvider(visible=visible, exists=exists)
+
+
+def visits_installed() -> bool:
+    """Whether an installed app records visits on shifts (the shift page then has a visits list)."""
+    return bool(_VISIT_PROVIDERS)
 
 
 def visits_for(user: Any, shift: DutyShift) -> list[Any]:
-    """The petitions received during the shift (``shift.visits``) that the user may see; empty
-    while the petitions app has no such link (or no table yet) or for roles that do not read
-    petitions."""
-    if not petitions_installed() or not policy.can_see_visits(user) or not hasattr(shift, "visits"):
+    """The visits received during the shift that the user may see (each provider scopes its
+    own); empty when no app provides visits or for roles that do not read them."""
+    if not policy.can_see_visits(user):
         return []
-    qs = shift.visits.all()
-    try:
-        petition_selectors: Any = importlib.import_module("renda.petitions.selectors")
-        visible = petition_selectors.petitions_visible_to(user)
-        qs = qs.filter(pk__in=visible.values("pk"))
-    except (ImportError, AttributeError):
-        pass
-    try:
-        with transaction.atomic():  # a savepoint: a missing table must not break the request
-            return list(qs.order_by("pk")[:200])
-    except DatabaseError:
-        return []
+    found: list[Any] = []
+    for provider in _VISIT_PROVIDERS.values():
+        found.extend(provider.visible(user, shift, VISITS_SHOWN - len(found)))
+        if len(found) >= VISITS_SHOWN:
+            break
+    return found[:VISITS_SHOWN]
 
 
 def has_visits(shift: DutyShift) -> bool:
-    """Whether any petition is linked to the shift (guarded like ``visits_for``)."""
-    if not petitions_installed() or not hasattr(shift, "visits"):
-        return False
-    try:
-        with transaction.atomic():
-            return bool(shift.visits.exists())
-    except DatabaseError:
-        return False
+    """Whether any visit is linked to the shift (a shift with visits may not be deleted)."""
+    return any(provider.exists(shift) for provider in _VISIT_PROVIDERS.values())
+
+
+def town_shifts(town_id: int | None) -> QuerySet[DutyShift]:
+    """The shifts of one town, for another app to choose from (a visit's 接访值班); not scoped
+    to a user: the caller has scoped the town."""
+    return DutyShift.objects.filter(town_id=town_id)
+
+
+def first_shift_on(town_id: int, on: dt.date) -> DutyShift | None:
+    """The town's first shift of the day ``on`` (by period, then as entered), or None."""
+    return town_shifts(town_id).filter(date=on).order_by("period", "id").first()
 
 
 def timeline(shift: DutyShift) -> QuerySet[DutyLog]:

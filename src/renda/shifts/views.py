@@ -168,7 +168,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance_open": shift.date <= today,
         "add_form": forms.AddPersonForm(shift=shift) if manage else None,
         "visits": selectors.visits_for(request.user, shift),
-        "show_visits": selectors.petitions_installed() and policy.can_see_visits(request.user),
+        "show_visits": selectors.visits_installed() and policy.can_see_visits(request.user),
         "timeline": selectors.timeline(shift),
         "my_deputy_id": getattr(request.user, "deputy_id", None),
         "attended": sum(1 for a in people if a.status == AssignmentStatus.ATTENDED),

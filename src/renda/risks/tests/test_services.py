@@ -12,7 +12,7 @@ from renda.audit.models import AuditEvent
 from renda.core.errors import Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from renda.core.roles import Role
 from renda.risks import services
-from renda.risks.models import Risk, RiskParticipant, RiskStep, RiskTransition
+from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskStep, RiskTransition
 from renda.risks.services import ParticipantIn
 from renda.risks.tests.helpers import D, make_risk, other_town_risk, person
 
@@ -49,6 +49,18 @@ def test_register_refuses_bad_input(world: World, kw: dict, field: str) -> None:
         make_risk(world, **kw)
     assert field in exc.value.fields
     assert not Risk.objects.exists()
+
+
+def test_register_is_one_transaction(world: World) -> None:
+    """The risk, its people, its participants, its timeline and its event are written together: a
+    participant refused after the others were inserted leaves nothing behind."""
+    with pytest.raises(InvalidInput, match="不能参与"):
+        make_risk(world, participants=[ParticipantIn(deputy=world.deputy), ParticipantIn(grid_worker=world.grid_worker),
+                                       ParticipantIn(deputy=world.other_deputy)])
+    assert not Risk.objects.exists() and not RiskPerson.objects.exists()
+    assert not RiskParticipant.objects.exists() and not RiskTransition.objects.exists()
+    assert not AuditEvent.objects.filter(verb__startswith="risk.").exists()
+    assert make_risk(world).code == "YH2023-001"  # the 编号 was not used up
 
 
 def test_register_scoping(world: World) -> None:
@@ -193,8 +205,10 @@ def test_stale_state_is_a_conflict(world: World) -> None:
     staff = world.users[Role.STAFF]
     r = make_risk(world)
     services.risk_start(actor=staff, risk_id=r.pk, expected_state="registered")
-    with pytest.raises(Conflict):
+    with pytest.raises(Conflict) as stale:
         services.risk_start(actor=staff, risk_id=r.pk, expected_state="registered")
+    assert (stale.value.code, stale.value.status) == ("stale", 409)
+    assert stale.value.message == "该隐患已被他人处理，请刷新后重试"
 
 
 def test_reveal_is_audited_and_limited(world: World) -> None:
