@@ -39,6 +39,7 @@ from renda.core.services import (
     record_transition,
     required_text,
 )
+from renda.core.types import Actor
 from renda.core.validators import is_id_number, is_phone
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
@@ -79,7 +80,7 @@ def _snap(risk: Risk) -> dict[str, Any]:
     return data
 
 
-def _open(*, actor: Any, risk_id: int, action: Action, expected_state: str | None = None) -> Risk:
+def _open(*, actor: Actor, risk_id: int, action: Action, expected_state: str | None = None) -> Risk:
     """The risk, locked; the actor allowed; the caller's view of it still current."""
     risk = lock(Risk, risk_id)
     policy.require(actor, action, risk)
@@ -87,13 +88,13 @@ def _open(*, actor: Any, risk_id: int, action: Action, expected_state: str | Non
     return risk
 
 
-def _history(risk: Risk, *, action: Action, actor: Any, on: dt.date, from_state: str, comment: str = ""
+def _history(risk: Risk, *, action: Action, actor: Actor, on: dt.date, from_state: str, comment: str = ""
              ) -> RiskTransition:
     return record_transition(RiskTransition, risk=risk, action=action, from_state=from_state, to_state=risk.state,
                              actor=actor, on=on, comment=comment)
 
 
-def _commit(risk: Risk, *, action: Action, actor: Any, on: dt.date, from_state: str, before: dict[str, Any],
+def _commit(risk: Risk, *, action: Action, actor: Actor, on: dt.date, from_state: str, before: dict[str, Any],
             comment: str = "") -> Risk:
     return commit_transition(risk, history=_history, snap=_snap, verb=f"risk.{action.value}", action=action,
                              actor=actor, on=on, from_state=from_state, before=before, comment=comment)
@@ -184,7 +185,7 @@ class ParticipantIn:
     part: str = ""
 
 
-def _source_for(actor: Any) -> str:
+def _source_for(actor: Actor) -> str:
     role = getattr(actor, "role", None)
     if role == "grid_worker":
         return Source.GRID_WORKER
@@ -196,7 +197,7 @@ def _source_for(actor: Any) -> str:
 @transaction.atomic
 def risk_register(
     *,
-    actor: Any,
+    actor: Actor,
     town: Region,
     title: str,
     level: str = RiskLevel.MEDIUM,
@@ -250,7 +251,7 @@ def risk_register(
     return risk
 
 
-def _is_self(actor: Any, x: RiskParticipant) -> bool:
+def _is_self(actor: Actor, x: RiskParticipant) -> bool:
     return bool((x.deputy_id and getattr(actor, "deputy_id", None) == x.deputy_id)
                 or (x.grid_worker_id and getattr(actor, "grid_worker_id", None) == x.grid_worker_id))
 
@@ -259,7 +260,7 @@ def _is_self(actor: Any, x: RiskParticipant) -> bool:
 
 
 @transaction.atomic
-def risk_start(*, actor: Any, risk_id: int, on: dt.date | None = None, comment: str = "",
+def risk_start(*, actor: Actor, risk_id: int, on: dt.date | None = None, comment: str = "",
                expected_state: str | None = None) -> Risk:
     """开始化解: registered → resolving."""
     on = business_date(on)
@@ -272,7 +273,7 @@ def risk_start(*, actor: Any, risk_id: int, on: dt.date | None = None, comment: 
 
 
 @transaction.atomic
-def risk_resolve(*, actor: Any, risk_id: int, resolved_on: dt.date | None, comment: str = "",
+def risk_resolve(*, actor: Actor, risk_id: int, resolved_on: dt.date | None, comment: str = "",
                  deputies_role: str | None = None, expected_state: str | None = None) -> Risk:
     """化解: registered or resolving → resolved, on a date not before registration nor in the future."""
     risk = _open(actor=actor, risk_id=risk_id, action=Action.RESOLVE, expected_state=expected_state)
@@ -287,7 +288,7 @@ def risk_resolve(*, actor: Any, risk_id: int, resolved_on: dt.date | None, comme
 
 
 @transaction.atomic
-def risk_escalate(*, actor: Any, risk_id: int, to: str, reason: str, on: dt.date | None = None,
+def risk_escalate(*, actor: Actor, risk_id: int, to: str, reason: str, on: dt.date | None = None,
                   expected_state: str | None = None) -> Risk:
     """上报 (e.g. 镇党委, 区信访局) with a reason: the risk stays open."""
     on = business_date(on)
@@ -304,7 +305,7 @@ def risk_escalate(*, actor: Any, risk_id: int, to: str, reason: str, on: dt.date
 
 
 @transaction.atomic
-def risk_reopen(*, actor: Any, risk_id: int, reason: str, on: dt.date | None = None,
+def risk_reopen(*, actor: Actor, risk_id: int, reason: str, on: dt.date | None = None,
                 expected_state: str | None = None) -> Risk:
     """重新化解: escalated → resolving (handed back to the town)."""
     on = business_date(on)
@@ -321,7 +322,7 @@ def risk_reopen(*, actor: Any, risk_id: int, reason: str, on: dt.date | None = N
 
 
 @transaction.atomic
-def risk_log_step(*, actor: Any, risk_id: int, text: str, on: dt.date | None = None) -> RiskStep:
+def risk_log_step(*, actor: Actor, risk_id: int, text: str, on: dt.date | None = None) -> RiskStep:
     """记录化解过程: a dated step (走访, 调解, 协调 …) by the office or a participant."""
     on = business_date(on)
     risk = _open(actor=actor, risk_id=risk_id, action=Action.LOG_STEP)
@@ -337,7 +338,7 @@ def risk_log_step(*, actor: Any, risk_id: int, text: str, on: dt.date | None = N
 
 
 @transaction.atomic
-def risk_assign(*, actor: Any, risk_id: int, deputy: Deputy | None = None, grid_worker: GridWorker | None = None,
+def risk_assign(*, actor: Actor, risk_id: int, deputy: Deputy | None = None, grid_worker: GridWorker | None = None,
                 part: str = "", on: dt.date | None = None) -> RiskParticipant:
     """安排参与人员: a deputy or grid worker joins the work on the risk (with their part, if known)."""
     on = business_date(on)
@@ -362,7 +363,7 @@ def risk_assign(*, actor: Any, risk_id: int, deputy: Deputy | None = None, grid_
 
 
 @transaction.atomic
-def risk_unassign(*, actor: Any, participant_id: int) -> Risk:
+def risk_unassign(*, actor: Actor, participant_id: int) -> Risk:
     """移除参与人员."""
     x = RiskParticipant.objects.select_related("deputy", "grid_worker").filter(pk=participant_id).first()
     if x is None:
@@ -379,7 +380,7 @@ def risk_unassign(*, actor: Any, participant_id: int) -> Risk:
 
 
 @transaction.atomic
-def risk_set_part(*, actor: Any, participant_id: int, part: str) -> tuple[RiskParticipant, bool]:
+def risk_set_part(*, actor: Actor, participant_id: int, part: str) -> tuple[RiskParticipant, bool]:
     """参与情况: what a deputy (or grid worker) did — written by the office or by themselves;
     also after the risk is resolved (the record of each deputy's part)."""
     x = RiskParticipant.objects.select_related("risk", "deputy", "grid_worker").filter(pk=participant_id).first()
@@ -405,7 +406,7 @@ def risk_set_part(*, actor: Any, participant_id: int, part: str) -> tuple[RiskPa
 
 
 @transaction.atomic
-def risk_reveal(*, actor: Any, risk_id: int, reason: str) -> list[RiskPerson]:
+def risk_reveal(*, actor: Actor, risk_id: int, reason: str) -> list[RiskPerson]:
     """查看个人信息: the people in clear, for the office and presidium of the risk's town, with a
     reason; one audit event (``personal_data.reveal``) names the fields shown."""
     risk = Risk.objects.filter(pk=risk_id).first()

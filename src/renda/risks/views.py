@@ -20,6 +20,7 @@ from renda.core import policy as base
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.roles import Role
+from renda.core.types import Actor, acting
 from renda.risks import forms, policy, selectors, services, workflow
 from renda.risks.models import Risk, RiskParticipant
 from renda.risks.workflow import Action
@@ -49,7 +50,7 @@ def grid_workers_of(r: Risk) -> str:
     return "、".join(x.grid_worker.name for x in r.participants.all() if x.grid_worker is not None)
 
 
-def _not_used(actor: Any, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
+def _not_used(actor: Actor, data: dict[str, Any]) -> Any:  # pragma: no cover - see register()
     raise Http404
 
 
@@ -191,7 +192,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     form = forms.RevealForm(request.POST)
     if form.is_valid():
         try:
-            services.risk_reveal(actor=request.user, risk_id=r.pk, reason=form.cleaned_data["reason"])
+            services.risk_reveal(actor=acting(request), risk_id=r.pk, reason=form.cleaned_data["reason"])
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
@@ -219,7 +220,7 @@ def part(request: HttpRequest, pk: int, participant_id: int) -> HttpResponseBase
     form = forms.PartForm(request.POST, prefix=f"part{x.pk}")
     if form.is_valid():
         try:
-            services.risk_set_part(actor=request.user, participant_id=x.pk, part=form.cleaned_data["part"])
+            services.risk_set_part(actor=acting(request), participant_id=x.pk, part=form.cleaned_data["part"])
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
@@ -235,7 +236,7 @@ def unassign(request: HttpRequest, pk: int, participant_id: int) -> HttpResponse
     r, x = _participant(request, pk, participant_id)
     policy.require(request.user, Action.UNASSIGN, r)
     try:
-        services.risk_unassign(actor=request.user, participant_id=x.pk)
+        services.risk_unassign(actor=acting(request), participant_id=x.pk)
     except (Forbidden, NotFound):
         raise
     except ApplicationError as exc:
