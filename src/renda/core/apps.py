@@ -7,3 +7,4 @@ class CoreConfig(plugins.RendaAppConfig):
     name = "renda.core"
     label = "core"
     verbose_name = _("基础")
+    verbs = {"personal_data.reveal": _("查看个人信息")}  # core.privacy.record_reveal

@@ -8,17 +8,14 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from renda.audit import services as audit
-from renda.audit import verbs
 from renda.core.errors import InvalidInput
 from renda.core.types import Actor
 
 REVEAL_VERB = "personal_data.reveal"
 MIN_REASON = 4
 
-verbs.register(REVEAL_VERB, gettext_lazy("查看个人信息"))
 
 
 @dataclass(frozen=True)
