@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
+
+from django.db.models import Model, QuerySet
 
 from renda.audit.security import log_event
 from renda.core.errors import Forbidden, NotFound
+from renda.core.roles import DISTRICT_ROLES
+
+M = TypeVar("M", bound=Model)
 
 security_log = logging.getLogger("renda.security")
 
@@ -27,6 +32,21 @@ def is_system(user: Any) -> bool:
     return user is None
 
 
+def sees_every_town(user: Any) -> bool:
+    """The one rule of town scoping: the system and the district-wide roles (a district viewer or
+    administrator without a town of their own) see every town; everyone else only their town.
+    Every app's ``*_visible_to`` selectors start from it."""
+    return user is None or (user.town_id is None and user.role in DISTRICT_ROLES)
+
+
+def town_scoped(qs: QuerySet[M], user: Any, field: str = "town_id") -> QuerySet[M]:
+    """``qs`` limited to what ``user`` may see by town (``sees_every_town``); a user without a town
+    who is not district-wide sees nothing."""
+    if sees_every_town(user):
+        return qs
+    return qs.filter(**{field: user.town_id}) if user.town_id else qs.none()
+
+
 def in_town(user: Any, town_id: int | None) -> bool:
     """Whether ``town_id`` lies in the user's scope: their town, or every town for district roles."""
     if is_system(user):
@@ -34,7 +54,7 @@ def in_town(user: Any, town_id: int | None) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if user.town_id is None:
-        return user.role in {"district_viewer", "admin"}
+        return user.role in DISTRICT_ROLES
     return bool(user.town_id == town_id)
 
 

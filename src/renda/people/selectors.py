@@ -6,17 +6,14 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from renda.core.policy import sees_every_town
 from renda.core.roles import ORG_READERS, Role
 from renda.people.models import ContactAssignment, Deputy
 
 
-def _all_towns(user: Any) -> bool:
-    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
-
-
 def deputies_visible_to(user: Any) -> QuerySet[Deputy]:
     qs = Deputy.objects.select_related("town", "village").prefetch_related("grids")
-    if _all_towns(user):
+    if sees_every_town(user):
         return qs
     if user.role not in ORG_READERS:
         return qs.filter(pk=user.deputy_id) if user.deputy_id else qs.none()
@@ -29,7 +26,7 @@ def presidium_members_visible_to(user: Any) -> QuerySet[Deputy]:
 
 def contact_assignments_visible_to(user: Any) -> QuerySet[ContactAssignment]:
     qs = ContactAssignment.objects.select_related("presidium_member", "deputy", "town")
-    if _all_towns(user):
+    if sees_every_town(user):
         return qs
     if user.role not in ORG_READERS:
         return qs.none()

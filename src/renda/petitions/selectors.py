@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from renda.calendar_days.workdays import calendar
 from renda.core import crypto
+from renda.core.policy import sees_every_town
 from renda.core.roles import Role
 from renda.people.models import Deputy
 from renda.petitions import rules
@@ -19,10 +20,6 @@ from renda.petitions.workflow import State
 from renda.places.models import GridWorker
 
 __all__ = ["is_open_state", "overdue_open_count", "petitions_visible_to"]
-
-
-def _all_towns(user: Any) -> bool:
-    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
 
 
 def _base() -> PetitionQuerySet:
@@ -44,7 +41,7 @@ def petitions_visible_to(user: Any) -> PetitionQuerySet:
     placed in; grid workers: petitions of their grids and those they registered; units: none
     (the person or unit complained about never sees a petition)."""
     qs = _base()
-    if _all_towns(user):
+    if sees_every_town(user):
         return qs
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()

@@ -8,13 +8,14 @@ from django.db.models import Count, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput, NotFound
+from renda.core.policy import sees_every_town
 from renda.core.roles import ORG_READERS, Role
 from renda.places.models import GridWorker, Level, Region
 
 
 def _town_filter(user: Any, field: str = "town_id") -> Q | None:
     """None when the user sees every town; else a filter on their town."""
-    if user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN}):
+    if sees_every_town(user):
         return None
     return Q(**{field: user.town_id})
 

@@ -9,14 +9,11 @@ from typing import Any
 from django.db.models import Prefetch, Q
 
 from renda.core import crypto
+from renda.core.policy import sees_every_town
 from renda.core.roles import TOWN_OFFICE, Role
 from renda.people.models import Deputy
 from renda.places.models import GridWorker
 from renda.risks.models import Risk, RiskParticipant, RiskPerson, RiskQuerySet
-
-
-def _all_towns(user: Any) -> bool:
-    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
 
 
 def _base() -> RiskQuerySet:
@@ -32,7 +29,7 @@ def risks_visible_to(user: Any) -> RiskQuerySet:
     reported by them; grid workers: in their grids, taking part or reported by them; district
     viewers and district administrators: every town; units: none."""
     qs = _base()
-    if _all_towns(user):
+    if sees_every_town(user):
         return qs
     if not getattr(user, "is_authenticated", False) or not user.is_active or not user.town_id:
         return qs.none()

@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 
 from renda.calendar_days import workdays
-from renda.core.roles import Role
+from renda.core.policy import sees_every_town
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
 from renda.shifts import policy, rotation
@@ -28,13 +28,9 @@ def period_rank(field_name: str = "period") -> Case:
                 default=Value(9), output_field=IntegerField())
 
 
-def _all_towns(user: Any) -> bool:
-    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
-
-
 def _town_q(user: Any, field_name: str) -> Q | None:
     """None: every town; else the filter of the user's town (``pk__in=[]`` when they have none)."""
-    if _all_towns(user):
+    if sees_every_town(user):
         return None
     if not getattr(user, "is_authenticated", False) or not user.is_active or user.role not in policy.READERS \
             or not user.town_id:

@@ -11,6 +11,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from renda.core import similarity
+from renda.core.policy import sees_every_town, town_scoped
 from renda.core.roles import Role
 from renda.places.models import GridWorker
 from renda.suggestions import rules
@@ -23,10 +24,6 @@ from renda.suggestions.models import (
     Transition,
 )
 from renda.suggestions.workflow import HANDLING, OPEN, Action, State
-
-
-def _all_towns(user: Any) -> bool:
-    return user is None or (user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN})
 
 
 def _deputy_q(deputy_id: int) -> Q:
@@ -44,7 +41,7 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
     viewers and district administrators: every town."""
     qs = Suggestion.objects.select_related("town", "village", "grid", "category", "lead_unit", "lead_deputy",
                                            "supervisor")
-    if _all_towns(user):
+    if sees_every_town(user):
         return qs
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
@@ -203,10 +200,7 @@ def suggestions_for_phone(phone: str) -> QuerySet[Suggestion]:
 
 def categories_visible_to(user: Any) -> QuerySet[SuggestionCategory]:
     """A town's category list: the user's town, or every town for district roles."""
-    qs = SuggestionCategory.objects.select_related("town")
-    if user is None or (user.town_id is None and user.role in {"district_viewer", "admin"}):
-        return qs
-    return qs.filter(town_id=user.town_id) if user.town_id else qs.none()
+    return town_scoped(SuggestionCategory.objects.select_related("town"), user)
 
 
 def similar_open_items(user: Any, *, title: str, content: str = "", exclude_id: int | None = None,

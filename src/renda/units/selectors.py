@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 
+from renda.core.policy import sees_every_town
 from renda.core.roles import ORG_READERS, Role
 from renda.units.models import Unit
 
@@ -18,6 +19,6 @@ def units_visible_to(user: Any) -> QuerySet[Unit]:
         return qs.filter(pk=user.unit_id)
     if user.role not in ORG_READERS:
         return qs.none()
-    if user.town_id is None and user.role in {Role.DISTRICT_VIEWER, Role.ADMIN}:
+    if sees_every_town(user):
         return qs
     return qs.filter(town_id=user.town_id)
