@@ -345,6 +345,7 @@ class Resource:
         # A change of a field other fields' options depend on (the town) redraws the filters too.
         ctx["filters_oob"] = partial and request.headers.get("HX-Trigger-Name") in getattr(
             form, "redraw_on", ())
+        ctx["partial"] = partial
         template = "core/partials/list_table.html" if partial else "core/list.html"
         return render(request, template, ctx)
 
