@@ -55,3 +55,22 @@ def test_a_full_page_does_not_send_the_link_out_of_band(world: World, client: Cl
     client.force_login(world.users[Role.STAFF])
     body = client.get("/units/", {"q": "水利"}).content.decode()
     assert body.count('id="export-link"') == 1 and "hx-swap-oob" not in body.split('id="export-link"')[1][:30]
+
+
+LISTS = ["towns", "villages", "grids", "grid_workers", "units", "suggestion_categories", "risks", "users",
+         "grid_work", "petitions", "deputies", "contacts", "suggestions"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", LISTS)
+def test_every_resource_list_sends_an_export_link_with_its_search(world: World, client: Client, name: str) -> None:
+    from django.urls import reverse
+
+    client.force_login(world.users[Role.STAFF])
+    response = client.get(reverse(f"{name}:list"), {"q": "水利", "page": "1"}, **HTMX)
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert '<span id="export-link" hx-swap-oob="true">' in body
+    if "<a " in body.split('id="export-link"')[1].split("</span>")[0]:  # the role may export this list
+        href = export_href(body)
+        assert "q=%E6%B0%B4%E5%88%A9" in href and "page=" not in href and href.endswith("export=xlsx")
