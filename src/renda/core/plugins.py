@@ -22,6 +22,7 @@ from __future__ import annotations
 import importlib
 import importlib.util
 from collections.abc import Mapping
+from functools import cache
 from types import ModuleType
 from typing import Any, ClassVar
 
@@ -50,11 +51,13 @@ def renda_apps() -> list[RendaAppConfig]:
     return [a for a in apps.get_app_configs() if isinstance(a, RendaAppConfig)]
 
 
-def app_modules(module: str) -> list[ModuleType]:
-    """Each renda app's ``<app>.<module>`` that exists, imported, in ``INSTALLED_APPS`` order."""
+@cache
+def app_modules(module: str) -> tuple[ModuleType, ...]:
+    """Each renda app's ``<app>.<module>`` that exists, imported, in ``INSTALLED_APPS`` order.
+    Looked up once per process (the menu and the home cards ask on every page)."""
     found = []
     for app in renda_apps():
         name = f"{app.name}.{module}"
         if importlib.util.find_spec(name) is not None:
             found.append(importlib.import_module(name))
-    return found
+    return tuple(found)
