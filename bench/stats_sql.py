@@ -75,7 +75,7 @@ OTHERS = """SELECT
    WHERE p.town_id IN ({towns}) AND p.registered_on >= %s AND p.registered_on <= %s AND p.channel = 'letter'
      AND EXISTS (SELECT 1 FROM petitions_reviewinstruction i WHERE i.petition_id = p.id AND i.instructed_on <= %s)),
   (SELECT COUNT(*) FROM shifts_dutyassignment a JOIN shifts_dutyshift ds ON ds.id = a.shift_id
-   WHERE a.status = 'attended' AND ds.town_id IN ({towns}) AND ds.date >= %s AND ds.date <= %s),
+   WHERE a.state = 'attended' AND ds.town_id IN ({towns}) AND ds.date >= %s AND ds.date <= %s),
   (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.registered_on >= %s AND r.registered_on <= %s),
   (SELECT COUNT(*) FROM risks_risk r WHERE r.town_id IN ({towns}) AND r.state = 'resolved'
      AND r.resolved_on >= %s AND r.resolved_on <= %s),

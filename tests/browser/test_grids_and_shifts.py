@@ -80,7 +80,7 @@ def test_duty_roster_generate_attend_swap(live_server: Any, page: Any, phone_pag
     page.wait_for_load_state("networkidle")
     assert "已登记考勤，1 人次有变化" in page.content()
     a1.refresh_from_db()
-    assert a1.status == "attended"
+    assert a1.state == "attended"
     assert f"本月到岗 1 人次，待值班 {n - 1} 人次" in page.locator("#totals").inner_text()
     assert page.locator("#month-total").inner_text() == "1"
     shot(page, "shifts-attended")
@@ -99,7 +99,7 @@ def test_duty_roster_generate_attend_swap(live_server: Any, page: Any, phone_pag
     assert f"已调班：「{world.deputy.name}」替换「{presidium.name}」" in page.content()
     old = second.assignments.get(deputy=presidium)
     new = second.assignments.get(deputy=world.deputy)
-    assert old.status == "swapped" and new.status == "scheduled" and new.replaces_id == old.pk
+    assert old.state == "swapped" and new.state == "scheduled" and new.replaces_id == old.pk
     assert f"替换 {presidium.name}" in page.locator("#people").inner_text()
     assert "调班" in page.locator("#timeline").inner_text()
     shot(page, "shifts-swapped")

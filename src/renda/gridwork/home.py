@@ -16,7 +16,7 @@ from renda.gridwork import selectors as gridwork
 from renda.petitions import selectors as petitions
 from renda.places.models import Level, Region
 from renda.risks import selectors as risks
-from renda.shifts.models import AssignmentStatus, DutyAssignment
+from renda.shifts.models import AssignmentState, DutyAssignment
 
 register(
     NavItem(
@@ -76,7 +76,7 @@ def petition_work(user: Any) -> dict[str, Any]:
     shifts: list[Any] = []
     if user.deputy_id:
         shifts = list(DutyAssignment.objects.filter(
-            deputy_id=user.deputy_id, status=AssignmentStatus.SCHEDULED, shift__date__gte=today,
+            deputy_id=user.deputy_id, state=AssignmentState.SCHEDULED, shift__date__gte=today,
             shift__date__lte=today + dt.timedelta(days=31)).select_related("shift").order_by("shift__date")[:5])
     if not links and not shifts:
         return {}

@@ -37,9 +37,9 @@ from renda.shifts.models import DutyAssignment, DutyShift, Period
 
 shifts_router: Router = Router(tags=["信访值班"])
 
-#: Besides the usual errors, 409 for a move the assignment's status does not allow.
+#: Besides the usual errors, 409 for a move the assignment's state does not allow.
 VERB_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
-_STATUS_HELP = "scheduled 已排班、attended 已到岗、absent 缺勤、swapped 已调换"
+_STATE_HELP = "scheduled 已排班、attended 已到岗、absent 缺勤、swapped 已调换"
 _PERIOD_HELP = "full_day 全天、morning 上午、afternoon 下午"
 
 
@@ -50,8 +50,8 @@ class AssignmentOut(Schema):
     id: int = Field(description="ID")
     deputy: RefOut = Field(description="值班人员（代表）")
     is_presidium: bool = Field(description="是否主席团成员")
-    status: str = Field(description=f"状态：{_STATUS_HELP}；只有 attended 计入值班人次")
-    status_label: str = Field(description="状态（中文）")
+    state: str = Field(description=f"状态：{_STATE_HELP}；只有 attended 计入值班人次")
+    state_label: str = Field(description="状态（中文）")
     replaces_id: int | None = Field(description="所替换的值班安排 ID（调班时）")
     replaces_name: str | None = Field(description="所替换的人员姓名（调班时）")
     note: str = Field(description="备注")
@@ -61,8 +61,8 @@ class AssignmentOut(Schema):
         return obj.deputy.is_presidium
 
     @staticmethod
-    def resolve_status_label(obj: DutyAssignment) -> str:
-        return str(obj.get_status_display())
+    def resolve_state_label(obj: DutyAssignment) -> str:
+        return str(obj.get_state_display())
 
     @staticmethod
     def resolve_replaces_name(obj: DutyAssignment) -> str | None:
@@ -90,7 +90,7 @@ class ShiftOut(Schema):
 
     @staticmethod
     def resolve_attended(obj: DutyShift) -> int:
-        return sum(1 for a in obj.assignments.all() if a.status == "attended")
+        return sum(1 for a in obj.assignments.all() if a.state == "attended")
 
 
 class PersonTimesOut(Schema):
@@ -146,7 +146,7 @@ class ExchangeIn(InSchema):
 
 
 class AttendanceIn(InSchema):
-    status: Literal["attended", "absent", "scheduled"] = Field(
+    state: Literal["attended", "absent", "scheduled"] = Field(
         description="attended 到岗、absent 缺勤、scheduled 撤销登记（值班日期未到不能登记到岗或缺勤）")
     note: str | None = Field(None, max_length=200, description="备注（不填则不变）")
 
@@ -277,7 +277,7 @@ def exchange_assignment(request: HttpRequest, assignment_id: int, payload: Excha
                     summary="登记考勤（到岗/缺勤/撤销）")
 def record_attendance(request: HttpRequest, assignment_id: int, payload: AttendanceIn) -> DutyShift:
     a = _assignment(request, assignment_id, "change")
-    services.assignment_record(actor=actor(request), assignment_id=a.pk, status=payload.status, note=payload.note)
+    services.assignment_record(actor=actor(request), assignment_id=a.pk, state=payload.state, note=payload.note)
     return _shift(request, a.shift_id)
 
 

@@ -25,7 +25,7 @@ from renda.calendar_days import workdays
 from renda.core.demo import Demo, step
 from renda.people.models import Deputy
 from renda.shifts import rotation, services
-from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
+from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
 
 H1 = (dt.date(2023, 1, 1), dt.date(2023, 6, 30))
 #: The report's number: presidium members on petition duty, person-times, 2023H1.
@@ -69,7 +69,7 @@ def _build_half_year(demo: Demo) -> int:
         for k, a in enumerate(shift.assignments.order_by("id")):
             n = first_slot + k
             if n in ABSENT_SLOTS:
-                services.assignment_record(actor=None, assignment_id=a.pk, status=AssignmentStatus.ABSENT,
+                services.assignment_record(actor=None, assignment_id=a.pk, state=AssignmentState.ABSENT,
                                            note="因公外出", on=d)
             elif n in SWAP_SLOTS:
                 on_shift = {p.pk for p in people}
@@ -77,11 +77,11 @@ def _build_half_year(demo: Demo) -> int:
                 new = services.assignment_swap(actor=None, assignment_id=a.pk, replacement=stand_in,
                                                note="临时有事调班", on=d)
                 assert new is not None
-                services.assignment_record(actor=None, assignment_id=new.pk, status=AssignmentStatus.ATTENDED, on=d)
+                services.assignment_record(actor=None, assignment_id=new.pk, state=AssignmentState.ATTENDED, on=d)
             else:
-                services.assignment_record(actor=None, assignment_id=a.pk, status=AssignmentStatus.ATTENDED, on=d)
+                services.assignment_record(actor=None, assignment_id=a.pk, state=AssignmentState.ATTENDED, on=d)
     return DutyAssignment.objects.filter(shift__town=w.town, shift__date__range=H1,
-                                         status=AssignmentStatus.ATTENDED).count()
+                                         state=AssignmentState.ATTENDED).count()
 
 
 def _build_around_today(demo: Demo) -> None:
@@ -97,7 +97,7 @@ def _build_around_today(demo: Demo) -> None:
         return
     ids = [s.pk for s in made]
     for a in DutyAssignment.objects.filter(shift_id__in=ids, shift__date__lt=today).select_related("shift"):
-        services.assignment_record(actor=None, assignment_id=a.pk, status=AssignmentStatus.ATTENDED, on=a.shift.date)
+        services.assignment_record(actor=None, assignment_id=a.pk, state=AssignmentState.ATTENDED, on=a.shift.date)
     ahead = [s for s in made if s.date > today]
     if len(ahead) >= 2:
         # A swap a few days ahead, and the demo deputy beside a presidium member on another day.

@@ -13,7 +13,7 @@ from renda.core.crud import style_form
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.shifts import selectors
-from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
+from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
 
 DATE_INPUT = DateInput()
 
@@ -110,9 +110,9 @@ class ExchangeForm(_Styled):
 
 
 ATTENDANCE_CHOICES = [
-    (AssignmentStatus.SCHEDULED.value, gettext_lazy("未登记")),
-    (AssignmentStatus.ATTENDED.value, gettext_lazy("到岗")),
-    (AssignmentStatus.ABSENT.value, gettext_lazy("缺勤")),
+    (AssignmentState.SCHEDULED.value, gettext_lazy("未登记")),
+    (AssignmentState.ATTENDED.value, gettext_lazy("到岗")),
+    (AssignmentState.ABSENT.value, gettext_lazy("缺勤")),
 ]
 
 
@@ -123,15 +123,15 @@ class DayAttendanceForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.rows: list[tuple[DutyAssignment, forms.BoundField]] = []
         for a in assignments:
-            if a.status == AssignmentStatus.SWAPPED:
+            if a.state == AssignmentState.SWAPPED:
                 continue
             name = f"a{a.pk}"
             self.fields[name] = forms.ChoiceField(
                 label=f"{a.shift.get_period_display()} · {a.deputy.name}", choices=ATTENDANCE_CHOICES,
-                initial=a.status, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
+                initial=a.state, widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
             self.rows.append((a, self[name]))
 
-    def statuses(self) -> dict[int, str]:
+    def states(self) -> dict[int, str]:
         return {int(name[1:]): value for name, value in self.cleaned_data.items()}
 
 

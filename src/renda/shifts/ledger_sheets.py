@@ -3,9 +3,9 @@
 One row per person on a shift (值班安排), keyed by (所属镇街代码, 值班日期, 时段, 值班人员). A new
 row is written through the shifts services: the shift is created if the town has none of that
 date and period (counted as 新增 on its own), the person is added — as the replacement of the
-row named in 替换人员, which must already be 已调换 on the same shift — and the status is then
+row named in 替换人员, which must already be 已调换 on the same shift — and the state is then
 recorded (到岗/缺勤 dated by the shift, or 调出). An existing row may move on (已排班 → 已到岗 …,
-a corrected 到岗/缺勤) and change its 备注; 替换人员 and an 已调换 status cannot be undone by an
+a corrected 到岗/缺勤) and change its 备注; 替换人员 and an 已调换 state cannot be undone by an
 import. Rows of one shift must agree on 地点; a changed 地点 updates the shift.
 
 The sheet is imported after the organization sheets (deputies are named within their town) and
@@ -37,14 +37,14 @@ from renda.people.models import Deputy
 from renda.places.ledger_sheets import town_by_code
 from renda.places.models import Region
 from renda.shifts import selectors, services
-from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
+from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
 
 SHEET = "信访值班"
 
 PERIODS = {str(label): value for value, label in Period.choices}
-STATUSES = {str(label): value for value, label in AssignmentStatus.choices}
+STATES = {str(label): value for value, label in AssignmentState.choices}
 _PERIOD_TEXT = {v: k for k, v in PERIODS.items()}
-_STATUS_TEXT = {v: k for k, v in STATUSES.items()}
+_STATE_TEXT = {v: k for k, v in STATES.items()}
 
 
 def _deputy(town: Region, name: str, column: str) -> Deputy:
@@ -87,21 +87,21 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     label = f"{date.isoformat()} {_PERIOD_TEXT[period]} {name}"
     return Resolved(key=(town.code, date, period, name), town_code=town.code, label=label, values={
         "town": town, "date": date, "period": period, "deputy": deputy, "replaced": replaced,
-        "status": row["状态"], "location": location, "has_note": row.has("备注"), "note": row.get("备注") or "",
+        "state": row["状态"], "location": location, "has_note": row.has("备注"), "note": row.get("备注") or "",
     })
 
 
-def _move(ctx: ImportContext, a: DutyAssignment, status: str, date: dt.date) -> None:
-    """Bring ``a`` to ``status`` through the services (dated by the shift)."""
-    if a.status == status:
+def _move(ctx: ImportContext, a: DutyAssignment, state: str, date: dt.date) -> None:
+    """Bring ``a`` to ``state`` through the services (dated by the shift)."""
+    if a.state == state:
         return
-    if a.status == AssignmentStatus.SWAPPED:
+    if a.state == AssignmentState.SWAPPED:
         raise RowError("状态", _("系统中已调班（已调换），导入不能撤销"))
-    if status == AssignmentStatus.SWAPPED:
+    if state == AssignmentState.SWAPPED:
         services.assignment_swap(actor=ctx.actor, assignment_id=a.pk, replacement=None, on=date)
     else:
         on = min(date, timezone.localdate())
-        services.assignment_record(actor=ctx.actor, assignment_id=a.pk, status=status, on=on)
+        services.assignment_record(actor=ctx.actor, assignment_id=a.pk, state=state, on=on)
 
 
 def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
@@ -126,20 +126,20 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
             if old is None:
                 raise RowError("替换人员", _("「{name}」不在该班次中（被替换的人员须在前面的行或系统中）").format(
                     name=replaced.name))
-            if old.status != AssignmentStatus.SWAPPED:
+            if old.state != AssignmentState.SWAPPED:
                 raise RowError("替换人员", _("「{name}」在该班次的状态不是已调换").format(name=replaced.name))
             replaces_id = old.pk
         a = services.assignment_add(actor=ctx.actor, shift_id=shift.pk, deputy=deputy, note=v["note"],
                                     replaces_id=replaces_id)
-        _move(ctx, a, v["status"], v["date"])
+        _move(ctx, a, v["state"], v["date"])
         return Outcome(Action.CREATED, r.label, extra_created=extra)
     current = existing.replaces.deputy.pk if existing.replaces else None
     if current != (replaced.pk if replaced else None):
         raise RowError("替换人员", _("与系统中已有的记录不一致（替换人员为「{name}」），导入不能修改").format(
             name=existing.replaces.deputy.name if existing.replaces else _("（空）")))
     changed: list[str] = []
-    if existing.status != v["status"]:
-        _move(ctx, existing, v["status"], v["date"])
+    if existing.state != v["state"]:
+        _move(ctx, existing, v["state"], v["date"])
         changed.append(_("状态"))
     if v["has_note"] and existing.note != v["note"]:
         services.assignment_set_note(actor=ctx.actor, assignment_id=existing.pk, note=v["note"])
@@ -176,7 +176,7 @@ def _export(town: Region | None) -> Iterator[dict[str, Any]]:
                 "时段": _PERIOD_TEXT[s.period],
                 "所属镇街代码": s.town.code,
                 "值班人员": a.deputy.name,
-                "状态": _STATUS_TEXT[a.status],
+                "状态": _STATE_TEXT[a.state],
                 "替换人员": a.replaces.deputy.name if a.replaces else "",
                 "地点": s.location,
                 "备注": a.note,
@@ -193,7 +193,7 @@ DUTY_SHIFTS = register(
             cells.choice("时段", PERIODS, required=True, help="全天、上午 或 下午"),
             cells.region_code("所属镇街代码", required=True),
             cells.text("值班人员", required=True, max_length=50, help="本镇街代表（主席团成员等）的姓名"),
-            cells.choice("状态", STATUSES, required=True, help="已排班、已到岗、缺勤 或 已调换"),
+            cells.choice("状态", STATES, required=True, help="已排班、已到岗、缺勤 或 已调换"),
             cells.text("替换人员", max_length=50, help="调班时被替换的人员姓名（其行状态为已调换，须在前）"),
             cells.text("地点", max_length=100, help="默认 信访接待室；同一班次须一致"),
             cells.text("备注", max_length=200),
@@ -217,7 +217,7 @@ DUTY_SHIFTS = register(
             "deputies": "值班人员",
             "replacement": "值班人员",
             "replaces": "替换人员",
-            "status": "状态",
+            "state": "状态",
             "location": "地点",
             "note": "备注",
             "date": "值班日期",

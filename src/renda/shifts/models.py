@@ -36,7 +36,7 @@ class DutyShift(TimeStampedModel):
         return f"{self.date} {self.get_period_display()}"
 
 
-class AssignmentStatus(models.TextChoices):
+class AssignmentState(models.TextChoices):
     SCHEDULED = "scheduled", _("已排班")
     ATTENDED = "attended", _("已到岗")
     ABSENT = "absent", _("缺勤")
@@ -50,8 +50,8 @@ class DutyAssignment(TimeStampedModel):
     shift = models.ForeignKey(DutyShift, verbose_name=_("值班"), on_delete=models.CASCADE, related_name="assignments")
     deputy = models.ForeignKey("people.Deputy", verbose_name=_("值班人员"), on_delete=models.PROTECT,
                                related_name="duty_assignments")
-    status = models.CharField(_("状态"), max_length=10, choices=AssignmentStatus.choices,
-                              default=AssignmentStatus.SCHEDULED)
+    state = models.CharField(_("状态"), max_length=10, choices=AssignmentState.choices,
+                              default=AssignmentState.SCHEDULED)
     replaces = models.ForeignKey("self", verbose_name=_("替换"), null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="replaced_by")
     note = models.CharField(_("备注"), max_length=200, blank=True)
@@ -63,7 +63,7 @@ class DutyAssignment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["shift", "deputy"], name="duty_assignment_unique"),
         ]
-        indexes = [models.Index(fields=["status", "shift"])]
+        indexes = [models.Index(fields=["state", "shift"])]
 
     def __str__(self) -> str:
         return f"{self.shift} {self.deputy}"

@@ -16,7 +16,7 @@ from renda.core.policy import sees_every_town
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
 from renda.shifts import policy, rotation
-from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyLog, DutyShift, Period
+from renda.shifts.models import AssignmentState, DutyAssignment, DutyLog, DutyShift, Period
 
 #: Periods in the order of a day.
 PERIOD_ORDER = {Period.FULL_DAY: 0, Period.MORNING: 1, Period.AFTERNOON: 2}
@@ -176,7 +176,7 @@ def _tally(assignments: list[DutyAssignment]) -> list[PersonTimes]:
     rows: dict[int, PersonTimes] = {}
     for a in assignments:
         row = rows.setdefault(a.deputy_id, PersonTimes(a.deputy))
-        setattr(row, a.status, getattr(row, a.status) + 1)
+        setattr(row, a.state, getattr(row, a.state) + 1)
     return sorted(rows.values(), key=lambda r: (-r.attended, -r.total, r.deputy.name, r.deputy.pk))
 
 
@@ -199,11 +199,11 @@ def month_roster(user: Any, *, town: Region, year: int, month: int) -> Roster:
     weeks = [[cells[d] if d is not None else None for d in week] for week in rotation.weeks(year, month)]
     days = [c for c in cells.values() if c["workday"] or c["shifts"]]
     everyone = [a for s in shifts for a in s.assignments.all()]
-    counts = Counter(a.status for a in everyone)
+    counts = Counter(a.state for a in everyone)
     return Roster(
         town=town, year=year, month=month, shifts=shifts, by_date=dict(by_date), weeks=weeks, days=days,
-        people=_tally(everyone), attended=counts[AssignmentStatus.ATTENDED],
-        scheduled=counts[AssignmentStatus.SCHEDULED], absent=counts[AssignmentStatus.ABSENT],
+        people=_tally(everyone), attended=counts[AssignmentState.ATTENDED],
+        scheduled=counts[AssignmentState.SCHEDULED], absent=counts[AssignmentState.ABSENT],
         mine=sum(1 for a in everyone if deputy_id and a.deputy_id == deputy_id),
     )
 
@@ -223,10 +223,10 @@ def person_times(user: Any, *, town: Region | None = None, start: dt.date | None
     if end is not None:
         qs = qs.filter(shift__date__lte=end)
     rows = (qs.values("deputy_id", "deputy__name", "deputy__is_presidium", "shift__town__name")
-            .annotate(attended=Count("pk", filter=Q(status=AssignmentStatus.ATTENDED)),
-                      absent=Count("pk", filter=Q(status=AssignmentStatus.ABSENT)),
-                      swapped=Count("pk", filter=Q(status=AssignmentStatus.SWAPPED)),
-                      scheduled=Count("pk", filter=Q(status=AssignmentStatus.SCHEDULED)))
+            .annotate(attended=Count("pk", filter=Q(state=AssignmentState.ATTENDED)),
+                      absent=Count("pk", filter=Q(state=AssignmentState.ABSENT)),
+                      swapped=Count("pk", filter=Q(state=AssignmentState.SWAPPED)),
+                      scheduled=Count("pk", filter=Q(state=AssignmentState.SCHEDULED)))
             .order_by("-attended", "deputy__name", "deputy_id"))
     return list(rows)
 
@@ -234,7 +234,7 @@ def person_times(user: Any, *, town: Region | None = None, start: dt.date | None
 def monthly_totals(user: Any, *, town: Region | None = None, start: dt.date | None = None,
                    end: dt.date | None = None) -> list[dict[str, Any]]:
     """Attended person-times per month (``YYYY-MM``), in date order."""
-    qs = assignments_visible_to(user).filter(status=AssignmentStatus.ATTENDED)
+    qs = assignments_visible_to(user).filter(state=AssignmentState.ATTENDED)
     if town is not None:
         qs = qs.filter(shift__town=town)
     if start is not None:
@@ -248,7 +248,7 @@ def monthly_totals(user: Any, *, town: Region | None = None, start: dt.date | No
 def attended_count(*, town_ids: list[int] | None, start: dt.date, end: dt.date) -> int:
     """The ``petitions.duty_shifts`` indicator: attended assignments (人次) on shifts dated in
     [start, end], of the given towns (None: every town). For ``reports.metrics``."""
-    qs = DutyAssignment.objects.filter(status=AssignmentStatus.ATTENDED, shift__date__range=(start, end))
+    qs = DutyAssignment.objects.filter(state=AssignmentState.ATTENDED, shift__date__range=(start, end))
     if town_ids is not None:
         qs = qs.filter(shift__town_id__in=town_ids)
     return qs.count()
@@ -325,5 +325,5 @@ def upcoming_scheduled(user: Any, *, town_id: int, exclude_shift_id: int, today:
     """Scheduled assignments of the town from today on, on other shifts: the partners a person
     may exchange shifts with (互换班次)."""
     return (assignments_visible_to(user)
-            .filter(shift__town_id=town_id, status=AssignmentStatus.SCHEDULED, shift__date__gte=today)
+            .filter(shift__town_id=town_id, state=AssignmentState.SCHEDULED, shift__date__gte=today)
             .exclude(shift_id=exclude_shift_id).order_by("shift__date", "shift__period", "deputy__name"))

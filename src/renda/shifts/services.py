@@ -1,7 +1,7 @@
 """The only writers of duty shifts (信访值班): one keyword-only, typed function per verb.
 
 Each runs in one transaction and: locks the row it changes (``core.services.lock``); checks the
-policy (404/403); asks the workflow table for the next status (``IllegalTransition``); writes
+policy (404/403); asks the workflow table for the next state (``IllegalTransition``); writes
 the change, a timeline row (``DutyLog``) and an audit event with before/after snapshots.
 
 ``on`` is the business date of a step (the day attendance was taken, the day of a swap); it
@@ -34,8 +34,8 @@ from renda.people.models import Deputy
 from renda.places.models import Region
 from renda.places.services import check_places
 from renda.shifts import policy, selectors, workflow
-from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyLog, DutyShift, LogAction, Period
-from renda.shifts.workflow import Action, Status
+from renda.shifts.models import AssignmentState, DutyAssignment, DutyLog, DutyShift, LogAction, Period
+from renda.shifts.workflow import Action, State
 
 DEFAULT_LOCATION = "信访接待室"
 _UNSET: Any = object()
@@ -71,8 +71,8 @@ def _snap(a: DutyAssignment) -> dict[str, Any]:
 
 
 def _insert(shift: DutyShift, deputy: Deputy, *, actor: Actor, note: str = "", replaces: DutyAssignment | None = None,
-            status: str = workflow.INITIAL) -> DutyAssignment:
-    a = DutyAssignment(shift=shift, deputy=deputy, note=note.strip()[:200], replaces=replaces, status=status)
+            state: str = workflow.INITIAL) -> DutyAssignment:
+    a = DutyAssignment(shift=shift, deputy=deputy, note=note.strip()[:200], replaces=replaces, state=state)
     return create_audited(a, actor=actor, verb="duty_assignment.add")
 
 
@@ -138,7 +138,7 @@ def shift_delete(*, actor: Actor, shift_id: int) -> None:
     """删除班次: only while no one's attendance is recorded, no one swapped and no visit linked."""
     shift = lock(DutyShift, shift_id)
     policy.require(actor, "delete", shift)
-    if shift.assignments.exclude(status=AssignmentStatus.SCHEDULED).exists():
+    if shift.assignments.exclude(state=AssignmentState.SCHEDULED).exists():
         raise InvalidInput(_("该班次已登记考勤或调班，不能删除"))
     if selectors.has_visits(shift):
         raise InvalidInput(_("该班次已关联信访件，不能删除"))
@@ -183,7 +183,7 @@ def assignment_add(*, actor: Actor, shift_id: int, deputy: Deputy, note: str = "
     replaces = None
     if replaces_id is not None:
         replaces = lock(DutyAssignment, replaces_id)
-        if replaces.shift_id != shift.pk or replaces.status != Status.SWAPPED:
+        if replaces.shift_id != shift.pk or replaces.state != State.SWAPPED:
             raise InvalidInput(_("被替换的值班安排须是本班次中已调换的人员"), fields={"replaces": _("不正确")})
         if replaces.replaced_by.exists():
             raise InvalidInput(_("「{name}」已有替班人员").format(name=replaces.deputy.name),
@@ -199,7 +199,7 @@ def assignment_add(*, actor: Actor, shift_id: int, deputy: Deputy, note: str = "
 def assignment_remove(*, actor: Actor, assignment_id: int) -> None:
     """移除值班人员: only someone still 已排班 and not yet replaced."""
     a = _open_assignment(actor, assignment_id, "change")
-    workflow.check_removable(status=a.status, replaced=a.replaced_by.exists())
+    workflow.check_removable(state=a.state, replaced=a.replaced_by.exists())
     record(actor=actor, verb="duty_assignment.remove", target=a, before=_snap(a), after=None)
     _log(a.shift, action=LogAction.REMOVE, text=_("移除「{name}」").format(name=a.deputy.name), actor=actor)
     a.delete()
@@ -207,7 +207,7 @@ def assignment_remove(*, actor: Actor, assignment_id: int) -> None:
 
 def _swap_out(a: DutyAssignment, *, note: str) -> dict[str, Any]:
     before = _snap(a)
-    a.status = workflow.next_status(a.status, Action.SWAP)
+    a.state = workflow.next_state(a.state, Action.SWAP)
     if note:
         a.note = note.strip()[:200]
     full_clean(a)
@@ -269,7 +269,7 @@ def assignment_exchange(*, actor: Actor, assignment_id: int, other_id: int, note
 
 @transaction.atomic
 def assignment_set_note(*, actor: Actor, assignment_id: int, note: str) -> tuple[DutyAssignment, bool]:
-    """修改备注 of one person's row (any status)."""
+    """修改备注 of one person's row (any state)."""
     a = _open_assignment(actor, assignment_id, "change")
     return update_audited(a, actor=actor, verb="duty_assignment.update", changes={"note": (note or "").strip()[:200]})
 
@@ -280,46 +280,46 @@ _ATTENDANCE_LOG = {Action.ATTEND: LogAction.ATTEND, Action.ABSENT: LogAction.ABS
 
 
 @transaction.atomic
-def assignment_record(*, actor: Actor, assignment_id: int, status: str, note: str | None = None,
+def assignment_record(*, actor: Actor, assignment_id: int, state: str, note: str | None = None,
                       on: dt.date | None = None) -> tuple[DutyAssignment, bool]:
     """登记考勤: 已到岗 or 缺勤 (or back to 已排班), on or after the day of the shift. Recording
-    the status the row already has changes nothing (no event)."""
+    the state the row already has changes nothing (no event)."""
     a = _open_assignment(actor, assignment_id, "change")
-    action = workflow.action_for(status)
-    if a.status == status and (note is None or note.strip() == a.note):
+    action = workflow.action_for(state)
+    if a.state == state and (note is None or note.strip() == a.note):
         return a, False
     if action != Action.RESET:
         workflow.check_attendance_date(shift_date=a.shift.date, today=timezone.localdate())
     before = _snap(a)
-    if a.status != status:
-        a.status = workflow.next_status(a.status, action)
+    if a.state != state:
+        a.state = workflow.next_state(a.state, action)
     if note is not None:
         a.note = note.strip()[:200]
     full_clean(a)
     a.save()
     record(actor=actor, verb=f"duty_assignment.{action.value}", target=a, before=before, after=_snap(a))
     _log(a.shift, action=_ATTENDANCE_LOG[action],
-         text=_("「{name}」{status}").format(name=a.deputy.name, status=workflow.label(Status(a.status))),
+         text=_("「{name}」{state}").format(name=a.deputy.name, state=workflow.label(State(a.state))),
          actor=actor, on=on)
     return a, True
 
 
 @transaction.atomic
-def attendance_record_day(*, actor: Actor, town: Region, date: dt.date, statuses: Mapping[int, str],
+def attendance_record_day(*, actor: Actor, town: Region, date: dt.date, states: Mapping[int, str],
                           on: dt.date | None = None) -> int:
-    """登记一天的考勤: ``{assignment id: status}`` for the town's shifts of ``date``, all or
+    """登记一天的考勤: ``{assignment id: state}`` for the town's shifts of ``date``, all or
     nothing. Returns how many rows changed."""
     ids = set(DutyAssignment.objects.filter(shift__town=town, shift__date=date).values_list("pk", flat=True))
-    unknown = [pk for pk in statuses if pk not in ids]
+    unknown = [pk for pk in states if pk not in ids]
     if unknown:
         raise NotFound()
     changed = 0
-    for pk in sorted(statuses):
-        _a, did = assignment_record(actor=actor, assignment_id=pk, status=statuses[pk], on=on)
+    for pk in sorted(states):
+        _a, did = assignment_record(actor=actor, assignment_id=pk, state=states[pk], on=on)
         changed += int(did)
     return changed
 
 
-def counted(status: str) -> bool:
-    """Whether an assignment in ``status`` is a person-time (人次)."""
-    return status == AssignmentStatus.ATTENDED
+def counted(state: str) -> bool:
+    """Whether an assignment in ``state`` is a person-time (人次)."""
+    return state == AssignmentState.ATTENDED

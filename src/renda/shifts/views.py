@@ -25,7 +25,7 @@ from renda.core.export import xlsx_response
 from renda.core.types import acting
 from renda.places.models import Region
 from renda.shifts import forms, policy, rotation, selectors, services
-from renda.shifts.models import AssignmentStatus, DutyAssignment, DutyShift, Period
+from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
 
 # --- lookups ---------------------------------------------------------------------------------
 
@@ -171,7 +171,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "show_visits": selectors.visits_installed() and policy.can_see_visits(request.user),
         "timeline": selectors.timeline(shift),
         "my_deputy_id": getattr(request.user, "deputy_id", None),
-        "attended": sum(1 for a in people if a.status == AssignmentStatus.ATTENDED),
+        "attended": sum(1 for a in people if a.state == AssignmentState.ATTENDED),
     }
     return render(request, "shifts/detail.html", ctx)
 
@@ -248,10 +248,10 @@ def remove(request: HttpRequest, pk: int) -> HttpResponseBase:
 def attendance(request: HttpRequest, pk: int) -> HttpResponseBase:
     a = _assignment(request, pk)
     policy.require(request.user, "change", a)
-    status = request.POST.get("status", "")
-    label = dict(AssignmentStatus.choices).get(status, status)
-    _run(request, services.assignment_record, _("「{name}」：{status}").format(name=a.deputy.name, status=label),
-         assignment_id=a.pk, status=status)
+    state = request.POST.get("state", "")
+    label = dict(AssignmentState.choices).get(state, state)
+    _run(request, services.assignment_record, _("「{name}」：{state}").format(name=a.deputy.name, state=label),
+         assignment_id=a.pk, state=state)
     return _back(request, a.shift)
 
 
@@ -324,7 +324,7 @@ def day(request: HttpRequest) -> HttpResponseBase:
     form = forms.DayAttendanceForm(request.POST if request.method == "POST" else None, assignments=assignments)
     if request.method == "POST" and form.is_valid():
         try:
-            n = services.attendance_record_day(actor=acting(request), town=town, date=date, statuses=form.statuses())
+            n = services.attendance_record_day(actor=acting(request), town=town, date=date, states=form.states())
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
@@ -383,7 +383,7 @@ def _export_name(what: str, start: dt.date | None, end: dt.date | None) -> str:
 def _export_rows(qs: Any) -> Iterator[list[Any]]:
     for a in qs.iterator(chunk_size=2000):
         yield [a.shift.date, a.shift.get_period_display(), a.shift.town.name, a.deputy.name,
-               a.deputy.is_presidium, a.get_status_display(), a.replaces.deputy.name if a.replaces else "",
+               a.deputy.is_presidium, a.get_state_display(), a.replaces.deputy.name if a.replaces else "",
                a.shift.location, a.note]
 
 

@@ -1,4 +1,4 @@
-"""The duty assignment (值班安排) status as a declarative table ``(status, action) → next status``,
+"""The duty assignment (值班安排) state as a declarative table ``(state, action) → next state``,
 and its guards. Pure Python: no database; the services pass in the dates a guard needs.
 
 Lifecycle::
@@ -24,7 +24,7 @@ from renda.core.errors import IllegalTransition, InvalidInput
 from renda.core.workflow import Machine
 
 
-class Status(StrEnum):
+class State(StrEnum):
     SCHEDULED = "scheduled"
     ATTENDED = "attended"
     ABSENT = "absent"
@@ -38,11 +38,11 @@ class Action(StrEnum):
     SWAP = "swap"
 
 
-STATUS_LABELS = {
-    Status.SCHEDULED: gettext_lazy("已排班"),
-    Status.ATTENDED: gettext_lazy("已到岗"),
-    Status.ABSENT: gettext_lazy("缺勤"),
-    Status.SWAPPED: gettext_lazy("已调换"),
+STATE_LABELS = {
+    State.SCHEDULED: gettext_lazy("已排班"),
+    State.ATTENDED: gettext_lazy("已到岗"),
+    State.ABSENT: gettext_lazy("缺勤"),
+    State.SWAPPED: gettext_lazy("已调换"),
 }
 
 ACTION_LABELS = {
@@ -52,9 +52,9 @@ ACTION_LABELS = {
     Action.SWAP: gettext_lazy("调班"),
 }
 
-_S, _A = Status, Action
+_S, _A = State, Action
 
-TABLE: dict[tuple[Status, Action], Status] = {
+TABLE: dict[tuple[State, Action], State] = {
     (_S.SCHEDULED, _A.ATTEND): _S.ATTENDED,
     (_S.SCHEDULED, _A.ABSENT): _S.ABSENT,
     (_S.SCHEDULED, _A.SWAP): _S.SWAPPED,
@@ -64,33 +64,33 @@ TABLE: dict[tuple[Status, Action], Status] = {
     (_S.ABSENT, _A.RESET): _S.SCHEDULED,
 }
 
-#: Statuses in which the person may still be taken off the shift.
-REMOVABLE = frozenset({Status.SCHEDULED})
-#: The status a new assignment starts in.
-INITIAL = Status.SCHEDULED
-#: The status that counts as one person-time (人次).
-COUNTED = Status.ATTENDED
-#: Attendance actions, and the status each records (for "record attendance" forms).
-ATTENDANCE = {Status.ATTENDED: Action.ATTEND, Status.ABSENT: Action.ABSENT, Status.SCHEDULED: Action.RESET}
+#: States in which the person may still be taken off the shift.
+REMOVABLE = frozenset({State.SCHEDULED})
+#: The state a new assignment starts in.
+INITIAL = State.SCHEDULED
+#: The state that counts as one person-time (人次).
+COUNTED = State.ATTENDED
+#: Attendance actions, and the state each records (for "record attendance" forms).
+ATTENDANCE = {State.ATTENDED: Action.ATTEND, State.ABSENT: Action.ABSENT, State.SCHEDULED: Action.RESET}
 
 
-REFUSAL = gettext_lazy("「{status}」的值班安排不能「{action}」")
+REFUSAL = gettext_lazy("「{state}」的值班安排不能「{action}」")
 
-_machine: Machine[Status, Action, StrEnum] = Machine(
-    Status, Action, TABLE, STATUS_LABELS, ACTION_LABELS, refusal=REFUSAL, state_key="status")
-#: ``label(status_or_action)``, ``next_status(status, action)`` (or ``IllegalTransition`` naming
-#: both), ``allowed_actions(status)`` (in the order of ``Action``).
+_machine: Machine[State, Action, StrEnum] = Machine(
+    State, Action, TABLE, STATE_LABELS, ACTION_LABELS, refusal=REFUSAL, state_key="state")
+#: ``label(state_or_action)``, ``next_state(state, action)`` (or ``IllegalTransition`` naming
+#: both), ``allowed_actions(state)`` (in the order of ``Action``).
 label = _machine.label
-next_status = _machine.next_state
+next_state = _machine.next_state
 allowed_actions = _machine.possible_actions
 
 
-def action_for(target: Status | str) -> Action:
+def action_for(target: State | str) -> Action:
     """The attendance action that records ``target`` (到岗, 缺勤 or back to 已排班)."""
     try:
-        return ATTENDANCE[Status(target)]
+        return ATTENDANCE[State(target)]
     except (KeyError, ValueError):
-        raise InvalidInput(_("考勤状态只能是已到岗、缺勤或已排班"), fields={"status": _("不正确")}) from None
+        raise InvalidInput(_("考勤状态只能是已到岗、缺勤或已排班"), fields={"state": _("不正确")}) from None
 
 
 # --- guards -------------------------------------------------------------------------------
@@ -101,12 +101,12 @@ def check_attendance_date(*, shift_date: dt.date, today: dt.date) -> None:
     if shift_date > today:
         raise InvalidInput(
             _("{d} 的值班尚未到来，不能登记到岗或缺勤").format(d=shift_date.isoformat()),
-            fields={"status": _("日期未到")},
+            fields={"state": _("日期未到")},
         )
 
 
-def check_removable(*, status: Status | str, replaced: bool) -> None:
-    if Status(status) not in REMOVABLE:
-        raise IllegalTransition(_("「{status}」的值班安排不能移除").format(status=label(Status(status))))
+def check_removable(*, state: State | str, replaced: bool) -> None:
+    if State(state) not in REMOVABLE:
+        raise IllegalTransition(_("「{state}」的值班安排不能移除").format(state=label(State(state))))
     if replaced:
         raise IllegalTransition(_("该值班安排已有替班人员，不能移除"))

@@ -66,14 +66,14 @@ def fx(world: World, monkeypatch: pytest.MonkeyPatch) -> World:
     petitions.petition_register(actor=staff, town=world.town, channel="phone", subject="去年的电话",
                                 petitioners=[petitions.PetitionerData(name="孙三")], on=D("2022-12-20"))
     # duty shifts
-    for day, status in (("2023-03-01", "attended"), ("2023-03-02", "attended"), ("2023-03-03", "absent"),
+    for day, state in (("2023-03-01", "attended"), ("2023-03-02", "attended"), ("2023-03-03", "absent"),
                         ("2023-06-30", "scheduled"), ("2023-07-03", "attended")):
         s = shifts.shift_create(actor=staff, town=world.town, date=D(day),
                                 deputies=[world.presidium_deputy, world.plain_deputy] if day == "2023-03-01"
                                 else [world.presidium_deputy])
-        if status != "scheduled":
+        if state != "scheduled":
             for a in s.assignments.all():
-                shifts.assignment_record(actor=staff, assignment_id=a.pk, status=status, on=D(day))
+                shifts.assignment_record(actor=staff, assignment_id=a.pk, state=state, on=D(day))
     # risks
     r1 = make_risk(world, on=D("2023-03-01"))
     risks.risk_resolve(actor=staff, risk_id=r1.pk, resolved_on=D("2023-04-01"))

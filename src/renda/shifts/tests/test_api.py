@@ -48,17 +48,17 @@ def test_endpoint_matrix(world: World, client: Client, role: Role) -> None:
     assert created.status_code == (201 if staff else 403), created.json()
     # Writes on the own town's shift: staff only (readers 403, others 404) …
     write_own = 200 if staff else (403 if reader else 404)
-    assert post(client, f"{API}/assignments/{a.pk}/attendance", {"status": "attended"}).status_code == write_own
+    assert post(client, f"{API}/assignments/{a.pk}/attendance", {"state": "attended"}).status_code == write_own
     r = post(client, f"{API}/{own.pk}/assignments", {"deputy_id": world.deputy.pk})
     assert r.status_code == (201 if staff else write_own)
     # … and on another town's: 404 (district-wide read-only roles: 403).
     write_other = 403 if role in ALL_TOWNS else 404
-    assert post(client, f"{API}/assignments/{oa.pk}/attendance", {"status": "attended"}).status_code == write_other
+    assert post(client, f"{API}/assignments/{oa.pk}/attendance", {"state": "attended"}).status_code == write_other
     r = post(client, f"{API}/{other.pk}/assignments", {"deputy_id": world.other_deputy.pk})
     assert r.status_code == write_other
     assert post(client, f"{API}/assignments/{oa.pk}/swap", {"replacement_id": None}).status_code == write_other
     assert client.delete(f"{API}/assignments/{oa.pk}").status_code == write_other
-    assert DutyAssignment.objects.get(pk=oa.pk).status == "scheduled"
+    assert DutyAssignment.objects.get(pk=oa.pk).state == "scheduled"
 
 
 @pytest.mark.django_db
@@ -68,21 +68,21 @@ def test_create_add_swap_exchange_attendance_and_remove(world: World, client: Cl
                            "deputy_ids": [world.presidium_deputy.pk]})
     assert r.status_code == 201
     body = r.json()
-    assert body["period_label"] == "上午" and body["assignments"][0]["status"] == "scheduled"
+    assert body["period_label"] == "上午" and body["assignments"][0]["state"] == "scheduled"
     sid, aid = body["id"], body["assignments"][0]["id"]
     r = post(client, f"{API}/{sid}/assignments", {"deputy_id": world.plain_deputy.pk, "note": "代表参加"})
     assert r.status_code == 201 and len(r.json()["assignments"]) == 2
     r = post(client, f"{API}/assignments/{aid}/swap", {"replacement_id": world.deputy.pk, "note": "外出"})
     assert r.status_code == 200
     people = {p["deputy"]["id"]: p for p in r.json()["assignments"]}
-    assert people[world.presidium_deputy.pk]["status"] == "swapped"
+    assert people[world.presidium_deputy.pk]["state"] == "swapped"
     assert people[world.deputy.pk]["replaces_id"] == aid
     assert people[world.deputy.pk]["replaces_name"] == world.presidium_deputy.name
     new_id = people[world.deputy.pk]["id"]
-    r = post(client, f"{API}/assignments/{new_id}/attendance", {"status": "attended"})
+    r = post(client, f"{API}/assignments/{new_id}/attendance", {"state": "attended"})
     assert r.status_code == 200 and r.json()["attended"] == 1
     # Illegal move: 409 in the shared shape.
-    r = post(client, f"{API}/assignments/{aid}/attendance", {"status": "attended"})
+    r = post(client, f"{API}/assignments/{aid}/attendance", {"state": "attended"})
     assert r.status_code == 409 and set(r.json()) == {"code", "message", "fields"}
     assert r.json()["code"] == "illegal_transition"
     # Exchange with another day's shift.
@@ -96,11 +96,11 @@ def test_create_add_swap_exchange_attendance_and_remove(world: World, client: Cl
     r = client.delete(f"{API}/assignments/{plain.pk}")
     assert r.status_code == 409
     back = DutyAssignment.objects.get(shift_id=sid, deputy=world.presidium_deputy)
-    assert back.status == "swapped"
+    assert back.state == "swapped"
     added = DutyAssignment.objects.get(shift=other, deputy=world.plain_deputy)
     assert added.replaces is not None and added.replaces.deputy == d2
     assert client.delete(f"{API}/assignments/{added.pk}").status_code == 204  # the stand-in fell through
-    assert DutyAssignment.objects.get(shift=other, deputy=d2).status == "swapped"
+    assert DutyAssignment.objects.get(shift=other, deputy=d2).state == "swapped"
     assert AuditEvent.objects.filter(verb__startswith="duty_", source="api").exists()
 
 
@@ -116,7 +116,7 @@ def test_errors_have_the_shared_shape(world: World, client: Client) -> None:
     assert r.status_code == 422 and r.json()["code"] == "invalid"
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     s = shift(world, on=tomorrow)
-    r = post(client, f"{API}/assignments/{s.assignments.get().pk}/attendance", {"status": "attended"})
+    r = post(client, f"{API}/assignments/{s.assignments.get().pk}/attendance", {"state": "attended"})
     assert r.status_code == 400 and "尚未到来" in r.json()["message"]
     assert not DutyShift.objects.filter(date=dt.date(2023, 3, 9)).exists()
 
@@ -128,7 +128,7 @@ def test_filters_and_person_times(world: World, client: Client) -> None:
         s = shift(world, on=dt.date(2023, 3, day), deputies=people)
         for a in s.assignments.all():
             post_status = "attended" if a.deputy_id == world.presidium_deputy.pk else "absent"
-            services.assignment_record(actor=None, assignment_id=a.pk, status=post_status)
+            services.assignment_record(actor=None, assignment_id=a.pk, state=post_status)
     shift(world, on=dt.date(2023, 4, 3))
     client.force_login(world.users[Role.PRESIDIUM])
     assert client.get(f"{API}?month=2023-03").json()["count"] == 3

@@ -56,7 +56,7 @@ def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: 
 class TestDemo:
     def test_158_attended_person_times_in_2023h1(self) -> None:
         # The METRICS definition of petitions.duty_shifts: attended assignments dated in the period.
-        n = DutyAssignment.objects.filter(status="attended", shift__date__range=H1,
+        n = DutyAssignment.objects.filter(state="attended", shift__date__range=H1,
                                           shift__town__code=TOWN_CODE).count()
         assert n == 158
         town = DutyShift.objects.filter(town__code=TOWN_CODE).first()
@@ -73,18 +73,18 @@ class TestDemo:
         h1 = DutyAssignment.objects.filter(shift__town__code=TOWN_CODE, shift__date__range=H1)
         assert set(h1.values_list("deputy__is_presidium", flat=True)) == {True}
         assert len(set(h1.values_list("deputy_id", flat=True))) == 5
-        assert h1.filter(status="absent").count() == 4
-        assert h1.filter(status="swapped").count() == 3
-        assert h1.filter(replaces__isnull=False, status="attended").count() == 3
-        assert not h1.filter(status="scheduled").exists()
+        assert h1.filter(state="absent").count() == 4
+        assert h1.filter(state="swapped").count() == 3
+        assert h1.filter(replaces__isnull=False, state="attended").count() == 3
+        assert not h1.filter(state="scheduled").exists()
 
     def test_roster_around_today(self) -> None:
         today = timezone.localdate()
         around = DutyAssignment.objects.filter(shift__town__code=TOWN_CODE, shift__date__year__gte=today.year,
                                                shift__date__gte=today.replace(day=1))
-        assert around.filter(shift__date__lt=today, status="attended").exists() or today.day <= 3
-        assert around.filter(shift__date__gt=today, status="scheduled").exists()
-        assert not around.filter(shift__date__gt=today, status__in=["attended", "absent"]).exists()
+        assert around.filter(shift__date__lt=today, state="attended").exists() or today.day <= 3
+        assert around.filter(shift__date__gt=today, state="scheduled").exists()
+        assert not around.filter(shift__date__gt=today, state__in=["attended", "absent"]).exists()
         assert around.filter(deputy__is_presidium=False).exists()  # the demo deputy's shift
 
     def test_second_run_creates_nothing(self) -> None:

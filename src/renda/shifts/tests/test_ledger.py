@@ -67,7 +67,7 @@ def test_import_creates_shifts_people_swaps_and_attendance(world: World) -> None
     assert DutyShift.objects.filter(town=world.town).count() == 3
     swapped = DutyAssignment.objects.get(shift__date=D("2023-03-02"), deputy=world.presidium_deputy)
     stand_in = DutyAssignment.objects.get(shift__date=D("2023-03-02"), deputy=world.plain_deputy)
-    assert swapped.status == "swapped" and stand_in.replaces_id == swapped.pk and stand_in.status == "attended"
+    assert swapped.state == "swapped" and stand_in.replaces_id == swapped.pk and stand_in.state == "attended"
     assert DutyAssignment.objects.get(deputy=world.deputy).note == "因公外出"
     assert DutyShift.objects.get(date=D("2023-03-03")).location == "便民服务中心"
 
@@ -105,10 +105,10 @@ def test_reimport_changes_nothing_and_a_later_status_updates(world: World) -> No
     assert import_workbook(first).summary == "新增 0 条, 更新 0 条"
     later = import_workbook(sheet(row(world), row(world, 值班人员=world.deputy.name, 状态="缺勤", 备注="病假")))
     assert later.ok and later.summary == "新增 0 条, 更新 2 条", later.error_lines()
-    assert set(DutyAssignment.objects.values_list("status", flat=True)) == {"attended", "absent"}
+    assert set(DutyAssignment.objects.values_list("state", flat=True)) == {"attended", "absent"}
     # A swap is not undone, and the person replaced is not rewritten, by an import.
     a = DutyAssignment.objects.get(deputy=world.presidium_deputy)
-    services.assignment_record(actor=None, assignment_id=a.pk, status="scheduled")
+    services.assignment_record(actor=None, assignment_id=a.pk, state="scheduled")
     services.assignment_swap(actor=None, assignment_id=a.pk, replacement=world.plain_deputy)
     undo = import_workbook(sheet(row(world)))
     assert not undo.ok and "不能撤销" in undo.error_lines()[0]
@@ -122,11 +122,11 @@ def _build(world: World) -> None:
     shift(world, on=D("2023-03-02"), period="morning", deputies=[world.plain_deputy])
     shift(world, town=world.other_town, on=D("2023-03-01"), deputies=[world.other_deputy])
     for a in DutyAssignment.objects.filter(shift__date=D("2023-03-01")):
-        services.assignment_record(actor=None, assignment_id=a.pk, status="attended")
+        services.assignment_record(actor=None, assignment_id=a.pk, state="attended")
     a = s2.assignments.get()
     new = services.assignment_swap(actor=None, assignment_id=a.pk, replacement=world.deputy, note="外出开会")
     assert new is not None
-    services.assignment_record(actor=None, assignment_id=new.pk, status="absent", note="临时有事")
+    services.assignment_record(actor=None, assignment_id=new.pk, state="absent", note="临时有事")
 
 
 def test_round_trip_export_import_into_empty_export_is_identical(world: World) -> None:

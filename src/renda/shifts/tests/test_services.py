@@ -26,7 +26,7 @@ def events(verb: str) -> int:
 def test_create_shift_with_people_is_audited_and_on_the_timeline(world: World) -> None:
     s = shift(world, deputies=[world.presidium_deputy, world.deputy], location="镇信访接待室")
     assert s.location == "镇信访接待室"
-    assert list(s.assignments.values_list("deputy_id", "status")) == [
+    assert list(s.assignments.values_list("deputy_id", "state")) == [
         (world.presidium_deputy.pk, "scheduled"), (world.deputy.pk, "scheduled")]
     assert events("duty_shift.create") == 1 and events("duty_assignment.add") == 2
     ev = AuditEvent.objects.filter(verb="duty_assignment.add").first()
@@ -87,7 +87,7 @@ def test_add_any_deputy_of_the_town_and_remove_only_scheduled(world: World) -> N
     assert events("duty_assignment.remove") == 1
     assert DutyLog.objects.filter(shift=s, action="remove").exists()
     p = s.assignments.get()
-    services.assignment_record(actor=staff, assignment_id=p.pk, status="attended")
+    services.assignment_record(actor=staff, assignment_id=p.pk, state="attended")
     with pytest.raises(IllegalTransition):
         services.assignment_remove(actor=staff, assignment_id=p.pk)
 
@@ -97,9 +97,9 @@ def test_swap_marks_the_old_row_and_links_the_new_one(world: World) -> None:
     s = shift(world)
     a = s.assignments.get()
     new = services.assignment_swap(actor=staff, assignment_id=a.pk, replacement=world.deputy, note="外出开会")
-    assert new is not None and new.replaces_id == a.pk and new.status == "scheduled"
+    assert new is not None and new.replaces_id == a.pk and new.state == "scheduled"
     a.refresh_from_db()
-    assert a.status == "swapped" and a.note == "外出开会"
+    assert a.state == "swapped" and a.note == "外出开会"
     assert events("duty_assignment.swap") == 1 and events("duty_assignment.add") == 2
     assert "调班" in DutyLog.objects.filter(shift=s, action="swap").get().text
     with pytest.raises(IllegalTransition):
@@ -120,7 +120,7 @@ def test_exchange_trades_two_shifts(world: World) -> None:
     b_on_x, a_on_y = services.assignment_exchange(actor=staff, assignment_id=a.pk, other_id=b.pk, note="互换")
     assert (b_on_x.shift_id, b_on_x.deputy_id, b_on_x.replaces_id) == (x.pk, world.deputy.pk, a.pk)
     assert (a_on_y.shift_id, a_on_y.deputy_id, a_on_y.replaces_id) == (y.pk, world.presidium_deputy.pk, b.pk)
-    assert set(DutyAssignment.objects.filter(pk__in=[a.pk, b.pk]).values_list("status", flat=True)) == {"swapped"}
+    assert set(DutyAssignment.objects.filter(pk__in=[a.pk, b.pk]).values_list("state", flat=True)) == {"swapped"}
     assert events("duty_assignment.swap") == 2
     assert DutyLog.objects.filter(action="exchange").count() == 2
     with pytest.raises(InvalidInput):
@@ -132,24 +132,24 @@ def test_attendance_single_and_for_a_day(world: World) -> None:
     s = shift(world, deputies=[world.presidium_deputy, world.deputy])
     a, b = s.assignments.order_by("id")
     n = services.attendance_record_day(actor=staff, town=world.town, date=s.date,
-                                       statuses={a.pk: "attended", b.pk: "absent"})
+                                       states={a.pk: "attended", b.pk: "absent"})
     assert n == 2
-    assert dict(s.assignments.values_list("deputy_id", "status")) == {world.presidium_deputy.pk: "attended",
+    assert dict(s.assignments.values_list("deputy_id", "state")) == {world.presidium_deputy.pk: "attended",
                                                                        world.deputy.pk: "absent"}
     assert events("duty_assignment.attend") == 1 and events("duty_assignment.absent") == 1
     # The same again changes nothing and writes nothing.
     assert services.attendance_record_day(actor=staff, town=world.town, date=s.date,
-                                          statuses={a.pk: "attended", b.pk: "absent"}) == 0
+                                          states={a.pk: "attended", b.pk: "absent"}) == 0
     assert events("duty_assignment.attend") == 1
     # Corrections, and back to scheduled.
-    services.assignment_record(actor=staff, assignment_id=b.pk, status="attended")
-    services.assignment_record(actor=staff, assignment_id=a.pk, status="scheduled")
+    services.assignment_record(actor=staff, assignment_id=b.pk, state="attended")
+    services.assignment_record(actor=staff, assignment_id=a.pk, state="scheduled")
     assert selectors.attended_count(town_ids=[world.town.pk], start=s.date, end=s.date) == 1
     # Another town's assignment in the day's form: nothing changes.
     other = shift(world, town=world.other_town, deputies=[world.other_deputy])
     with pytest.raises(NotFound):
         services.attendance_record_day(actor=staff, town=world.town, date=s.date,
-                                       statuses={other.assignments.get().pk: "attended"})
+                                       states={other.assignments.get().pk: "attended"})
 
 
 def test_attendance_ahead_of_the_day_is_refused(world: World) -> None:
@@ -157,9 +157,9 @@ def test_attendance_ahead_of_the_day_is_refused(world: World) -> None:
     s = shift(world, on=tomorrow)
     a = s.assignments.get()
     with pytest.raises(InvalidInput, match="尚未到来"):
-        services.assignment_record(actor=world.users[Role.STAFF], assignment_id=a.pk, status="attended")
+        services.assignment_record(actor=world.users[Role.STAFF], assignment_id=a.pk, state="attended")
     with pytest.raises(InvalidInput):
-        services.assignment_record(actor=world.users[Role.STAFF], assignment_id=a.pk, status="swapped")
+        services.assignment_record(actor=world.users[Role.STAFF], assignment_id=a.pk, state="swapped")
 
 
 def test_update_and_delete_shift(world: World) -> None:
@@ -173,7 +173,7 @@ def test_update_and_delete_shift(world: World) -> None:
     services.shift_delete(actor=staff, shift_id=s.pk)
     assert not DutyShift.objects.exists() and events("duty_shift.delete") == 1
     t = shift(world)
-    services.assignment_record(actor=staff, assignment_id=t.assignments.get().pk, status="attended")
+    services.assignment_record(actor=staff, assignment_id=t.assignments.get().pk, state="attended")
     with pytest.raises(InvalidInput, match="不能删除"):
         services.shift_delete(actor=staff, shift_id=t.pk)
 
@@ -183,8 +183,8 @@ def test_person_times_count_only_attended(world: World) -> None:
     for day in ("2023-03-01", "2023-03-02", "2023-04-03"):
         s = shift(world, on=D(day), deputies=[world.presidium_deputy, world.deputy])
         a, b = s.assignments.order_by("id")
-        services.assignment_record(actor=staff, assignment_id=a.pk, status="attended")
-        services.assignment_record(actor=staff, assignment_id=b.pk, status="absent")
+        services.assignment_record(actor=staff, assignment_id=a.pk, state="attended")
+        services.assignment_record(actor=staff, assignment_id=b.pk, state="absent")
     rows = selectors.person_times(staff, town=world.town, start=D("2023-03-01"), end=D("2023-03-31"))
     assert [(r["deputy_id"], r["attended"], r["absent"]) for r in rows] == [
         (world.presidium_deputy.pk, 2, 0), (world.deputy.pk, 0, 2)]

@@ -100,11 +100,11 @@ def test_writes_on_another_towns_shift_are_404_and_read_only_roles_403(
                 "attendance": f"/shifts/assignments/{a.pk}/attendance/", "delete": f"/shifts/{target.pk}/delete/"}[post]
         if own and role == Role.STAFF:
             continue  # staff's own writes are tested below
-        status = client.post(path, {"status": "attended", "deputy": shared_world.plain_deputy.pk}).status_code
+        state = client.post(path, {"state": "attended", "deputy": shared_world.plain_deputy.pk}).status_code
         want = (403 if role in READERS else 404) if own else (403 if role in ALL_TOWNS else 404)
-        assert status == want, (post, role, own, status)
+        assert state == want, (post, role, own, state)
     assert DutyShift.objects.filter(pk=s.other.pk).exists()
-    assert DutyAssignment.objects.get(pk=s.other_assignment.pk).status == "scheduled"
+    assert DutyAssignment.objects.get(pk=s.other_assignment.pk).state == "scheduled"
 
 
 @pytest.mark.django_db
@@ -124,7 +124,7 @@ def test_roster_query_count_is_constant(world: World, client: Client) -> None:
         s = shift(world, on=dt.date(2023, 3, day), deputies=[world.presidium_deputy, *extra[: day % 3 + 1]])
         a = s.assignments.order_by("id").first()
         assert a is not None
-        services.assignment_record(actor=None, assignment_id=a.pk, status="attended")
+        services.assignment_record(actor=None, assignment_id=a.pk, state="attended")
         if day % 4 == 0:
             services.assignment_swap(actor=None, assignment_id=s.assignments.order_by("id").last().pk,  # type: ignore[union-attr]
                                      replacement=world.deputy)
@@ -135,7 +135,7 @@ def test_roster_query_count_is_constant(world: World, client: Client) -> None:
 def test_roster_shows_people_totals_and_highlights_own_shifts(world: World, client: Client) -> None:
     s = shift(world, on=dt.date(2023, 3, 1), deputies=[world.presidium_deputy, world.deputy])
     a = s.assignments.get(deputy=world.presidium_deputy)
-    services.assignment_record(actor=None, assignment_id=a.pk, status="attended")
+    services.assignment_record(actor=None, assignment_id=a.pk, state="attended")
     client.force_login(world.users[Role.DEPUTY])
     body = client.get("/shifts/?month=2023-03").content.decode()
     assert world.presidium_deputy.name in body and 'id="month-total">1<' in body
@@ -180,14 +180,14 @@ def test_swap_exchange_attendance_and_day_pages(world: World, client: Client) ->
     assert client.post(f"/shifts/assignments/{new.pk}/exchange/", {"other": b.pk}).status_code == 302
     assert DutyAssignment.objects.get(shift=y, deputy=world.plain_deputy).replaces_id == b.pk
     c = DutyAssignment.objects.get(shift=x, deputy=world.deputy)
-    assert client.post(f"/shifts/assignments/{c.pk}/attendance/", {"status": "attended"}).status_code == 302
+    assert client.post(f"/shifts/assignments/{c.pk}/attendance/", {"state": "attended"}).status_code == 302
     c.refresh_from_db()
-    assert c.status == "attended"
+    assert c.state == "attended"
     body = client.get("/shifts/day/?date=2023-03-01").content.decode()
     assert f'name="a{c.pk}"' in body and f'name="a{a.pk}"' not in body  # swapped rows are not listed
     assert client.post("/shifts/day/?date=2023-03-01", {f"a{c.pk}": "absent"}).status_code == 302
     c.refresh_from_db()
-    assert c.status == "absent"
+    assert c.state == "absent"
     body = client.get(f"/shifts/{x.pk}/").content.decode()
     assert "调班" in body and world.plain_deputy.name in body and 'id="timeline"' in body
     # A domain error is a message, not a crash.

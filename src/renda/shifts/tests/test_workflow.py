@@ -1,5 +1,5 @@
-"""The assignment status table, exhaustively: every (status, action) pair is either in the
-table with its next status or refused with a coded error; guards."""
+"""The assignment state table, exhaustively: every (state, action) pair is either in the
+table with its next state or refused with a coded error; guards."""
 
 from __future__ import annotations
 
@@ -9,42 +9,42 @@ import pytest
 
 from renda.core.errors import IllegalTransition, InvalidInput
 from renda.shifts import workflow
-from renda.shifts.models import AssignmentStatus
-from renda.shifts.workflow import Action, Status
+from renda.shifts.models import AssignmentState
+from renda.shifts.workflow import Action, State
 
 EXPECTED = {
-    (Status.SCHEDULED, Action.ATTEND): Status.ATTENDED,
-    (Status.SCHEDULED, Action.ABSENT): Status.ABSENT,
-    (Status.SCHEDULED, Action.SWAP): Status.SWAPPED,
-    (Status.ATTENDED, Action.ABSENT): Status.ABSENT,
-    (Status.ATTENDED, Action.RESET): Status.SCHEDULED,
-    (Status.ABSENT, Action.ATTEND): Status.ATTENDED,
-    (Status.ABSENT, Action.RESET): Status.SCHEDULED,
+    (State.SCHEDULED, Action.ATTEND): State.ATTENDED,
+    (State.SCHEDULED, Action.ABSENT): State.ABSENT,
+    (State.SCHEDULED, Action.SWAP): State.SWAPPED,
+    (State.ATTENDED, Action.ABSENT): State.ABSENT,
+    (State.ATTENDED, Action.RESET): State.SCHEDULED,
+    (State.ABSENT, Action.ATTEND): State.ATTENDED,
+    (State.ABSENT, Action.RESET): State.SCHEDULED,
 }
 
 
-@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("state", list(State))
 @pytest.mark.parametrize("action", list(Action))
-def test_every_pair(status: Status, action: Action) -> None:
-    if (status, action) in EXPECTED:
-        assert workflow.next_status(status, action) == EXPECTED[(status, action)]
-        assert action in workflow.allowed_actions(status)
+def test_every_pair(state: State, action: Action) -> None:
+    if (state, action) in EXPECTED:
+        assert workflow.next_state(state, action) == EXPECTED[(state, action)]
+        assert action in workflow.allowed_actions(state)
     else:
         with pytest.raises(IllegalTransition) as exc:
-            workflow.next_status(status, action)
+            workflow.next_state(state, action)
         assert exc.value.code == "illegal_transition" and exc.value.status == 409
-        assert workflow.label(status) in exc.value.message
-        assert action not in workflow.allowed_actions(status)
+        assert workflow.label(state) in exc.value.message
+        assert action not in workflow.allowed_actions(state)
 
 
 def test_table_is_exactly_the_expected_one_and_swapped_is_final() -> None:
     assert workflow.TABLE == EXPECTED
-    assert workflow.allowed_actions(Status.SWAPPED) == []
+    assert workflow.allowed_actions(State.SWAPPED) == []
 
 
 def test_statuses_match_the_model_choices() -> None:
-    assert {s.value for s in Status} == set(AssignmentStatus.values)
-    assert {str(workflow.STATUS_LABELS[s]) for s in Status} == {str(lbl) for lbl in AssignmentStatus.labels}
+    assert {s.value for s in State} == set(AssignmentState.values)
+    assert {str(workflow.STATE_LABELS[s]) for s in State} == {str(lbl) for lbl in AssignmentState.labels}
 
 
 def test_attendance_actions() -> None:
@@ -64,11 +64,11 @@ def test_attendance_is_not_recorded_ahead_of_the_shift() -> None:
     assert "尚未到来" in exc.value.message
 
 
-@pytest.mark.parametrize("status", list(Status))
+@pytest.mark.parametrize("state", list(State))
 @pytest.mark.parametrize("replaced", [False, True])
-def test_removable_only_while_scheduled_and_not_replaced(status: Status, replaced: bool) -> None:
-    if status == Status.SCHEDULED and not replaced:
-        workflow.check_removable(status=status, replaced=replaced)
+def test_removable_only_while_scheduled_and_not_replaced(state: State, replaced: bool) -> None:
+    if state == State.SCHEDULED and not replaced:
+        workflow.check_removable(state=state, replaced=replaced)
     else:
         with pytest.raises(IllegalTransition):
-            workflow.check_removable(status=status, replaced=replaced)
+            workflow.check_removable(state=state, replaced=replaced)
