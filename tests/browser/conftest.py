@@ -66,3 +66,11 @@ def shot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def see(page: Any, text: str, timeout: float = 15_000) -> None:
+    """Wait until the page shows ``text``: after a click the next page may still be loading
+    (``page.content()`` is then empty), so a plain assert right after a click is a race."""
+    from playwright.sync_api import expect
+
+    expect(page.locator("body")).to_contain_text(text, timeout=timeout)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from renda.core.roles import Role
 from renda.gridwork.tests.helpers import open_work
 from renda.shifts.models import DutyAssignment, DutyShift
-from tests.browser.conftest import shot
+from tests.browser.conftest import see, shot
 from tests.browser.test_pages import log_in
 from tests.support import World
 
@@ -60,7 +60,7 @@ def test_duty_roster_generate_attend_swap(live_server: Any, page: Any, phone_pag
 
     page.click("#confirm")
     page.wait_for_load_state("networkidle")
-    assert f"已生成 {n} 个班次" in page.content()
+    see(page, f"已生成 {n} 个班次")
     shifts = list(DutyShift.objects.filter(town=world.town).order_by("date"))
     assert len(shifts) == n
     assert all(s.date.year == year and s.date.month == month and s.location == "镇信访接待室" for s in shifts)
@@ -78,7 +78,7 @@ def test_duty_roster_generate_attend_swap(live_server: Any, page: Any, phone_pag
     shot(page, "shifts-day-attendance")
     page.click("#day-form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert "已登记考勤，1 人次有变化" in page.content()
+    see(page, "已登记考勤，1 人次有变化")
     a1.refresh_from_db()
     assert a1.state == "attended"
     assert f"本月到岗 1 人次，待值班 {n - 1} 人次" in page.locator("#totals").inner_text()
@@ -96,7 +96,7 @@ def test_duty_roster_generate_attend_swap(live_server: Any, page: Any, phone_pag
     shot(page, "shifts-swap-form")
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert f"已调班：「{world.deputy.name}」替换「{presidium.name}」" in page.content()
+    see(page, f"已调班：「{world.deputy.name}」替换「{presidium.name}」")
     old = second.assignments.get(deputy=presidium)
     new = second.assignments.get(deputy=world.deputy)
     assert old.state == "swapped" and new.state == "scheduled" and new.replaces_id == old.pk

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from renda.core.roles import Role
-from tests.browser.conftest import shot
+from tests.browser.conftest import see, shot
 from tests.support import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,7 +31,7 @@ def log_in(page: Any, base: str, username: str) -> None:
 def test_every_role_lands_on_its_home(live_server: Any, page: Any) -> None:
     world = World()
     page.goto(f"{live_server.url}/login/")
-    assert "乡镇人大履职平台" in page.content()
+    see(page, "乡镇人大履职平台")
     shot(page, "login")
     for role, heading in HEADINGS.items():
         page.context.clear_cookies()
@@ -50,7 +50,7 @@ def test_staff_creates_a_deputy_and_sees_history(live_server: Any, page: Any) ->
     page.select_option("#id_grids", str(world.grid.pk))
     page.click("main form button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert "已新增代表「测试代表甲」" in page.content()
+    see(page, "已新增代表「测试代表甲」")
     shot(page, "deputy-created")
     assert "新增代表" in page.locator(".timeline").inner_text()
     shot(page, "deputy-detail")
@@ -71,7 +71,7 @@ def test_staff_creates_a_deputy_and_sees_history(live_server: Any, page: Any) ->
     page.fill("#id_name", "测试代表乙")
     page.fill("#id_phone", "123")
     page.click("main form button[type=submit]")
-    assert "手机号格式不正确" in page.content()
+    see(page, "手机号格式不正确")
     shot(page, "deputy-form-error")
 
 
@@ -80,12 +80,12 @@ def test_deactivation_asks_for_confirmation(live_server: Any, page: Any) -> None
     log_in(page, live_server.url, world.users[Role.STAFF].username)
     page.goto(f"{live_server.url}/units/{world.unit.pk}/")
     page.click("text=停用")
-    assert "确定要停用" in page.content()
+    see(page, "确定要停用")
     shot(page, "unit-deactivate-confirm")
     page.fill("#id_reason", "机构调整")
     page.click("text=确认停用")
     page.wait_for_load_state("networkidle")
-    assert "已停用" in page.content()
+    see(page, "已停用")
 
 
 def test_phone_layout(live_server: Any, phone_page: Any) -> None:

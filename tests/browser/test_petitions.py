@@ -17,7 +17,7 @@ from renda.core.roles import Role
 from renda.petitions import rules
 from renda.petitions.models import Petition
 from renda.risks.models import Risk
-from tests.browser.conftest import shot
+from tests.browser.conftest import see, shot
 from tests.browser.test_pages import log_in
 from tests.support import World
 
@@ -77,7 +77,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     p = Petition.objects.get(subject="村道硬化工程拖欠工程款")
     assert p.channel == "letter" and p.state == "registered" and p.town_id == world.town.pk
     assert p.petitioners.count() == 1
-    assert f"已登记，编号 {p.code}" in page.content()
+    see(page, f"已登记，编号 {p.code}")
     detail = f"{base}/petitions/{p.pk}/"
     assert page.url == detail
     assert page.locator("#state").inner_text() == "待受理"
@@ -89,7 +89,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     # The office routes the letter to the presidium member for instructions.
     _act(page, "route", "route", select={"presidium_member": str(world.presidium_deputy.pk)},
          fill={"comment": "请阅示"})
-    assert f"已送{world.presidium_deputy.name}阅批" in page.content()
+    see(page, f"已送{world.presidium_deputy.name}阅批")
     assert "尚未阅批" in page.locator("#instructions").inner_text()
     ri = p.instructions.get()
     assert ri.presidium_member_id == world.presidium_deputy.pk and ri.instructed_on is None
@@ -106,7 +106,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     assert page.url.startswith(detail)
     _assert_masked(page.content())
     _act(page, "instruct", "instruct", fill={"text": "请人大办会同住建部门核实，依法依规处理"})
-    assert "已阅批" in page.content()
+    see(page, "已阅批")
     assert "会同住建部门核实" in page.locator("#instructions").inner_text()
     ri.refresh_from_db()
     assert ri.instructed_on is not None and ri.text.startswith("请人大办会同住建部门核实")
@@ -122,7 +122,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
     _act(page, "accept", "accept", fill={"comment": "属本机关职责范围"})
     p.refresh_from_db()
     assert p.state == "handling" and p.accepted_on is not None and p.handling_due is not None
-    assert f"已受理，办理期限 {p.handling_due.isoformat()}" in page.content()
+    see(page, f"已受理，办理期限 {p.handling_due.isoformat()}")
     assert page.locator("#state").inner_text() == "办理中"
     shot(page, "petitions-accepted")
     with page.expect_download() as info:
@@ -136,7 +136,7 @@ def test_letter_petition_across_logins(live_server: Any, page: Any, phone_page: 
 
     # The office issues the handling opinion: the 30-day window to ask for review is shown.
     _act(page, "issue_opinion", "opinion", fill={"opinion": "经核实，施工方已于本月结清工程款"})
-    assert "已出具处理意见" in page.content()
+    see(page, "已出具处理意见")
     p.refresh_from_db()
     assert p.state == "closed" and p.opinion_on is not None
     review_by = rules.review_request_by(p.opinion_on, rules.rules_for(p.town), calendar())
@@ -206,7 +206,7 @@ def test_risk_reported_on_a_phone_and_resolved(live_server: Any, page: Any, phon
     assert participants == {(world.deputy.pk, None), (None, world.grid_worker.pk)}  # 本人参与化解 by default
     detail = f"{base}/risks/{risk.pk}/"
     assert phone_page.url == detail
-    assert f"已登记，编号 {risk.code}" in phone_page.content()
+    see(phone_page, f"已登记，编号 {risk.code}")
     people = phone_page.locator("#people").inner_text()
     assert "王*" in people and "139****1111" in people, people
     assert "王大五" not in phone_page.content() and "13900001111" not in phone_page.content()
@@ -219,7 +219,7 @@ def test_risk_reported_on_a_phone_and_resolved(live_server: Any, page: Any, phon
     page.goto(detail)
     _act(page, "log_step", "logstep", fill={"on": risk.registered_on.isoformat(),
                                             "text": "走访两户当事人，约定周五现场协调"})
-    assert "已记录化解过程" in page.content()
+    see(page, "已记录化解过程")
     assert "走访两户当事人" in page.locator("#steps").inner_text()
     step = risk.steps.get()
     assert step.text.startswith("走访两户当事人") and step.actor_id == world.users[Role.DEPUTY].pk

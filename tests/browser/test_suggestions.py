@@ -10,7 +10,7 @@ import pytest
 
 from renda.core.roles import Role
 from renda.suggestions.models import Suggestion
-from tests.browser.conftest import shot
+from tests.browser.conftest import see, shot
 from tests.browser.test_pages import log_in
 from tests.support import World, make_unit
 
@@ -51,14 +51,14 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
     shot(page, "suggestions-register")
     page.click("#register-form > button[type=submit]")
     page.wait_for_load_state("networkidle")
-    assert "已登记" in page.content()
+    see(page, "已登记")
     item = Suggestion.objects.get(title="农田水利等基础设施施工质量监督")
     detail = f"{base}/suggestions/{item.pk}/"
     shot(page, "suggestions-registered")
 
     # Assign to the wrong unit first.
     _act(page, "assign", select={"lead_unit": str(wrong_unit.pk)})
-    assert "已交办给" in page.content()
+    see(page, "已交办给")
     shot(page, "suggestions-assigned")
 
     # That unit returns it.
@@ -68,17 +68,17 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
     page.context.clear_cookies()
     log_in(page, base, wrong_user.username)
     page.goto(f"{base}/suggestions/inbox/")
-    assert "农田水利" in page.content()
+    see(page, "农田水利")
     shot(page, "suggestions-inbox")
     page.goto(detail)
     _act(page, "return", fill={"reason": "不属于本单位职责"})
-    assert "已退回" in page.content()
+    see(page, "已退回")
     shot(page, "suggestions-returned")
 
     # The office sees it under 被退回 and reassigns it.
     _as(page, base, world, Role.STAFF)
     page.goto(f"{base}/suggestions/queue/?tab=returned")
-    assert "农田水利" in page.content()
+    see(page, "农田水利")
     shot(page, "suggestions-queue-returned")
     page.goto(detail)
     _act(page, "assign", select={"lead_unit": str(world.unit.pk)})
@@ -89,19 +89,19 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
     page.goto(detail)
     _act(page, "accept")
     _act(page, "reply", fill={"text": "已安排专人监督施工"}, select={"reply_class": "A"})
-    assert "已答复" in page.content()
+    see(page, "已答复")
     shot(page, "suggestions-replied")
 
     # The deputy, on a phone, is not satisfied: back to the unit.
     phone_page.goto(f"{base}/login/")
     log_in(phone_page, base, world.users[Role.DEPUTY].username)
     phone_page.goto(f"{base}/suggestions/mine/?tab=to_evaluate")
-    assert "农田水利" in phone_page.content()
+    see(phone_page, "农田水利")
     shot(phone_page, "suggestions-mine-phone")
     phone_page.goto(detail)
     _act(phone_page, "evaluate", fill={"comment": "质量问题未整改"},
          check="input[name='evaluate-result'][value='dissatisfied']")
-    assert "重新办理" in phone_page.content()
+    see(phone_page, "重新办理")
     shot(phone_page, "suggestions-dissatisfied-phone")
 
     # The unit replies again.
@@ -113,13 +113,13 @@ def test_one_item_through_its_whole_life(live_server: Any, page: Any, phone_page
     # The deputy is satisfied.
     phone_page.goto(detail)
     _act(phone_page, "evaluate", check="input[name='evaluate-result'][value='satisfied']")
-    assert "满意" in phone_page.content()
+    see(phone_page, "满意")
     shot(phone_page, "suggestions-satisfied-phone")
 
     # The office closes it.
     _as(page, base, world, Role.STAFF)
     page.goto(f"{base}/suggestions/queue/?tab=to_close")
-    assert "农田水利" in page.content()
+    see(page, "农田水利")
     shot(page, "suggestions-queue-to-close")
     page.goto(detail)
     _act(page, "close")
