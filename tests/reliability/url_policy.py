@@ -91,6 +91,7 @@ PAGES: dict[str, Expect] = {
     "suggestions:list": E("2222222"),
     "suggestions:create": E("222F2F2", form=True),
     "suggestions:similar": E("222F2F2"),
+    "places:options": E("2222222"),
     "suggestions:queue": E("F2FFFFF"),
     "suggestions:inbox": E("FFF2FFF"),
     "suggestions:mine": E("2F2FFFF"),

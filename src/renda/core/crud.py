@@ -121,6 +121,28 @@ def set_queryset(form: forms.BaseForm, name: str, qs: QuerySet[Any]) -> None:
         display.queryset = shown
 
 
+#: Django's label of a select's empty choice, replaced by words (``label_blanks``).
+DASHES = "---------"
+
+
+def label_blanks(form: forms.BaseForm, label: Any) -> None:
+    """Name the empty choice of every select: 全部 in a list filter, 请选择 in a form — not
+    Django's ``---------``. Works before or after ``set_queryset`` (whose display copy of a field
+    holds the widget's options)."""
+    for f in form.fields.values():
+        if isinstance(f, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(f, forms.ModelChoiceField):
+            shown = getattr(f.widget.choices, "field", None)  # the ModelChoiceIterator's field
+            for owner in {id(x): x for x in (f, shown) if x is not None}.values():
+                if owner.empty_label == DASHES:
+                    owner.empty_label = label
+        elif isinstance(f, forms.ChoiceField):
+            choices = list(f.choices)  # type: ignore[arg-type]
+            if any(value == "" and text == DASHES for value, text in choices):
+                f.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
+
+
 class FilterForm(forms.Form):
     """Base for list filters: each subclass maps its cleaned fields onto the queryset."""
 
@@ -131,6 +153,7 @@ class FilterForm(forms.Form):
             f.required = False
             f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(
                 f.widget, forms.Select) else "form-control form-control-sm")
+        label_blanks(self, gettext_lazy("全部"))
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs
@@ -161,6 +184,7 @@ class ResourceForm(forms.Form):
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    label_blanks(form, gettext_lazy("请选择"))
     for f in form.fields.values():
         w = f.widget
         if isinstance(w, forms.CheckboxInput):

@@ -280,7 +280,9 @@ def register(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     form = forms.RegisterForm(request.POST or None, user=user)
     formset = forms.PeopleFormSet(request.POST or None, prefix="people")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    # Both validated (not ``and``): the people's errors show with the form's, all at once.
+    valid = [form.is_valid(), formset.is_valid()] if request.method == "POST" else [False]
+    if all(valid):
         d = form.cleaned_data
         try:
             r = services.risk_register(

@@ -193,6 +193,31 @@ def suggestion_category_set_active(*, actor: Actor, category_id: int, active: bo
 # --- register -----------------------------------------------------------------------------
 
 
+def register_problems(*, kind: str, anonymous: bool, submitter_name: str, submitter_phone: str,
+                      lead_deputy: Deputy | None) -> dict[str, tuple[str, str]]:
+    """The register rules that depend only on what was filled in: ``field → (message, short
+    message)``, every broken rule at once. ``suggestion_register`` raises them together; the
+    register form shows them beside the form's own errors, so a form is corrected in one go."""
+    problems: dict[str, tuple[str, str]] = {}
+    if kind == Kind.DEPUTY:
+        if lead_deputy is None:
+            problems["lead_deputy"] = (_("代表建议须有领衔代表"), _("必填"))
+        if anonymous:
+            problems["anonymous"] = (_("代表建议不能匿名"), _("不能匿名"))
+        return problems
+    if anonymous:
+        return problems
+    name, phone = (submitter_name or "").strip(), crypto.normalize_phone(submitter_phone)
+    if not name:
+        problems["submitter_name"] = (_("请填写提出人，或选择匿名"), _("必填"))
+    elif len(name) > 50:
+        problems["submitter_name"] = (_("提出人姓名过长"), _("过长"))
+    if phone and not is_phone(phone):
+        problems["submitter_phone"] = (_("联系电话格式不正确"), _("格式不正确"))
+    return problems
+
+
+
 @transaction.atomic
 def suggestion_register(
     *,
@@ -229,23 +254,16 @@ def suggestion_register(
         raise InvalidInput(_("来源不正确"), fields={"source": _("不正确")})
     if village is None and grid is not None and grid.parent is not None and grid.parent.level == Level.VILLAGE:
         village = grid.parent
+    problems = register_problems(kind=kind, anonymous=anonymous, submitter_name=submitter_name,
+                                 submitter_phone=submitter_phone, lead_deputy=lead_deputy)
+    if problems:
+        raise InvalidInput("；".join(str(m) for m, _short in problems.values()),
+                           fields={f: short for f, (_m, short) in problems.items()})
     name, phone = (submitter_name or "").strip(), crypto.normalize_phone(submitter_phone)
-    if kind == Kind.DEPUTY:
-        if lead_deputy is None:
-            raise InvalidInput(_("代表建议须有领衔代表"), fields={"lead_deputy": _("必填")})
-        if anonymous:
-            raise InvalidInput(_("代表建议不能匿名"), fields={"anonymous": _("不能匿名")})
+    if kind == Kind.DEPUTY or anonymous:
         name, phone = "", ""
-    else:
+    if kind != Kind.DEPUTY:
         lead_deputy, co_deputies = None, ()
-        if anonymous:
-            name, phone = "", ""
-        elif not name:
-            raise InvalidInput(_("请填写提出人，或选择匿名"), fields={"submitter_name": _("必填")})
-    if len(name) > 50:
-        raise InvalidInput(_("提出人姓名过长"), fields={"submitter_name": _("过长")})
-    if phone and not is_phone(phone):
-        raise InvalidInput(_("联系电话格式不正确"), fields={"submitter_phone": _("格式不正确")})
     s = Suggestion(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
         category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
