@@ -30,5 +30,6 @@ def test_clean_petitioners_reports_every_petitioner() -> None:
     with pytest.raises(InvalidInput) as exc:
         clean_petitioners([PetitionerData(name="李四", id_number="110101199003071234", phone=""),
                            PetitionerData(name="王五", id_number="", phone="123")])
-    assert "第1位信访人的身份证号码不正确" in exc.value.message and "第2位信访人的联系电话格式不正确" in exc.value.message
+    assert "第1位信访人的身份证号码不正确" in exc.value.message
+    assert "第2位信访人的联系电话格式不正确" in exc.value.message
     assert set(exc.value.fields) == {"id_number", "phone"}

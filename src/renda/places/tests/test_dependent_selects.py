@@ -33,7 +33,8 @@ def test_options_endpoint_narrows_grids_to_the_village(world: World, client: Cli
     html = client.get(f"/places/options/?level=grid&village={village2.pk}").content.decode()
     assert option_values(html) == {str(grid2.pk)} and ">请选择</option>" in html
     # The select's own value stays chosen when still listed; a prefixed name is understood.
-    html = client.get(f"/places/options/?level=grid&x-village={world.village.pk}&x-grid={world.grid.pk}").content.decode()
+    url = f"/places/options/?level=grid&x-village={world.village.pk}&x-grid={world.grid.pk}"
+    html = client.get(url).content.decode()
     assert option_values(html) == {str(world.grid.pk)} and "selected" in html
     # No village: the town's grids; never another town's.
     html = client.get("/places/options/?level=grid").content.decode()

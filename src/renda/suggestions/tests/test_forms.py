@@ -12,8 +12,8 @@ from tests.support import World
 from renda.core.roles import Role
 from renda.suggestions import forms
 from renda.suggestions.models import Reply, Suggestion
-from renda.suggestions.tests.helpers import assigned, public_item
 from renda.suggestions.services import suggestion_accept
+from renda.suggestions.tests.helpers import assigned, public_item
 
 
 def errors(html: str) -> list[str]:
