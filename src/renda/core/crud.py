@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from renda.audit.security import log_event
 from renda.audit.selectors import history_for
-from renda.core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, NotFound
 from renda.core.export import xlsx_response
 from renda.core.services import check_version, lock
 
@@ -219,14 +219,17 @@ def dispatch_action(
     request: HttpRequest, obj: Model, action: str, *, parse: Callable[[str], A],
     actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], require: Callable[[Any, A, Any], None],
     form_kwargs: Mapping[str, Any], detail: str, done: Callable[[], HttpResponseBase] | None = None,
+    offered: Callable[[], Collection[A]] | None = None, refusal: Callable[[A], str | None] | None = None,
 ) -> tuple[A, F, HttpResponseBase | None, ApplicationError | None]:
     """One workflow action posted from a detail page (``ACTIONS``: action → form class, handler).
 
     An unknown action is a 404, one the user may not take a 403; the bound form is built with
-    the posted data and files, ``form_kwargs`` and the user. On success: the handler's message and
-    ``done()``, by default a redirect to ``detail``; otherwise the service's error on the form (and
-    returned, e.g. to answer a ``Conflict`` with 409) and no response, for the caller to show the
-    page again.
+    the posted data and files, ``form_kwargs`` and the user. An action the page does not offer
+    now (``offered()``: the page's actions, from the workflow table, its guards and the policy) is
+    refused before the form is read, with ``refusal(action)`` (why, in words) as the form's error
+    and an ``IllegalTransition``. On success: the handler's message and ``done()``, by default a
+    redirect to ``detail``; otherwise the service's error on the form (and returned, e.g. to answer
+    a ``Conflict`` with 409) and no response, for the caller to show the page again.
     """
     try:
         a = parse(action)
@@ -237,6 +240,12 @@ def dispatch_action(
     require(request.user, a, obj)
     form_class, handler = actions[a]
     form = form_class(request.POST, request.FILES, **form_kwargs, user=request.user)
+    if offered is not None and a not in offered():
+        refused = IllegalTransition((refusal(a) if refusal is not None else None)
+                                    or _("当前不能办理此操作，请刷新页面查看可办理的操作"))
+        form.is_valid()  # the posted values are shown back, with the refusal as the form's error
+        add_error(form, refused)
+        return a, form, None, refused
     if form.is_valid():
         try:
             message = handler(request.user, obj, form.cleaned_data)

@@ -537,10 +537,9 @@ def petition_from_suggestion(*, actor: Actor, suggestion_id: int, channel: str |
                              on: dt.date | None = None) -> Petition:
     """转为信访件: a petition from a public suggestion (its submitter becomes the petitioner),
     linked to it both ways."""
-    s = suggestion_services.suggestion_lock_for_link(actor=actor, suggestion_id=suggestion_id)
     policy.require(actor, "from_suggestion")
-    if s.kind != "public" or s.anonymous or not s.submitter_name:
-        raise InvalidInput(_("只有署名的群众意见建议可以转为信访件"))
+    # the suggestions workflow says in which states (and for which items) 转为信访件 is allowed
+    s = suggestion_services.suggestion_lock_for_link(actor=actor, suggestion_id=suggestion_id, to_petition=True)
     if Petition.objects.filter(suggestion=s).exists():
         raise Conflict(_("该意见建议已关联信访件"))
     p = petition_register(

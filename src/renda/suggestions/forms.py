@@ -260,6 +260,12 @@ class CloseForm(CommentForm):
     pass
 
 
+class CloseDissatisfiedForm(ActionForm):
+    confirm_needed = True
+    reason = forms.CharField(label=_("不满意办结的理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如：已重新办理，因政策或条件限制暂不能解决，已向提出人说明，提出人仍不满意"))
+
+
 class RequestExtensionForm(ActionForm):
     days = forms.IntegerField(label=_("延期天数"), min_value=1, required=False)
     new_deadline = forms.DateField(label=_("或延至日期"), widget=DATE, required=False)
