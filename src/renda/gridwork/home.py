@@ -56,11 +56,10 @@ def my_grids(user: Any) -> dict[str, Any]:
     grids = list(gridwork.with_counts(qs.filter(is_active=True)).select_related("parent")
                  .prefetch_related("grid_workers", "deputies").order_by("code"))
     me = user.deputy_id if user.role in {Role.DEPUTY, Role.PRESIDIUM} else None
-    for g in grids:
-        g.workers = [w for w in g.grid_workers.all() if w.is_active]
-        g.other_deputies = [d for d in g.deputies.all() if d.is_active and d.pk != me]
+    rows = [{"grid": g, "workers": [w for w in g.grid_workers.all() if w.is_active],
+             "other_deputies": [d for d in g.deputies.all() if d.is_active and d.pk != me]} for g in grids]
     presidium = list(people.presidium_contacts_of(me)) if user.role == Role.DEPUTY and grids else []
-    return {"grids": grids, "presidium": presidium, "is_deputy": me is not None}
+    return {"grids": rows, "presidium": presidium, "is_deputy": me is not None}
 
 
 @card(
