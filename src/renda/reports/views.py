@@ -46,8 +46,8 @@ PETITION_CARDS = [("received", _("信访件")), ("letters_reviewed", _("阅批�
                   ("duty_shifts", _("信访值班（人次）")), ("risks_registered", _("排查隐患")),
                   ("risks_resolved", _("化解隐患")), ("risks_resolved_with_deputies", _("代表参与化解"))]
 
-RATES = [("closure_rate", "办结率"), ("on_time_rate", "按期办结率"), ("resolved_rate", "解决率"),
-         ("satisfaction_rate", "满意率")]
+RATES = [("closure_rate", _("办结率")), ("on_time_rate", _("按期办结率")), ("resolved_rate", _("解决率")),
+         ("satisfaction_rate", _("满意率"))]
 
 
 @login_required
