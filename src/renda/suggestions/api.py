@@ -466,7 +466,7 @@ def _detail(user: User, s: Suggestion) -> Suggestion:
 
 def _tracking_code(user: User, s: Suggestion) -> str | None:
     """Shown to whoever may reveal personal data and to the one who registered the item."""
-    show = policy.can(user, "reveal", s) or (s.created_by_id is not None and s.created_by_id == user.pk)
+    show = policy.can(user, "tracking_code", s) or (s.created_by_id is not None and s.created_by_id == user.pk)
     return s.tracking_code if show else None
 
 

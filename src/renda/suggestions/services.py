@@ -208,6 +208,7 @@ def suggestion_register(
     submitter_name: str = "",
     submitter_phone: str = "",
     anonymous: bool = False,
+    no_unit_contact: bool = False,
     lead_deputy: Deputy | None = None,
     co_deputies: Sequence[Deputy] = (),
     code: str | None = None,
@@ -235,11 +236,11 @@ def suggestion_register(
             raise InvalidInput(_("代表建议须有领衔代表"), fields={"lead_deputy": _("必填")})
         if anonymous:
             raise InvalidInput(_("代表建议不能匿名"), fields={"anonymous": _("不能匿名")})
-        name, phone = "", ""
+        name, phone, no_unit_contact = "", "", False
     else:
         lead_deputy, co_deputies = None, ()
         if anonymous:
-            name, phone = "", ""
+            name, phone, no_unit_contact = "", "", False
         elif not name:
             raise InvalidInput(_("请填写提出人，或选择匿名"), fields={"submitter_name": _("必填")})
     if len(name) > 50:
@@ -250,7 +251,8 @@ def suggestion_register(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
         category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
         submitter_name=name, submitter_phone=phone, submitter_phone_hash=crypto.phone_lookup_hash(phone),
-        anonymous=anonymous, lead_deputy=lead_deputy, state=State.REGISTERED, registered_at=on,
+        anonymous=anonymous, no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, state=State.REGISTERED,
+        registered_at=on,
         created_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, s)

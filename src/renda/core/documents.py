@@ -1,0 +1,123 @@
+"""The platform's Word documents (python-docx): one format for every notice, sheet and letter
+(信访告知书, 意见建议交办单, 答复函 …), so that what an office prints looks the same everywhere.
+
+A document is a list of ``Letter`` — a centred title, the number (编号) on the right, the
+addressee, the body (paragraphs, and optionally a two-column table of labelled fields), the
+issuing body and the date on the right — rendered one per page into one .docx. Text is written
+as text (never as a field or a formula) and stripped of the control characters XML cannot hold.
+The apps decide who may download a document and whether that is an audited reveal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from urllib.parse import quote
+
+from django.http import HttpResponse
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from docx.text.run import Run
+
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+#: The body font (Chinese text), as offices use it; Word and LibreOffice fall back if it is absent.
+FONT = "宋体"
+TITLE_FONT = "黑体"
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def clean(text: object) -> str:
+    """``text`` as a string that a .docx can hold (no NUL or other control characters)."""
+    return _NOT_XML.sub("", str(text or ""))
+
+
+def cn_date(d: dt.date) -> str:
+    return _("{y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day)
+
+
+@dataclass(frozen=True)
+class Letter:
+    """One page: a notice, a sheet or a letter."""
+
+    title: str
+    number: str
+    issuer: str
+    date: dt.date
+    addressee: str = ""
+    paragraphs: Sequence[str] = ()
+    #: labelled fields shown as a two-column table after the paragraphs (a sheet, e.g. 交办单)
+    table: Sequence[tuple[str, str]] = ()
+    #: paragraphs after the table
+    closing: Sequence[str] = field(default_factory=tuple)
+
+
+def _font(run: Run, name: str) -> None:
+    run.font.name = name
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _lines(doc: DocxDocument, texts: Sequence[str]) -> None:
+    for text in texts:
+        for line in clean(text).splitlines() or [""]:
+            doc.add_paragraph(line)
+
+
+def _letter(doc: DocxDocument, letter: Letter, *, new_page: bool) -> None:
+    heading = doc.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading.paragraph_format.page_break_before = new_page
+    run = heading.add_run(clean(letter.title))
+    run.bold = True
+    run.font.size = Pt(22)
+    _font(run, TITLE_FONT)
+    number = doc.add_paragraph(_("编号：{code}").format(code=clean(letter.number)))
+    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    if letter.addressee:
+        doc.add_paragraph(_("{name}：").format(name=clean(letter.addressee)))
+    _lines(doc, letter.paragraphs)
+    if letter.table:
+        table = doc.add_table(rows=0, cols=2)
+        table.style = "Table Grid"
+        for label, value in letter.table:
+            cells = table.add_row().cells
+            cells[0].width, cells[1].width = Cm(3.2), Cm(12.8)
+            cells[0].paragraphs[0].add_run(clean(label)).bold = True
+            lines = clean(value).splitlines() or [""]
+            cells[1].paragraphs[0].add_run(lines[0])
+            for line in lines[1:]:
+                cells[1].add_paragraph(line)
+    _lines(doc, letter.closing)
+    issuer = doc.add_paragraph(clean(letter.issuer))
+    issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    dated = doc.add_paragraph(cn_date(letter.date))
+    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+
+def render(letters: Sequence[Letter]) -> bytes:
+    """The .docx bytes of ``letters``, one per page."""
+    doc = Document()
+    style = doc.styles["Normal"]
+    style.font.size = Pt(14)
+    style.font.name = FONT
+    style.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    for i, letter in enumerate(letters):
+        _letter(doc, letter, new_page=i > 0)
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def docx_response(filename: str, content: bytes) -> HttpResponse:
+    """A .docx download that no cache keeps (it may hold personal data)."""
+    response = HttpResponse(content, content_type=DOCX_TYPE)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "private, no-store"
+    return response
