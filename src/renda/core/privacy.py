@@ -53,7 +53,8 @@ class RevealForm(forms.Form):
     """The reason field of every reveal form on the pages (the service checks it again with
     ``clean_reason``); an app may give its own example of a reason as ``placeholder``."""
 
-    reason = forms.CharField(label=gettext_lazy("查看理由"), max_length=500, widget=forms.TextInput(),
+    reason = forms.CharField(label=gettext_lazy("查看理由"), max_length=500,
+                             widget=forms.TextInput(attrs={"minlength": MIN_REASON}),
                              help_text=gettext_lazy("查看完整个人信息将记入审计日志"))
 
     def __init__(self, *args: Any, placeholder: str = "", **kwargs: Any) -> None:
