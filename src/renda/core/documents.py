@@ -31,6 +31,12 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 FONT = "宋体"
 TITLE_FONT = "黑体"
 
+#: A4 with even margins; the text is 16 cm wide, a table's label column 3 cm of it.
+MARGIN = Cm(2.5)
+TEXT_WIDTH = Cm(16)
+LABEL_WIDTH = Cm(3)
+TABLE_SIZE = Pt(12)
+
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -64,10 +70,12 @@ def _font(run: Run, name: str) -> None:
     run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
 
 
-def _lines(doc: DocxDocument, texts: Sequence[str]) -> None:
+def _lines(doc: DocxDocument, texts: Sequence[str], *, space_before: Pt | None = None) -> None:
     for text in texts:
         for line in clean(text).splitlines() or [""]:
-            doc.add_paragraph(line)
+            paragraph = doc.add_paragraph(line)
+            if space_before is not None:
+                paragraph.paragraph_format.space_before, space_before = space_before, None
 
 
 def _letter(doc: DocxDocument, letter: Letter, *, new_page: bool) -> None:
@@ -86,15 +94,24 @@ def _letter(doc: DocxDocument, letter: Letter, *, new_page: bool) -> None:
     if letter.table:
         table = doc.add_table(rows=0, cols=2)
         table.style = "Table Grid"
+        table.autofit = False
+        widths = (LABEL_WIDTH, TEXT_WIDTH - LABEL_WIDTH)
+        for column, width in zip(table.columns, widths, strict=True):
+            column.width = width
         for label, value in letter.table:
             cells = table.add_row().cells
-            cells[0].width, cells[1].width = Cm(3.2), Cm(12.8)
+            for cell, width in zip(cells, widths, strict=True):
+                cell.width = width
             cells[0].paragraphs[0].add_run(clean(label)).bold = True
             lines = clean(value).splitlines() or [""]
             cells[1].paragraphs[0].add_run(lines[0])
             for line in lines[1:]:
                 cells[1].add_paragraph(line)
-    _lines(doc, letter.closing)
+            for cell in cells:
+                for paragraph in cell.paragraphs:
+                    for run in paragraph.runs:
+                        run.font.size = TABLE_SIZE
+    _lines(doc, letter.closing, space_before=Pt(10) if letter.table else None)
     issuer = doc.add_paragraph(clean(letter.issuer))
     issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     dated = doc.add_paragraph(cn_date(letter.date))
@@ -104,6 +121,10 @@ def _letter(doc: DocxDocument, letter: Letter, *, new_page: bool) -> None:
 def render(letters: Sequence[Letter]) -> bytes:
     """The .docx bytes of ``letters``, one per page."""
     doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # A4, not the template's US Letter
+    section.left_margin = section.right_margin = MARGIN
+    section.top_margin = section.bottom_margin = MARGIN
     style = doc.styles["Normal"]
     style.font.size = Pt(14)
     style.font.name = FONT

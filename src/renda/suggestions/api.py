@@ -785,7 +785,10 @@ def download_document(request: HttpRequest, suggestion_id: int, kind: str) -> Ht
     if kind not in policy.DOCUMENTS:
         raise NotFound()
     s = _open(request, suggestion_id, kind)
-    name, content = services.suggestion_documents(actor=actor(request), suggestion_ids=[s.pk], kind=kind)
+    try:
+        name, content = services.suggestion_documents(actor=actor(request), suggestion_ids=[s.pk], kind=kind)
+    except InvalidInput:
+        raise NotFound(_("该事项还没有这种文书")) from None  # not yet assigned / replied
     return docx_response(name, content)
 
 

@@ -151,8 +151,9 @@ def has_contact(s: Suggestion) -> bool:
     return s.kind == Kind.PUBLIC and not s.anonymous and bool(s.submitter_name or s.submitter_phone)
 
 
-#: The Word documents of an item and the states in which each exists.
+#: The Word documents of an item (``documents``, which says when each exists).
 DOCUMENTS = ("assignment_sheet", "reply_letter")
+_DOCUMENT_ROLES = frozenset({UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN, UserRole.UNIT})
 
 
 def can_document(user: Any, kind: str, s: Suggestion) -> bool:
@@ -218,7 +219,7 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN, UserRole.DEPUTY,
                              UserRole.GRID_WORKER}
     if action in DOCUMENTS:  # the bulk download: each item is checked again
-        return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN, UserRole.UNIT, UserRole.DEPUTY}
+        return user.role in _DOCUMENT_ROLES | ({UserRole.DEPUTY} if action == "reply_letter" else set())
     return user.role in {UserRole.STAFF, UserRole.ADMIN}
 
 

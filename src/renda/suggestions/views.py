@@ -27,7 +27,7 @@ from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
 from renda.core.privacy import RevealForm
 from renda.core.roles import Role
-from renda.core.types import Actor
+from renda.core.types import Actor, acting
 from renda.suggestions import documents, exports, forms, policy, selectors, services, workflow
 from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
@@ -337,7 +337,7 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     form = _reveal_form(request.POST)
     if form.is_valid():
         try:
-            contact = services.suggestion_reveal(actor=request.user, suggestion_id=s.pk,
+            contact = services.suggestion_reveal(actor=acting(request), suggestion_id=s.pk,
                                                  reason=form.cleaned_data["reason"])
         except (Forbidden, NotFound):
             raise
@@ -356,7 +356,7 @@ def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         raise Http404
     policy.require(request.user, kind, s)
     try:
-        name, content = services.suggestion_documents(actor=request.user, suggestion_ids=[s.pk], kind=kind)
+        name, content = services.suggestion_documents(actor=acting(request), suggestion_ids=[s.pk], kind=kind)
     except InvalidInput:
         raise Http404 from None  # not yet assigned / replied: there is no such document
     return docx_response(name, content)
@@ -374,7 +374,7 @@ def documents_bulk(request: HttpRequest, kind: str) -> HttpResponseBase:
     ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
     back = reverse("suggestions:list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
     try:
-        name, content = services.suggestion_documents(actor=request.user, suggestion_ids=ids, kind=kind)
+        name, content = services.suggestion_documents(actor=acting(request), suggestion_ids=ids, kind=kind)
     except (Forbidden, NotFound):
         raise
     except InvalidInput as exc:
