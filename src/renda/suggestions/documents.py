@@ -96,15 +96,15 @@ def assignment_sheet(s: Suggestion, *, return_by: dt.date | None = None) -> Lett
     co_units = "、".join(link.unit.name for link in s.co_unit_links.select_related("unit").order_by("id"))
     name, phone = _submitter(s)
     requirements = [
-        _("一、请及时签收。如不属于你单位职责，请在{by}前说明理由退回{office}。").format(
+        _("请及时签收。如不属于你单位职责，请在{by}前说明理由退回{office}。").format(
             by=cn_date(return_by), office=_office(s)) if return_by is not None
-        else _("一、请及时签收。如不属于你单位职责，请尽快说明理由退回{office}。").format(office=_office(s)),
-        _("二、请于{deadline}前办理完毕并书面答复，答复时注明答复类别（A、B、C、D）。").format(deadline=cn_date(s.deadline)),
-        _("三、确需延期的，请在办理期限届满前提出延期申请，说明理由。"),
-        _("四、") + _contact_note(s),
+        else _("请及时签收。如不属于你单位职责，请尽快说明理由退回{office}。").format(office=_office(s)),
+        _("请于{deadline}前办理完毕并书面答复，答复时注明答复类别（A、B、C、D）。").format(deadline=cn_date(s.deadline)),
+        _("确需延期的，请在办理期限届满前提出延期申请，说明理由。"),
+        _contact_note(s),
     ]
     if co_units:
-        requirements.append(_("五、协办单位请在收到交办单后提出协办意见，配合主办单位办理。"))
+        requirements.append(_("协办单位请在收到交办单后提出协办意见，配合主办单位办理。"))
     comment = _assign_comment(s)
     table = [
         (_("编号"), s.code),
@@ -134,7 +134,8 @@ def assignment_sheet(s: Suggestion, *, return_by: dt.date | None = None) -> Lett
         paragraphs=[_("现将{kind}「{title}」交由你单位主办{co}，请按以下要求认真办理：").format(
             kind=s.get_kind_display(), title=s.title,
             co=_("，{co}协办").format(co=co_units) if co_units else "")],
-        table=table, closing=[_("办理要求："), *requirements],
+        table=table,
+        closing=[_("办理要求："), *(_("（{n}）{text}").format(n=n, text=t) for n, t in enumerate(requirements, 1))],
         issuer=_office(s), date=s.assigned_at)
 
 
