@@ -102,15 +102,11 @@ def _letter(doc: DocxDocument, letter: Letter, *, new_page: bool) -> None:
             cells = table.add_row().cells
             for cell, width in zip(cells, widths, strict=True):
                 cell.width = width
-            cells[0].paragraphs[0].add_run(clean(label)).bold = True
-            lines = clean(value).splitlines() or [""]
-            cells[1].paragraphs[0].add_run(lines[0])
-            for line in lines[1:]:
-                cells[1].add_paragraph(line)
-            for cell in cells:
-                for paragraph in cell.paragraphs:
-                    for run in paragraph.runs:
-                        run.font.size = TABLE_SIZE
+            head = cells[0].paragraphs[0].add_run(clean(label))
+            head.bold, head.font.size = True, TABLE_SIZE
+            for i, line in enumerate(clean(value).splitlines() or [""]):
+                paragraph = cells[1].paragraphs[0] if i == 0 else cells[1].add_paragraph()
+                paragraph.add_run(line).font.size = TABLE_SIZE
     _lines(doc, letter.closing, space_before=Pt(10) if letter.table else None)
     issuer = doc.add_paragraph(clean(letter.issuer))
     issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -31,7 +31,7 @@ TITLES = {
     "reply_letter": gettext_lazy("意见建议答复函"),
 }
 #: The most items one download may hold (a larger selection is refused with a message).
-BULK_LIMIT = 100
+BULK_LIMIT = 50
 
 
 def available(s: Suggestion) -> list[str]:
@@ -128,7 +128,7 @@ def assignment_sheet(s: Suggestion, *, return_by: dt.date | None = None) -> Lett
         table.append((_("重点督办"), _("是，督办领导：{name}").format(name=s.supervisor.name if s.supervisor else "—")))
     if comment:
         table.append((_("交办意见"), comment))
-    table.append((_("签收"), _("签收人：　　　　　　　签收日期：　　　年　　月　　日")))
+    table.append((_("签收"), _("签收人：　　　　　　签收日期：　　年　月　日")))
     return Letter(
         title=str(TITLES["assignment_sheet"]), number=s.code, addressee=s.lead_unit.name,
         paragraphs=[_("现将{kind}「{title}」交由你单位主办{co}，请按以下要求认真办理：").format(
