@@ -20,7 +20,7 @@ masked; it is for the office (staff, presidium, administrator of the town) and t
 co-handling units, once the item is assigned. The 答复函 (``reply_letter``) is for the office,
 the unit that handles the item and the lead deputy, once replied; its addressee is named in
 clear only for those who may reveal, and then generating it is an audited reveal
-(``services.suggestion_document``).
+(``services.suggestion_documents``).
 """
 
 from __future__ import annotations
