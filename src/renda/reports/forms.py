@@ -66,6 +66,9 @@ class PeriodForm(forms.Form):
                             widget=DateInput(attrs={"class": "form-control"}))
     end = forms.DateField(label=gettext_lazy("截止日期"), required=False,
                           widget=DateInput(attrs={"class": "form-control"}))
+    #: Only facts dated on or before it count (default: the end, or today); kept in the URL.
+    as_of = forms.DateField(label=gettext_lazy("截至日期"), required=False,
+                            widget=DateInput(attrs={"class": "form-control"}))
 
     def __init__(self, *args: Any, today: dt.date, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,15 +78,17 @@ class PeriodForm(forms.Form):
         for name in ("half", "quarter", "month"):
             self.fields[name].error_messages["invalid_choice"] = _("「%(value)s」不是可选的{f}").format(
                 f=self.fields[name].label)
-        for name in ("start", "end"):
+        for name in ("start", "end", "as_of"):
             self.fields[name].error_messages["invalid"] = _("{f}应为 YYYY-MM-DD 格式的日期").format(
                 f=self.fields[name].label)
 
     @classmethod
-    def for_period(cls, period: stats.Period, *, today: dt.date) -> PeriodForm:
-        """The picker showing ``period`` (an exact year, half, quarter or month, else a range)."""
+    def for_period(cls, period: stats.Period, *, today: dt.date, as_of_given: bool = False) -> PeriodForm:
+        """The picker showing ``period`` (an exact year, half, quarter or month, else a range)
+        and its as-of date when the URL names one."""
         kind, year, number = stats.period_kind(period.from_, period.to)
-        initial: dict[str, Any] = {"kind": kind, "year": year, "start": period.from_, "end": period.to}
+        initial: dict[str, Any] = {"kind": kind, "year": year, "start": period.from_, "end": period.to,
+                                   "as_of": period.as_of if as_of_given else None}
         if kind in NUMBER_FIELDS:
             initial[NUMBER_FIELDS[kind]] = number
         return cls(initial=initial, today=today)
@@ -112,14 +117,19 @@ class PeriodForm(forms.Form):
         data = self.cleaned_data
         kind = data["kind"]
         if kind == stats.RANGE:
-            return {"from": data["start"].isoformat(), "to": data["end"].isoformat()}
-        field = NUMBER_FIELDS.get(kind)
-        return {"period": stats.period_code(kind, data["year"], data[field] if field else None)}
+            query = {"from": data["start"].isoformat(), "to": data["end"].isoformat()}
+        else:
+            field = NUMBER_FIELDS.get(kind)
+            query = {"period": stats.period_code(kind, data["year"], data[field] if field else None)}
+        if data.get("as_of"):
+            query["as_of"] = data["as_of"].isoformat()
+        return query
 
     def error_text(self) -> str:
         """Every error of the form in one sentence, each prefixed by its field's label."""
         parts: list[str] = []
         for name, errors in self.errors.items():
             label = self.fields[name].label if name in self.fields else ""
-            parts.extend(f"{label}：{e}" if label else str(e) for e in errors)
+            parts.extend(f"{label}：{e}" if label and not str(e).startswith(str(label)) else str(e)
+                         for e in errors)
         return "；".join(parts)

@@ -65,14 +65,15 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         picker = PeriodForm(request.GET, today=today())
         if picker.is_valid():
             query = picker.query()
-            query.update({k: request.GET[k] for k in ("as_of", "town") if request.GET.get(k)})
+            if request.GET.get("town"):
+                query["town"] = request.GET["town"]
             return redirect(_url("reports:dashboard", query))
     chosen = selection.choose(request.GET, towns, today=today())
     period, scope, error = chosen.period, chosen.scope, chosen.error
     if picker is not None:
         error = picker.error_text()
     else:
-        picker = PeriodForm.for_period(period, today=today())
+        picker = PeriodForm.for_period(period, today=today(), as_of_given="as_of" in chosen.query)
     facts = metrics.suggestion_facts(period, scope)
     section = metrics.suggestions_section(period, scope, facts)
     months = metrics.suggestions_by_month(period, scope, facts)
@@ -81,7 +82,6 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "period": period,
         "period_label": period_label(period),
         "picker": picker,
-        "as_of": request.GET.get("as_of", "") if not chosen.error else "",
         "export_url": _url("reports:export", chosen.query),
         "scope": scope,
         "towns": towns,

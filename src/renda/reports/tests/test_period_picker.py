@@ -90,6 +90,14 @@ def test_the_code_in_the_url_still_works_and_the_picker_shows_it(client: Client,
     assert (again.context["period"].from_, again.context["period"].to) == (D(first), D(last))
 
 
+def test_the_picker_keeps_the_as_of_date(client: Client) -> None:
+    response = client.get(URL, {"period": "2023H1", "as_of": "2023-07-10"})
+    assert response.context["period"].as_of == D("2023-07-10")
+    assert 'name="as_of" value="2023-07-10"' in response.content.decode()
+    assert "as_of=2023-07-10" in response.context["export_url"]
+    assert 'name="as_of" value=' not in client.get(URL, {"period": "2023H1"}).content.decode()
+
+
 def test_the_picker_shows_the_current_period(client: Client) -> None:
     html = client.get(URL, {"period": "2023Q3"}).content.decode()
     assert "2023年第三季度" in html
@@ -109,12 +117,14 @@ def test_the_picker_shows_the_current_period(client: Client) -> None:
     ({"kind": "range", "start": "2023-03-01", "end": "2023-02-01"}, "截止日期不能早于起始日期"),
     ({"kind": "range", "start": "2023-02-30", "end": "2023-03-01"}, "起始日期应为 YYYY-MM-DD 格式的日期"),
     ({"kind": "week", "year": "2023"}, "统计期间："),
+    ({"kind": "year", "year": "2023", "as_of": "2023-02-30"}, "截至日期应为 YYYY-MM-DD 格式的日期"),
 ])
 def test_wrong_picker_input_gets_a_clear_message(client: Client, bad: dict[str, str], message: str) -> None:
     response = client.get(URL, bad)
     assert response.status_code == 200
     assert message in response.context["error"]
     assert message in response.content.decode()
+    assert "截止日期：截止日期" not in response.context["error"]
     # the page still shows this year's numbers
     assert response.context["period"].from_ == D("2023-01-01")
 
