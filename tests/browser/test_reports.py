@@ -56,3 +56,15 @@ def test_period_picker_on_a_phone(live_server: Any, phone_page: Any) -> None:
     width = phone_page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, width
     shot(phone_page, "reports-picker-phone")
+
+
+def test_district_viewer_downloads_a_template_for_a_town(live_server: Any, page: Any) -> None:
+    world = World()
+    log_in(page, live_server.url, world.users[Role.DISTRICT_VIEWER].username)
+    page.goto(f"{live_server.url}/ledger/")
+    see(page, "示例取自")
+    page.select_option("#template-town", world.other_town.code)
+    shot(page, "ledger-template-town")
+    with page.expect_download() as info:
+        page.click("#template-form button[type=submit]")
+    assert info.value.suggested_filename == f"台账导入模板-{world.other_town.name}.xlsx"
