@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 
@@ -51,6 +52,15 @@ def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
     if is_formula_text(c.value):
         c.data_type = "s"
     return c
+
+
+def print_fitted(ws: Worksheet) -> None:
+    """Print ``ws`` landscape, as wide as one page, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
 
 
 def write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> WriteOnlyWorksheet:

@@ -32,11 +32,10 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from renda.audit import context
-from renda.core.export import put
+from renda.core.export import print_fitted, put
 from renda.core.ledger import registry
 from renda.core.ledger.cells import ColumnSpec, as_text, export_cell, is_blank
 from renda.core.ledger.registry import SheetSpec
@@ -273,15 +272,6 @@ def _help_sheet(ws: Worksheet, specs: Sequence[SheetSpec], town: Region | None,
         ws.column_dimensions[get_column_letter(col)].width = width
 
 
-def _printable(ws: Worksheet) -> None:
-    """Printed landscape, as wide as a page."""
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = "1:1"
-
-
 def build(town: Region | None) -> Workbook:
     """The template workbook: 说明, every registered sheet (examples from ``town``), 代码表."""
     specs = registry.sheets()
@@ -297,7 +287,7 @@ def build(town: Region | None) -> Workbook:
         _data_sheet(wb, spec, rows, codes, references)
     _help_sheet(help_ws, specs, town, examples)
     for ws in wb.worksheets:
-        _printable(ws)
+        print_fitted(ws)
     wb.move_sheet(codes.ws, offset=len(wb.sheetnames) - 1 - wb.index(codes.ws))  # last
     wb.active = 0
     return wb

@@ -21,7 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from renda.core.export import put
+from renda.core.export import print_fitted, put
 
 #: Sheet titles of the sections (a section an app adds later is titled by its key).
 SECTION_TITLES: dict[str, Any] = {
@@ -69,7 +69,7 @@ SCOPES = {"town": _("镇街"), "district": _("全区")}
 
 HEADERS = (_("指标"), _("键"), _("数值"))
 #: Column widths (characters): the label, the key, the number.
-WIDTHS = (40, 44, 14)
+WIDTHS = (40, 36, 14)
 SheetRows = list[tuple[str, str, Any]]
 
 
@@ -144,6 +144,7 @@ def write(data: dict[str, Any], dest: Any) -> None:
         for column, width in enumerate(WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(column)].width = width
         ws.freeze_panes = "A2"
+        print_fitted(ws)
     wb.save(dest)
 
 
