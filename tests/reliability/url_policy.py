@@ -91,6 +91,7 @@ PAGES: dict[str, Expect] = {
     "suggestions:list": E("2222222"),
     "suggestions:create": E("222F2F2", form=True),
     "suggestions:similar": E("222F2F2"),
+    "places:options": E("2222222"),
     "suggestions:queue": E("F2FFFFF"),
     "suggestions:inbox": E("FFF2FFF"),
     "suggestions:mine": E("2F2FFFF"),
@@ -184,7 +185,8 @@ API: dict[str, Expect] = {
     **{f"api:{op}": E(*_WRITE) for op in (
         "assign_suggestion", "accept_suggestion", "return_suggestion", "co_opinion_suggestion", "reply_suggestion",
         "evaluate_suggestion", "close_suggestion", "request_extension", "decide_extension", "decline_suggestion",
-        "withdraw_suggestion", "merge_suggestion", "remind_suggestion", "key_supervision", "upload_attachments")},
+        "withdraw_suggestion", "merge_suggestion", "remind_suggestion", "key_supervision", "upload_attachments",
+        "close_dissatisfied_suggestion")},
     # petitions
     "api:list_petitions": E("222F222"),
     "api:register_petition": E("222F222"),  # shares its path with list_petitions

@@ -29,7 +29,7 @@ from django.utils.translation import gettext_lazy
 
 from renda.audit.security import log_event
 from renda.audit.selectors import history_for
-from renda.core.errors import ApplicationError, Conflict, Forbidden, NotFound
+from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, NotFound
 from renda.core.export import xlsx_response
 from renda.core.services import check_version, lock
 
@@ -121,6 +121,28 @@ def set_queryset(form: forms.BaseForm, name: str, qs: QuerySet[Any]) -> None:
         display.queryset = shown
 
 
+#: Django's label of a select's empty choice, replaced by words (``label_blanks``).
+DASHES = "---------"
+
+
+def label_blanks(form: forms.BaseForm, label: Any) -> None:
+    """Name the empty choice of every select: 全部 in a list filter, 请选择 in a form — not
+    Django's ``---------``. Works before or after ``set_queryset`` (whose display copy of a field
+    holds the widget's options)."""
+    for f in form.fields.values():
+        if isinstance(f, forms.ModelMultipleChoiceField):
+            continue
+        if isinstance(f, forms.ModelChoiceField):
+            shown = getattr(f.widget.choices, "field", None)  # the ModelChoiceIterator's field
+            for owner in {id(x): x for x in (f, shown) if x is not None}.values():
+                if owner.empty_label == DASHES:
+                    owner.empty_label = label
+        elif isinstance(f, forms.ChoiceField):
+            choices = list(f.choices)  # type: ignore[arg-type]
+            if any(value == "" and text == DASHES for value, text in choices):
+                f.choices = [(value, label if value == "" and text == DASHES else text) for value, text in choices]
+
+
 class FilterForm(forms.Form):
     """Base for list filters: each subclass maps its cleaned fields onto the queryset."""
 
@@ -131,6 +153,7 @@ class FilterForm(forms.Form):
             f.required = False
             f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(
                 f.widget, forms.Select) else "form-control form-control-sm")
+        label_blanks(self, gettext_lazy("全部"))
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         return qs
@@ -161,6 +184,7 @@ class ResourceForm(forms.Form):
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    label_blanks(form, gettext_lazy("请选择"))
     for f in form.fields.values():
         w = f.widget
         if isinstance(w, forms.CheckboxInput):
@@ -195,14 +219,17 @@ def dispatch_action(
     request: HttpRequest, obj: Model, action: str, *, parse: Callable[[str], A],
     actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], require: Callable[[Any, A, Any], None],
     form_kwargs: Mapping[str, Any], detail: str, done: Callable[[], HttpResponseBase] | None = None,
+    offered: Callable[[], Collection[A]] | None = None, refusal: Callable[[A], str | None] | None = None,
 ) -> tuple[A, F, HttpResponseBase | None, ApplicationError | None]:
     """One workflow action posted from a detail page (``ACTIONS``: action → form class, handler).
 
     An unknown action is a 404, one the user may not take a 403; the bound form is built with
-    the posted data and files, ``form_kwargs`` and the user. On success: the handler's message and
-    ``done()``, by default a redirect to ``detail``; otherwise the service's error on the form (and
-    returned, e.g. to answer a ``Conflict`` with 409) and no response, for the caller to show the
-    page again.
+    the posted data and files, ``form_kwargs`` and the user. An action the page does not offer
+    now (``offered()``: the page's actions, from the workflow table, its guards and the policy) is
+    refused before the form is read, with ``refusal(action)`` (why, in words) as the form's error
+    and an ``IllegalTransition``. On success: the handler's message and ``done()``, by default a
+    redirect to ``detail``; otherwise the service's error on the form (and returned, e.g. to answer
+    a ``Conflict`` with 409) and no response, for the caller to show the page again.
     """
     try:
         a = parse(action)
@@ -213,6 +240,12 @@ def dispatch_action(
     require(request.user, a, obj)
     form_class, handler = actions[a]
     form = form_class(request.POST, request.FILES, **form_kwargs, user=request.user)
+    if offered is not None and a not in offered():
+        refused = IllegalTransition((refusal(a) if refusal is not None else None)
+                                    or _("当前不能办理此操作，请刷新页面查看可办理的操作"))
+        form.is_valid()  # the posted values are shown back, with the refusal as the form's error
+        add_error(form, refused)
+        return a, form, None, refused
     if form.is_valid():
         try:
             message = handler(request.user, obj, form.cleaned_data)

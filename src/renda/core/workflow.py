@@ -67,6 +67,15 @@ class Machine(Generic[S, A, R]):
                 str(self.refusal).format(**{self.state_key: self.label(state)}, action=self.label(action))
             ) from None
 
+    def refusal_for(self, state: S | str, action: A | str) -> str | None:
+        """The table's refusal of ``action`` in ``state`` in words (``next_state``'s message), or
+        None when the table allows it."""
+        try:
+            self.next_state(state, action)
+        except IllegalTransition as exc:
+            return exc.message
+        return None
+
     def possible_actions(self, state: S | str) -> list[A]:
         """The actions the table allows from ``state`` (whoever takes them), in the order of the enum."""
         return [a for a in self.actions if (self.states(state), a) in self.table]

@@ -7,15 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import ActiveFilter, ResourceForm, set_queryset
 from renda.core.validators import validate_mobile
-from renda.core.widgets import DateInput
+from renda.core.widgets import DateInput, SearchableSelectMultiple
 from renda.people.models import Deputy, DeputyLevel
 from renda.people.selectors import deputies_visible_to
-from renda.places.forms import RegionLabelField, RegionsLabelField
+from renda.places.forms import PlaceSelects, RegionLabelField, RegionsLabelField
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 
 
-class DeputyForm(ResourceForm):
+class DeputyForm(PlaceSelects, ResourceForm):
     name = forms.CharField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号"), max_length=11, validators=[validate_mobile])
     level = forms.ChoiceField(label=_("层级"), choices=DeputyLevel.choices)
@@ -27,7 +27,7 @@ class DeputyForm(ResourceForm):
     serving_from = forms.DateField(label=_("任职起"), required=False, widget=DateInput())
     serving_to = forms.DateField(label=_("任职止"), required=False, widget=DateInput())
     grids = RegionsLabelField(label=_("联系网格"), queryset=Region.objects.none(), required=False,
-                              widget=forms.SelectMultiple(attrs={"size": 8}))
+                              widget=SearchableSelectMultiple())
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -38,6 +38,7 @@ class DeputyForm(ResourceForm):
             self.fields["town"].disabled = True
             if self.instance is None:
                 self.fields["town"].initial = self.user.town_id
+        self.link_places()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

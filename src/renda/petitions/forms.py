@@ -14,13 +14,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.attachments import AttachmentsField
-from renda.core.crud import ResourceForm, set_queryset, style_form
+from renda.core.crud import ResourceForm, add_error, set_queryset, style_form
+from renda.core.errors import InvalidInput
 from renda.core.widgets import DateInput
 from renda.people.models import Deputy
 from renda.petitions import rules, selectors
 from renda.petitions.models import COMMON_CATEGORIES, STATE_CHOICES, Channel, Petition
-from renda.petitions.services import PetitionerData
-from renda.places.forms import RegionLabelField, TownScopedFilter
+from renda.petitions.services import PetitionerData, clean_petitioners
+from renda.places.forms import PlaceSelects, RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 from renda.shifts import selectors as shifts
@@ -122,7 +123,7 @@ def parse_others(text: str) -> list[PetitionerData]:
     return out
 
 
-class RegisterForm(ResourceForm):
+class RegisterForm(PlaceSelects, ResourceForm):
     """登记信访件 (office, presidium member on duty, grid worker)."""
 
     channel = forms.ChoiceField(label=_("渠道"), choices=Channel.choices, initial=Channel.VISIT)
@@ -169,6 +170,7 @@ class RegisterForm(ResourceForm):
             self.fields["grid"].required = True
             del self.fields["village"]
         style_form(self)
+        self.link_places()
         self.fields["category"].widget.attrs["list"] = "petition-categories"
         self.fields["subject"].widget.attrs["autocomplete"] = "off"
         for name in ("name", "id_number", "phone", "address"):
@@ -185,6 +187,13 @@ class RegisterForm(ResourceForm):
                            phone=data.get("phone") or "", address=data.get("address") or ""),
             *parse_others(data.get("others") or ""),
         ]
+        # The service's checks of the petitioners, now too: a wrong ID number shows beside the
+        # other missing fields, not after them.
+        if data.get("name"):
+            try:
+                clean_petitioners(data["petitioners"])
+            except InvalidInput as exc:
+                add_error(self, exc)
         return data
 
 

@@ -126,8 +126,15 @@ def next_code(town: Region, year: int) -> str:
 
 def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerData]:
     """Strip and check each petitioner: a name; an ID number with a valid GB 11643 check digit;
-    a mobile or landline phone."""
+    a mobile or landline phone. Every problem is reported at once (one ``InvalidInput``)."""
     out: list[PetitionerData] = []
+    messages: list[str] = []
+    fields: dict[str, list[str]] = {}
+
+    def problem(message: str, field: str, short: str) -> None:
+        messages.append(message)
+        fields.setdefault(field, []).append(short)
+
     for i, x in enumerate(petitioners):
         name = (x.name or "").strip()
         id_number = crypto.normalize_id_number(x.id_number)
@@ -137,16 +144,17 @@ def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerD
             continue
         where = _("第{n}位信访人").format(n=i + 1)
         if not name or len(name) > 50:
-            raise InvalidInput(_("{who}的姓名必填且不超过50字").format(who=where),
-                               fields={"petitioners": _("姓名必填")})
+            problem(_("{who}的姓名必填且不超过50字").format(who=where), "petitioners", _("姓名必填"))
         if id_number and not is_id_number(id_number):
-            raise InvalidInput(_("{who}的身份证号码不正确（18位，校验位不符）").format(who=where),
-                               fields={"id_number": _("身份证号码不正确")})
+            problem(_("{who}的身份证号码不正确（18位，校验位不符）").format(who=where), "id_number",
+                    _("身份证号码不正确"))
         if phone and not is_phone(phone):
-            raise InvalidInput(_("{who}的联系电话格式不正确").format(who=where), fields={"phone": _("格式不正确")})
+            problem(_("{who}的联系电话格式不正确").format(who=where), "phone", _("格式不正确"))
         if len(address) > 200:
-            raise InvalidInput(_("{who}的地址过长").format(who=where), fields={"address": _("过长")})
+            problem(_("{who}的地址过长").format(who=where), "address", _("过长"))
         out.append(PetitionerData(name=name, id_number=id_number, phone=phone, address=address))
+    if messages:
+        raise InvalidInput("；".join(messages), fields=fields)
     if not out:
         raise InvalidInput(_("请至少填写一位信访人"), fields={"petitioners": _("必填")})
     return out
@@ -529,10 +537,9 @@ def petition_from_suggestion(*, actor: Actor, suggestion_id: int, channel: str |
                              on: dt.date | None = None) -> Petition:
     """转为信访件: a petition from a public suggestion (its submitter becomes the petitioner),
     linked to it both ways."""
-    s = suggestion_services.suggestion_lock_for_link(actor=actor, suggestion_id=suggestion_id)
     policy.require(actor, "from_suggestion")
-    if s.kind != "public" or s.anonymous or not s.submitter_name:
-        raise InvalidInput(_("只有署名的群众意见建议可以转为信访件"))
+    # the suggestions workflow says in which states (and for which items) 转为信访件 is allowed
+    s = suggestion_services.suggestion_lock_for_link(actor=actor, suggestion_id=suggestion_id, to_petition=True)
     if Petition.objects.filter(suggestion=s).exists():
         raise Conflict(_("该意见建议已关联信访件"))
     p = petition_register(

@@ -233,7 +233,9 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     p = _get(request, pk)
     a, form, done, _error = dispatch_action(request, p, action, parse=Action, actions=ACTIONS,
                                             require=policy.require, form_kwargs={"petition": p},
-                                            detail="petitions:detail")
+                                            detail="petitions:detail",
+                                            offered=lambda: page_actions(request.user, p),
+                                            refusal=lambda a: workflow.refusal_for(p.state, a))
     if done is not None:
         return done
     p.refresh_from_db()

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -181,3 +184,34 @@ grid_workers = Resource(
     ],
     export_name="网格员",
 )
+
+
+def _param(request: HttpRequest, name: str) -> int | None:
+    """A select's value sent by htmx, under its name with or without a form prefix (``x-grid``)."""
+    for key in request.GET:
+        if key == name or key.endswith(f"-{name}"):
+            value = str(request.GET.get(key) or "")
+            return int(value) if value.isdigit() else None
+    return None
+
+
+@login_required
+def region_options(request: HttpRequest) -> HttpResponse:
+    """The ``<option>``s of a dependent place select (``forms.PlaceSelects``): the villages of the
+    chosen town, the grids of the chosen village (else town), among the active places the user
+    sees; the select's own value stays chosen when it is still listed. ``?level=village|grid``."""
+    level = request.GET.get("level") or Level.GRID
+    if level == Level.VILLAGE:
+        qs = selectors.villages_visible_to(request.user)
+    elif level == Level.GRID:
+        qs = selectors.grids_visible_to(request.user)
+    else:
+        raise Http404
+    village_id = _param(request, "village") if level == Level.GRID else None
+    town_id = _param(request, "town")
+    if village_id is not None and not selectors.villages_visible_to(request.user).filter(
+            pk=village_id, **({"town_id": town_id} if town_id else {})).exists():
+        village_id = None  # a village of the town chosen before: the town's grids
+    regions = forms.narrow_places(qs.filter(is_active=True), level=level, town_id=town_id, village_id=village_id)
+    return render(request, "places/partials/options.html",
+                  {"regions": regions.order_by("code"), "selected": _param(request, level)})

@@ -156,6 +156,7 @@ class SuggestionFacts:
     satisfaction: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Result.values, 0))
     withdrawn: int = 0
     merged: int = 0
+    closed_dissatisfied: int = 0
     left_out: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)
 
 
@@ -180,7 +181,9 @@ class SuggestionFacts:
 #   n     each ``s`` item: its row, its latest reply class and evaluation result up to as-of
 #   h, a  the events of the ``s`` items, their extensions approved up to as-of
 #   r, v  the latest reply class / evaluation result up to as-of of every item of C, counted (the
-#         ``s`` items' are taken off again and counted with the rebuilt items)
+#         ``s`` items' are taken off again and counted with the rebuilt items); ``v`` also counts
+#         those closed on or before as-of (``closed_dissatisfied`` from the 不满意 row: a closed item
+#         is in S, whichever path it takes)
 #   u, k  the names of the units and categories of the towns
 _COLUMNS = ("tag", "i1", "i2", "i3", "t1", "t2", "t3", "t4", "t5", "d1", "d2", "d3", "d4", "d5",
             "n1", "n2", "n3", "n4", "n5", "n6", "n7")
@@ -244,9 +247,10 @@ FROM (SELECT r.reply_class, ROW_NUMBER() OVER (PARTITION BY r.suggestion_id
 WHERE recency = 1 GROUP BY reply_class
 UNION ALL
 {v}
-FROM (SELECT v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
-                                          ORDER BY v.evaluated_at DESC, v.id DESC) AS recency
+FROM (SELECT v.suggestion_id, v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
+                                                           ORDER BY v.evaluated_at DESC, v.id DESC) AS recency
       FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) latest_evaluation
+  JOIN {suggestion} s ON s.id = latest_evaluation.suggestion_id
 WHERE recency = 1 GROUP BY result
 UNION ALL
 {u}
@@ -323,7 +327,7 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
         "h": _select("h", i1="t.suggestion_id", i2="t.id", t1="t.action", d1='t."on"'),
         "a": _select("a", i1="a.suggestion_id", i2="a.id", d1="a.new_deadline", d2="a.decided_at"),
         "r": _select("r", t1="reply_class", n1="COUNT(*)"),
-        "v": _select("v", t1="result", n1="COUNT(*)"),
+        "v": _select("v", t1="result", n1="COUNT(*)", n2="SUM(CASE WHEN s.closed_at <= %(as_of)s THEN 1 ELSE 0 END)"),
         "u": _select("u", i1="u.id", t1="u.name"),
         "k": _select("k", i1="c.id", t1="c.name"),
     }
@@ -376,6 +380,9 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
         facts.reply_class[r["t1"]] += r["n1"]
     for v in rows["v"]:
         facts.satisfaction[v["t1"]] += v["n1"]
+        if v["t1"] == Result.DISSATISFIED.value:
+            # closed (so in S, never withdrawn or merged) with 不满意 as the latest evaluation
+            facts.closed_dissatisfied += v["n2"] or 0
 
     history: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for h in sorted(rows["h"], key=lambda h: (h["i1"], _date(h["d1"]), h["i2"])):
@@ -558,6 +565,7 @@ def suggestions_section(period: Period, scope: Scope, facts: SuggestionFacts | N
                                   + satisfaction[Result.BASICALLY_SATISFIED.value], evaluated),
         "key_supervised": n["key_supervised"],
         "rehandled": n["rehandled"],
+        "closed_dissatisfied": facts.closed_dissatisfied,
         "withdrawn": facts.withdrawn,
         "merged": facts.merged,
         "by_unit": by_unit,

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
 from renda.core.roles import Role
-from renda.core.widgets import DateInput
+from renda.core.widgets import DateInput, SearchableSelectMultiple
 from renda.people.models import Deputy
-from renda.places.forms import RegionLabelField
+from renda.places.forms import REDRAW_ATTRS, GridByVillage, PlaceSelects, RegionLabelField
 from renda.places.models import GridWorker, Level, Region
 from renda.places.selectors import towns_visible_to
 from renda.risks.models import STATE_CHOICES, Risk, RiskQuerySet
@@ -75,7 +75,9 @@ class GridWorkersField(forms.ModelMultipleChoiceField):
 # --- list filter ---------------------------------------------------------------------------
 
 
-class RiskFilter(FilterForm):
+class RiskFilter(GridByVillage, FilterForm):
+    redraw_on = ("village",)
+
     state = forms.ChoiceField(label=_("状态"), choices=[*ALL, ("open", _("未化解")), *STATE_CHOICES])
     level = forms.ChoiceField(label=_("等级"), choices=[*ALL, *RiskLevel.choices])
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
@@ -94,6 +96,13 @@ class RiskFilter(FilterForm):
         if getattr(self.user, "role", None) == Role.GRID_WORKER:
             grids = own_grids(self.user)
         set_queryset(self, "grid", grids)
+        self.wire_village(REDRAW_ATTRS)
+
+    def shown_choices(self, name: str, qs: QuerySet[Any]) -> QuerySet[Any] | None:
+        return self.grids_of_village(qs) if name == "grid" else None
+
+    def clean(self) -> dict[str, Any]:
+        return self.drop_stray_grid(super().clean() or {})
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         assert isinstance(qs, RiskQuerySet)
@@ -135,20 +144,21 @@ class PersonForm(forms.Form):
 PeopleFormSet = forms.formset_factory(PersonForm, extra=3, max_num=20)
 
 
-class RegisterForm(ResourceForm):
+class RegisterForm(PlaceSelects, ResourceForm):
     """登记. Office staff and presidium register anywhere in their town; a deputy in their town
     (their own grids offered first); a grid worker in one of their grids."""
 
     town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none())
     title = forms.CharField(label=_("标题"), max_length=200)
     level = forms.ChoiceField(label=_("等级"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
+    village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none(), required=False)
     grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none(), required=False,
                             help_text=_("所属村社区按网格自动确定"))
-    village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none(), required=False,
-                               help_text=_("未选网格时填写"))
     description = forms.CharField(label=_("情况"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
-    deputies = DeputiesField(label=_("参与代表"), queryset=Deputy.objects.none(), required=False)
-    grid_workers = GridWorkersField(label=_("参与网格员"), queryset=GridWorker.objects.none(), required=False)
+    deputies = DeputiesField(label=_("参与代表"), queryset=Deputy.objects.none(), required=False,
+                              widget=SearchableSelectMultiple())
+    grid_workers = GridWorkersField(label=_("参与网格员"), queryset=GridWorker.objects.none(), required=False,
+                                    widget=SearchableSelectMultiple())
     join = forms.BooleanField(label=_("本人参与化解"), required=False, initial=True)
     note = forms.CharField(label=_("备注"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
 
@@ -177,6 +187,7 @@ class RegisterForm(ResourceForm):
         if role not in {Role.DEPUTY, Role.GRID_WORKER, Role.PRESIDIUM}:
             del self.fields["join"]
         style_form(self)
+        self.link_places()
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -176,10 +176,16 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     """One action from the detail page; the service decides."""
     r = _get(request, pk)
     a, form, done, _error = dispatch_action(request, r, action, parse=Action, actions=ACTIONS,
-                                            require=policy.require, form_kwargs={"risk": r}, detail="risks:detail")
+                                            require=policy.require, form_kwargs={"risk": r}, detail="risks:detail",
+                                            offered=lambda: page_actions(request.user, r),
+                                            refusal=lambda a: workflow.refusal_for(r.state, a))
     if done is not None:
         return done
     r.refresh_from_db()
+    if a not in page_actions(request.user, r):
+        # not offered (any more): the form is not on the page, its error is told as a message
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
     return _render_detail(request, r, bound=(a, form), status=400)
 
 
@@ -280,7 +286,9 @@ def register(request: HttpRequest) -> HttpResponseBase:
     user: Any = request.user
     form = forms.RegisterForm(request.POST or None, user=user)
     formset = forms.PeopleFormSet(request.POST or None, prefix="people")
-    if request.method == "POST" and form.is_valid() and formset.is_valid():
+    # Both validated (not ``and``): the people's errors show with the form's, all at once.
+    valid = [form.is_valid(), formset.is_valid()] if request.method == "POST" else [False]
+    if all(valid):
         d = form.cleaned_data
         try:
             r = services.risk_register(

@@ -143,6 +143,7 @@ _machine = Machine(State, Action, TABLE, STATE_LABELS, ACTION_LABELS, refusal=RE
 #: ``is_allowed(state, action, role)``, ``allowed_actions(state, role)`` (in the order of ``Action``).
 label = _machine.label
 next_state = _machine.next_state
+refusal_for = _machine.refusal_for
 is_allowed = _machine.is_allowed
 allowed_actions = _machine.allowed_actions
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.crud import style_form
-from renda.core.widgets import DateInput
+from renda.core.widgets import DateInput, SearchableSelectMultiple
 from renda.people.models import Deputy
 from renda.shifts import selectors
 from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
@@ -58,7 +58,7 @@ class ShiftForm(_Styled):
     location = forms.CharField(label=gettext_lazy("地点"), max_length=100, initial=gettext_lazy("信访接待室"))
     note = forms.CharField(label=gettext_lazy("备注"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     deputies = DeputiesChoice(label=gettext_lazy("值班人员"), queryset=Deputy.objects.none(), required=False,
-                              widget=forms.SelectMultiple(attrs={"size": 8}))
+                              widget=SearchableSelectMultiple())
 
     def __init__(self, *args: Any, town_id: int, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -68,7 +68,7 @@ VERB_ERRORS: dict[int, Any] = {**ERRORS, 409: ErrorOut}
 _ACTION_HELP = ("assign 交办、accept 签收、return 退回、co_opinion 协办意见、reply 答复、evaluate 测评、close 办结、"
                 "rehandle 重新办理、request_extension 申请延期、approve_extension 同意延期、"
                 "refuse_extension 不同意延期、decline 不予受理、withdraw 撤回、merge 合并、remind 催办、"
-                "supervise 重点督办")
+                "supervise 重点督办、close_dissatisfied 不满意办结、to_petition 转为信访件")
 
 
 # -- output ------------------------------------------------------------------------------------
@@ -650,6 +650,18 @@ def close_suggestion(request: HttpRequest, suggestion_id: int, payload: CommentI
     with _verb():
         services.suggestion_close(actor=actor(request), suggestion_id=s.pk, on=payload.on, comment=payload.comment,
                                   expected_version=payload.version)
+    return _after(request, s.pk)
+
+
+@suggestions_router.post("/{int:suggestion_id}/close-dissatisfied",
+                         response={200: SuggestionDetailOut, **VERB_ERRORS}, summary="不满意办结",
+                         description="测评不满意、已重新办理至少一次后再次测评仍不满意的事项，由人大办或主席团"
+                                     "成员说明理由后办结；计入办结数，并单独计入 closed_dissatisfied。")
+def close_dissatisfied_suggestion(request: HttpRequest, suggestion_id: int, payload: ReasonRequiredIn) -> Suggestion:
+    s = _open(request, suggestion_id, Action.CLOSE_DISSATISFIED)
+    with _verb():
+        services.suggestion_close_dissatisfied(actor=actor(request), suggestion_id=s.pk, reason=payload.reason,
+                                               on=payload.on, expected_version=payload.version)
     return _after(request, s.pk)
 
 

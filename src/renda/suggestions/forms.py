@@ -14,9 +14,9 @@ from django.utils.translation import gettext_lazy as _
 from renda.core.attachments import AttachmentsField
 from renda.core.crud import ResourceForm, set_queryset, style_form
 from renda.core.roles import Role
-from renda.core.widgets import DateInput
+from renda.core.widgets import DateInput, SearchableSelectMultiple
 from renda.people.models import Deputy
-from renda.places.forms import RegionLabelField, TownScopedFilter
+from renda.places.forms import PlaceSelects, RegionLabelField, TownScopedFilter
 from renda.places.models import Region
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 from renda.suggestions.models import (
@@ -28,6 +28,7 @@ from renda.suggestions.models import (
     Suggestion,
     SuggestionCategory,
 )
+from renda.suggestions.services import register_problems
 from renda.suggestions.workflow import HANDLING
 from renda.units.models import Unit
 from renda.units.selectors import units_visible_to
@@ -107,13 +108,13 @@ class DeputiesField(forms.ModelMultipleChoiceField):
         return obj.name
 
 
-class RegisterForm(ResourceForm):
+class RegisterForm(PlaceSelects, ResourceForm):
     """登记. Office staff register any item; a deputy files their own deputy suggestion; a grid
     worker reports a public opinion from one of their grids."""
 
     town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none())
     kind = forms.ChoiceField(label=_("类型"), choices=Kind.choices, initial=Kind.PUBLIC)
-    source = forms.ChoiceField(label=_("来源"), choices=[("", "—"), *Source.choices], required=False)
+    source = forms.ChoiceField(label=_("来源"), choices=[("", _("请选择")), *Source.choices], required=False)
     title = forms.CharField(label=_("标题"), max_length=200)
     content = forms.CharField(label=_("内容"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none(), required=False)
@@ -123,7 +124,8 @@ class RegisterForm(ResourceForm):
     submitter_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     anonymous = forms.BooleanField(label=_("匿名"), required=False)
     lead_deputy = DeputyField(label=_("领衔代表"), queryset=Deputy.objects.none(), required=False)
-    co_deputies = DeputiesField(label=_("附议代表"), queryset=Deputy.objects.none(), required=False)
+    co_deputies = DeputiesField(label=_("附议代表"), queryset=Deputy.objects.none(), required=False,
+                                widget=SearchableSelectMultiple())
     attachments = AttachmentsField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -163,12 +165,22 @@ class RegisterForm(ResourceForm):
             for name in ("village", "lead_deputy", "co_deputies"):
                 del self.fields[name]
         style_form(self)
+        self.link_places()
         self.fields["title"].widget.attrs.update({"autocomplete": "off"})
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if data.get("town") is None and _town_id(self.user):
             data["town"] = self.user.town
+        # The service's rules on who submitted it, checked now too: a form left empty shows
+        # 提出人 beside 标题, not one after the other.
+        if "kind" in data:
+            problems = register_problems(
+                kind=data["kind"], anonymous=bool(data.get("anonymous")), lead_deputy=data.get("lead_deputy"),
+                submitter_name=data.get("submitter_name") or "", submitter_phone=data.get("submitter_phone") or "")
+            for name, (message, _short) in problems.items():
+                if name not in self.errors:
+                    self.add_error(name if name in self.fields else None, message)
         return data
 
 
@@ -205,7 +217,8 @@ class CommentForm(ActionForm):
 
 class AssignForm(ActionForm):
     lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
-    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=Unit.objects.none(), required=False)
+    co_units = forms.ModelMultipleChoiceField(label=_("协办单位"), queryset=Unit.objects.none(), required=False,
+                                              widget=SearchableSelectMultiple())
     deadline = forms.DateField(label=_("办理期限"), widget=DATE, required=False,
                                help_text=_("不填则按规定期限：代表建议3个月，群众意见30天"))
     comment = forms.CharField(label=_("交办意见"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
@@ -230,7 +243,10 @@ class CoOpinionForm(ActionForm):
 
 
 class ReplyForm(ActionForm):
-    reply_class = forms.ChoiceField(label=_("答复类别"), choices=ReplyClass.choices)
+    # Nothing chosen in advance: the unit says which class its reply is (a pre-chosen A counted
+    # many replies as 已解决 that nobody had classed).
+    reply_class = forms.ChoiceField(label=_("答复类别"), choices=[("", _("请选择")), *ReplyClass.choices],
+                                    error_messages={"required": _("请选择答复类别")})
     text = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 4}))
     attachments = AttachmentsField()
 
@@ -242,6 +258,12 @@ class EvaluateForm(ActionForm):
 
 class CloseForm(CommentForm):
     pass
+
+
+class CloseDissatisfiedForm(ActionForm):
+    confirm_needed = True
+    reason = forms.CharField(label=_("不满意办结的理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("如：已重新办理，因政策或条件限制暂不能解决，已向提出人说明，提出人仍不满意"))
 
 
 class RequestExtensionForm(ActionForm):

@@ -3,7 +3,8 @@
 A row is one item with its registration and the dates of its handling steps. Importing a new
 row replays those steps through the suggestions services, each dated by the row (登记 → 交办 →
 重点督办 → 签收 → 答复 → 测评 → 办结), so the timeline and the audit trail read as if the work
-had been done in renda. Importing a row whose 编号 exists compares first: what is already there
+had been done in renda; a row evaluated 不满意 and closed imports as 测评不满意 → 重新办理 → 不满意办结
+(the closure over dissatisfaction). Importing a row whose 编号 exists compares first: what is already there
 must agree with the row, and later steps the row adds (交办, 答复, a new answer to a B/C item,
 测评, 办结, key supervision) are applied; registered content is never rewritten by an import.
 
@@ -139,8 +140,6 @@ def _check_dates(row: Row, problems: list[tuple[str, str]]) -> None:
         problems.append(("测评日期", _("填写了测评结果时必填")))
     if evaluated is not None and not row.get("测评结果"):
         problems.append(("测评结果", _("填写了测评日期时必填")))
-    if closed is not None and row.get("测评结果") == Result.DISSATISFIED:
-        problems.append(("办结日期", _("测评结果为不满意的事项应重新办理，不能办结")))
 
 
 def _check_submitter(row: Row, kind: str, problems: list[tuple[str, str]]) -> None:
@@ -276,8 +275,15 @@ def _forward(ctx: ImportContext, s: Suggestion, v: dict[str, Any], *, new: bool 
             actor=_as(ctx, WAction.EVALUATE, s), suggestion_id=s.pk, result=row["测评结果"], on=evaluated_on))
         s, did = evaluation.suggestion, True
     if row.get("办结日期") is not None and s.state != State.CLOSED:
-        _step("办结日期", lambda: services.suggestion_close(
-            actor=_as(ctx, WAction.CLOSE, s), suggestion_id=s.pk, on=row["办结日期"]))
+        if s.state == State.ACCEPTED and row.get("测评结果") == Result.DISSATISFIED:
+            # 不满意 sent it back for re-handling; the ledger says it was closed all the same: 不满意办结,
+            # as history (the row cannot show the re-handling in between; docs/decisions/0009)
+            _step("办结日期", lambda: services.suggestion_close_dissatisfied(
+                actor=_as(ctx, WAction.CLOSE_DISSATISFIED, s), suggestion_id=s.pk, on=row["办结日期"],
+                reason=services.LEDGER_CLOSE_DISSATISFIED_REASON, from_ledger=True))
+        else:
+            _step("办结日期", lambda: services.suggestion_close(
+                actor=_as(ctx, WAction.CLOSE, s), suggestion_id=s.pk, on=row["办结日期"]))
         did = True
     return did
 

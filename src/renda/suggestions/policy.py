@@ -159,30 +159,29 @@ def require(user: Any, action: str, obj: Any = None) -> None:
     base.require(can, user, action, obj)
 
 
-def available_actions(user: Any, s: Suggestion) -> list[Action]:
-    """The actions ``user`` may take on ``s`` now: those the workflow allows the user's roles in the
-    item's state (``workflow.allowed_actions``; evaluating a deputy's suggestion is the deputy's, as
-    ``can`` says), less what the item's data rules out (a second reply only after a B/C answer, one
-    extension request at a time) — the one answer that both the pages and the API show."""
+def facts(s: Suggestion) -> workflow.Facts:
+    """What ``workflow.GUARDS`` need to know of ``s`` besides its state (a few small queries)."""
     from renda.suggestions.models import ExtensionStatus
-    from renda.suggestions.workflow import State
 
+    last = s.replies.order_by("-replied_at", "-id").values_list("reply_class", flat=True).first()
+    result = s.evaluations.order_by("-evaluated_at", "-id").values_list("result", flat=True).first()
+    return workflow.Facts(
+        kind=s.kind, named=not s.anonymous and bool(s.submitter_name), replied=last is not None, last_class=last,
+        last_result=result, rehandle_count=s.rehandle_count,
+        pending_extension=s.extensions.filter(status=ExtensionStatus.REQUESTED).exists())
+
+
+def available_actions(user: Any, s: Suggestion) -> list[Action]:
+    """The actions ``user`` may take on ``s`` now: those the workflow table allows the user's roles
+    in the item's state (``workflow.allowed_actions``; evaluating a deputy's suggestion is the
+    deputy's, as ``can`` says), less what the item's data rules out (``workflow.GUARDS``: a second
+    reply or a reminder only after a B/C answer, no withdrawal once answered, one extension request
+    at a time …) — the one answer that both the pages and the API show."""
     permitted = {a for role in roles_on(user, s) for a in workflow.allowed_actions(s.state, role)}
     if Action.EVALUATE in permitted and not can(user, Action.EVALUATE, s):
         permitted.discard(Action.EVALUATE)
     allowed = [a for a in Action if a in permitted]
     if not allowed:
         return []
-    pending = s.extensions.filter(status=ExtensionStatus.REQUESTED).exists()
-    last = s.replies.order_by("-replied_at", "-id").first()
-    out: list[Action] = []
-    for a in allowed:
-        if a == Action.REPLY and s.state != State.ACCEPTED and (
-                last is None or last.reply_class not in workflow.REPLY_AGAIN_CLASSES):
-            continue
-        if a in {Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION} and not pending:
-            continue
-        if a == Action.REQUEST_EXTENSION and pending:
-            continue
-        out.append(a)
-    return out
+    known = facts(s)
+    return [a for a in allowed if workflow.refusal(s.state, a, known) is None]

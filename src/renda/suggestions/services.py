@@ -193,6 +193,31 @@ def suggestion_category_set_active(*, actor: Actor, category_id: int, active: bo
 # --- register -----------------------------------------------------------------------------
 
 
+def register_problems(*, kind: str, anonymous: bool, submitter_name: str, submitter_phone: str,
+                      lead_deputy: Deputy | None) -> dict[str, tuple[str, str]]:
+    """The register rules that depend only on what was filled in: ``field → (message, short
+    message)``, every broken rule at once. ``suggestion_register`` raises them together; the
+    register form shows them beside the form's own errors, so a form is corrected in one go."""
+    problems: dict[str, tuple[str, str]] = {}
+    if kind == Kind.DEPUTY:
+        if lead_deputy is None:
+            problems["lead_deputy"] = (_("代表建议须有领衔代表"), _("必填"))
+        if anonymous:
+            problems["anonymous"] = (_("代表建议不能匿名"), _("不能匿名"))
+        return problems
+    if anonymous:
+        return problems
+    name, phone = (submitter_name or "").strip(), crypto.normalize_phone(submitter_phone)
+    if not name:
+        problems["submitter_name"] = (_("请填写提出人，或选择匿名"), _("必填"))
+    elif len(name) > 50:
+        problems["submitter_name"] = (_("提出人姓名过长"), _("过长"))
+    if phone and not is_phone(phone):
+        problems["submitter_phone"] = (_("联系电话格式不正确"), _("格式不正确"))
+    return problems
+
+
+
 @transaction.atomic
 def suggestion_register(
     *,
@@ -229,23 +254,16 @@ def suggestion_register(
         raise InvalidInput(_("来源不正确"), fields={"source": _("不正确")})
     if village is None and grid is not None and grid.parent is not None and grid.parent.level == Level.VILLAGE:
         village = grid.parent
+    problems = register_problems(kind=kind, anonymous=anonymous, submitter_name=submitter_name,
+                                 submitter_phone=submitter_phone, lead_deputy=lead_deputy)
+    if problems:
+        raise InvalidInput("；".join(str(m) for m, _short in problems.values()),
+                           fields={f: short for f, (_m, short) in problems.items()})
     name, phone = (submitter_name or "").strip(), crypto.normalize_phone(submitter_phone)
-    if kind == Kind.DEPUTY:
-        if lead_deputy is None:
-            raise InvalidInput(_("代表建议须有领衔代表"), fields={"lead_deputy": _("必填")})
-        if anonymous:
-            raise InvalidInput(_("代表建议不能匿名"), fields={"anonymous": _("不能匿名")})
+    if kind == Kind.DEPUTY or anonymous:
         name, phone = "", ""
-    else:
+    if kind != Kind.DEPUTY:
         lead_deputy, co_deputies = None, ()
-        if anonymous:
-            name, phone = "", ""
-        elif not name:
-            raise InvalidInput(_("请填写提出人，或选择匿名"), fields={"submitter_name": _("必填")})
-    if len(name) > 50:
-        raise InvalidInput(_("提出人姓名过长"), fields={"submitter_name": _("过长")})
-    if phone and not is_phone(phone):
-        raise InvalidInput(_("联系电话格式不正确"), fields={"submitter_phone": _("格式不正确")})
     s = Suggestion(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
         category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
@@ -489,6 +507,43 @@ def suggestion_close(
     return _commit(s, action=Action.CLOSE, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
+#: The reason written for a 不满意办结 that a ledger row records (the row has no column for it).
+LEDGER_CLOSE_DISSATISFIED_REASON = "据台账记载：测评不满意，已办结"
+
+
+@transaction.atomic
+def suggestion_close_dissatisfied(
+    *, actor: Actor, suggestion_id: int, reason: str, on: dt.date | None = None,
+    expected_state: str | None = None, expected_version: int | None = None, from_ledger: bool = False,
+) -> Suggestion:
+    """不满意办结 by the office or the presidium: the submitter is still dissatisfied after the item
+    was re-handled at least once (``workflow.check_close_dissatisfied``), and the office closes it
+    with a reason instead of re-handling it again. Counted in ``closed`` and in
+    ``closed_dissatisfied`` (METRICS.md).
+
+    ``from_ledger``: the closure is history a ledger row records (evaluated 不满意, closed); the
+    row cannot show the re-handling in between, so it is not required (docs/decisions/0009)."""
+    on = business_date(on)
+    s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CLOSE_DISSATISFIED,
+              expected_state=expected_state, expected_version=expected_version)
+    before, from_state = _snap(s), s.state
+    known = policy.facts(s)
+    if from_ledger:
+        s.state = workflow.next_state(s.state, Action.CLOSE_DISSATISFIED)
+        workflow.check_close_dissatisfied(state=from_state, last_result=known.last_result,
+                                          rehandle_count=known.rehandle_count, min_rehandles=0)
+    else:
+        s.state = workflow.check(s.state, Action.CLOSE_DISSATISFIED, known)
+    reason = required_text(reason, "reason", _("请填写不满意办结的理由"))
+    last_reply, last_eval = _last_reply(s), _last_evaluation(s)
+    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
+    workflow.check_not_before(on=on, earlier=last_eval.evaluated_at if last_eval else None, what=_("测评"))
+    s.closed_at = on
+    transaction.on_commit(partial(notify.closed, s.pk))
+    return _commit(s, action=Action.CLOSE_DISSATISFIED, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=reason)
+
+
 # --- extensions ---------------------------------------------------------------------------
 
 
@@ -596,12 +651,12 @@ def suggestion_withdraw(
     *, actor: Actor, suggestion_id: int, reason: str = "", on: dt.date | None = None,
     expected_state: str | None = None, expected_version: int | None = None,
 ) -> Suggestion:
-    """撤回 by the lead deputy, any time before it is closed."""
+    """撤回 by the lead deputy, while the item is open and not yet answered."""
     on = business_date(on)
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.WITHDRAW, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.WITHDRAW)
+    s.state = workflow.check(s.state, Action.WITHDRAW, policy.facts(s))
     workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
     return _commit(s, action=Action.WITHDRAW, actor=actor, on=on, from_state=from_state, before=before,
                    comment=reason.strip())
@@ -631,7 +686,7 @@ def suggestion_merge(
     if s.merged_items.exists():
         raise InvalidInput(_("已有其他事项合并至本事项，请将本事项作为合并目标"), fields={"into": _("请反向合并")})
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.MERGE)
+    s.state = workflow.check(s.state, Action.MERGE, policy.facts(s))
     workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
     s.merged_into = target
     text = _("合并至 {code}").format(code=target.code) + (f"：{comment.strip()}" if comment.strip() else "")
@@ -657,7 +712,7 @@ def suggestion_remind(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REMIND, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.REMIND)
+    s.state = workflow.check(s.state, Action.REMIND, policy.facts(s))
     if kind not in ReminderKind.values:
         raise InvalidInput(_("催办类型不正确"), fields={"kind": _("不正确")})
     if Reminder.objects.filter(suggestion=s, kind=kind, sent_on=on).exists():
@@ -747,9 +802,13 @@ def suggestion_attach(
 
 
 @transaction.atomic
-def suggestion_lock_for_link(*, actor: Actor, suggestion_id: int) -> Suggestion:
-    """The suggestion another app links a record to (转为信访件), locked for the caller's
-    transaction, if ``actor`` may see it (else 404, logged like every refused view)."""
+def suggestion_lock_for_link(*, actor: Actor, suggestion_id: int, to_petition: bool = False) -> Suggestion:
+    """The suggestion another app links a record to, locked for the caller's transaction, if
+    ``actor`` may see it (else 404, logged like every refused view). ``to_petition`` (转为信访件):
+    also only if the workflow table and its guards offer that action in the item's state (else
+    ``IllegalTransition`` with the reason: 「已办结」的事项不能「转为信访件」 …)."""
     s = lock(Suggestion, suggestion_id)
     policy.require(actor, "view", s)
+    if to_petition:
+        workflow.check(s.state, Action.TO_PETITION, policy.facts(s))
     return s

@@ -23,7 +23,7 @@ from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
-from renda.core.errors import ApplicationError, Conflict, Forbidden, InvalidInput, NotFound
+from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from renda.core.roles import Role
 from renda.core.types import Actor
 from renda.suggestions import exports, forms, policy, selectors, services, workflow
@@ -186,6 +186,12 @@ def _decide_extension(user: Any, suggestion: Suggestion, data: dict[str, Any]) -
     return _("已同意延期") if approve else _("已不同意延期")
 
 
+def _close_dissatisfied(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
+    services.suggestion_close_dissatisfied(actor=user, suggestion_id=suggestion.pk, reason=data["reason"],
+                                           expected_version=_version(data))
+    return _("已不满意办结")
+
+
 def _decline(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
     services.suggestion_decline(actor=user, suggestion_id=suggestion.pk, reason=data["reason"],
                                 expected_version=_version(data))
@@ -223,7 +229,8 @@ def _supervise(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
 
 
 #: The actions the pages offer: form, service call, and the button's words. ``rehandle``
-#: happens by itself after 不满意; ``refuse_extension`` is the other answer of the same form.
+#: happens by itself after 不满意; ``refuse_extension`` is the other answer of the same form;
+#: ``to_petition`` is the petitions app's form (``{% petition_links %}``), shown when offered.
 ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
     Action.ASSIGN: (forms.AssignForm, _assign),
     Action.ACCEPT: (forms.AcceptForm, _accept),
@@ -232,6 +239,7 @@ ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
     Action.REPLY: (forms.ReplyForm, _reply),
     Action.EVALUATE: (forms.EvaluateForm, _evaluate),
     Action.CLOSE: (forms.CloseForm, _close),
+    Action.CLOSE_DISSATISFIED: (forms.CloseDissatisfiedForm, _close_dissatisfied),
     Action.REQUEST_EXTENSION: (forms.RequestExtensionForm, _request_extension),
     Action.APPROVE_EXTENSION: (forms.DecideExtensionForm, _decide_extension),
     Action.DECLINE: (forms.DeclineForm, _decline),
@@ -240,7 +248,7 @@ ACTIONS: dict[Action, tuple[type[forms.ActionForm], Handler]] = {
     Action.REMIND: (forms.RemindForm, _remind),
     Action.SUPERVISE: (forms.SuperviseForm, _supervise),
 }
-DESTRUCTIVE = frozenset({Action.DECLINE, Action.WITHDRAW, Action.MERGE})
+DESTRUCTIVE = frozenset({Action.DECLINE, Action.WITHDRAW, Action.MERGE, Action.CLOSE_DISSATISFIED})
 
 
 def _title(action: Action, s: Suggestion) -> str:
@@ -251,15 +259,22 @@ def _title(action: Action, s: Suggestion) -> str:
     return workflow.label(action)
 
 
-def page_actions(user: Any, s: Suggestion) -> list[Action]:
+def page_actions(user: Any, s: Suggestion, available: list[Action] | None = None) -> list[Action]:
     """The actions this page has a form for, out of ``policy.available_actions``."""
-    return [a for a in policy.available_actions(user, s) if a in ACTIONS]
+    return [a for a in (policy.available_actions(user, s) if available is None else available) if a in ACTIONS]
+
+
+def refusal(s: Suggestion, action: Action) -> str:
+    """Why a posted action is not offered now, in words (the workflow's, else the generic one)."""
+    return workflow.refusal(s.state, action, policy.facts(s)) or _("您目前不能对该事项「{action}」").format(
+        action=workflow.label(action))
 
 
 def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, forms.ActionForm] | None = None,
                    status: int = 200) -> HttpResponse:
     user = request.user
-    action_forms = action_panel(page_actions(user, s), ACTIONS, bound=bound, label=lambda a: _title(a, s),
+    available = policy.available_actions(user, s)
+    action_forms = action_panel(page_actions(user, s, available), ACTIONS, bound=bound, label=lambda a: _title(a, s),
                                 form_kwargs={"suggestion": s}, user=user, danger=DESTRUCTIVE)
     if bound and not any(f["action"] == bound[0].value for f in action_forms):
         # The action is no longer offered (someone else moved the item on): its form is not
@@ -279,6 +294,7 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
         "merged_items": selectors.suggestions_visible_to(user).filter(merged_into=s).order_by("id"),
         "overdue": s.state in HANDLING and s.deadline is not None and s.deadline < timezone.localdate(),
         "error_action": bound[0].value if bound else "",
+        "to_petition_offered": Action.TO_PETITION in available,
     }
     return render(request, "suggestions/detail.html", ctx, status=status)
 
@@ -321,11 +337,13 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     a, form, done, error = dispatch_action(
         request, suggestion, action, parse=Action, actions=ACTIONS, require=policy.require,
         form_kwargs={"suggestion": suggestion}, detail="suggestions:detail",
-        done=lambda: _after_action(request, suggestion))
+        done=lambda: _after_action(request, suggestion),
+        offered=lambda: page_actions(request.user, suggestion), refusal=lambda a: refusal(suggestion, a))
     if done is not None:
         return done
     suggestion.refresh_from_db()
-    return _render_detail(request, suggestion, bound=(a, form), status=409 if isinstance(error, Conflict) else 200)
+    return _render_detail(request, suggestion, bound=(a, form),
+                          status=409 if isinstance(error, (Conflict, IllegalTransition)) else 200)
 
 
 # --- register, similar items --------------------------------------------------------------

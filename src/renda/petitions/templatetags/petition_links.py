@@ -1,5 +1,7 @@
-"""``{% petition_links suggestion %}``: on a suggestion's page, the petitions linked to it (that
-the user may see) and, for the office, the "转为信访件" button."""
+"""``{% petition_links suggestion offered %}``: on a suggestion's page, the petitions linked to it
+(that the user may see) and the "转为信访件" button when the suggestions workflow offers that action
+(``offered``: the page's ``to_petition`` from ``suggestions.policy.available_actions`` — the table
+says in which states, its guard which items) and the item has no petition yet."""
 
 from __future__ import annotations
 
@@ -15,11 +17,10 @@ register = template.Library()
 
 
 @register.inclusion_tag("petitions/partials/suggestion_links.html", takes_context=True)
-def petition_links(context: dict[str, Any], suggestion: Any) -> dict[str, Any]:
+def petition_links(context: dict[str, Any], suggestion: Any, offered: bool = False) -> dict[str, Any]:
     user = context["request"].user
     linked = list(selectors.petitions_visible_to(user).filter(suggestion_id=suggestion.pk).order_by("id"))
-    can_convert = (policy.can(user, "from_suggestion") and user.town_id == suggestion.town_id
-                   and suggestion.kind == "public" and not suggestion.anonymous and not linked
+    can_convert = (bool(offered) and policy.can(user, "from_suggestion") and not linked
                    and not Petition.objects.filter(suggestion_id=suggestion.pk).exists())
     return {"suggestion": suggestion, "linked": linked, "can_convert": can_convert,
             "form": FromSuggestionForm() if can_convert else None, "csrf_token": context.get("csrf_token")}

@@ -176,6 +176,7 @@ def test_every_key_of_the_suggestions_section(fx: Fixture, world: World) -> None
         "satisfaction_rate": 1.0,
         "key_supervised": 1,
         "rehandled": 1,
+        "closed_dissatisfied": 0,
         "withdrawn": 1,
         "merged": 1,
         "by_unit": [

@@ -207,7 +207,7 @@ class Reference:
         units: dict[tuple[int, str], Any] = {}
         categories: dict[str, int] = defaultdict(int)
         n = {"assigned": 0, "replied": 0, "closed": 0, "on_time_closed": 0, "overdue_open": 0, "evaluated": 0,
-             "key_supervised": 0, "rehandled": 0}
+             "key_supervised": 0, "rehandled": 0, "closed_dissatisfied": 0}
         for item in items:
             by_kind[item.kind] = by_kind.get(item.kind, 0) + 1
             if item.category:
@@ -227,6 +227,7 @@ class Reference:
             n["rehandled"] += item.rehandled
             closed, on_time, overdue = item.closed_at is not None, cls.on_time(item), cls.overdue(item, as_of)
             n["closed"] += closed
+            n["closed_dissatisfied"] += closed and item.result == Result.DISSATISFIED.value
             n["on_time_closed"] += on_time
             n["overdue_open"] += overdue
             if tally is not None:
@@ -257,6 +258,7 @@ class Reference:
                                       + satisfaction[Result.BASICALLY_SATISFIED.value], n["evaluated"]),
             "key_supervised": n["key_supervised"],
             "rehandled": n["rehandled"],
+            "closed_dissatisfied": n["closed_dissatisfied"],
             "withdrawn": facts.withdrawn,
             "merged": facts.merged,
             "by_unit": by_unit,

@@ -15,16 +15,19 @@ from renda.suggestions.workflow import Action, Role, State
 #: state -> {action: next state}; every pair not listed is refused.
 EXPECTED: dict[str, dict[str, str]] = {
     "registered": {"assign": "assigned", "decline": "declined", "merge": "merged", "withdraw": "withdrawn",
-                   "supervise": "registered"},
+                   "supervise": "registered", "to_petition": "registered"},
     "assigned": {"accept": "accepted", "return": "registered", "co_opinion": "assigned", "remind": "assigned",
-                 "supervise": "assigned", "merge": "merged", "withdraw": "withdrawn"},
+                 "supervise": "assigned", "merge": "merged", "withdraw": "withdrawn", "to_petition": "assigned"},
     "accepted": {"reply": "replied", "co_opinion": "accepted", "request_extension": "accepted",
                  "approve_extension": "accepted", "refuse_extension": "accepted", "remind": "accepted",
-                 "supervise": "accepted", "merge": "merged", "withdraw": "withdrawn"},
+                 "supervise": "accepted", "merge": "merged", "withdraw": "withdrawn",
+                 "close_dissatisfied": "closed", "to_petition": "accepted"},
+    # answered: no withdrawal (#13: 撤回 was offered after the evaluation), no merge
     "replied": {"evaluate": "evaluated", "reply": "replied", "close": "closed", "remind": "replied",
-                "supervise": "replied", "withdraw": "withdrawn"},
+                "supervise": "replied", "to_petition": "replied"},
     "evaluated": {"close": "closed", "rehandle": "accepted", "reply": "replied", "remind": "evaluated",
-                  "supervise": "evaluated", "withdraw": "withdrawn"},
+                  "supervise": "evaluated", "to_petition": "evaluated"},
+    # closed: nothing at all (#13: 转为信访件 was offered on a closed item)
     "closed": {},
     "declined": {},
     "withdrawn": {},
@@ -38,10 +41,12 @@ WHO: dict[str, set[str]] = {
     "assign": OFFICE, "close": OFFICE, "rehandle": OFFICE, "decline": OFFICE, "merge": OFFICE,
     "approve_extension": OFFICE, "refuse_extension": OFFICE,
     "remind": OFFICE | {"presidium"}, "supervise": OFFICE | {"presidium"},
+    "close_dissatisfied": OFFICE | {"presidium"},
     "accept": {"unit"}, "return": {"unit"}, "reply": {"unit"}, "request_extension": {"unit"},
     "co_opinion": {"co_unit"},
     "evaluate": {"deputy", "public", "staff"},
     "withdraw": {"deputy"},
+    "to_petition": {"staff"},
 }
 
 
