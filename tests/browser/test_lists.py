@@ -5,6 +5,7 @@ button) and on a 1366 px desktop no code, date or state breaks across lines."""
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -109,6 +110,7 @@ def test_a_list_of_20_reads_on_a_phone(live_server: Any, phone_page: Any) -> Non
     assert world.deputy.name not in card and "幸福里" not in card
     phone_page.click("button[aria-controls=filters-panel]")
     expect(phone_page.locator("#id_state")).to_be_visible()
+    expect(phone_page.locator("#filters-panel")).to_have_class(re.compile(r"\bshow\b"))  # opened, not opening
     shot(phone_page, "list-phone-filters-open")
     phone_page.select_option("#id_state", "assigned")
     expect(phone_page.locator("#list-table tbody tr")).to_have_count(8)
