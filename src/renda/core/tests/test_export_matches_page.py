@@ -4,8 +4,8 @@ page's export link — on a full page and after an HTMX redraw — holds the pag
 page's order, and as many rows as the page says it has.
 
 Built on one ``renda demo`` run (every list has rows), read by the demo's town staff, the
-district viewer and the administrator; and the suggestions list's background export (lists of
-more than ``SYNC_LIMIT`` rows) under a filter, a search and a sort."""
+district viewer and the administrator. The background export of a
+large suggestions list: ``test_export_background.py``."""
 
 from __future__ import annotations
 
@@ -25,12 +25,9 @@ from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 from openpyxl import load_workbook
-from tests.support import World
 
 from renda.accounts.models import User
 from renda.core.crud import PAGE_SIZES, Resource
-from renda.core.roles import Role
-from renda.suggestions import exports, services
 
 FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 HTMX = {"HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "list-table"}
@@ -232,40 +229,3 @@ def test_the_export_holds_the_rows_on_screen(client: Client, name: str, login: s
     # The filters tried did change the rows: the test compares something.
     assert narrowed or base_total < 2, f"no filter, search or sort changed the rows of {name}"
 
-
-@pytest.mark.django_db(transaction=True)
-def test_a_large_export_in_the_background_holds_the_rows_on_screen(settings: Any, tmp_path: Any) -> None:
-    """The suggestions list exports more than ``SYNC_LIMIT`` rows in a background job: it too
-    takes the filters, search and sort of the page (here every list counts as large)."""
-    settings.DATA_DIR = tmp_path
-    world = World()
-    staff = world.users[Role.STAFF]
-    for i in range(6):
-        s = services.suggestion_register(actor=staff, town=world.town, kind="public", title=f"路灯维修{i}号",
-                                         source="visit", submitter_name="张三")
-        if i % 2:
-            services.suggestion_assign(actor=staff, suggestion_id=s.pk, lead_unit=world.unit)
-    services.suggestion_register(actor=staff, town=world.town, kind="public", title="河道清淤", source="visit",
-                                 submitter_name="李四")
-    client = Client()
-    client.force_login(staff)
-    url = reverse("suggestions:list")
-    params = {"state": "assigned", "q": "路灯", "sort": "-code"}
-    body = client.get(url, params, **HTMX).content.decode()
-    rows, total = page_rows(body)
-    assert total == 3 and len(rows) == 3
-    href = export_href(body)
-    assert href is not None
-    limit = exports.SYNC_LIMIT
-    try:
-        exports.SYNC_LIMIT = 1
-        started = client.get(url + href)
-    finally:
-        exports.SYNC_LIMIT = limit
-    assert started.status_code == 302
-    call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
-    state = client.get(started["Location"], {"format": "json"}).json()
-    assert state["status"] == "SUCCESSFUL", state
-    exported = exported_rows(client, "", state["download"])
-    assert [r["编号"] for r in exported] == [r["编号"] for r in rows]
-    assert [r["标题"] for r in exported] == [r["标题"] for r in rows] == ["路灯维修5号", "路灯维修3号", "路灯维修1号"]
