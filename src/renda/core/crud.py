@@ -31,6 +31,7 @@ from renda.audit.security import log_event
 from renda.audit.selectors import history_for
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, NotFound
 from renda.core.export import xlsx_response
+from renda.core.policy import sees_every_town
 from renda.core.services import check_version, lock
 
 PAGE_SIZES = (20, 50, 100)
@@ -90,6 +91,11 @@ def _version_of(obj: Any) -> str:
     return stamp.isoformat() if stamp is not None else ""
 
 
+#: The parts of a list's phone card, in their order: the title on a line of its own, then the
+#: code, the state and the deadline on one line (``Column.card``).
+CARD_PARTS = ("title", "code", "state", "deadline")
+
+
 @dataclass(frozen=True)
 class Column:
     key: str
@@ -97,6 +103,13 @@ class Column:
     value: Callable[[Any], Any]
     sort: str | None = None
     link: bool = False
+    #: Kept on one line (dates, short words, numbers): never broken mid-word. The code, state and
+    #: deadline of the phone card are kept whole without saying so.
+    nowrap: bool = False
+    #: Says something only to a user who sees every town (所属镇街): hidden from one town's users.
+    district_only: bool = False
+    #: Its part of the phone card (``CARD_PARTS``); a column without one is left out on a phone.
+    card: str = ""
 
 
 @dataclass(frozen=True)
@@ -302,6 +315,31 @@ class Resource:
     bulk_actions: Callable[[Any], list[dict[str, Any]]] | None = None
 
     # -- queries --------------------------------------------------------------------------
+    def shown_columns(self, user: Any) -> list[Column]:
+        """The columns of the list page: a one-town user's list leaves out the district's ones."""
+        every_town = sees_every_town(user)
+        return [c for c in self.columns if every_town or not c.district_only]
+
+    def card_parts(self, columns: Sequence[Column]) -> dict[str, str]:
+        """Column key → its part of the phone card. A list whose columns name none shows its
+        first link column that is not a code as the title, its other link columns as codes and
+        its 状态 column."""
+        parts = {c.key: c.card for c in columns if c.card}
+        if parts:
+            return parts
+        links = sorted((c.key for c in columns if c.link), key=lambda key: key == "code")
+        parts = {key: "title" if i == 0 else "code" for i, key in enumerate(links)}
+        parts.update({c.key: "state" for c in columns if c.key in ("state", "status") and c.key not in parts})
+        return parts
+
+    def list_columns(self, user: Any) -> list[dict[str, Any]]:
+        """The list page's columns with their part of the phone card and whether they are kept
+        on one line (``nowrap``, and the card's code, state and deadline)."""
+        columns = self.shown_columns(user)
+        parts = self.card_parts(columns)
+        return [{"column": c, "part": parts.get(c.key, ""),
+                 "whole": c.nowrap or parts.get(c.key) in ("code", "state", "deadline")} for c in columns]
+
     def filtered(self, request: HttpRequest) -> tuple[QuerySet[Any], FilterForm, str, str]:
         qs = self.selector(request.user)
         form = self.filter_form(request.GET or None, user=request.user)
@@ -365,13 +403,17 @@ class Resource:
         params.pop("export", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
+        columns = self.list_columns(request.user)
         table_rows = [
-            {"obj": o, "cells": [(c, c.value(o)) for c in self.columns],
+            {"obj": o, "cells": [{**col, "value": v, "empty": v is None or v == ""}
+                                 for col in columns for v in [col["column"].value(o)]],
              "url": reverse(f"{self.name}:detail", args=[o.pk])}
             for o in page.object_list
         ]
+        filters_set = sum(1 for name in form.fields if request.GET.get(form.add_prefix(name))) + bool(q)
         ctx = {
             "resource": self, "page": page, "rows": table_rows, "filter_form": form, "q": q, "sort": sort,
+            "columns": columns, "filters_set": filters_set,
             "query": params.urlencode(), "sort_query": sort_params.urlencode(), "per_page": per_page,
             "page_sizes": PAGE_SIZES, "can_create": self.create is not None and self.can(request.user, "create", None),
             "can_export": self.can(request.user, "export", None),

@@ -55,7 +55,7 @@ grid_work = Resource(
     can=policy.can, require=policy.require,
     selector=lambda u: selectors.with_counts(selectors.grids_for(u).filter(is_active=True)),
     columns=[
-        Column("code", _("网格编码"), lambda o: o.code, sort="code", link=True),
+        Column("code", _("网格编码"), lambda o: o.code, sort="code", link=True, nowrap=True),
         Column("name", _("网格"), lambda o: o.name, sort="name", link=True),
         Column("village", _("所属村社区"), lambda o: o.parent.name if o.parent else "", sort="parent__code"),
         Column("workers", _("网格员"), lambda o: o.n_workers, sort="n_workers"),

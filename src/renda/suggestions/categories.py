@@ -55,8 +55,8 @@ categories = Resource(
     label_plural=_("意见建议类别"), can=can, require=require, selector=selectors.categories_visible_to,
     columns=[
         Column("name", _("名称"), lambda o: o.name, sort="name", link=True),
-        Column("town", _("所属镇街"), lambda o: o.town.name, sort="town__code"),
-        Column("status", _("状态"), lambda o: _("启用") if o.is_active else _("已停用")),
+        Column("town", _("所属镇街"), lambda o: o.town.name, sort="town__code", district_only=True),
+        Column("status", _("状态"), lambda o: _("启用") if o.is_active else _("已停用"), nowrap=True),
     ],
     search_fields=("name",), default_sort="name", form_class=CategoryForm, initial=_initial,
     create=lambda a, d: services.suggestion_category_create(actor=a, town=d["town"] or a.town, name=d["name"]),

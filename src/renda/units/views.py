@@ -29,10 +29,10 @@ units = Resource(
     columns=[
         Column("name", _("名称"), lambda o: o.name, sort="name", link=True),
         Column("kind", _("类型"), lambda o: o.get_kind_display(), sort="kind"),
-        Column("town", _("所属镇街"), lambda o: o.town.name, sort="town__code"),
+        Column("town", _("所属镇街"), lambda o: o.town.name, sort="town__code", district_only=True),
         Column("contact_person", _("联系人"), lambda o: o.contact_person),
         Column("contact_phone", _("联系电话"), lambda o: o.contact_phone),
-        Column("status", _("状态"), lambda o: _("启用") if o.is_active else _("已停用")),
+        Column("status", _("状态"), lambda o: _("启用") if o.is_active else _("已停用"), nowrap=True),
     ],
     search_fields=("name", "contact_person", "contact_phone"), filter_form=forms.UnitFilter, default_sort="name",
     form_class=forms.UnitForm, initial=_initial,
