@@ -251,6 +251,12 @@ class TimelineOut(Schema):
         return str(obj.actor_label)
 
 
+class RevealIn(InSchema):
+    """The body of every ``POST …/reveal``: the stated reason (``core.privacy.clean_reason``)."""
+
+    reason: str = Field(max_length=500, description="查看理由（至少4个字，记入审计日志）")
+
+
 class ReasonIn(InSchema):
     reason: str = Field("", max_length=500, description="停用原因（可选，记入审计日志）")
 

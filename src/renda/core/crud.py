@@ -298,6 +298,8 @@ class Resource:
     related: Callable[[Any, Any], list[dict[str, Any]]] | None = None  # (user, obj) -> related tables
     export_name: str = ""
     extra_context: dict[str, Any] = field(default_factory=dict)
+    #: (user) -> the actions on ticked rows this user may take: [{"url", "label"}] posted with ``ids``
+    bulk_actions: Callable[[Any], list[dict[str, Any]]] | None = None
 
     # -- queries --------------------------------------------------------------------------
     def filtered(self, request: HttpRequest) -> tuple[QuerySet[Any], FilterForm, str, str]:
@@ -372,7 +374,8 @@ class Resource:
             "resource": self, "page": page, "rows": table_rows, "filter_form": form, "q": q, "sort": sort,
             "query": params.urlencode(), "sort_query": sort_params.urlencode(), "per_page": per_page,
             "page_sizes": PAGE_SIZES, "can_create": self.create is not None and self.can(request.user, "create", None),
-            "can_export": self.can(request.user, "export", None), **self.extra_context,
+            "can_export": self.can(request.user, "export", None),
+            "bulk_actions": self.bulk_actions(request.user) if self.bulk_actions else [], **self.extra_context,
         }
         partial = bool(getattr(request, "htmx", False)) and request.headers.get("HX-Target") == "list-table"
         # A change of a field other fields' options depend on (the town) redraws the filters too.

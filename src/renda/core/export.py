@@ -1,4 +1,7 @@
-"""Excel (.xlsx) writing shared by list exports and ledgers: write-only, streamed from a temp file."""
+"""Excel (.xlsx) writing shared by list exports and ledgers: write-only, streamed from a temp file.
+
+Every cell is written safe: text that starts with "=" (a title, a name someone typed) is stored
+as text, never as a live formula (openpyxl would otherwise write it as one)."""
 
 from __future__ import annotations
 
@@ -10,9 +13,11 @@ from urllib.parse import quote
 
 from django.http import FileResponse
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
 
 
 def cell_value(value: Any) -> Any:
@@ -27,6 +32,37 @@ def cell_value(value: Any) -> Any:
     return str(value)
 
 
+def is_formula_text(value: Any) -> bool:
+    return isinstance(value, str) and value.startswith("=")
+
+
+def safe_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
+    """``value`` as ``cell_value`` writes it, for ``ws.append``; formula-like text as a text cell."""
+    v = cell_value(value)
+    if is_formula_text(v):
+        c = WriteOnlyCell(ws, value=v)
+        c.data_type = "s"
+        return c
+    return v
+
+
+def put(ws: Worksheet, row: int, column: int, value: Any) -> Cell:
+    """Write ``value`` into a cell of an ordinary (not write-only) sheet, safe as ``safe_cell``."""
+    c = ws.cell(row=row, column=column, value=cell_value(value))
+    if is_formula_text(c.value):
+        c.data_type = "s"
+    return c
+
+
+def print_fitted(ws: Worksheet) -> None:
+    """Print ``ws`` landscape, as wide as one page, the header row on every page."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = "1:1"
+
+
 def write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> WriteOnlyWorksheet:
     ws: WriteOnlyWorksheet = wb.create_sheet(title=title)
     bold = Font(bold=True)
@@ -37,7 +73,7 @@ def write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
         header_cells.append(c)
     ws.append(header_cells)
     for row in rows:
-        ws.append([cell_value(v) for v in row])
+        ws.append([safe_cell(ws, v) for v in row])
     return ws
 
 

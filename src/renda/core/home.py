@@ -96,3 +96,46 @@ def render_cards(request: HttpRequest, user: Any, context: Mapping[str, Any]) ->
         html = render_to_string(c.template, {**context, c.name: data}, request=request)
         columns.setdefault(c.column_for(user.role), []).append(SafeString(html))
     return columns
+
+
+# --- work lists ------------------------------------------------------------------------------
+#
+# A work-queue card lists the first few items of each queue (a link each), the queue's size and
+# a "查看全部" link to the filtered list, or says that nothing is waiting. The apps build the
+# sections from their own selectors (``worklist_section``) and render them with
+# ``core/partials/home_worklist.html``; every section costs two queries (its count and its first
+# rows), whatever the number of items.
+
+#: How many items of each queue a home page lists.
+WORKLIST_LIMIT = 5
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    """One row of a work list: a link to the item, its code and title, a line of small facts."""
+
+    url: str
+    code: str
+    title: str
+    meta: str = ""
+    badge: str = ""
+    danger: bool = False
+
+
+def worklist_section(
+    *,
+    key: str,
+    label: Any,
+    qs: Any,
+    row: Callable[[Any], WorkItem],
+    more_url: str,
+    empty: Any,
+    limit: int = WORKLIST_LIMIT,
+    danger: bool = False,
+) -> dict[str, Any]:
+    """One queue of a work-list card: its size, its first ``limit`` items (in ``qs``'s order) as
+    ``row`` makes them, the link to all of them and the text shown when there is none."""
+    count = qs.count()
+    items = [row(obj) for obj in qs[:limit]] if count else []
+    return {"key": key, "label": label, "count": count, "items": items, "more_url": more_url,
+            "more": count > len(items), "empty": empty, "danger": danger and bool(count)}

@@ -35,6 +35,7 @@ from renda.core.ledger.cells import CellError, ColumnSpec, is_blank
 from renda.core.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
 from renda.core.types import Actor
 from renda.ledger import policy
+from renda.ledger.template import TEMPLATE_SHEETS
 
 logger = logging.getLogger("renda.ledger")
 
@@ -179,6 +180,8 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
         present: list[tuple[SheetSpec, Any]] = []
         for ws in wb.worksheets:
             spec = registry.get(ws.title.strip())
+            if spec is None and ws.title.strip() in TEMPLATE_SHEETS:
+                continue  # the template's 说明 and 代码表
             if spec is None:
                 result.warnings.append(LedgerError(_("无法识别的工作表，已跳过"), sheet=ws.title))
             else:

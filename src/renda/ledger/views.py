@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import re
 import secrets
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,10 +26,13 @@ from renda.core.ledger import registry
 from renda.core.privacy import record_reveal
 from renda.core.types import acting
 from renda.ledger import policy
-from renda.ledger.exporter import export_filename, ledger_sheets, template_sheets
+from renda.ledger import template as ledger_template
+from renda.ledger.exporter import export_filename, ledger_sheets
 from renda.ledger.forms import UploadForm
 from renda.ledger.importer import ImportResult, import_workbook
+from renda.places.models import Level, Region
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "ledger_upload"
 TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
 STALE_SECONDS = 24 * 3600
@@ -85,6 +90,9 @@ def _index_context(request: HttpRequest, form: UploadForm | None = None) -> dict
         "can_reveal": getattr(user, "town_id", None) is not None and policy.can(user, "reveal", user.town),
         "scope_label": _scope_label(user),
         "sheets": registry.sheets(),
+        # A district-wide user picks the town whose records the template shows as examples.
+        "template_towns": (list(Region.objects.filter(level=Level.TOWN, is_active=True).order_by("code"))
+                           if getattr(user, "town_id", None) is None else []),
     }
 
 
@@ -158,11 +166,32 @@ def confirm(request: HttpRequest) -> HttpResponseBase:
     return render(request, "ledger/preview.html", ctx)
 
 
+def _template_town(request: HttpRequest) -> Region | None:
+    """The town whose records are the template's examples: the user's own; a district-wide user
+    picks one (``?town=CODE``) or none (a template without examples)."""
+    user: Any = request.user
+    if user.town_id is not None:
+        return user.town
+    code = (request.GET.get("town") or "").strip()
+    if not code:
+        return None
+    town = Region.objects.filter(level=Level.TOWN, code=code).first()
+    if town is None:
+        raise Http404(_("没有代码为「{code}」的镇街").format(code=code))
+    _require(request, "template", town)
+    return town
+
+
 @login_required
 @require_GET
 def template(request: HttpRequest) -> HttpResponseBase:
     _require(request, "template")
-    return xlsx_response(_("台账导入模板.xlsx"), template_sheets())
+    town = _template_town(request)
+    buf = io.BytesIO()
+    ledger_template.write(buf, town)
+    response = HttpResponse(buf.getvalue(), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ledger_template.filename(town))}"
+    return response
 
 
 @login_required

@@ -37,3 +37,12 @@ def contact_assignments_visible_to(user: Any) -> QuerySet[ContactAssignment]:
 
 def deputy_by_name_phone(name: str, phone: str) -> Deputy | None:
     return Deputy.objects.filter(name=name, phone=phone).first()
+
+
+def presidium_contacts_of(deputy_id: int | None) -> QuerySet[Deputy]:
+    """The serving presidium members assigned to keep in touch with this deputy (联系代表): whom a
+    deputy turns to, shown on their own home page."""
+    if not deputy_id:
+        return Deputy.objects.none()
+    return Deputy.objects.filter(is_active=True, contact_assignments__deputy_id=deputy_id,
+                                 contact_assignments__is_active=True).distinct().order_by("name", "id")

@@ -12,7 +12,6 @@ import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
-from urllib.parse import quote
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -32,6 +31,7 @@ from renda.core.api import (
     Pagination,
     RefOut,
     RegionRefOut,
+    RevealIn,
     TimelineOut,
     actor,
     require_list,
@@ -39,6 +39,7 @@ from renda.core.api import (
     visible,
     visible_ref,
 )
+from renda.core.documents import docx_response
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.petitions import notices, policy, rules, selectors, services
@@ -276,10 +277,6 @@ class InstructIn(VerbIn):
     text: str = Field(min_length=1, max_length=5000, description="阅批意见")
 
 
-class RevealIn(InSchema):
-    reason: str = Field(min_length=1, max_length=500, description="查看理由（至少4个字，记入审计日志）")
-
-
 class RevealOut(Schema):
     petitioners: list[RevealedOut] = Field(description="信访人明文信息")
 
@@ -373,11 +370,7 @@ def notice(request: HttpRequest, petition_id: int, kind: str) -> HttpResponse:
     if kind not in notices.SPECS:
         raise NotFound()
     name, content = services.petition_notice(actor=actor(request), petition_id=p.pk, kind=kind)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument."
-                                                  "wordprocessingml.document")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return docx_response(name, content)
 
 
 # -- register and verbs ------------------------------------------------------------------------

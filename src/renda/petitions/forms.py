@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import privacy
 from renda.core.attachments import AttachmentsField
 from renda.core.crud import ResourceForm, add_error, set_queryset, style_form
 from renda.core.errors import InvalidInput
@@ -197,13 +198,10 @@ class RegisterForm(PlaceSelects, ResourceForm):
         return data
 
 
-class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("查看理由"), max_length=500, widget=forms.TextInput(
-        attrs={"placeholder": _("如：电话回访信访人")}))
-
+class RevealForm(privacy.RevealForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("placeholder", _("如：电话回访信访人"))
         super().__init__(*args, **kwargs)
-        style_form(self)
 
 
 class LookupForm(forms.Form):

@@ -1,5 +1,6 @@
-"""The Word notices of the 信访工作条例 (python-docx): 受理告知书, 不予受理告知书, 延期告知书 and
-处理意见书 (which states the 30-day right to ask for review, with its last day).
+"""The Word notices of the 信访工作条例, in the platform's format (``core.documents``): 受理告知书,
+不予受理告知书, 延期告知书 and 处理意见书 (which states the 30-day right to ask for review, with its
+last day).
 
 A notice is addressed to the petitioner by name, so it is generated only for a user allowed to
 reveal personal data, and each download is an audited reveal (``services.petition_notice``).
@@ -9,17 +10,15 @@ Nothing is stored: a notice is rendered from the petition's dates whenever it is
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
 
 from renda.calendar_days.workdays import WorkCalendar, calendar
+from renda.core import documents
+from renda.core.documents import cn_date
 from renda.petitions import rules
 from renda.petitions.models import Petition
 
@@ -43,10 +42,6 @@ SPECS: dict[str, NoticeSpec] = {
 def available(p: Petition) -> dict[str, NoticeSpec]:
     """The notices this petition has had reason for so far."""
     return {k: s for k, s in SPECS.items() if s.date_of(p) is not None}
-
-
-def cn_date(d: dt.date) -> str:
-    return _("{y}年{m}月{d}日").format(y=d.year, m=d.month, d=d.day)
 
 
 def addressee(p: Petition) -> str:
@@ -96,28 +91,11 @@ def _body(p: Petition, kind: str, cal: WorkCalendar) -> list[str]:
 
 
 def render(p: Petition, kind: str, *, cal: WorkCalendar | None = None) -> bytes:
-    """The .docx bytes of notice ``kind`` of ``p``."""
+    """The .docx bytes of notice ``kind`` of ``p``, in the platform's format (``core.documents``)."""
     cal = cal or calendar()
     spec = SPECS[kind]
     date = spec.date_of(p)
     assert date is not None
-    doc = Document()
-    style = doc.styles["Normal"]
-    style.font.size = Pt(14)
-    heading = doc.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(str(spec.title))
-    run.bold = True
-    run.font.size = Pt(22)
-    number = doc.add_paragraph(_("编号：{code}").format(code=p.code))
-    number.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    doc.add_paragraph(_("{name}：").format(name=addressee(p)))
-    for text in _body(p, kind, cal):
-        doc.add_paragraph(text)
-    issuer = doc.add_paragraph(_("{town}人大办公室").format(town=p.town.name))
-    issuer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    dated = doc.add_paragraph(cn_date(date))
-    dated.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return documents.render([documents.Letter(
+        title=str(spec.title), number=p.code, addressee=addressee(p), paragraphs=_body(p, kind, cal),
+        issuer=_("{town}人大办公室").format(town=p.town.name), date=date)])

@@ -25,6 +25,7 @@ from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
+from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from renda.core.types import Actor, acting
 from renda.petitions import forms, notices, policy, rules, selectors, services, workflow
@@ -283,13 +284,7 @@ def notice(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         name, content = services.petition_notice(actor=acting(request), petition_id=p.pk, kind=kind)
     except InvalidInput:
         raise Http404 from None
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument."
-                                                  "wordprocessingml.document")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(name)}"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return docx_response(name, content)
 
 
 @login_required

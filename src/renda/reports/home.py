@@ -2,10 +2,68 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_lazy as _
+from typing import Any
+from urllib.parse import urlencode
 
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy
+
+from renda.core.home import card
 from renda.core.navigation import ORG, NavItem, register
+from renda.core.roles import Role
+from renda.places.models import Region
+from renda.places.selectors import towns_visible_to
+from renda.reports import metrics
 
 register(
-    NavItem(_("统计"), "reports:dashboard", ORG, order=220),
+    NavItem(gettext_lazy("统计"), "reports:dashboard", ORG, order=220),
 )
+
+#: The rates a town comparison shows (keys of the suggestions section), with the dashboard's labels.
+RATES = (("closure_rate", gettext_lazy("办结率")), ("on_time_rate", gettext_lazy("按期办结率")),
+         ("satisfaction_rate", gettext_lazy("满意率")))
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.2f}%"
+
+
+def _figures(period: metrics.Period, scope: metrics.Scope) -> dict[str, Any]:
+    """The key figures of one scope, each from reports.metrics (nothing counted here)."""
+    s = metrics.suggestions_section(period, scope)
+    p = metrics.petitions_section(period, scope)
+    return {"received": s["received"], "closed": s["closed"], "overdue_open": s["overdue_open"],
+            "rates": [{"label": label, "value": _percent(s[k])} for k, label in RATES], "petitions": p["received"],
+            "petitions_overdue": p["overdue_open"], "risks_resolved": p["risks_resolved"]}
+
+
+def _links(period: metrics.Period, town: Region | None) -> dict[str, str]:
+    dates = {"date_from": period.from_.isoformat(), "date_to": period.as_of.isoformat()}
+    where = {"town": town.pk} if town is not None else {}
+    stats = {"period": str(period.from_.year), **({"town": town.code} if town is not None else {})}
+    return {
+        "stats": reverse("reports:dashboard") + "?" + urlencode(stats),
+        "suggestions": reverse("suggestions:list") + "?" + urlencode({**where, **dates}),
+        "overdue": reverse("suggestions:list") + "?" + urlencode({**where, **dates, "due": "overdue"}),
+        "petitions": reverse("petitions:list") + "?" + urlencode({**where, **dates}),
+        "petitions_overdue": reverse("petitions:list") + "?" + urlencode({**where, **dates, "due": "overdue"}),
+    }
+
+
+@card("town_comparison", template="reports/partials/home_towns.html", roles={Role.DISTRICT_VIEWER}, order=10)
+def town_comparison(user: Any) -> dict[str, Any] | None:
+    """The district viewer's home: this year's key figures of each town side by side (suggestions
+    received, closure, on-time and satisfaction rates, overdue; petitions), and the district's
+    (its rates recomputed from the sums, as METRICS.md says), with links to the lists and the
+    statistics of each town. The queries grow with the number of towns, not with the items."""
+    towns = list(towns_visible_to(user).filter(is_active=True).order_by("code"))
+    if not towns:
+        return None
+    today = timezone.localdate()
+    period = metrics.Period.parse(str(today.year), today=today)
+    rows = [{"town": t, **_figures(period, metrics.Scope((t,), t)), "links": _links(period, t)} for t in towns]
+    total = None
+    if len(towns) > 1:
+        total = {**_figures(period, metrics.Scope(tuple(towns), None)), "links": _links(period, None)}
+    return {"period": period, "rows": rows, "total": total, "rate_labels": [label for _k, label in RATES]}

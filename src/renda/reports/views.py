@@ -1,41 +1,45 @@
 """The office dashboard (统计): suggestion rates, by unit, by category and by month; petitions,
-duty shifts, risks and grids. Every number
-comes from ``reports.metrics``; this page only chooses the period and the towns."""
+duty shifts, risks and grids. Every number comes from ``reports.metrics``; this page only
+chooses the period (a picker, or the code in the URL: ``reports.selection``) and the towns.
+Its Excel export holds every section of ``renda stats`` (``reports.workbook``)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import quote, urlencode
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from renda.core.errors import ApplicationError, Forbidden, NotFound
-from renda.places.models import Level, Region
-from renda.reports import metrics, policy
+from renda.audit.security import log_event
+from renda.core.errors import Forbidden, NotFound
+from renda.reports import exports, metrics, policy, selection, workbook
+from renda.reports.forms import PeriodForm, period_label
+from renda.suggestions.exports import finished_file
 
 
 def today() -> dt.date:
     return timezone.localdate()
 
 
-def _towns_for(user: Any) -> list[Region]:
-    qs = Region.objects.filter(level=Level.TOWN).order_by("code")
-    if user.town_id is not None:
-        qs = qs.filter(pk=user.town_id)
-    return list(qs)
-
-
-def _date(value: str | None) -> dt.date | None:
+def _require(request: HttpRequest) -> None:
     try:
-        return dt.date.fromisoformat(value or "")
-    except ValueError:
-        return None
+        policy.require(request.user, "view")
+    except (Forbidden, NotFound) as exc:
+        raise PermissionDenied(exc.message) from exc
+
+
+def _url(name: str, query: dict[str, str]) -> str:
+    return f"{reverse(name)}?{urlencode(query)}" if query else reverse(name)
 
 
 CHANNEL_LABELS = {"letter": _("来信"), "visit": _("来访"), "online": _("网上"), "phone": _("电话"),
@@ -46,38 +50,39 @@ PETITION_CARDS = [("received", _("信访件")), ("letters_reviewed", _("阅批�
                   ("duty_shifts", _("信访值班（人次）")), ("risks_registered", _("排查隐患")),
                   ("risks_resolved", _("化解隐患")), ("risks_resolved_with_deputies", _("代表参与化解"))]
 
-RATES = [("closure_rate", "办结率"), ("on_time_rate", "按期办结率"), ("resolved_rate", "解决率"),
-         ("satisfaction_rate", "满意率")]
+RATES = [("closure_rate", _("办结率")), ("on_time_rate", _("按期办结率")), ("resolved_rate", _("解决率")),
+         ("satisfaction_rate", _("满意率"))]
 
 
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    try:
-        policy.require(request.user, "view")
-    except (Forbidden, NotFound) as exc:
-        raise PermissionDenied(exc.message) from exc
-    towns = _towns_for(request.user)
-    error = None
-    period_text = (request.GET.get("period") or "").strip()
-    from_, to, as_of = _date(request.GET.get("from")), _date(request.GET.get("to")), _date(request.GET.get("as_of"))
-    try:
-        if from_ and to and not period_text:
-            period = metrics.Period.make(from_, to, as_of, today=today())
-        else:
-            period = metrics.Period.parse(period_text or str(today().year), as_of, today=today())
-        scope = metrics.resolve_scope(request.GET.get("town") or None, within=towns)
-    except ApplicationError as exc:
-        error = exc.message
-        period = metrics.Period.parse(str(today().year), today=today())
-        scope = metrics.resolve_scope(None, within=towns)
+def dashboard(request: HttpRequest) -> HttpResponseBase:
+    _require(request)
+    towns = selection.towns_for(request.user)
+    picker = None
+    if "kind" in request.GET:
+        # The picker (年度/半年/季度/月份/自定义区间) names the period; the URL keeps its code.
+        picker = PeriodForm(request.GET, today=today())
+        if picker.is_valid():
+            query = picker.query()
+            if request.GET.get("town"):
+                query["town"] = request.GET["town"]
+            return redirect(_url("reports:dashboard", query))
+    chosen = selection.choose(request.GET, towns, today=today())
+    period, scope, error = chosen.period, chosen.scope, chosen.error
+    if picker is not None:
+        error = picker.error_text()
+    else:
+        picker = PeriodForm.for_period(period, today=today(), as_of_given="as_of" in chosen.query)
     facts = metrics.suggestion_facts(period, scope)
     section = metrics.suggestions_section(period, scope, facts)
     months = metrics.suggestions_by_month(period, scope, facts)
     petitions = metrics.petitions_section(period, scope)
     context = {
         "period": period,
-        "period_text": period_text if not (from_ and to) else "",
+        "period_label": period_label(period),
+        "picker": picker,
+        "export_url": _url("reports:export", chosen.query),
         "scope": scope,
         "towns": towns,
         "error": error,
@@ -101,3 +106,65 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "reports/dashboard.html", context)
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest) -> HttpResponseBase:
+    """The page's numbers as a workbook, one sheet per section of ``renda stats``; a large period
+    (the district's) in the background (``reports.exports``)."""
+    _require(request)
+    chosen = selection.choose(request.GET, selection.towns_for(request.user), today=today())
+    if chosen.error:
+        messages.error(request, chosen.error)
+        return redirect(_url("reports:dashboard", chosen.query))
+    if exports.is_large(chosen):
+        job_id = exports.start(request.user, chosen.querystring)
+        messages.info(request, gettext("统计数据较多，已转入后台生成，完成后可在本页下载"))
+        return redirect("reports:export_status", job_id)
+    response = HttpResponse(workbook.to_bytes(exports.data_for(chosen)), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exports.download_name(chosen))}"
+    return response
+
+
+def _job(request: HttpRequest, job_id: Any) -> Any:
+    _require(request)
+    job = exports.job_for(request.user, str(job_id))
+    if job is None:
+        log_event(kind="not_found", user=request.user, path=request.path, detail=f"stats-export:{job_id}")
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """The state of a background export; the page polls it (HTMX, or JSON with ?format=json)."""
+    job = _job(request, job_id)
+    done = finished_file(job)
+    status = str(job.status)
+    data = {
+        "id": str(job.id), "status": status, "finished": job.is_finished,
+        "download": reverse("reports:export_download", args=[job.id]) if done else None,
+    }
+    if request.GET.get("format") == "json":
+        return JsonResponse(data)
+    template = "reports/partials/export_status.html" if getattr(request, "htmx", False) \
+        else "reports/export_status.html"
+    labels = {"READY": gettext("排队中"), "RUNNING": gettext("正在生成"), "SUCCESSFUL": gettext("已完成"),
+              "FAILED": gettext("生成失败")}
+    return render(request, template, {**data, "label": labels.get(status, status), "failed": status == "FAILED"})
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
+    job = _job(request, job_id)
+    done = finished_file(job)
+    if done is None:
+        raise Http404
+    path, filename = done
+    return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)

@@ -22,6 +22,7 @@ from renda.core.api import (
     Pagination,
     RefOut,
     RegionRefOut,
+    RevealIn,
     TimelineOut,
     actor,
     require_list,
@@ -194,10 +195,6 @@ class StepIn(InSchema):
 
 class PartIn(InSchema):
     part: str = Field(max_length=2000, description="参与情况")
-
-
-class RevealIn(InSchema):
-    reason: str = Field(max_length=500, description="查看理由（至少4个字，记入审计日志）")
 
 
 # -- helpers -----------------------------------------------------------------------------------------

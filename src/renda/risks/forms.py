@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import privacy
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
 from renda.core.roles import Role
 from renda.core.widgets import DateInput, SearchableSelectMultiple
@@ -272,14 +273,10 @@ class AssignForm(ActionForm):
         return data
 
 
-class RevealForm(forms.Form):
-    reason = forms.CharField(label=_("查看理由"), max_length=500, widget=forms.TextInput(),
-                             help_text=_("查看完整个人信息将记入审计日志"))
-
+class RevealForm(privacy.RevealForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", "reveal")
         super().__init__(*args, **kwargs)
-        style_form(self)
 
 
 class PartForm(forms.Form):

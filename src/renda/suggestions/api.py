@@ -3,7 +3,8 @@
 Reads come from ``selectors.suggestions_visible_to`` (an item the user may not see is a 404);
 each workflow verb is one POST endpoint that calls one service function, passing the client's
 last seen ``version`` so that a stale client gets a 409 ``conflict``. The submitter's name and
-phone are always shown masked.
+phone are always shown masked, except in the answer to ``POST /{id}/reveal`` by a role that must
+contact them (with a reason, audited); the 交办单 and 答复函 are Word downloads.
 """
 
 import datetime as dt
@@ -30,6 +31,7 @@ from renda.core.api import (
     Pagination,
     RefOut,
     RegionRefOut,
+    RevealIn,
     TimelineOut,
     actor,
     common_filters,
@@ -39,6 +41,7 @@ from renda.core.api import (
     visible_refs,
 )
 from renda.core.attachments import attachment_response
+from renda.core.documents import docx_response
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.people.selectors import presidium_members_visible_to
@@ -124,6 +127,7 @@ class SuggestionOut(Schema):
     category: RefOut | None = Field(description="类别")
     submitter_name: str = Field(description="提出人（脱敏显示；匿名或代表建议为空）")
     anonymous: bool = Field(description="是否匿名")
+    no_unit_contact: bool = Field(description="提出人不愿承办单位直接联系（承办单位不能查看其联系方式）")
     lead_deputy: RefOut | None = Field(description="领衔代表（代表建议）")
     lead_unit: RefOut | None = Field(description="主办单位")
     registered_at: dt.date = Field(description="登记日期")
@@ -365,6 +369,7 @@ class RegisterIn(DatedIn):
     submitter_name: str = Field("", max_length=50, description="提出人姓名（群众意见建议，非匿名时必填；加密保存）")
     submitter_phone: str = Field("", max_length=20, description="提出人联系电话（加密保存）")
     anonymous: bool = Field(False, description="是否匿名（仅群众意见建议）")
+    no_unit_contact: bool = Field(False, description="提出人不愿承办单位直接联系（仅群众意见建议）")
     lead_deputy_id: int | None = Field(None, description="领衔代表 ID（代表建议必填；代表本人登记时默认为本人）")
     co_deputy_ids: list[int] = Field(default_factory=list, description="附议代表 ID 列表")
     code: str | None = Field(None, max_length=30, description="编号（不填则自动生成，如 YJ2026-001）")
@@ -466,7 +471,7 @@ def _detail(user: User, s: Suggestion) -> Suggestion:
 
 def _tracking_code(user: User, s: Suggestion) -> str | None:
     """Shown to whoever may reveal personal data and to the one who registered the item."""
-    show = policy.can(user, "reveal", s) or (s.created_by_id is not None and s.created_by_id == user.pk)
+    show = policy.can(user, "tracking_code", s) or (s.created_by_id is not None and s.created_by_id == user.pk)
     return s.tracking_code if show else None
 
 
@@ -559,7 +564,7 @@ def register_suggestion(request: HttpRequest, payload: RegisterIn, response: Htt
         grid=_in_town(regions.filter(level=Level.GRID), town, payload.grid_id, "grid_id"),
         category=_in_town(SuggestionCategory.objects.all(), town, payload.category_id, "category_id"),
         submitter_name=payload.submitter_name, submitter_phone=payload.submitter_phone,
-        anonymous=payload.anonymous,
+        anonymous=payload.anonymous, no_unit_contact=payload.no_unit_contact,
         lead_deputy=_in_town(deputies, town, lead_deputy_id, "lead_deputy_id"),
         co_deputies=visible_refs(deputies.filter(town_id=town.pk), payload.co_deputy_ids, "co_deputy_ids"),
         code=payload.code, on=payload.on, comment=payload.comment,
@@ -768,6 +773,35 @@ def download_attachment(request: HttpRequest, suggestion_id: int, attachment_id:
     if att is None:
         raise NotFound()
     return attachment_response(att)
+
+
+# -- personal data, documents ------------------------------------------------------------------------
+
+
+class ContactOut(Schema):
+    name: str = Field(description="提出人姓名（明文）")
+    phone: str = Field(description="联系电话（明文）")
+
+
+@suggestions_router.post("/{int:suggestion_id}/reveal", response={200: ContactOut, **ERRORS},
+                         summary="查看提出人联系方式（须说明理由，记入审计日志）",
+                         description="本镇街人大办、主席团成员；主办单位仅在办理中且提出人未拒绝承办单位联系时。")
+def reveal_contact(request: HttpRequest, suggestion_id: int, payload: RevealIn) -> services.SubmitterContact:
+    s = _open(request, suggestion_id, "reveal")
+    return services.suggestion_reveal(actor=actor(request), suggestion_id=s.pk, reason=payload.reason)
+
+
+@suggestions_router.get("/{int:suggestion_id}/documents/{kind}", response={200: None, **ERRORS},
+                        summary="下载文书（Word）：assignment_sheet 交办单、reply_letter 答复函")
+def download_document(request: HttpRequest, suggestion_id: int, kind: str) -> HttpResponse:
+    if kind not in policy.DOCUMENTS:
+        raise NotFound()
+    s = _open(request, suggestion_id, kind)
+    try:
+        name, content = services.suggestion_documents(actor=actor(request), suggestion_ids=[s.pk], kind=kind)
+    except InvalidInput:
+        raise NotFound(_("该事项还没有这种文书")) from None  # not yet assigned / replied
+    return docx_response(name, content)
 
 
 # -- categories --------------------------------------------------------------------------------------

@@ -123,6 +123,9 @@ class RegisterForm(PlaceSelects, ResourceForm):
     submitter_name = forms.CharField(label=_("提出人"), max_length=50, required=False)
     submitter_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False)
     anonymous = forms.BooleanField(label=_("匿名"), required=False)
+    no_unit_contact = forms.BooleanField(
+        label=_("提出人不愿承办单位直接联系"), required=False,
+        help_text=_("勾选后，承办单位不能查看提出人的联系方式，需联系时由人大办联系"))
     lead_deputy = DeputyField(label=_("领衔代表"), queryset=Deputy.objects.none(), required=False)
     co_deputies = DeputiesField(label=_("附议代表"), queryset=Deputy.objects.none(), required=False,
                                 widget=SearchableSelectMultiple())
@@ -153,7 +156,7 @@ class RegisterForm(PlaceSelects, ResourceForm):
             self.fields["kind"].initial = Kind.DEPUTY
             self.fields["lead_deputy"].initial = user.deputy_id
             set_queryset(self, "co_deputies", deputies.exclude(pk=user.deputy_id))
-            for name in ("submitter_name", "submitter_phone", "anonymous"):
+            for name in ("submitter_name", "submitter_phone", "anonymous", "no_unit_contact"):
                 del self.fields[name]
         elif role == Role.GRID_WORKER:
             # A grid worker reports a public opinion from one of their grids.

@@ -115,6 +115,8 @@ class Suggestion(TimeStampedModel):
     submitter_phone = EncryptedTextField(_("联系电话"), blank=True)
     submitter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     anonymous = models.BooleanField(_("匿名"), default=False)
+    #: The submitter asked to be contacted through the congress office only, not by the unit.
+    no_unit_contact = models.BooleanField(_("不愿承办单位直接联系"), default=False)
     # … or a lead deputy with co-signers.
     lead_deputy = models.ForeignKey(
         "people.Deputy", verbose_name=_("领衔代表"), null=True, blank=True, on_delete=models.PROTECT,

@@ -5,6 +5,22 @@ item — the office of its town, the lead unit, a co-handling unit, the lead dep
 then asks ``workflow.ROLES_FOR_ACTION``. Whether the action fits the item's *state* is the
 workflow's question, asked by the services; ``available_actions`` combines both for the pages
 and the API.
+
+Personal data (个人信息保护法 arts. 28, 51): a public submitter's name and phone are shown masked
+to everyone. ``reveal`` shows them in clear in the one response to a request with a stated
+reason, audited (``core.privacy.record_reveal``), as petitions do, for those who must contact
+the submitter: the town's office and presidium (``core.roles.TOWN_OFFICE``, own town only, like
+``petitions.policy.REVEALERS``), and the lead unit while it handles the item
+(``workflow.HANDLING``), unless the submitter asked not to be contacted by units
+(``no_unit_contact``). Nobody else: co-units, deputies, grid workers, district viewers and
+administrators (configuration roles) get 403 (404 where they do not see the item).
+
+Documents (Word): the 交办单 (``assignment_sheet``) goes to the units, so it holds the submitter
+masked; it is for the office (staff, presidium, administrator of the town) and the lead and
+co-handling units, once the item is assigned. The 答复函 (``reply_letter``) is for the office,
+the unit that handles the item and the lead deputy, once replied; its addressee is named in
+clear only for those who may reveal, and then generating it is an audited reveal
+(``services.suggestion_documents``).
 """
 
 from __future__ import annotations
@@ -12,6 +28,7 @@ from __future__ import annotations
 from typing import Any
 
 from renda.core import policy as base
+from renda.core.roles import TOWN_OFFICE
 from renda.core.roles import Role as UserRole
 from renda.suggestions import workflow
 from renda.suggestions.models import Kind, Reply, Suggestion, SuggestionCategory
@@ -110,6 +127,51 @@ def can_attach(user: Any, s: Suggestion, reply: Reply | None = None) -> bool:
     return (s.created_by_id is not None and s.created_by_id == user.pk) or WRole.DEPUTY in roles
 
 
+def _in_own_town(user: Any, town_id: int | None) -> bool:
+    """Strictly the user's own town (district-wide users have none)."""
+    return bool(user.town_id) and user.town_id == town_id
+
+
+def can_reveal(user: Any, s: Suggestion) -> bool:
+    """Who may see the submitter's name and phone in clear (see the module's docstring)."""
+    if base.is_system(user):
+        return True
+    if not _active(user):
+        return False
+    if user.role in TOWN_OFFICE:
+        return _in_own_town(user, s.town_id)
+    if user.role == UserRole.UNIT:
+        return (bool(user.unit_id) and user.unit_id == s.lead_unit_id and s.state in workflow.HANDLING
+                and not s.no_unit_contact)
+    return False
+
+
+def has_contact(s: Suggestion) -> bool:
+    """Whether the item has a submitter's data to reveal (a public, not anonymous item)."""
+    return s.kind == Kind.PUBLIC and not s.anonymous and bool(s.submitter_name or s.submitter_phone)
+
+
+#: The Word documents of an item (``documents``, which says when each exists).
+DOCUMENTS = ("assignment_sheet", "reply_letter")
+_DOCUMENT_ROLES = frozenset({UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN, UserRole.UNIT})
+
+
+def can_document(user: Any, kind: str, s: Suggestion) -> bool:
+    """Who may download a document of ``s`` (whether it exists yet is ``documents.available``)."""
+    if base.is_system(user):
+        return True
+    if not _active(user) or not can_view(user, s):
+        return False
+    roles = roles_on(user, s)
+    if roles & {WRole.STAFF, WRole.PRESIDIUM, WRole.ADMIN}:
+        return True
+    if kind == "assignment_sheet":
+        return bool(roles & {WRole.UNIT, WRole.CO_UNIT})
+    if kind == "reply_letter":
+        return bool(roles & {WRole.UNIT, WRole.DEPUTY})
+    return False
+
+
 def _can_register(user: Any, s: Suggestion) -> bool:
     role = user.role
     if role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN}:
@@ -136,8 +198,12 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return can_view(user, obj)
         if action == Action.REGISTER:
             return _can_register(user, obj)
-        if action == "reveal":  # see the submitter's name and phone unmasked
+        if action == "reveal":  # see the submitter's name and phone unmasked, audited
+            return can_reveal(user, obj)
+        if action == "tracking_code":  # the public's 查询码: the town's office and administrators
             return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN} and base.in_town(user, obj.town_id)
+        if action in DOCUMENTS:
+            return can_document(user, action, obj)
         if action == "attach":
             return can_attach(user, obj)
         if action not in _ACTIONS:
@@ -152,6 +218,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if action == Action.REGISTER:
         return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN, UserRole.DEPUTY,
                              UserRole.GRID_WORKER}
+    if action in DOCUMENTS:  # the bulk download: each item is checked again
+        return user.role in _DOCUMENT_ROLES | ({UserRole.DEPUTY} if action == "reply_letter" else set())
     return user.role in {UserRole.STAFF, UserRole.ADMIN}
 
 

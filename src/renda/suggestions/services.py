@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
 from typing import Any
@@ -30,6 +31,7 @@ from renda.calendar_days import workdays
 from renda.core import attachments, crypto, sequences, uploads
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
+from renda.core.privacy import record_reveal
 from renda.core.roles import Role
 from renda.core.services import (
     actor_user,
@@ -50,7 +52,7 @@ from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.models import Level, Region
 from renda.places.services import check_places
-from renda.suggestions import notify, policy, rules, selectors, workflow
+from renda.suggestions import documents, notify, policy, rules, selectors, workflow
 from renda.suggestions.models import (
     Attachment,
     Evaluation,
@@ -233,6 +235,7 @@ def suggestion_register(
     submitter_name: str = "",
     submitter_phone: str = "",
     anonymous: bool = False,
+    no_unit_contact: bool = False,
     lead_deputy: Deputy | None = None,
     co_deputies: Sequence[Deputy] = (),
     code: str | None = None,
@@ -261,14 +264,15 @@ def suggestion_register(
                            fields={f: short for f, (_m, short) in problems.items()})
     name, phone = (submitter_name or "").strip(), crypto.normalize_phone(submitter_phone)
     if kind == Kind.DEPUTY or anonymous:
-        name, phone = "", ""
+        name, phone, no_unit_contact = "", "", False
     if kind != Kind.DEPUTY:
         lead_deputy, co_deputies = None, ()
     s = Suggestion(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
         category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
         submitter_name=name, submitter_phone=phone, submitter_phone_hash=crypto.phone_lookup_hash(phone),
-        anonymous=anonymous, lead_deputy=lead_deputy, state=State.REGISTERED, registered_at=on,
+        anonymous=anonymous, no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, state=State.REGISTERED,
+        registered_at=on,
         created_by=actor_user(actor),
     )
     policy.require(actor, Action.REGISTER, s)
@@ -812,3 +816,73 @@ def suggestion_lock_for_link(*, actor: Actor, suggestion_id: int, to_petition: b
     if to_petition:
         workflow.check(s.state, Action.TO_PETITION, policy.facts(s))
     return s
+
+
+# --- personal data, documents ---------------------------------------------------------------
+
+#: The submitter's fields a reveal shows (named in the audit event as ``submitter.<field>``).
+REVEALED_FIELDS = ("name", "phone")
+#: The reason recorded when a 答复函 names the submitter in clear (as petitions' notices do).
+REPLY_LETTER_REASON = "生成答复函"
+
+
+@dataclass(frozen=True)
+class SubmitterContact:
+    name: str
+    phone: str
+
+
+@transaction.atomic
+def suggestion_reveal(*, actor: Actor, suggestion_id: int, reason: str) -> SubmitterContact:
+    """查看联系方式: the submitter's name and phone in clear, for a role that must contact them
+    (``policy.can_reveal``), with a reason; one audit event per reveal (``core.privacy``)."""
+    s = Suggestion.objects.filter(pk=suggestion_id).first()
+    if s is None:
+        raise NotFound()
+    policy.require(actor, "reveal", s)
+    if not policy.has_contact(s):
+        raise InvalidInput(_("该事项没有提出人的个人信息可查看"))
+    record_reveal(actor=actor, target=s, fields=[f"submitter.{f}" for f in REVEALED_FIELDS], reason=reason)
+    return SubmitterContact(name=s.submitter_name, phone=s.submitter_phone)
+
+
+@transaction.atomic
+def suggestion_documents(*, actor: Actor, suggestion_ids: Sequence[int], kind: str) -> tuple[str, bytes]:
+    """交办单 or 答复函 (``documents``) of one item or of a selection, one page per item, in the
+    order given: the file name and the .docx. Every item must be one the actor may see (404) and
+    get this document of (403), and must have it already (else nothing is made and the message
+    names the items without it). A 答复函 names a public submitter in clear only for those who
+    may reveal, and then records the reveal."""
+    if kind not in documents.TITLES:
+        raise InvalidInput(_("没有这种文书"), fields={"kind": _("不正确")})
+    ids = list(dict.fromkeys(suggestion_ids))
+    if not ids:
+        raise InvalidInput(_("请先勾选要生成文书的事项"), fields={"ids": _("必填")})
+    if len(ids) > documents.BULK_LIMIT:
+        raise InvalidInput(_("一次最多生成 {limit} 件事项的文书，已勾选 {n} 件，请分批生成").format(
+            limit=documents.BULK_LIMIT, n=len(ids)), fields={"ids": _("过多")})
+    found = Suggestion.objects.select_related(
+        "town", "village", "grid", "category", "lead_unit", "lead_deputy", "supervisor").in_bulk(ids)
+    items = []
+    for pk in ids:
+        s = found.get(pk)
+        if s is None:
+            raise NotFound()
+        policy.require(actor, kind, s)
+        items.append(s)
+    title = documents.TITLES[kind]
+    missing = [s.code for s in items if kind not in documents.available(s)]
+    if missing:
+        raise InvalidInput(_("以下事项还没有{title}：{codes}").format(title=title, codes="、".join(missing)),
+                           fields={"ids": _("不可用")})
+    letters = []
+    for s in items:
+        if kind == "assignment_sheet":
+            letters.append(documents.assignment_sheet(s, return_by=return_limit(s)))
+            continue
+        clear = policy.has_contact(s) and policy.can(actor, "reveal", s)
+        if clear:
+            record_reveal(actor=actor, target=s, fields=["submitter.name", f"document.{kind}"],
+                          reason=REPLY_LETTER_REASON)
+        letters.append(documents.reply_letter(s, clear_name=clear))
+    return documents.filename(kind, items), documents.render(letters)

@@ -16,6 +16,9 @@ patterns = [
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/attachments/<int:att_id>/", views.attachment, name="attachment"),
+    path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/documents/<slug:kind>/", views.document, name="document"),
+    path("documents/<slug:kind>/", views.documents_bulk, name="documents"),
 ]
 
 #: Mounted at the site root (renda/urls.py finds every app's urls module; see renda.core.plugins).

@@ -23,10 +23,12 @@ from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
+from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
+from renda.core.privacy import RevealForm
 from renda.core.roles import Role
-from renda.core.types import Actor
-from renda.suggestions import exports, forms, policy, selectors, services, workflow
+from renda.core.types import Actor, acting
+from renda.suggestions import documents, exports, forms, policy, selectors, services, workflow
 from renda.suggestions.models import Attachment, Suggestion
 from renda.suggestions.workflow import HANDLING, Action, State
 
@@ -82,6 +84,13 @@ class SuggestionResource(Resource):
         return super().list_view(request)
 
 
+def _bulk_actions(user: Any) -> list[dict[str, Any]]:
+    """下载交办单 / 答复函 of the ticked items (one .docx, a page per item)."""
+    return [{"url": reverse("suggestions:documents", args=[kind]),
+             "label": _("下载{title}").format(title=title)}
+            for kind, title in documents.TITLES.items() if policy.can(user, kind)]
+
+
 suggestions = SuggestionResource(
     name="suggestions", model=Suggestion, label=gettext_lazy("意见建议"), label_plural=gettext_lazy("意见建议"),
     can=_can, require=_require, selector=selectors.suggestions_visible_to,
@@ -104,7 +113,7 @@ suggestions = SuggestionResource(
     # No generic icontains: SuggestionResource.filtered searches through selectors.search.
     search_fields=(), filter_form=forms.SuggestionFilter, default_sort="-registered_at",
     # The list page shows its "登记" button when ``create`` is set; registering has its own view.
-    create=_not_used, export_name="意见建议",
+    create=_not_used, export_name="意见建议", bulk_actions=_bulk_actions,
 )
 
 
@@ -271,9 +280,11 @@ def refusal(s: Suggestion, action: Action) -> str:
 
 
 def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, forms.ActionForm] | None = None,
-                   status: int = 200) -> HttpResponse:
+                   status: int = 200, *, revealed: services.SubmitterContact | None = None,
+                   reveal_form: RevealForm | None = None) -> HttpResponse:
     user = request.user
     available = policy.available_actions(user, s)
+    can_reveal = policy.has_contact(s) and policy.can(user, "reveal", s)
     action_forms = action_panel(page_actions(user, s, available), ACTIONS, bound=bound, label=lambda a: _title(a, s),
                                 form_kwargs={"suggestion": s}, user=user, danger=DESTRUCTIVE)
     if bound and not any(f["action"] == bound[0].value for f in action_forms):
@@ -295,8 +306,19 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
         "overdue": s.state in HANDLING and s.deadline is not None and s.deadline < timezone.localdate(),
         "error_action": bound[0].value if bound else "",
         "to_petition_offered": Action.TO_PETITION in available,
+        "revealed": revealed,
+        "reveal_form": reveal_form or (_reveal_form() if can_reveal and revealed is None else None),
+        "documents": [{"kind": k, "title": documents.TITLES[k]} for k in documents.available(s)
+                      if policy.can(user, k, s)],
     }
-    return render(request, "suggestions/detail.html", ctx, status=status)
+    response = render(request, "suggestions/detail.html", ctx, status=status)
+    if revealed is not None:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _reveal_form(data: Any = None) -> RevealForm:
+    return RevealForm(data, prefix="reveal", placeholder=_("如：电话告知提出人办理结果"))
 
 
 def _by_reply(s: Suggestion) -> dict[int, list[Attachment]]:
@@ -320,6 +342,61 @@ def attachment(request: HttpRequest, pk: int, att_id: int) -> FileResponse:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _render_detail(request, _get(request, pk))
+
+
+@login_required
+@require_POST
+def reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """查看联系方式: the submitter's name and phone in this response only, after a reason; audited."""
+    s = _get(request, pk)
+    policy.require(request.user, "reveal", s)
+    form = _reveal_form(request.POST)
+    if form.is_valid():
+        try:
+            contact = services.suggestion_reveal(actor=acting(request), suggestion_id=s.pk,
+                                                 reason=form.cleaned_data["reason"])
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            add_error(form, exc)
+        else:
+            return _render_detail(request, s, revealed=contact)
+    return _render_detail(request, s, reveal_form=form, status=400)
+
+
+@login_required
+def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """下载交办单 / 答复函 (Word) of one item."""
+    s = _get(request, pk)
+    if kind not in documents.TITLES:
+        raise Http404
+    policy.require(request.user, kind, s)
+    try:
+        name, content = services.suggestion_documents(actor=acting(request), suggestion_ids=[s.pk], kind=kind)
+    except InvalidInput:
+        raise Http404 from None  # not yet assigned / replied: there is no such document
+    return docx_response(name, content)
+
+
+@login_required
+@require_POST
+def documents_bulk(request: HttpRequest, kind: str) -> HttpResponseBase:
+    """交办单 / 答复函 of the items ticked on the list: one .docx, a page per item (at most
+    ``documents.BULK_LIMIT``); an item the user may not see is a 404, one without the document
+    sends the user back to the list with a message naming it."""
+    if kind not in documents.TITLES:
+        raise Http404
+    _require(request.user, kind)
+    ids = [int(x) for x in request.POST.getlist("ids") if x.isdigit()]
+    back = reverse("suggestions:list") + (f"?{request.POST['query']}" if request.POST.get("query") else "")
+    try:
+        name, content = services.suggestion_documents(actor=acting(request), suggestion_ids=ids, kind=kind)
+    except (Forbidden, NotFound):
+        raise
+    except InvalidInput as exc:
+        messages.error(request, exc.message)
+        return redirect(back)
+    return docx_response(name, content)
 
 
 def _after_action(request: HttpRequest, suggestion: Suggestion) -> HttpResponseBase:
@@ -374,6 +451,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
                 source=d.get("source") or "", village=d.get("village"), grid=d.get("grid"),
                 category=d.get("category"), submitter_name=d.get("submitter_name") or "",
                 submitter_phone=d.get("submitter_phone") or "", anonymous=bool(d.get("anonymous")),
+                no_unit_contact=bool(d.get("no_unit_contact")),
                 lead_deputy=d.get("lead_deputy"), co_deputies=list(d.get("co_deputies") or []),
                 files=d.get("attachments") or (), merge_into_id=merge_into_id,
             )

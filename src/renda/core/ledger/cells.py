@@ -30,6 +30,8 @@ DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 LIST_JOIN = ";"
 
 Parser = Callable[[Any], Any]
+#: The kinds of column (``ColumnSpec.kind``).
+KINDS = ("text", "region_code", "grid_code", "phone", "id_number", "date", "yes_no", "choice", "list")
 
 
 class CellError(Exception):
@@ -57,11 +59,19 @@ def as_text(value: Any) -> str:
 
 @dataclass(frozen=True)
 class ColumnSpec:
+    """One column of a sheet: its header, whether it is required, how a cell is parsed."""
+
     header: str
     required: bool = False
     parse: Parser = as_text
     blank: Any = ""
     help: str = ""
+    #: What the cell holds, for the template's 说明 sheet and column widths: one of ``KINDS``.
+    kind: str = "text"
+    #: The texts a coded column accepts (its drop-down list in the template).
+    choices: tuple[str, ...] = ()
+    #: The longest text a text column takes (None: no limit).
+    max_length: int | None = None
 
 
 def _run_validator(validator: Callable[[str], None], value: str) -> str:
@@ -83,23 +93,27 @@ def _text_parser(max_length: int | None) -> Parser:
 
 
 def text(header: str, *, required: bool = False, max_length: int | None = None, help: str = "") -> ColumnSpec:
-    return ColumnSpec(header, required, _text_parser(max_length), "", help)
+    return ColumnSpec(header, required, _text_parser(max_length), "", help, max_length=max_length)
 
 
 def region_code(header: str, *, required: bool = False, help: str = "") -> ColumnSpec:
-    return ColumnSpec(header, required, lambda v: _run_validator(validate_region_code, as_text(v)), "", help)
+    return ColumnSpec(header, required, lambda v: _run_validator(validate_region_code, as_text(v)), "", help,
+                      kind="region_code")
 
 
 def grid_code(header: str, *, required: bool = False, help: str = "") -> ColumnSpec:
-    return ColumnSpec(header, required, lambda v: _run_validator(validate_grid_code, as_text(v)), "", help)
+    return ColumnSpec(header, required, lambda v: _run_validator(validate_grid_code, as_text(v)), "", help,
+                      kind="grid_code")
 
 
 def phone(header: str, *, required: bool = False, help: str = "") -> ColumnSpec:
-    return ColumnSpec(header, required, lambda v: _run_validator(validate_phone, as_text(v)), "", help)
+    return ColumnSpec(header, required, lambda v: _run_validator(validate_phone, as_text(v)), "", help,
+                      kind="phone")
 
 
 def id_number(header: str, *, required: bool = False, help: str = "") -> ColumnSpec:
-    return ColumnSpec(header, required, lambda v: _run_validator(validate_id_number, as_text(v).upper()), "", help)
+    return ColumnSpec(header, required, lambda v: _run_validator(validate_id_number, as_text(v).upper()), "", help,
+                      kind="id_number")
 
 
 def parse_date(value: Any) -> dt.date:
@@ -117,7 +131,7 @@ def parse_date(value: Any) -> dt.date:
 
 
 def date(header: str, *, required: bool = False, help: str = "") -> ColumnSpec:
-    return ColumnSpec(header, required, parse_date, None, help)
+    return ColumnSpec(header, required, parse_date, None, help, kind="date")
 
 
 def parse_yes_no(value: Any) -> bool:
@@ -133,7 +147,7 @@ def parse_yes_no(value: Any) -> bool:
 
 def yes_no(header: str, *, help: str = "") -> ColumnSpec:
     """A 是/否 column; blank means 否."""
-    return ColumnSpec(header, False, parse_yes_no, False, help)
+    return ColumnSpec(header, False, parse_yes_no, False, help, kind="yes_no", choices=("是", "否"))
 
 
 def _choice_parser(choices: Mapping[str, Any]) -> Parser:
@@ -148,7 +162,7 @@ def _choice_parser(choices: Mapping[str, Any]) -> Parser:
 
 def choice(header: str, choices: Mapping[str, Any], *, required: bool = False, help: str = "") -> ColumnSpec:
     """A column whose text is one of ``choices`` (cell text → stored value)."""
-    return ColumnSpec(header, required, _choice_parser(choices), None, help)
+    return ColumnSpec(header, required, _choice_parser(choices), None, help, kind="choice", choices=tuple(choices))
 
 
 def split_list(value: Any) -> list[str]:
@@ -176,7 +190,7 @@ def _list_parser(item: Parser) -> Parser:
 
 def list_of(header: str, item: Parser | None = None, *, required: bool = False, help: str = "") -> ColumnSpec:
     """Items separated by ``;`` or ``；``, each parsed by ``item`` (text by default); duplicates dropped."""
-    return ColumnSpec(header, required, _list_parser(item or _text_parser(None)), [], help)
+    return ColumnSpec(header, required, _list_parser(item or _text_parser(None)), [], help, kind="list")
 
 
 def grid_code_item(value: Any) -> str:

@@ -162,11 +162,13 @@ def test_unknown_sheets_and_columns_are_reported_and_skipped() -> None:
         ["340302100000", "示例镇", "示例区", "随便写"],
         ["340302001000", "东风街道", "示例区", ""],
     ]
-    data["说明"] = [["这是说明"]]
+    data["草稿"] = [["随手记的"]]
+    data["说明"] = [["这是说明"]]  # the template's own 说明 and 代码表 sheets are skipped silently
+    data["代码表"] = [["镇街代码"], ["340302100000"]]
     result = import_workbook(workbook(data))
     assert result.ok, result.error_lines()
     assert result.warning_lines() == [
-        "工作表「说明」: 无法识别的工作表，已跳过",
+        "工作表「草稿」: 无法识别的工作表，已跳过",
         "工作表「镇街」第1行「备注」: 无法识别的列，已跳过",
     ]
     assert Region.objects.filter(code="340302100000").exists()

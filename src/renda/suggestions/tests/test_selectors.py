@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
 from tests.support import World
 
 from renda.core.roles import Role
 from renda.suggestions import selectors, services
+from renda.suggestions.models import Suggestion
 from renda.suggestions.tests.helpers import D, assigned, deputy_item, public_item
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +33,19 @@ def test_visibility_and_queues(world: World) -> None:
     services.suggestion_return(actor=u[Role.UNIT], suggestion_id=p.pk, reason="非本单位职责", on=D("2023-03-03"))
     q = selectors.office_queue(u[Role.STAFF], today=D("2023-03-28"))
     assert list(q["returned"]) == [p] and set(q["to_assign"]) == {p, d}
+
+
+def test_the_search_index_survives_the_migrations(world: World) -> None:
+    """On SQLite, a migration that rebuilds the suggestions table (Django's AddField of a NOT NULL
+    column does) drops the FTS5 triggers of 0004 and the covering index of 0008: search by
+    编号 then misses every new item. Every migration must leave them in place."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite only")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM sqlite_master WHERE tbl_name = 'suggestions_suggestion' "
+                       "AND type IN ('trigger', 'index')")
+        names = {row[0] for row in cursor.fetchall()}
+    assert {"suggestions_search_ai", "suggestions_search_ad", "suggestions_search_au",
+            "suggestion_search_cover"} <= names
+    s = public_item(world, title="新修的站台")
+    assert list(selectors.search(Suggestion.objects.all(), s.code)) == [s]

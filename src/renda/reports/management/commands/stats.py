@@ -29,7 +29,8 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--from", dest="from_", metavar="YYYY-MM-DD", help="统计起始日期")
         parser.add_argument("--to", metavar="YYYY-MM-DD", help="统计截止日期")
-        parser.add_argument("--period", help="统计期间：2023、2023H1、2023Q3 或 2023-07")
+        parser.add_argument("--period",
+                            help="统计期间：2023、2023H1（或 2023上半年）、2023Q3（或 2023年第三季度）、2023-07")
         parser.add_argument("--as-of", dest="as_of", metavar="YYYY-MM-DD",
                             help="截至日期（默认为截止日期，若在将来则为今天）")
         parser.add_argument("--town", metavar="CODE", help="镇街12位区划代码（默认：唯一镇街，或全区）")
