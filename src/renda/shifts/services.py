@@ -137,10 +137,8 @@ def shift_delete(*, actor: Actor, shift_id: int) -> None:
     """删除班次: only while no one's attendance is recorded, no one swapped and no visit linked."""
     shift = lock(DutyShift, shift_id)
     policy.require(actor, "delete", shift)
-    if shift.assignments.exclude(state=AssignmentState.SCHEDULED).exists():
-        raise InvalidInput(_("该班次已登记考勤或调班，不能删除"))
-    if selectors.has_visits(shift):
-        raise InvalidInput(_("该班次已关联信访件，不能删除"))
+    workflow.check_shift_deletable(states=shift.assignments.values_list("state", flat=True),
+                                   visits=selectors.has_visits(shift))
     for a in list(shift.assignments.order_by("id")):
         record(actor=actor, verb="duty_assignment.remove", target=a, before=_snap(a), after=None)
     record(actor=actor, verb="duty_shift.delete", target=shift, before=snapshot(shift), after=None)

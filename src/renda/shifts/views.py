@@ -190,6 +190,14 @@ def _refused(request: HttpRequest, a: DutyAssignment, action: Action) -> bool:
     return True
 
 
+def _ok(check: Any, **facts: Any) -> bool:
+    try:
+        check(**facts)
+    except ApplicationError:
+        return False
+    return True
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     shift = _shift(request, pk)
@@ -201,8 +209,10 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     for a in people:
         a.shift = shift
         a.buttons = _buttons(request.user, a, today=today, replaced=a.pk in replaced)  # type: ignore[attr-defined]
+    deletable = manage and _ok(workflow.check_shift_deletable, states=[a.state for a in people],
+                               visits=selectors.has_visits(shift))
     ctx = {
-        "shift": shift, "people": people, "manage": manage, "today": today,
+        "shift": shift, "people": people, "manage": manage, "today": today, "deletable": deletable,
         "attendance_open": shift.date <= today,
         "add_form": forms.AddPersonForm(shift=shift) if manage else None,
         "visits": selectors.visits_for(request.user, shift),

@@ -22,7 +22,7 @@ the services (``check``), so what is not offered is also refused, in the same wo
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -117,6 +117,15 @@ def check_attendance_date(*, shift_date: dt.date, today: dt.date) -> None:
             _("{d} 的值班尚未到来，不能登记到岗或缺勤").format(d=shift_date.isoformat()),
             fields={"state": _("日期未到")},
         )
+
+
+def check_shift_deletable(*, states: Iterable[str], visits: bool) -> None:
+    """A shift is deleted only while no one's attendance is recorded, no one swapped and no visit
+    is linked to it (its people are then only a plan)."""
+    if any(State(x) != INITIAL for x in states):
+        raise InvalidInput(_("该班次已登记考勤或调班，不能删除"))
+    if visits:
+        raise InvalidInput(_("该班次已关联信访件，不能删除"))
 
 
 # --- what the row's data rules out, beyond its state ------------------------------------------

@@ -132,6 +132,10 @@ def test_the_guards_show(shared_world: World, row: Callable[[str], DutyAssignmen
     assert on_the_page(client, row("absent_after_correction")) == {Action.ATTEND, Action.RESET}
     page = client.get(f"/shifts/{row('scheduled_ahead').shift_id}/").content.decode()
     assert "登记当天考勤" not in page  # nor for the whole day, before it comes
+    # 删除班次 only while every row is still a plan (the service's rule: workflow.check_shift_deletable)
+    assert "删除班次" in client.get(f"/shifts/{row('scheduled').shift_id}/").content.decode()
+    for name in ("attended", "swapped", "replacement"):
+        assert "删除班次" not in client.get(f"/shifts/{row(name).shift_id}/").content.decode(), name
 
 
 def _post(a: DutyAssignment, action: Action, world: World) -> tuple[str, dict[str, Any]]:
