@@ -1,11 +1,16 @@
 """Test helpers shared by every app's tests (they sit above every app, so they may use them all):
 factories that go through the real services,
-role users, and query counting. Import from tests only."""
+role users, query counting, and the checks of the actions a detail page offers. Import from tests only."""
 
 from __future__ import annotations
 
 import itertools
-from typing import Any
+import re
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any, TypeVar
+
+from django.db.models import Model
+from django.test import Client
 
 from renda.accounts.models import User
 from renda.accounts.services import user_create
@@ -124,3 +129,47 @@ class World:
         self.other_contact = contact_assignment_create(actor=None, presidium_member=self.other_presidium_deputy,
                                                        deputy=self.other_deputy)
         self.extra_user = make_user(Role.DEPUTY, self.town, deputy=self.plain_deputy)
+
+
+# --- the actions a detail page offers (#13 item 6) ------------------------------------------------
+
+A = TypeVar("A")
+
+#: The id of an action's form or button on a detail page: ``action-<action>``, or
+#: ``action-<action>-<row pk>`` on a page with a row of actions per record (a shift's people).
+ACTION_ID = re.compile(r'id="action-([a-z_]+)(?:-(\d+))?"')
+
+
+def offered_on_page(html: str, parse: Callable[[str], A], *, row: int | None = None) -> set[A]:
+    """The actions a page offers, from the ids of their forms and buttons (those of one ``row``)."""
+    return {parse(a) for a, pk in ACTION_ID.findall(html) if (int(pk) if pk else None) == row}
+
+
+def from_the_table(table: Iterable[tuple[Any, A]], state: Any, *, may: Callable[[A], bool] = lambda a: True,
+                   refusal: Callable[[A], str | None] = lambda a: None) -> set[A]:
+    """What a page should offer, computed from the workflow table itself: the actions of ``state``
+    in ``table`` (its ``(state, action)`` keys) that the user ``may`` take and no guard rules out
+    (``refusal`` None)."""
+    return {a for s, a in table if s == state and may(a) and refusal(a) is None}
+
+
+def row_of(obj: Model) -> dict[str, Any]:
+    """Every column of ``obj``'s row as stored now (a deleted row fails here)."""
+    return type(obj)._default_manager.filter(pk=obj.pk).values().get()  # type: ignore[no-any-return]
+
+
+def assert_refused(client: Client, url: str, data: Mapping[str, Any], obj: Model, *, may: bool, status: Collection[int],
+                   reason: str | None, why: object = None) -> None:
+    """Post an action the page does not offer: ``obj``'s row does not change; a user who may never
+    take the action gets 403/404, the others ``status`` (of the first answer, before following a
+    redirect to the page) and ``reason`` in words on the page they end on."""
+    before = row_of(obj)
+    r = client.post(url, data, follow=True)
+    first = r.redirect_chain[0][1] if r.redirect_chain else r.status_code
+    assert row_of(obj) == before, ("changed", why)
+    if not may:
+        assert first in {403, 404}, (first, why)
+        return
+    assert first in status, (first, why)
+    if reason is not None:
+        assert reason in r.content.decode(), (reason, why)

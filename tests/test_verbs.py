@@ -18,7 +18,10 @@ from renda.core.privacy import REVEAL_VERB
 
 VERB = re.compile(r"^[a-z_]+\.[a-z_]+$")
 #: Actions of a workflow never recorded under the app's ``f"prefix.{action.value}"`` verb.
-NOT_RECORDED = {"risk.reveal"}  # risk_reveal records personal_data.reveal (core.privacy.record_reveal)
+NOT_RECORDED = {
+    "risk.reveal",  # risk_reveal records personal_data.reveal (core.privacy.record_reveal)
+    "duty_assignment.exchange",  # 互换班次 records each person's row as duty_assignment.swap
+}
 #: The apps whose verbs are declared on their AppConfig (the organisation's are in audit.verbs).
 DECLARING = ["calendar_days", "shifts", "suggestions", "petitions", "risks"]
 

@@ -166,3 +166,74 @@ def test_district_user_filters_by_town_then_grid(live_server: Any, page: Any) ->
     table = page.locator("#list-table").inner_text()
     assert on_second.code in table and on_first.code not in table
     assert f"town={world.town.pk}" in page.url and f"grid={second_grid.pk}" in page.url
+
+
+def test_the_office_closes_over_continued_dissatisfaction(live_server: Any, page: Any, phone_page: Any) -> None:
+    """A public item: evaluated 不满意 → re-handled → answered again → 不满意 again → 不满意办结 by
+    the office, on a desktop and on a phone. The first 不满意 only sends it back (不满意办结 is not
+    offered); the second offers it, says so, asks for a reason and a confirmation in its own
+    words; the closed item says 不满意办结, its answers and evaluations read in the order they
+    happened."""
+    from renda.suggestions import services
+
+    world = World()
+    staff = world.users[Role.STAFF]
+    item = services.suggestion_register(actor=staff, town=world.town, kind="public", title="返乡创业补贴迟迟未发放",
+                                        content="去年申请的补贴至今未发放", source="visit", submitter_name="张小三",
+                                        submitter_phone="13812345678", grid=world.grid)
+    services.suggestion_assign(actor=staff, suggestion_id=item.pk, lead_unit=world.unit)
+    services.suggestion_accept(actor=world.users[Role.UNIT], suggestion_id=item.pk)
+    base = live_server.url
+    detail = f"{base}/suggestions/{item.pk}/"
+
+    def reply(text: str) -> None:
+        _as(page, base, world, Role.UNIT)
+        page.goto(detail)
+        _act(page, "reply", fill={"text": text}, select={"reply_class": "D"})
+        see(page, "已答复")
+
+    # The unit answers; the office records the submitter's 不满意 (on a phone): back to the unit.
+    reply("补贴申请正在审核")
+    phone = phone_page
+    log_in(phone, base, staff.username)
+    phone.goto(detail)
+    _act(phone, "evaluate", fill={"comment": "提出人不满意"},
+         check="input[name='evaluate-result'][value='dissatisfied']")
+    see(phone, "事项已退回承办单位重新办理")
+    assert phone.locator("#action-close_dissatisfied").count() == 0  # not at the first 不满意
+    shot(phone, "suggestions-dissatisfied-first-phone")
+
+    # Re-handled and answered again; still 不满意: now the office may close it, and is told so.
+    reply("经重新协调，因申请材料不全暂不能发放，已告知补充材料")
+    _as(page, base, world, Role.STAFF)
+    page.goto(detail)
+    _act(page, "evaluate", fill={"comment": "仍不满意"}, check="input[name='evaluate-result'][value='dissatisfied']")
+    see(page, "也可「不满意办结」")
+    shot(page, "suggestions-dissatisfied-again")
+
+    # 不满意办结: a reason and a confirmation that says what it does.
+    page.click("#action-close_dissatisfied summary")
+    see(page, "我已核对：事项已重新办理，提出人仍不满意，确认办结（计入不满意办结）")
+    page.click("#action-close_dissatisfied button[type=submit]")  # nothing filled in: refused, nothing closed
+    see(page, "请填写不满意办结的理由")
+    see(page, "请勾选确认后再提交")
+    item.refresh_from_db()
+    assert item.state == "accepted"
+    page.fill("#id_closedissatisfied-reason", "已重新办理，因政策限制暂不能解决，已向提出人说明")
+    page.check("#id_closedissatisfied-confirm")
+    shot(page, "suggestions-close-dissatisfied-form")
+    page.click("#action-close_dissatisfied button[type=submit]")
+    see(page, "已不满意办结")
+    assert page.locator("#state").inner_text() == "已办结"
+    assert page.locator("#closed-dissatisfied").inner_text() == "不满意办结"
+    answers = page.locator("#replies li").all_inner_texts()
+    assert ["补贴申请正在审核" in answers[0], "不满意" in answers[1], "重新协调" in answers[2],
+            "不满意" in answers[3]] == [True] * 4, answers
+    assert "不满意办结" in page.locator("#timeline").inner_text()
+    assert "您目前对该事项没有可办理的操作" in page.locator("#actions").inner_text()
+    shot(page, "suggestions-closed-dissatisfied")
+    phone.goto(detail)
+    see(phone, "不满意办结")
+    shot(phone, "suggestions-closed-dissatisfied-phone")
+    item.refresh_from_db()
+    assert item.state == "closed" and item.closed_at is not None

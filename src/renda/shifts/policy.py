@@ -4,15 +4,24 @@
 - 主席团成员 and 代表: read the roster of their town (their own shifts highlighted);
 - 区人大(只读) and 系统管理员: read every town's roster (a town-bound administrator: their town);
 - 承办单位 and 网格员: nothing (pages 403, objects 404).
+
+``available_actions(user, assignment)`` says which actions of the workflow table a person's row
+offers now (the detail page's buttons): those of its state, less what ``workflow.GUARDS`` rule
+out, for those who may change the roster.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
+
+from django.utils import timezone
 
 from renda.core import policy as base
 from renda.core.roles import Role
+from renda.shifts import workflow
 from renda.shifts.models import DutyAssignment, DutyShift
+from renda.shifts.workflow import Action
 
 #: Roles that read a town's roster.
 READERS = frozenset({Role.STAFF, Role.PRESIDIUM, Role.DEPUTY, Role.DISTRICT_VIEWER, Role.ADMIN})
@@ -59,3 +68,22 @@ def can_see_visits(user: Any) -> bool:
     still applies); deputies read the roster but not the petition register."""
     return base.is_system(user) or (_active(user) and user.role in {Role.STAFF, Role.PRESIDIUM,
                                                                    Role.DISTRICT_VIEWER, Role.ADMIN})
+
+
+def facts(a: DutyAssignment, *, today: dt.date | None = None, replaced: bool | None = None) -> workflow.Facts:
+    """What ``workflow.GUARDS`` need to know of ``a`` besides its state; ``replaced`` may come
+    from the shift's rows already loaded (one query otherwise)."""
+    if replaced is None:
+        replaced = a.replaced_by.exists()
+    return workflow.Facts(shift_date=a.shift.date, today=today or timezone.localdate(), replaced=replaced)
+
+
+def available_actions(user: Any, a: DutyAssignment, *, today: dt.date | None = None,
+                      replaced: bool | None = None) -> list[Action]:
+    """The actions ``user`` may take on ``a`` now: the workflow table's actions of its state that
+    its data does not rule out, for those who may change the roster — one answer for the page's
+    buttons and for refusing a posted action it does not offer."""
+    if not can(user, "change", a):
+        return []
+    known = facts(a, today=today, replaced=replaced)
+    return [x for x in workflow.allowed_actions(a.state) if workflow.refusal(a.state, x, known) is None]

@@ -15,7 +15,6 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
@@ -138,10 +137,8 @@ def shift_delete(*, actor: Actor, shift_id: int) -> None:
     """删除班次: only while no one's attendance is recorded, no one swapped and no visit linked."""
     shift = lock(DutyShift, shift_id)
     policy.require(actor, "delete", shift)
-    if shift.assignments.exclude(state=AssignmentState.SCHEDULED).exists():
-        raise InvalidInput(_("该班次已登记考勤或调班，不能删除"))
-    if selectors.has_visits(shift):
-        raise InvalidInput(_("该班次已关联信访件，不能删除"))
+    workflow.check_shift_deletable(states=shift.assignments.values_list("state", flat=True),
+                                   visits=selectors.has_visits(shift))
     for a in list(shift.assignments.order_by("id")):
         record(actor=actor, verb="duty_assignment.remove", target=a, before=_snap(a), after=None)
     record(actor=actor, verb="duty_shift.delete", target=shift, before=snapshot(shift), after=None)
@@ -199,15 +196,15 @@ def assignment_add(*, actor: Actor, shift_id: int, deputy: Deputy, note: str = "
 def assignment_remove(*, actor: Actor, assignment_id: int) -> None:
     """移除值班人员: only someone still 已排班 and not yet replaced."""
     a = _open_assignment(actor, assignment_id, "change")
-    workflow.check_removable(state=a.state, replaced=a.replaced_by.exists())
+    workflow.check(a.state, Action.REMOVE, policy.facts(a))
     record(actor=actor, verb="duty_assignment.remove", target=a, before=_snap(a), after=None)
     _log(a.shift, action=LogAction.REMOVE, text=_("移除「{name}」").format(name=a.deputy.name), actor=actor)
     a.delete()
 
 
-def _swap_out(a: DutyAssignment, *, note: str) -> dict[str, Any]:
+def _swap_out(a: DutyAssignment, *, note: str, action: Action = Action.SWAP) -> dict[str, Any]:
     before = _snap(a)
-    a.state = workflow.next_state(a.state, Action.SWAP)
+    a.state = workflow.check(a.state, action, policy.facts(a))
     if note:
         a.note = note.strip()[:200]
     full_clean(a)
@@ -255,8 +252,8 @@ def assignment_exchange(*, actor: Actor, assignment_id: int, other_id: int, note
     x, y = lock(DutyShift, a.shift_id), lock(DutyShift, b.shift_id)
     _check_deputy(x, b.deputy, field="other")
     _check_deputy(y, a.deputy, field="other")
-    before_a = _swap_out(a, note=note)
-    before_b = _swap_out(b, note=note)
+    before_a = _swap_out(a, note=note, action=Action.EXCHANGE)
+    before_b = _swap_out(b, note=note, action=Action.EXCHANGE)
     record(actor=actor, verb="duty_assignment.swap", target=a, before=before_a, after=_snap(a), comment=note)
     record(actor=actor, verb="duty_assignment.swap", target=b, before=before_b, after=_snap(b), comment=note)
     b_on_x = _insert(x, b.deputy, actor=actor, replaces=a)
@@ -288,11 +285,9 @@ def assignment_record(*, actor: Actor, assignment_id: int, state: str, note: str
     action = workflow.action_for(state)
     if a.state == state and (note is None or note.strip() == a.note):
         return a, False
-    if action != Action.RESET:
-        workflow.check_attendance_date(shift_date=a.shift.date, today=timezone.localdate())
     before = _snap(a)
     if a.state != state:
-        a.state = workflow.next_state(a.state, action)
+        a.state = workflow.check(a.state, action, policy.facts(a))
     if note is not None:
         a.note = note.strip()[:200]
     full_clean(a)

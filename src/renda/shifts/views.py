@@ -24,8 +24,9 @@ from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.core.types import acting
 from renda.places.models import Region
-from renda.shifts import forms, policy, rotation, selectors, services
+from renda.shifts import forms, policy, rotation, selectors, services, workflow
 from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
+from renda.shifts.workflow import Action, State
 
 # --- lookups ---------------------------------------------------------------------------------
 
@@ -156,6 +157,47 @@ def create(request: HttpRequest) -> HttpResponseBase:
 # --- one shift ------------------------------------------------------------------------------------
 
 
+#: How a person's row offers each action of the workflow table: (view, button style, the
+#: attendance state it posts — none for a link to the action's form).
+BUTTONS: dict[Action, tuple[str, str, str | None]] = {
+    Action.ATTEND: ("shifts:attendance", "btn-outline-success", State.ATTENDED),
+    Action.ABSENT: ("shifts:attendance", "btn-outline-danger", State.ABSENT),
+    Action.RESET: ("shifts:attendance", "btn-outline-secondary", State.SCHEDULED),
+    Action.SWAP: ("shifts:swap", "btn-outline-primary", None),
+    Action.EXCHANGE: ("shifts:exchange", "btn-outline-primary", None),
+    Action.REMOVE: ("shifts:remove", "btn-outline-danger", ""),
+}
+
+
+def _buttons(user: Any, a: DutyAssignment, *, today: dt.date, replaced: bool) -> list[dict[str, Any]]:
+    """The buttons of one person's row: the actions ``policy.available_actions`` offers now, in the
+    order of the table's actions."""
+    out = []
+    for action in policy.available_actions(user, a, today=today, replaced=replaced):
+        view, style, state = BUTTONS[action]
+        out.append({"action": action.value, "label": workflow.label(action), "url": reverse(view, args=[a.pk]),
+                    "style": style, "post": state is not None, "state": state or ""})
+    return out
+
+
+def _refused(request: HttpRequest, a: DutyAssignment, action: Action) -> bool:
+    """An action the page does not offer now is refused before anything is read or written, with
+    the reason in words (the table's or a guard's) as a message."""
+    if action in policy.available_actions(request.user, a):
+        return False
+    reason = workflow.refusal(a.state, action, policy.facts(a))
+    messages.error(request, reason or _("当前不能办理此操作，请刷新页面查看可办理的操作"))
+    return True
+
+
+def _ok(check: Any, **facts: Any) -> bool:
+    try:
+        check(**facts)
+    except ApplicationError:
+        return False
+    return True
+
+
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     shift = _shift(request, pk)
@@ -163,8 +205,14 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     people = list(selectors.with_people(DutyShift.objects.filter(pk=shift.pk))[0].assignments.all())
     manage = policy.can(request.user, "change", shift)
     today = timezone.localdate()
+    replaced = {a.replaces_id for a in people if a.replaces_id}  # a replacement is on the same shift
+    for a in people:
+        a.shift = shift
+        a.buttons = _buttons(request.user, a, today=today, replaced=a.pk in replaced)  # type: ignore[attr-defined]
+    deletable = manage and _ok(workflow.check_shift_deletable, states=[a.state for a in people],
+                               visits=selectors.has_visits(shift))
     ctx = {
-        "shift": shift, "people": people, "manage": manage, "today": today,
+        "shift": shift, "people": people, "manage": manage, "today": today, "deletable": deletable,
         "attendance_open": shift.date <= today,
         "add_form": forms.AddPersonForm(shift=shift) if manage else None,
         "visits": selectors.visits_for(request.user, shift),
@@ -239,7 +287,9 @@ def add_person(request: HttpRequest, pk: int) -> HttpResponseBase:
 def remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     a = _assignment(request, pk)
     policy.require(request.user, "change", a)
-    _run(request, services.assignment_remove, _("已移除「{name}」").format(name=a.deputy.name), assignment_id=a.pk)
+    if not _refused(request, a, Action.REMOVE):
+        _run(request, services.assignment_remove, _("已移除「{name}」").format(name=a.deputy.name),
+             assignment_id=a.pk)
     return _back(request, a.shift)
 
 
@@ -249,9 +299,15 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponseBase:
     a = _assignment(request, pk)
     policy.require(request.user, "change", a)
     state = request.POST.get("state", "")
-    label = dict(AssignmentState.choices).get(state, state)
-    _run(request, services.assignment_record, _("「{name}」：{state}").format(name=a.deputy.name, state=label),
-         assignment_id=a.pk, state=state)
+    try:
+        action = workflow.action_for(state)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return _back(request, a.shift)
+    if not _refused(request, a, action):
+        label = dict(AssignmentState.choices).get(state, state)
+        _run(request, services.assignment_record, _("「{name}」：{state}").format(name=a.deputy.name, state=label),
+             assignment_id=a.pk, state=state)
     return _back(request, a.shift)
 
 
@@ -260,6 +316,8 @@ def swap(request: HttpRequest, pk: int) -> HttpResponseBase:
     """调班: someone else takes this person's place on the shift."""
     a = _assignment(request, pk)
     policy.require(request.user, "change", a)
+    if _refused(request, a, Action.SWAP):
+        return _back(request, a.shift)
     form = forms.SwapForm(request.POST if request.method == "POST" else None, assignment=a)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -284,6 +342,8 @@ def exchange(request: HttpRequest, pk: int) -> HttpResponseBase:
     """互换班次: two people trade their shifts."""
     a = _assignment(request, pk)
     policy.require(request.user, "change", a)
+    if _refused(request, a, Action.EXCHANGE):
+        return _back(request, a.shift)
     form = forms.ExchangeForm(request.POST if request.method == "POST" else None, user=request.user, assignment=a,
                               today=min(a.shift.date, timezone.localdate()))
     if request.method == "POST" and form.is_valid():

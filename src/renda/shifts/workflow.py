@@ -6,21 +6,30 @@ Lifecycle::
     scheduled ─attend→ attended ─absent→ absent        (a correction either way)
         │      ─absent→ absent   ─attend→ attended
         │                attended/absent ─reset→ scheduled (撤销考勤登记)
-        └─swap→ swapped (final: the replacement has a row of their own, ``replaces`` → this one)
+        ├─swap→ swapped (final: the replacement has a row of their own, ``replaces`` → this one)
+        ├─exchange→ swapped (互换班次: the same on both shifts)
+        └─remove (移除: the row is deleted)
 
 Only ``attended`` counts as a person-time (人次). A person is *removed* from a shift only while
 ``scheduled`` and not yet replaced; everything else stays on record.
+
+Every action a page offers on a person's row is in the table, so the table alone says in which
+states it makes sense; ``GUARDS`` adds what the row's data rules out (attendance not ahead of the
+day, no removal once replaced) — asked by the detail page (``policy.available_actions``) and by
+the services (``check``), so what is not offered is also refused, in the same words.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from enum import StrEnum
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renda.core.errors import IllegalTransition, InvalidInput
+from renda.core.errors import ApplicationError, IllegalTransition, InvalidInput
 from renda.core.workflow import Machine
 
 
@@ -36,6 +45,8 @@ class Action(StrEnum):
     ABSENT = "absent"
     RESET = "reset"
     SWAP = "swap"
+    EXCHANGE = "exchange"
+    REMOVE = "remove"
 
 
 STATE_LABELS = {
@@ -50,6 +61,8 @@ ACTION_LABELS = {
     Action.ABSENT: gettext_lazy("缺勤"),
     Action.RESET: gettext_lazy("撤销考勤登记"),
     Action.SWAP: gettext_lazy("调班"),
+    Action.EXCHANGE: gettext_lazy("互换班次"),
+    Action.REMOVE: gettext_lazy("移除"),
 }
 
 _S, _A = State, Action
@@ -58,14 +71,15 @@ TABLE: dict[tuple[State, Action], State] = {
     (_S.SCHEDULED, _A.ATTEND): _S.ATTENDED,
     (_S.SCHEDULED, _A.ABSENT): _S.ABSENT,
     (_S.SCHEDULED, _A.SWAP): _S.SWAPPED,
+    (_S.SCHEDULED, _A.EXCHANGE): _S.SWAPPED,
+    # 移除 deletes the row: the entry says in which state that may happen.
+    (_S.SCHEDULED, _A.REMOVE): _S.SCHEDULED,
     (_S.ATTENDED, _A.ABSENT): _S.ABSENT,
     (_S.ATTENDED, _A.RESET): _S.SCHEDULED,
     (_S.ABSENT, _A.ATTEND): _S.ATTENDED,
     (_S.ABSENT, _A.RESET): _S.SCHEDULED,
 }
 
-#: States in which the person may still be taken off the shift.
-REMOVABLE = frozenset({State.SCHEDULED})
 #: The state a new assignment starts in.
 INITIAL = State.SCHEDULED
 #: The state that counts as one person-time (人次).
@@ -105,8 +119,56 @@ def check_attendance_date(*, shift_date: dt.date, today: dt.date) -> None:
         )
 
 
-def check_removable(*, state: State | str, replaced: bool) -> None:
-    if State(state) not in REMOVABLE:
-        raise IllegalTransition(_("「{state}」的值班安排不能移除").format(state=label(State(state))))
+def check_shift_deletable(*, states: Iterable[str], visits: bool) -> None:
+    """A shift is deleted only while no one's attendance is recorded, no one swapped and no visit
+    is linked to it (its people are then only a plan)."""
+    if any(State(x) != INITIAL for x in states):
+        raise InvalidInput(_("该班次已登记考勤或调班，不能删除"))
+    if visits:
+        raise InvalidInput(_("该班次已关联信访件，不能删除"))
+
+
+# --- what the row's data rules out, beyond its state ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What ``GUARDS`` know of one assignment besides its state (``policy.facts`` reads them)."""
+
+    shift_date: dt.date
+    today: dt.date
+    replaced: bool = False  # someone has taken this person's place (a row ``replaces`` → this one)
+
+
+def check_not_replaced(*, replaced: bool) -> None:
+    """A person someone has replaced stays on record: the replacement's row points to theirs."""
     if replaced:
         raise IllegalTransition(_("该值班安排已有替班人员，不能移除"))
+
+
+#: action → its guard over the facts: raises an ``ApplicationError`` with the reason in words.
+GUARDS: dict[Action, Callable[[Facts], None]] = {
+    Action.ATTEND: lambda f: check_attendance_date(shift_date=f.shift_date, today=f.today),
+    Action.ABSENT: lambda f: check_attendance_date(shift_date=f.shift_date, today=f.today),
+    Action.REMOVE: lambda f: check_not_replaced(replaced=f.replaced),
+}
+
+
+def check(state: State | str, action: Action | str, facts: Facts) -> State:
+    """The next state if the table allows ``action`` in ``state`` and the row's data does not rule
+    it out; ``IllegalTransition`` (or ``InvalidInput`` for a date) with the reason otherwise."""
+    state, action = State(state), Action(action)
+    after = next_state(state, action)
+    guard = GUARDS.get(action)
+    if guard is not None:
+        guard(facts)
+    return after
+
+
+def refusal(state: State | str, action: Action | str, facts: Facts) -> str | None:
+    """Why ``action`` cannot be taken now (the message ``check`` would raise), or None."""
+    try:
+        check(state, action, facts)
+    except ApplicationError as exc:
+        return exc.message
+    return None

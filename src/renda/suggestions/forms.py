@@ -196,6 +196,8 @@ class ActionForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
     confirm_needed = False
+    #: What the user confirms, when ``confirm_needed`` (a form may say it in its own words).
+    confirm_label: Any = _("我已核对，确认执行此操作")
 
     def __init__(self, *args: Any, suggestion: Suggestion, user: Any, **kwargs: Any) -> None:
         kwargs.setdefault("prefix", self.prefix_name())
@@ -203,7 +205,8 @@ class ActionForm(forms.Form):
         self.suggestion, self.user = suggestion, user
         super().__init__(*args, **kwargs)
         if self.confirm_needed:
-            self.fields["confirm"] = forms.BooleanField(label=_("我已核对，确认执行此操作"), required=True)
+            self.fields["confirm"] = forms.BooleanField(label=self.confirm_label, required=True,
+                                                        error_messages={"required": _("请勾选确认后再提交")})
         style_form(self)
         for f in self.fields.values():
             if isinstance(f.widget, forms.RadioSelect):
@@ -265,7 +268,9 @@ class CloseForm(CommentForm):
 
 class CloseDissatisfiedForm(ActionForm):
     confirm_needed = True
+    confirm_label = _("我已核对：事项已重新办理，提出人仍不满意，确认办结（计入不满意办结）")
     reason = forms.CharField(label=_("不满意办结的理由"), widget=forms.Textarea(attrs={"rows": 2}),
+                             error_messages={"required": _("请填写不满意办结的理由")},
                              help_text=_("如：已重新办理，因政策或条件限制暂不能解决，已向提出人说明，提出人仍不满意"))
 
 

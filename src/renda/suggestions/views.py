@@ -170,6 +170,11 @@ def _evaluate(user: Any, suggestion: Suggestion, data: dict[str, Any]) -> str:
     evaluation = services.suggestion_evaluate(actor=user, suggestion_id=suggestion.pk, result=data["result"],
                                               comment=data["comment"], expected_version=_version(data))
     if workflow.needs_rehandle(evaluation.result):
+        suggestion.refresh_from_db()
+        if Action.CLOSE_DISSATISFIED in policy.available_actions(user, suggestion):
+            # re-handled already and still 不满意: the office may now close it instead
+            return _("已测评为不满意，事项已退回承办单位第 {n} 次重新办理；也可「不满意办结」").format(
+                n=suggestion.rehandle_count)
         return _("已测评为不满意，事项已退回承办单位重新办理")
     return _("已测评：{result}").format(result=evaluation.get_result_display())
 
@@ -297,8 +302,7 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
     ctx = {
         "resource": suggestions, "obj": s, "s": s, "actions": action_forms,
         "transitions": s.transitions.order_by("on", "at", "id"),
-        "replies": s.replies.select_related("unit").order_by("replied_at", "id"),
-        "evaluations": s.evaluations.order_by("evaluated_at", "id"),
+        "answers": _answers(s),
         "co_units": s.co_unit_links.select_related("unit").order_by("id"),
         "extensions": s.extensions.select_related("requested_by").order_by("requested_at", "id"),
         "co_deputies": s.co_deputies.order_by("name"),
@@ -317,6 +321,20 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
     if revealed is not None:
         response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _answers(s: Suggestion) -> dict[str, Any]:
+    """答复与测评 in the order they happened (a reply, its evaluation, the reply after
+    re-handling …), and whether the item was closed over its latest 不满意 (METRICS.md:
+    closed, latest evaluation 不满意)."""
+    replies = list(s.replies.select_related("unit").order_by("replied_at", "id"))
+    evaluations = list(s.evaluations.order_by("evaluated_at", "id"))
+    rows = [{"reply": r, "on": r.replied_at, "at": r.created_at} for r in replies]
+    rows += [{"evaluation": e, "on": e.evaluated_at, "at": e.created_at} for e in evaluations]
+    rows.sort(key=lambda x: (x["on"], x["at"]))
+    last = evaluations[-1].result if evaluations else None
+    return {"rows": rows, "any": bool(rows), "closed_dissatisfied": s.state == State.CLOSED
+            and last is not None and workflow.needs_rehandle(last)}
 
 
 def _reveal_form(data: Any = None) -> RevealForm:

@@ -192,7 +192,7 @@ def test_swap_exchange_attendance_and_day_pages(world: World, client: Client) ->
     assert "调班" in body and world.plain_deputy.name in body and 'id="timeline"' in body
     # A domain error is a message, not a crash.
     response = client.post(f"/shifts/assignments/{a.pk}/remove/", follow=True)
-    assert "不能移除" in response.content.decode()
+    assert "「已调换」的值班安排不能「移除」" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -16,6 +16,8 @@ EXPECTED = {
     (State.SCHEDULED, Action.ATTEND): State.ATTENDED,
     (State.SCHEDULED, Action.ABSENT): State.ABSENT,
     (State.SCHEDULED, Action.SWAP): State.SWAPPED,
+    (State.SCHEDULED, Action.EXCHANGE): State.SWAPPED,
+    (State.SCHEDULED, Action.REMOVE): State.SCHEDULED,  # the row is deleted
     (State.ATTENDED, Action.ABSENT): State.ABSENT,
     (State.ATTENDED, Action.RESET): State.SCHEDULED,
     (State.ABSENT, Action.ATTEND): State.ATTENDED,
@@ -67,8 +69,22 @@ def test_attendance_is_not_recorded_ahead_of_the_shift() -> None:
 @pytest.mark.parametrize("state", list(State))
 @pytest.mark.parametrize("replaced", [False, True])
 def test_removable_only_while_scheduled_and_not_replaced(state: State, replaced: bool) -> None:
+    facts = workflow.Facts(shift_date=dt.date(2023, 3, 1), today=dt.date(2023, 3, 2), replaced=replaced)
     if state == State.SCHEDULED and not replaced:
-        workflow.check_removable(state=state, replaced=replaced)
+        workflow.check(state, Action.REMOVE, facts)
+        assert workflow.refusal(state, Action.REMOVE, facts) is None
     else:
         with pytest.raises(IllegalTransition):
-            workflow.check_removable(state=state, replaced=replaced)
+            workflow.check(state, Action.REMOVE, facts)
+        assert workflow.refusal(state, Action.REMOVE, facts) == (
+            "该值班安排已有替班人员，不能移除" if state == State.SCHEDULED else
+            f"「{workflow.label(state)}」的值班安排不能「移除」")
+
+
+def test_attendance_guard_is_asked_by_check_and_refusal() -> None:
+    ahead = workflow.Facts(shift_date=dt.date(2023, 3, 2), today=dt.date(2023, 3, 1))
+    for action in (Action.ATTEND, Action.ABSENT):
+        with pytest.raises(InvalidInput):
+            workflow.check(State.SCHEDULED, action, ahead)
+        assert "尚未到来" in (workflow.refusal(State.SCHEDULED, action, ahead) or "")
+    assert workflow.refusal(State.SCHEDULED, Action.SWAP, ahead) is None

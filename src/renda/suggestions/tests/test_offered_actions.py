@@ -2,17 +2,19 @@
 of the workflow (and the states after 不满意), for every role, the actions on the detail page are
 exactly those the workflow table allows that role in that state, less what its guards rule out
 (computed here from ``workflow.TABLE``, ``ROLES_FOR_ACTION`` and ``GUARDS``); 转为信访件 is one of
-them. A posted action that is not offered is refused with the reason, and nothing changes."""
+them. A posted action that is not offered is refused with the reason, and nothing changes.
+
+The items (one per state and kind) are built once for the module, in the shared world; every test
+reads them afresh and runs in its own savepoint."""
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.test import Client
-from tests.support import World
+from tests.support import World, assert_refused, from_the_table, offered_on_page
 
 from renda.core.roles import Role
 from renda.petitions.models import Petition
@@ -81,24 +83,38 @@ def _make(world: World, name: str, kind: str) -> Suggestion:
     return s
 
 
-def test_the_builders_reach_every_state(world: World) -> None:
-    reached = {_make(world, name, "public").state for name in BUILDERS}
-    assert reached == {s.value for s in State}
+KINDS = ("public", "deputy")
 
 
-def from_the_table(user: Any, s: Suggestion) -> set[Action]:
+@pytest.fixture(scope="module")
+def _items(shared_world: World, django_db_blocker: Any) -> Iterator[dict[tuple[str, str], int]]:
+    """Every state × kind, built once for the module (in the shared world's transaction)."""
+    with django_db_blocker.unblock():
+        yield {(name, kind): _make(shared_world, name, kind).pk for name in BUILDERS for kind in KINDS}
+
+
+@pytest.fixture
+def item(_items: dict[tuple[str, str], int]) -> Callable[[str, str], Suggestion]:
+    return lambda name, kind: Suggestion.objects.get(pk=_items[(name, kind)])
+
+
+def test_the_builders_reach_every_state(item: Callable[[str, str], Suggestion]) -> None:
+    for kind in KINDS:
+        assert {item(name, kind).state for name in BUILDERS} == {s.value for s in State}, kind
+
+
+def expected(user: Any, s: Suggestion) -> set[Action]:
     """The actions the table allows ``user``'s parts in ``s``'s state, less those a guard rules out."""
     roles = policy.roles_on(user, s)
     facts = policy.facts(s)
-    out = set()
-    for (state, action), _after in workflow.TABLE.items():
-        if state != s.state or not roles & workflow.ROLES_FOR_ACTION[action]:
-            continue
+
+    def may(action: Action) -> bool:
         if action == Action.EVALUATE and s.kind == "deputy" and workflow.Role.DEPUTY not in roles:
-            continue  # only the deputy evaluates the answer to their own suggestion
-        if workflow.refusal(s.state, action, facts) is None:
-            out.add(action)
-    return out
+            return False  # only the deputy evaluates the answer to their own suggestion
+        return bool(roles & workflow.ROLES_FOR_ACTION[action])
+
+    return from_the_table(workflow.TABLE, s.state, may=may,
+                          refusal=lambda action: workflow.refusal(s.state, action, facts))
 
 
 def on_the_page(client: Client, s: Suggestion) -> set[Action]:
@@ -107,7 +123,7 @@ def on_the_page(client: Client, s: Suggestion) -> set[Action]:
     if page.status_code == 404:
         return set()
     html = page.content.decode()
-    offered = {Action(a) for a in re.findall(r'id="action-([a-z_]+)"', html)}
+    offered = offered_on_page(html, Action)
     if "转为信访件</button>" in html:
         offered.add(Action.TO_PETITION)
     return offered
@@ -118,50 +134,43 @@ def on_the_page(client: Client, s: Suggestion) -> set[Action]:
 ON_PAGE = set(views.ACTIONS) | {Action.TO_PETITION}
 
 
-@pytest.mark.parametrize("kind", ["public", "deputy"])
+@pytest.mark.parametrize("kind", KINDS)
 @pytest.mark.parametrize("name", list(BUILDERS))
-def test_the_page_offers_what_the_table_allows(world: World, client: Client, name: str, kind: str) -> None:
-    s = _make(world, name, kind)
+def test_the_page_offers_what_the_table_allows(shared_world: World, item: Callable[[str, str], Suggestion],
+                                               client: Client, name: str, kind: str) -> None:
+    s = item(name, kind)
     for role in ROLES:
-        user = world.users[role]
+        user = shared_world.users[role]
         client.force_login(user)
-        expected = from_the_table(user, s) & ON_PAGE
-        assert on_the_page(client, s) == expected, (name, kind, role)
-        assert set(policy.available_actions(user, s)) == from_the_table(user, s), (name, kind, role)
+        assert on_the_page(client, s) == expected(user, s) & ON_PAGE, (name, kind, role)
+        assert set(policy.available_actions(user, s)) == expected(user, s), (name, kind, role)
 
 
 @pytest.mark.parametrize("name", list(BUILDERS))
-def test_a_posted_action_that_is_not_offered_is_refused_with_the_reason(world: World, client: Client,
-                                                                        name: str) -> None:
-    s = _make(world, name, "deputy" if name.startswith("registered") else "public")
+def test_a_posted_action_that_is_not_offered_is_refused_with_the_reason(
+        shared_world: World, item: Callable[[str, str], Suggestion], client: Client, name: str) -> None:
+    s = item(name, "deputy" if name.startswith("registered") else "public")
     for role in (Role.STAFF, Role.UNIT, Role.DEPUTY):
-        user = world.users[role]
+        user = shared_world.users[role]
         client.force_login(user)
-        offered = set(policy.available_actions(user, s))
-        for action in sorted(set(views.ACTIONS) - offered):
-            before = (s.state, s.version)
-            r = client.post(f"/suggestions/{s.pk}/do/{action.value}/", {"version": s.version})
-            s.refresh_from_db()
-            assert (s.state, s.version) == before, (name, role, action)
-            if not policy.can(user, action, s):
-                assert r.status_code in {403, 404}, (name, role, action)
-                continue
-            assert r.status_code == 409, (name, role, action)
+        for action in sorted(set(views.ACTIONS) - set(policy.available_actions(user, s))):
             reason = workflow.refusal(s.state, action, policy.facts(s))
-            assert reason is not None, (name, role, action)  # the table or a guard says why
-            assert reason in r.content.decode(), (name, role, action)
+            may = policy.can(user, action, s)
+            assert reason is not None or not may, (name, role, action)  # the table or a guard says why
+            assert_refused(client, f"/suggestions/{s.pk}/do/{action.value}/", {"version": s.version}, s, may=may,
+                           status={409}, reason=reason, why=(name, role, action))
 
 
-def test_the_reported_cases(world: World, client: Client) -> None:
+def test_the_reported_cases(shared_world: World, item: Callable[[str, str], Suggestion], client: Client) -> None:
     """Seen on main: 转为信访件 on a closed suggestion, 撤回 after the evaluation."""
-    staff, deputy = world.users[Role.STAFF], world.users[Role.DEPUTY]
-    closed = _make(world, "closed", "public")
+    staff, deputy = shared_world.users[Role.STAFF], shared_world.users[Role.DEPUTY]
+    closed = item("closed", "public")
     client.force_login(staff)
     assert "转为信访件" not in client.get(f"/suggestions/{closed.pk}/").content.decode()
     r = client.post(f"/petitions/from-suggestion/{closed.pk}/", {"channel": "visit"}, follow=True)
     assert "「已办结」的事项不能「转为信访件」" in r.content.decode()
     assert not Petition.objects.filter(suggestion=closed).exists()
-    evaluated = _make(world, "evaluated_a", "deputy")
+    evaluated = item("evaluated_a", "deputy")
     client.force_login(deputy)
     page = client.get(f"/suggestions/{evaluated.pk}/").content.decode()
     assert 'id="action-withdraw"' not in page
@@ -169,9 +178,9 @@ def test_the_reported_cases(world: World, client: Client) -> None:
                                                                   "withdraw-confirm": "on"})
     assert r.status_code == 409 and "「已测评」的事项不能「撤回」" in r.content.decode()
     # still open and not yet answered: both are offered
-    open_item = _make(world, "accepted", "public")
+    open_item = item("accepted", "public")
     client.force_login(staff)
     assert "转为信访件</button>" in client.get(f"/suggestions/{open_item.pk}/").content.decode()
-    rehandling = _make(world, "rehandling_first", "deputy")
+    rehandling = item("rehandling_first", "deputy")
     client.force_login(deputy)
     assert 'id="action-withdraw"' not in client.get(f"/suggestions/{rehandling.pk}/").content.decode()
