@@ -59,6 +59,9 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("petitions:act", "action"): lambda s, o: "accept",
     ("petitions:notice", "kind"): lambda s, o: "accept",  # the sample petitions are accepted
     ("api:notice", "kind"): lambda s, o: "accept",
+    ("suggestions:document", "kind"): lambda s, o: "assignment_sheet",
+    ("suggestions:documents", "kind"): lambda s, o: "assignment_sheet",
+    ("api:download_document", "kind"): lambda s, o: "assignment_sheet",
     # duty shifts: ``pk`` of the assignment pages is an assignment
     **{(f"shifts:{n}", "pk"): _s("assignment", "other_assignment")
        for n in ("remove", "attendance", "swap", "exchange")},

@@ -87,6 +87,10 @@ PAGES: dict[str, Expect] = {
     "calendar_days:delete": E("FFFFFF2", "FFFFFF2", form=True),  # not town-scoped
     # reports
     "reports:dashboard": E("22FFF22"),
+    "reports:export": E("22FFF22"),
+    # the sample job is a suggestions-list export: not a statistics job (404) for those who may export
+    "reports:export_status": E("NNFFFNN", "NNFFFNN"),
+    "reports:export_download": E("NNFFFNN", "NNFFFNN"),
     # suggestions
     "suggestions:list": E("2222222"),
     "suggestions:create": E("222F2F2", form=True),
@@ -102,6 +106,12 @@ PAGES: dict[str, Expect] = {
     # a job is its owner's only — anyone else, even of the same town, gets a 404
     "suggestions:export_status": E("N2NNNNN", "NNNNNNN"),
     "suggestions:export_download": E("N2NNNNN", "NNNNNNN"),
+    "suggestions:reveal": E("MMMMMMM", "MMMMMMM"),  # POST only
+    # 交办单/答复函: the sample item is only registered, so it has neither yet (404 for those who
+    # may see it); grid workers and the district viewer never get them (403); every kind and
+    # state is in suggestions/tests/test_documents.py
+    "suggestions:document": E("NNNNFFN", "NNNNNFN"),
+    "suggestions:documents": E("MMMMMMM", "MMMMMMM"),  # POST only (the ticked rows of the list)
     # petitions (信访件): units never see a petition; reveal and notices: office and presidium
     "petitions:list": E("222F222"),
     "petitions:create": E("22FF2FF", form=True),
@@ -140,6 +150,7 @@ PAGES: dict[str, Expect] = {
     "notifications:read_all": E("MMMMMMM"),
     # Django's language switch: GET only redirects back, POST sets the cookie
     "set_language": E("33333333", public=True),
+    "favicon": E("33333333", public=True),  # to the static icon
 }
 
 _API_REFS = "22FFF22"  # organization lists (regions, grid workers, units, deputies, contacts)
@@ -186,7 +197,8 @@ API: dict[str, Expect] = {
         "assign_suggestion", "accept_suggestion", "return_suggestion", "co_opinion_suggestion", "reply_suggestion",
         "evaluate_suggestion", "close_suggestion", "request_extension", "decide_extension", "decline_suggestion",
         "withdraw_suggestion", "merge_suggestion", "remind_suggestion", "key_supervision", "upload_attachments",
-        "close_dissatisfied_suggestion")},
+        "close_dissatisfied_suggestion", "reveal_contact")},
+    "api:download_document": E("NNNNFFN", "NNNNNFN"),
     # petitions
     "api:list_petitions": E("222F222"),
     "api:register_petition": E("222F222"),  # shares its path with list_petitions

@@ -233,6 +233,7 @@ def dispatch_action(
     actions: Mapping[A, tuple[Callable[..., F], ActionHandler]], require: Callable[[Any, A, Any], None],
     form_kwargs: Mapping[str, Any], detail: str, done: Callable[[], HttpResponseBase] | None = None,
     offered: Callable[[], Collection[A]] | None = None, refusal: Callable[[A], str | None] | None = None,
+    stale: str | None = None,
 ) -> tuple[A, F, HttpResponseBase | None, ApplicationError | None]:
     """One workflow action posted from a detail page (``ACTIONS``: action → form class, handler).
 
@@ -254,8 +255,13 @@ def dispatch_action(
     form_class, handler = actions[a]
     form = form_class(request.POST, request.FILES, **form_kwargs, user=request.user)
     if offered is not None and a not in offered():
-        refused = IllegalTransition((refusal(a) if refusal is not None else None)
-                                    or _("当前不能办理此操作，请刷新页面查看可办理的操作"))
+        posted = request.POST.get(form.add_prefix("version")) if "version" in form.fields else None
+        refused: ApplicationError
+        if posted is not None and str(getattr(obj, "version", posted)) != posted:
+            refused = Conflict(stale or _("该记录已被他人修改，请刷新页面，核对后重新保存。"), code="stale")
+        else:
+            refused = IllegalTransition((refusal(a) if refusal is not None else None)
+                                        or _("当前不能办理此操作，请刷新页面查看可办理的操作"))
         form.is_valid()  # the posted values are shown back, with the refusal as the form's error
         add_error(form, refused)
         return a, form, None, refused

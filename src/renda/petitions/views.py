@@ -238,7 +238,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
                                             require=policy.require, form_kwargs={"petition": p},
                                             detail="petitions:detail",
                                             offered=lambda: page_actions(request.user, p),
-                                            refusal=lambda a: workflow.refusal_for(p.state, a))
+                                            refusal=lambda a: workflow.refusal_for(p.state, a),
+                                            stale=services.STALE)
     if done is not None:
         return done
     p.refresh_from_db()

@@ -435,7 +435,8 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
         request, suggestion, action, parse=Action, actions=ACTIONS, require=policy.require,
         form_kwargs={"suggestion": suggestion}, detail="suggestions:detail",
         done=lambda: _after_action(request, suggestion),
-        offered=lambda: page_actions(request.user, suggestion), refusal=lambda a: refusal(suggestion, a))
+        offered=lambda: page_actions(request.user, suggestion), refusal=lambda a: refusal(suggestion, a),
+        stale=services.STALE)
     if done is not None:
         return done
     suggestion.refresh_from_db()

@@ -182,6 +182,26 @@ def test_stale_page_gets_the_conflict_message(world: World, client: Client) -> N
 
 
 @pytest.mark.django_db
+def test_a_stale_page_whose_action_is_gone_gets_the_conflict_not_the_refusal(world: World, client: Client) -> None:
+    """Two offices opened the page together; the other assigned first. The assign no longer
+    offered is answered with why: the page is out of date (409), not 「已交办」不能交办."""
+    item = public_item(world, on=TODAY)
+    client.force_login(world.users[Role.STAFF])
+    stale_version = item.version
+    services.suggestion_assign(actor=world.users[Role.STAFF], suggestion_id=item.pk, lead_unit=world.unit, on=TODAY)
+    response = client.post(f"/suggestions/{item.pk}/do/assign/",
+                           {"assign-version": stale_version, "assign-lead_unit": world.unit.pk})
+    assert response.status_code == 409
+    assert "该事项已被他人处理，请刷新后重试" in response.content.decode()
+    # The same action posted from a fresh page is refused with the table's reason.
+    item.refresh_from_db()
+    response = client.post(f"/suggestions/{item.pk}/do/assign/",
+                           {"assign-version": item.version, "assign-lead_unit": world.unit.pk})
+    assert response.status_code == 409
+    assert "该事项已被他人处理" not in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_destructive_actions_need_confirmation(world: World, client: Client) -> None:
     item = public_item(world, on=TODAY)
     client.force_login(world.users[Role.STAFF])
