@@ -121,7 +121,7 @@ def test_reply_letter_names_a_public_submitter_in_clear_only_for_the_office_and_
 
 @pytest.mark.django_db
 def test_text_that_xml_cannot_hold_is_dropped(world: World) -> None:
-    s = _assigned(world, title="路灯\x00不亮\x0b", content="=HYPERLINK(\"http://x\")")
+    s = _assigned(world, title="路灯\x01不亮\x0b", content="=HYPERLINK(\"http://x\")")
     body = text(services.suggestion_documents(actor=world.users[S], suggestion_ids=[s.pk],
                                               kind="assignment_sheet")[1])
     assert "路灯不亮" in body and '=HYPERLINK("http://x")' in body  # written as text, not a field
