@@ -31,6 +31,16 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={**base, **(attrs or {})}, format=DATE_FORMAT)
 
 
+class MonthInput(forms.TextInput):
+    """A month typed as YYYY-MM in every language (``<input type="month">`` shows the browser's
+    locale format and, in some browsers, no picker at all)."""
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        base = {"placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}", "inputmode": "numeric",
+                "autocomplete": "off", "maxlength": "7"}
+        super().__init__(attrs={**base, **(attrs or {})})
+
+
 class SearchableSelectMultiple(forms.SelectMultiple):
     """A multi-select with a search box and removable chips (Tom Select): deputies, units,
     grids. Without JavaScript, a plain list box (Ctrl-click)."""

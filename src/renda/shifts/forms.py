@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.crud import style_form
-from renda.core.widgets import DateInput, SearchableSelectMultiple
+from renda.core.widgets import DateInput, MonthInput, SearchableSelectMultiple
 from renda.people.models import Deputy
 from renda.shifts import selectors
 from renda.shifts.models import AssignmentState, DutyAssignment, DutyShift, Period
@@ -36,7 +36,7 @@ class DeputiesChoice(forms.ModelMultipleChoiceField):
 
 class GenerateForm(_Styled):
     month = forms.CharField(label=gettext_lazy("月份"), max_length=7,
-                            widget=forms.TextInput(attrs={"type": "month"}))
+                            widget=MonthInput())
     per_day = forms.IntegerField(label=gettext_lazy("每天值班人数"), min_value=1, max_value=10, initial=1)
     period = forms.ChoiceField(label=gettext_lazy("时段"), choices=Period.choices, initial=Period.FULL_DAY)
     location = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False,
@@ -140,7 +140,7 @@ class RangeForm(_Styled):
 
     town = forms.ModelChoiceField(label=gettext_lazy("镇街"), queryset=DutyShift.objects.none(), required=False)
     month = forms.CharField(label=gettext_lazy("月份"), max_length=7, required=False,
-                            widget=forms.TextInput(attrs={"type": "month"}))
+                            widget=MonthInput())
     start = forms.DateField(label=gettext_lazy("起"), required=False, widget=DATE_INPUT)
     end = forms.DateField(label=gettext_lazy("止"), required=False, widget=DATE_INPUT)
 

@@ -36,3 +36,4 @@ def test_date_typed_as_yyyy_mm_dd_is_read_in_every_language() -> None:
 def test_searchable_multi_select_is_marked_for_the_script() -> None:
     html = str(F()["many"])
     assert "<select" in html and "multiple" in html and "data-searchable" in html
+
