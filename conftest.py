@@ -35,6 +35,13 @@ def _plain_static_storage(settings: object) -> None:
     }
 
 
+@pytest.fixture(autouse=True)
+def _own_audit_checkpoints(settings: object, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Each test its own audit checkpoint file: a checkpoint written by one test's database
+    (``renda backup``, ``renda audit checkpoint``) must not be checked against another's."""
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path_factory.mktemp("audit") / "audit_checkpoints"  # type: ignore[attr-defined]
+
+
 @pytest.fixture(scope="module")
 def shared_world(django_db_setup: None, django_db_blocker: object) -> Iterator[World]:
     """One World per test module for read-only matrices: built once inside a transaction

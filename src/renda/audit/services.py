@@ -9,7 +9,9 @@ from typing import Any, Protocol
 from django.db import models, transaction
 from django.utils import timezone
 
-from renda.audit import chain, context
+from pathlib import Path
+
+from renda.audit import anchor, chain, context
 from renda.audit.models import AuditEvent, AuditHead
 
 #: Fields never copied into the audit trail.
@@ -104,10 +106,55 @@ def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:
     return before != after
 
 
-def verify_chain() -> chain.Problem | None:
+def verify_chain(*, checkpoints: Path | None = None) -> chain.Problem | None:
+    """The chain under the audit key, its head, and every checkpoint of the data directory's
+    file (or of ``checkpoints``, e.g. the copy beside a backup or one typed back from paper)."""
+    try:
+        cps = anchor.read_checkpoints(checkpoints)
+    except anchor.CheckpointFileError as exc:
+        return chain.Problem(None, str(exc))
+    if checkpoints is not None and not checkpoints.is_file():
+        return chain.Problem(None, f"检查点文件不存在：{checkpoints}")
     head = AuditHead.objects.filter(pk=1).first()
     events = AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
     if head is None:
         first = AuditEvent.objects.order_by("id").first()
-        return chain.Problem(first.id, "缺少链头记录") if first else None
-    return chain.verify(events, head_id=head.last_event_id, head_hash=head.last_hash, head_count=head.count)
+        if first is not None:
+            return chain.Problem(first.id, "缺少链头记录")
+        return chain.verify([], head_id=None, head_hash=chain.GENESIS, head_count=0, checkpoints=cps)
+    return chain.verify(events, head_id=head.last_event_id, head_hash=head.last_hash, head_count=head.count,
+                        checkpoints=cps)
+
+
+def current_checkpoint(*, source: str) -> anchor.Checkpoint:
+    head = AuditHead.objects.filter(pk=1).first()
+    if head is None:
+        return anchor.Checkpoint(at=timezone.now(), count=0, event_id=None, hash=chain.GENESIS, source=source)
+    return anchor.Checkpoint(at=timezone.now(), count=head.count, event_id=head.last_event_id,
+                             hash=head.last_hash, source=source)
+
+
+def write_checkpoint(*, source: str) -> anchor.Checkpoint:
+    """Append the head as it is now (time, count, last event, hash) to the checkpoint file.
+    The chain is verified first: a checkpoint must never vouch for a tampered chain."""
+    cp = current_checkpoint(source=source)  # first: events appended meanwhile come after it
+    try:
+        earlier = anchor.read_checkpoints()
+    except anchor.CheckpointFileError as exc:
+        raise ChainBroken(chain.Problem(None, str(exc))) from exc
+    events = AuditEvent.objects.order_by("id").filter(id__lte=cp.event_id or 0).iterator(chunk_size=2000)
+    problem = chain.verify(events, head_id=cp.event_id, head_hash=cp.hash, head_count=cp.count,
+                           checkpoints=earlier)
+    if problem is not None:
+        raise ChainBroken(problem)
+    anchor.append_checkpoint(cp)
+    return cp
+
+
+class ChainBroken(Exception):
+    """The chain does not verify, so no checkpoint was written."""
+
+    def __init__(self, problem: chain.Problem) -> None:
+        self.problem = problem
+        where = f"事件 #{problem.event_id}" if problem.event_id is not None else "链头"
+        super().__init__(f"审计链校验失败，未写检查点: {where}: {problem.reason}")
