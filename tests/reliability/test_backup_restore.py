@@ -14,6 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from renda.audit import anchor
 from renda.audit.services import verify_chain
 from renda.core import backup
 from renda.core.roles import Role
@@ -70,10 +71,24 @@ def test_backup_under_writes_then_restore(tmp_path: Path) -> None:
 
     assert "备份校验通过" in run("backup", str(path), verify=True)
 
+    # The audit head in the backup is recorded (manifest), anchored (checkpoint file) and copied
+    # beside it; the audit key is not in the backup (decision 0010).
+    assert manifest.audit is not None
+    assert manifest.audit["count"] == manifest.tables["audit_auditevent"].rows
+    (cp,) = anchor.read_checkpoints()
+    assert (cp.count, cp.event_id, cp.hash) == (manifest.audit["count"], manifest.audit["last_event_id"],
+                                                manifest.audit["hash"])
+    assert anchor.read_checkpoints(backup.checkpoints_path(path)) == [cp]
+    assert not list(tmp_path.glob("*audit_key*"))
+    assert "与 1 个检查点一致" in run("audit", "verify")
+    run("audit", "checkpoint")  # a later checkpoint names events the restore will remove
+
     with pytest.raises(CommandError, match="--force"):
         run("restore", str(path))
     out = run("restore", str(path), force=True)
     assert "行数与校验和与备份清单一致" in out
+    assert "1 个审计检查点" in out
+    assert anchor.read_checkpoints() == [cp]
     assert "suggestions_suggestion" in out
     assert backup.differences(manifest, backup.live_manifest()) == []
     assert Suggestion.objects.count() == backed_up

@@ -9,6 +9,11 @@ in one transaction.
 Next to every backup ``PATH`` lies ``PATH.manifest.json``: for each table its row count and a
 SHA-256 checksum over its rows (in primary-key order). ``renda backup --verify PATH`` checks a
 backup file against it; ``renda restore`` compares the restored database with it.
+
+The audit chain's head as the backup holds it (count, last event, hash) is recorded in the
+manifest and appended to the data directory's checkpoint file, and a copy of that file goes
+beside the backup as ``PATH.audit_checkpoints`` (decision 0010). The audit key does not go
+into the backup: whoever steals the backup must not be able to re-forge its chain.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from typing import Any
 from django.db import connections
 
 MANIFEST_SUFFIX = ".manifest.json"
+CHECKPOINTS_SUFFIX = ".audit_checkpoints"
 FORMAT = 1
 _PG_BIN_DIRS = ("/usr/bin", "/usr/local/bin")
 
@@ -48,19 +54,25 @@ class Manifest:
     engine: str
     created: str
     tables: dict[str, TableSum] = field(default_factory=dict)
+    #: The audit chain's head in the backup: {"count", "last_event_id", "hash"} (None: no chain).
+    audit: dict[str, Any] | None = None
 
     def to_json(self) -> str:
-        return json.dumps({
+        data: dict[str, Any] = {
             "format": FORMAT, "engine": self.engine, "created": self.created,
             "tables": {name: {"rows": t.rows, "checksum": t.checksum} for name, t in sorted(self.tables.items())},
-        }, ensure_ascii=False, indent=1)
+        }
+        if self.audit is not None:
+            data["audit"] = self.audit
+        return json.dumps(data, ensure_ascii=False, indent=1)
 
     @classmethod
     def from_json(cls, text: str) -> Manifest:
         data = json.loads(text)
         return cls(engine=data["engine"], created=data["created"],
                    tables={n: TableSum(rows=int(t["rows"]), checksum=str(t["checksum"]))
-                           for n, t in data["tables"].items()})
+                           for n, t in data["tables"].items()},
+                   audit=data.get("audit"))
 
     @property
     def total_rows(self) -> int:
@@ -69,6 +81,55 @@ class Manifest:
 
 def manifest_path(path: Path) -> Path:
     return path.with_name(path.name + MANIFEST_SUFFIX)
+
+
+def checkpoints_path(path: Path) -> Path:
+    return path.with_name(path.name + CHECKPOINTS_SUFFIX)
+
+
+def _audit_head(cursor: Any) -> dict[str, Any] | None:
+    """The audit head row as the snapshot read by ``cursor`` holds it."""
+    try:
+        cursor.execute("SELECT last_event_id, last_hash, count FROM audit_audithead WHERE id = 1")
+    except Exception:  # noqa: BLE001 — a database without the audit tables has no chain to record
+        return None
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    return {"count": int(row[2]), "last_event_id": int(row[0]) if row[0] is not None else None, "hash": str(row[1])}
+
+
+def _anchor_audit_head(path: Path, manifest: Manifest) -> None:
+    """Append the backup's audit head to the checkpoint file and copy the file beside the backup."""
+    from renda.audit import anchor
+
+    if manifest.audit is not None:
+        anchor.append_checkpoint(anchor.Checkpoint(
+            at=dt.datetime.now(dt.UTC), count=manifest.audit["count"], event_id=manifest.audit["last_event_id"],
+            hash=manifest.audit["hash"], source=f"backup {path.name}"))
+    src = anchor.checkpoint_file()
+    if src.is_file():
+        anchor.write_checkpoints(anchor.read_checkpoints(src), checkpoints_path(path))
+
+
+def set_aside_later_checkpoints(alias: str = "default") -> tuple[int, Path | None]:
+    """After a restore: checkpoints recorded after the backup name events the restore removed.
+    They move to ``audit_checkpoints.after-restore-<time>`` (kept, for the record) so that
+    ``renda audit verify`` checks the restored chain against the checkpoints it can match."""
+    from renda.audit import anchor
+    from renda.audit.models import AuditHead
+
+    path = anchor.checkpoint_file()
+    cps = anchor.read_checkpoints(path)
+    head = AuditHead.objects.using(alias).filter(pk=1).first()
+    count = head.count if head is not None else 0
+    later = [cp for cp in cps if cp.count > count]
+    if not later:
+        return 0, None
+    aside = path.with_name(f"{path.name}.after-restore-{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%SZ}")
+    anchor.write_checkpoints(later, aside)
+    anchor.write_checkpoints([cp for cp in cps if cp.count <= count], path)
+    return len(later), aside
 
 
 def read_manifest(path: Path) -> Manifest | None:
@@ -278,6 +339,7 @@ def backup(path: Path, *, alias: str = "default", progress: Callable[[str], None
         raise BackupError(f"不支持的数据库：{kind}")
     os.replace(tmp, path)
     manifest_path(path).write_text(manifest.to_json(), encoding="utf-8")
+    _anchor_audit_head(path, manifest)
     return manifest
 
 
@@ -291,7 +353,9 @@ def _sqlite_backup(source: Path, target: Path) -> Manifest:
         ok = dst.execute("PRAGMA integrity_check").fetchone()[0]
         if ok != "ok":
             raise BackupError(f"备份文件完整性检查失败：{ok}")
-        return sqlite_manifest(target, conn=dst)
+        manifest = sqlite_manifest(target, conn=dst)
+        manifest.audit = _audit_head(dst.cursor())
+        return manifest
 
 
 def _pg_backup(alias: str, target: Path) -> Manifest:
@@ -310,6 +374,7 @@ def _pg_backup(alias: str, target: Path) -> Manifest:
             _run([pg_binary("pg_dump"), *args, "--format=custom", "--no-owner", f"--snapshot={snapshot}",
                   f"--file={target}", "--dbname", str(sd["NAME"])], env)
             manifest = pg_manifest_from_cursor(cursor)
+            manifest.audit = _audit_head(cursor)
         snap_conn.rollback()
     finally:
         snap_conn.close()

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         except backup.BackupError as exc:
             raise CommandError(str(exc), returncode=1) from exc
         self.stdout.write(f"已恢复: {path}")
+        moved, aside = backup.set_aside_later_checkpoints(alias)
+        if moved:
+            self.stdout.write(f"备份之后记录的 {moved} 个审计检查点所指的事件已随恢复撤销，已移至 {aside}")
         for line in backup.tables_report(actual):
             self.stdout.write(line)
         self.stdout.write(f"合计 {len(actual.tables)} 张表，{actual.total_rows} 行")
