@@ -26,6 +26,7 @@ from pathlib import Path
 
 KEY_ENV = "RENDA_AUDIT_KEY"
 KEY_FILE = "audit_key"
+CHECKPOINT_ENV = "RENDA_AUDIT_CHECKPOINTS"
 CHECKPOINT_FILE = "audit_checkpoints"
 
 
@@ -102,7 +103,7 @@ class Checkpoint:
 def checkpoint_file() -> Path:
     from django.conf import settings
 
-    custom = getattr(settings, "AUDIT_CHECKPOINT_FILE", None)
+    custom = getattr(settings, "AUDIT_CHECKPOINT_FILE", None) or os.environ.get(CHECKPOINT_ENV, "").strip()
     return Path(custom) if custom else data_dir() / CHECKPOINT_FILE
 
 
