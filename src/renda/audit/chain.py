@@ -103,8 +103,7 @@ def verify(events: Iterable[Any], *, head_id: int | None, head_hash: str, head_c
                 if (problem := _check_point(cp, prev_id, prev_hash)) is not None:
                     return problem
     if due:
-        cp = due[min(due)]
-        cp0 = cp[0]
+        cp0 = due[min(due)][0]
         return Problem(head_id, f"链短于检查点：{_at(cp0)} 记录了 {cp0.count} 条、止于 #{cp0.event_id or 0}，"
                                 f"现只有 {count} 条；该检查点之后被截去的事件丢失")
     if head_count != count or (head_id or 0) != prev_id or (count and head_hash != prev_hash):

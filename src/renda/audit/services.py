@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+from pathlib import Path
 from typing import Any, Protocol
 
 from django.db import models, transaction
 from django.utils import timezone
-
-from pathlib import Path
 
 from renda.audit import anchor, chain, context
 from renda.audit.models import AuditEvent, AuditHead

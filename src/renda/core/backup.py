@@ -91,7 +91,7 @@ def _audit_head(cursor: Any) -> dict[str, Any] | None:
     """The audit head row as the snapshot read by ``cursor`` holds it."""
     try:
         cursor.execute("SELECT last_event_id, last_hash, count FROM audit_audithead WHERE id = 1")
-    except Exception:  # noqa: BLE001 — a database without the audit tables has no chain to record
+    except Exception:  # a database without the audit tables has no chain to record
         return None
     row = cursor.fetchone()
     if row is None:

@@ -44,6 +44,7 @@ class Command(BaseCommand):
         verb = "备份校验通过" if options["verify"] else "已备份"
         self.stdout.write(f"{verb}: {path} （{len(manifest.tables)} 张表，{manifest.total_rows} 行；"
                           f"清单 {backup.manifest_path(path).name}）")
-        if manifest.audit is not None:
-            self.stdout.write(f"审计链头: {manifest.audit['count']} 条事件，止于 #{manifest.audit['last_event_id'] or 0}，"
-                              f"哈希 {manifest.audit['hash']}")
+        head = manifest.audit
+        if head is not None:
+            self.stdout.write(f"审计链头: {head['count']} 条事件，止于 #{head['last_event_id'] or 0}，"
+                              f"哈希 {head['hash']}（已记为检查点）")
