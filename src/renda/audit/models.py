@@ -10,8 +10,10 @@ from django.utils.translation import gettext_lazy as _
 class AuditEvent(models.Model):
     """One write, recorded in the transaction that made it.
 
-    ``hash`` = SHA-256 over the previous event's hash and this event's canonical content
-    (see ``renda.audit.chain``), so an edited, deleted or reordered row breaks the chain.
+    ``hash`` = HMAC-SHA256, under the audit key kept outside the database, over the previous
+    event's hash and this event's canonical content (see ``renda.audit.chain`` and
+    ``renda.audit.anchor``), so an edited, deleted or reordered row breaks the chain, and a
+    chain recomputed without the key does not verify.
     """
 
     at = models.DateTimeField(_("时间"), db_index=True)
