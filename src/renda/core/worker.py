@@ -17,6 +17,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -89,10 +90,8 @@ class _Beating:
 
     def _run(self) -> None:
         while not self._stop.wait(BEAT):
-            try:
+            with contextlib.suppress(OSError):
                 beat()
-            except OSError:
-                pass
 
     def __enter__(self) -> _Beating:
         self._thread.start()
@@ -105,10 +104,10 @@ class _Beating:
 def make_worker(interval: float) -> Any:
     """django-tasks' database worker in batch mode (one pass: every ready job), beating while a
     job runs."""
-    from django_tasks_db.management.commands.db_worker import Worker
     from django.utils.crypto import get_random_string
+    from django_tasks_db.management.commands.db_worker import Worker
 
-    class BeatingWorker(Worker):  # type: ignore[misc]
+    class BeatingWorker(Worker):
         def run_task(self, db_task_result: Any) -> None:
             with _Beating():
                 super().run_task(db_task_result)

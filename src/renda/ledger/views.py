@@ -22,7 +22,6 @@ from renda.core.export import xlsx_response
 from renda.core.ledger import registry
 from renda.core.privacy import record_reveal
 from renda.core.uploads import clean_name
-from renda.core.types import acting
 from renda.ledger import jobs, policy
 from renda.ledger import template as ledger_template
 from renda.ledger.exporter import export_filename, ledger_sheets

@@ -9,6 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from tests.support import World
 
+from renda.audit.models import AuditEvent
 from renda.core.roles import Role
 from renda.ledger.tests.helpers import read, workbook
 from renda.places.models import Region
