@@ -79,7 +79,7 @@ PAGES: dict[str, Expect] = {
     "ledger:index": E("22FFF22", form=True),
     "ledger:upload": E("MMMMMMM"),  # POST only (the index page holds the form)
     "ledger:confirm": E("MMMMMMM"),
-    "ledger:job": E("FNFFFFN"),  # another user's job (an export's id): 404 to those who may import
+    "ledger:job": E("FNFFFFN", "FNFFFFN"),  # another user's job (an export's id): 404 to those who may import
     "ledger:template": E("22FFF22"),
     "ledger:export": E("22FFF22"),
     # calendar

@@ -119,5 +119,12 @@ def job_for(user: Any, job_id: str) -> Any | None:
     return None
 
 
+def value(job: Any) -> dict[str, Any]:
+    """What a finished job returned ({} while it runs, or when it failed)."""
+    if str(job.status) != "SUCCESSFUL":
+        return {}
+    return dict(job.return_value or {})
+
+
 def is_import(job: Any) -> bool:
     return bool(job.task.module_path == import_upload.module_path)

@@ -106,7 +106,7 @@ def job(request: HttpRequest, job_id: Any) -> HttpResponse:
     job = _job(request, job_id)
     status = str(job.status)
     confirmed = jobs.is_import(job)
-    value = (job.return_value or {}) if status == "SUCCESSFUL" else {}
+    value = jobs.value(job)
     pending = request.session.get(SESSION_KEY)
     ctx = {
         "job_id": str(job.id),
@@ -143,7 +143,7 @@ def confirm(request: HttpRequest) -> HttpResponseBase:
         return redirect("ledger:index")
     preview = jobs.job_for(request.user, job_id)
     token = str(pending.get("token", ""))
-    if (preview is None or jobs.is_import(preview) or not (preview.return_value or {}).get("ok")
+    if (preview is None or jobs.is_import(preview) or not jobs.value(preview).get("ok")
             or not jobs.TOKEN_RE.match(token) or not jobs.path_for(token).is_file()):
         _discard(request)
         messages.error(request, _("预览已失效，请重新上传台账。"))
