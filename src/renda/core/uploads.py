@@ -195,7 +195,7 @@ def _column_number(letters: bytes | None) -> int:
     return n
 
 
-def check_xlsx(source: Any) -> None:
+def check_xlsx(source: Any, *, limit_rows: bool = True) -> None:
     """Refuse a workbook that is too large, or would be once decompressed, before any XML
     parser sees it: ``InvalidInput`` with a message for the user. Reads only the zip's
     directory and the first bytes of each sheet (its declared size): a zip bomb is refused in
@@ -232,7 +232,7 @@ def check_xlsx(source: Any) -> None:
                     c = _column_number(m.group(3)) - _column_number(m.group(1)) + 1
                     rows += max(r, 0)
                     cells += max(r, 0) * max(c, 0)
-            if rows > XLSX_MAX_ROWS or cells > XLSX_MAX_CELLS:
+            if limit_rows and (rows > XLSX_MAX_ROWS or cells > XLSX_MAX_CELLS):
                 raise InvalidInput(too_many_rows())
     except zipfile.BadZipFile as exc:
         raise InvalidInput(_("无法读取文件：请上传 Excel 工作簿（.xlsx）。")) from exc

@@ -165,14 +165,18 @@ def scope_for(actor: Actor) -> Any:
     return getattr(actor, "town", None)
 
 
-def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False) -> ImportResult:
-    """Validate and import ``source``; see the module docstring. ``actor`` None = the system."""
+def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False,
+                    limit_rows: bool = True) -> ImportResult:
+    """Validate and import ``source``; see the module docstring. ``actor`` None = the system.
+    The workbook's size is checked before it is parsed (``core.uploads.check_xlsx``); the rows
+    and cells limits apply unless ``limit_rows`` is False (the command line, run by an
+    administrator on the server, imports a district's full ledger)."""
     result = ImportResult(dry_run=dry_run)
     if actor is not None and not policy.can(actor, "import"):
         result.errors.append(LedgerError(_("您没有导入台账的权限。")))
         return result
     try:
-        uploads.check_xlsx(source)
+        uploads.check_xlsx(source, limit_rows=limit_rows)
     except InvalidInput as exc:
         result.errors.append(LedgerError(exc.message))
         return result
@@ -200,7 +204,7 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
         ctx = context.current()
         with context.bind(request_id=ctx.request_id, ip=ctx.ip, source="import"), transaction.atomic():
             ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
-            budget = _Budget()
+            budget = _Budget(limit_rows)
             for spec, ws in present:
                 _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result)
                 if budget.exceeded:
@@ -218,7 +222,8 @@ class _Budget:
     """The rows and cells every sheet of a workbook may read together (``uploads.XLSX_MAX_*``):
     a sheet whose declared size lies is stopped here, as it is read."""
 
-    def __init__(self) -> None:
+    def __init__(self, enforced: bool = True) -> None:
+        self.enforced = enforced
         self.row_count = 0
         self.cell_count = 0
         self.exceeded = False
@@ -227,7 +232,8 @@ class _Budget:
         for row in rows:
             self.row_count += 1
             self.cell_count += len(row)
-            if self.row_count > uploads.XLSX_MAX_ROWS or self.cell_count > uploads.XLSX_MAX_CELLS:
+            if self.enforced and (self.row_count > uploads.XLSX_MAX_ROWS
+                                  or self.cell_count > uploads.XLSX_MAX_CELLS):
                 self.exceeded = True
                 return
             yield row

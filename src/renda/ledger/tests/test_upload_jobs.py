@@ -251,3 +251,20 @@ def test_a_job_whose_file_was_swept_says_the_preview_expired(world: World, data_
         f.unlink()
     run_worker()
     assert "预览已失效，请重新上传台账。" in client.get(job_url).content.decode()
+
+
+def test_the_command_line_has_no_rows_limit(world: World, monkeypatch: Any, tmp_path: Path) -> None:
+    """An administrator's ``renda import_ledger`` on the server imports a district's full ledger;
+    the zip's sizes are still checked."""
+    monkeypatch.setattr(uploads, "XLSX_MAX_ROWS", 100)
+    book = tmp_path / "grids.xlsx"
+    book.write_bytes(grids(world, 150))
+    out = io.StringIO()
+    call_command("import_ledger", str(book), "--dry-run", stdout=out, stderr=out)
+    assert "新增 150 条" in out.getvalue(), out.getvalue()
+    bomb = tmp_path / "bomb.xlsx"
+    bomb.write_bytes(whitespace_bomb())
+    out = io.StringIO()
+    with pytest.raises(BaseException):  # noqa: B017, PT011 - the command exits non-zero
+        call_command("import_ledger", str(bomb), "--dry-run", stdout=out, stderr=out)
+    assert "压缩比异常" in out.getvalue()
