@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 from tests.support import World
@@ -265,6 +265,6 @@ def test_the_command_line_has_no_rows_limit(world: World, monkeypatch: Any, tmp_
     bomb = tmp_path / "bomb.xlsx"
     bomb.write_bytes(whitespace_bomb())
     out = io.StringIO()
-    with pytest.raises(BaseException):  # noqa: B017, PT011 - the command exits non-zero
+    with pytest.raises(CommandError, match="导入失败"):
         call_command("import_ledger", str(bomb), "--dry-run", stdout=out, stderr=out)
     assert "压缩比异常" in out.getvalue()
