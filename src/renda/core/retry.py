@@ -39,7 +39,7 @@ def is_lock_error(exc: BaseException) -> bool:
 
 
 def retry_when_locked(fn: Callable[[], T], *, attempts: int = 5, first_delay: float = 2.0,
-                      sleep: Callable[[float], None] = time.sleep) -> T:
+                      sleep: Callable[[float], None] | None = None) -> T:
     """``fn()``, tried again after 2, 4, 8 … seconds while the database is locked."""
     delay = first_delay
     for attempt in range(1, attempts + 1):
@@ -49,7 +49,7 @@ def retry_when_locked(fn: Callable[[], T], *, attempts: int = 5, first_delay: fl
             if not is_lock_error(exc) or attempt == attempts:
                 raise
             logger.warning("database locked (attempt %s of %s), retrying in %.0f s", attempt, attempts, delay)
-            sleep(delay)
+            (sleep or time.sleep)(delay)
             delay = min(delay * 2, 60.0)
     raise AssertionError("unreachable")
 

@@ -268,3 +268,30 @@ def test_the_command_line_has_no_rows_limit(world: World, monkeypatch: Any, tmp_
     with pytest.raises(CommandError, match="导入失败"):
         call_command("import_ledger", str(bomb), "--dry-run", stdout=out, stderr=out)
     assert "压缩比异常" in out.getvalue()
+
+
+def test_a_job_that_meets_a_locked_database_retries_and_succeeds(world: World, data_dir: Path,
+                                                                  monkeypatch: Any) -> None:
+    from django.db import OperationalError
+
+    from renda.core import retry
+    from renda.ledger import jobs
+
+    real = jobs.import_workbook
+    calls: list[int] = []
+
+    def locked_once(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("database is locked")
+        return real(*args, **kwargs)
+
+    sleeps: list[float] = []
+    monkeypatch.setattr(jobs, "import_workbook", locked_once)
+    monkeypatch.setattr(retry.time, "sleep", sleeps.append)
+    client = login(world)
+    job_url = post(client, grids(world, 3))["Location"]
+    run_worker()
+    state = client.get(job_url, {"format": "json"}).json()
+    assert state["status"] == "SUCCESSFUL" and state["result"]["ok"] is True
+    assert len(calls) == 2 and sleeps == [2.0]
