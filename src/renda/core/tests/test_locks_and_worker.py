@@ -7,6 +7,7 @@ as dead. (Transactional: a second SQLite connection really holds the write lock.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -179,8 +180,6 @@ def test_the_worker_command_runs_jobs_and_sweeps_at_start_up(data_dir: Path, mon
     stale = uploads.pending_dir() / "ledger-0123456789abcdef0123456789abcdef.xlsx"
     stale.write_bytes(b"x")
     old = time.time() - uploads.PENDING_MAX_AGE - 1
-    import os
-
     os.utime(stale, (old, old))
     worker.run(interval=0, passes=1, sleep=lambda s: None)
     assert not stale.exists()
