@@ -33,8 +33,11 @@ run: install
 	@$(BIN)/renda demo --if-empty
 	@$(BIN)/renda collectstatic --noinput --verbosity 0
 	@$(BIN)/renda demo --print-logins --url http://$(HOST):$(PORT)/
-	@# The background worker (large Excel exports) runs beside the web server and stops with it.
-	$(BIN)/renda db_worker --no-reload --interval 1 --verbosity 0 & worker=$$!; \
+	@# The background worker (large Excel exports, ledger uploads) runs beside the web server and
+	@# stops with it; if it exits it is started again after 5 s (renda worker: docs/deploy.md).
+	( trap 'kill $$child 2>/dev/null; exit 0' INT TERM; \
+	  while :; do $(BIN)/renda worker --interval 1 --verbosity 1 & child=$$!; wait $$child; \
+	  echo "renda worker exited ($$?); restarting in 5 s" >&2; sleep 5; done ) & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn renda.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
 		--access-logfile - --graceful-timeout 10

@@ -6,7 +6,7 @@ naming it. Statuses are one character per role, in the order of ``ROLES``:
     presidium staff deputy unit grid_worker district_viewer admin [anonymous]
 
     2 = 200   3 = 302 (not to the login page)   L = 302 to the login page
-    U = 401   F = 403   N = 404   M = 405
+    U = 401   F = 403   N = 404   M = 405   5 = 503
 
 When the anonymous character is left off it is ``L`` for pages and ``U`` for the API (an
 explicit one is given for public URLs). ``own`` is a GET with the tester's town's object
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CODES = {"2": 200, "3": 302, "L": 302, "U": 401, "F": 403, "N": 404, "M": 405}
+CODES = {"2": 200, "3": 302, "L": 302, "U": 401, "F": 403, "N": 404, "M": 405, "5": 503}
 
 
 @dataclass(frozen=True)
@@ -79,6 +79,7 @@ PAGES: dict[str, Expect] = {
     "ledger:index": E("22FFF22", form=True),
     "ledger:upload": E("MMMMMMM"),  # POST only (the index page holds the form)
     "ledger:confirm": E("MMMMMMM"),
+    "ledger:job": E("FNFFFFN", "FNFFFFN"),  # another user's job (an export's id): 404 to those who may import
     "ledger:template": E("22FFF22"),
     "ledger:export": E("22FFF22"),
     # calendar
@@ -151,6 +152,7 @@ PAGES: dict[str, Expect] = {
     # Django's language switch: GET only redirects back, POST sets the cookie
     "set_language": E("33333333", public=True),
     "favicon": E("33333333", public=True),  # to the static icon
+    "health": E("55555555", public=True),  # 503: no worker runs under the tests (no heartbeat)
 }
 
 _API_REFS = "22FFF22"  # organization lists (regions, grid workers, units, deputies, contacts)

@@ -26,6 +26,7 @@ from typing import Any, TypeVar
 
 import ninja
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
@@ -41,6 +42,7 @@ from pydantic import ConfigDict
 
 from renda.audit.security import log_event
 from renda.core.errors import ApplicationError, NotFound
+from renda.core.retry import RETRY_AFTER, busy_message, is_lock_error
 from renda.core.types import ActingUser
 
 M = TypeVar("M", bound=Model)
@@ -123,6 +125,16 @@ def _error(api: NinjaAPI, request: HttpRequest, status: int, code: str, message:
            fields: dict[str, Any] | None = None) -> HttpResponse:
     body = {"code": code, "message": message, "fields": fields or {}}
     return api.create_response(request, body, status=status)
+
+
+@_handles(OperationalError)
+def on_database_busy(api: NinjaAPI, request: HttpRequest, exc: OperationalError) -> HttpResponse:
+    """A database still locked by another writer: 503 with ``Retry-After``, never a 500."""
+    if not is_lock_error(exc):
+        raise exc
+    response = _error(api, request, 503, "busy", busy_message())
+    response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 @_handles(ApplicationError)

@@ -77,7 +77,8 @@ class ActorContextMiddleware:
 
 class DomainErrorMiddleware:
     """Pages: a policy refusal from a service becomes Django's 403 page, a hidden record 404
-    (and so does an id too large for the database)."""
+    (and so does an id too large for the database); a database still locked by another writer
+    after the busy timeout 503 with ``Retry-After`` (``core.retry``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -98,4 +99,9 @@ class DomainErrorMiddleware:
         if isinstance(exception, OverflowError):
             # An id in the URL too large for the database (SQLite: 64-bit) names no record.
             raise Http404 from exception
+        from renda.core.retry import busy_response, is_lock_error
+
+        if is_lock_error(exception):
+            # Another writer held the lock longer than the busy timeout: 503, try again (not a 500).
+            return busy_response(request)
         return None

@@ -29,7 +29,8 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from renda.audit import context
-from renda.core.errors import ApplicationError
+from renda.core import uploads
+from renda.core.errors import ApplicationError, InvalidInput
 from renda.core.ledger import registry
 from renda.core.ledger.cells import CellError, ColumnSpec, is_blank
 from renda.core.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
@@ -164,11 +165,20 @@ def scope_for(actor: Actor) -> Any:
     return getattr(actor, "town", None)
 
 
-def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False) -> ImportResult:
-    """Validate and import ``source``; see the module docstring. ``actor`` None = the system."""
+def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False,
+                    limit_rows: bool = True) -> ImportResult:
+    """Validate and import ``source``; see the module docstring. ``actor`` None = the system.
+    The workbook's size is checked before it is parsed (``core.uploads.check_xlsx``); the rows
+    and cells limits apply unless ``limit_rows`` is False (the command line, run by an
+    administrator on the server, imports a district's full ledger)."""
     result = ImportResult(dry_run=dry_run)
     if actor is not None and not policy.can(actor, "import"):
         result.errors.append(LedgerError(_("您没有导入台账的权限。")))
+        return result
+    try:
+        uploads.check_xlsx(source, limit_rows=limit_rows)
+    except InvalidInput as exc:
+        result.errors.append(LedgerError(exc.message))
         return result
     try:
         wb = load_workbook(source, read_only=True, data_only=True)
@@ -194,14 +204,39 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
         ctx = context.current()
         with context.bind(request_id=ctx.request_id, ip=ctx.ip, source="import"), transaction.atomic():
             ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
+            budget = _Budget(limit_rows)
             for spec, ws in present:
-                _import_sheet(ictx, spec, ws.iter_rows(values_only=True), result)
+                _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result)
+                if budget.exceeded:
+                    result.errors.append(LedgerError(uploads.too_many_rows()))
+                    break
             if result.errors or dry_run:
                 transaction.set_rollback(True)
     finally:
         wb.close()
     result.committed = not result.errors and not dry_run
     return result
+
+
+class _Budget:
+    """The rows and cells every sheet of a workbook may read together (``uploads.XLSX_MAX_*``):
+    a sheet whose declared size lies is stopped here, as it is read."""
+
+    def __init__(self, enforced: bool = True) -> None:
+        self.enforced = enforced
+        self.row_count = 0
+        self.cell_count = 0
+        self.exceeded = False
+
+    def rows(self, rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+        for row in rows:
+            self.row_count += 1
+            self.cell_count += len(row)
+            if self.enforced and (self.row_count > uploads.XLSX_MAX_ROWS
+                                  or self.cell_count > uploads.XLSX_MAX_CELLS):
+                self.exceeded = True
+                return
+            yield row
 
 
 def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any, ...]], result: ImportResult) -> None:

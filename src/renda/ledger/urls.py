@@ -6,6 +6,7 @@ patterns: list[URLPattern | URLResolver] = [
     path("", views.index, name="index"),
     path("upload/", views.upload, name="upload"),
     path("confirm/", views.confirm, name="confirm"),
+    path("jobs/<uuid:job_id>/", views.job, name="job"),
     path("template/", views.template, name="template"),
     path("export/", views.export, name="export"),
 ]

@@ -1,42 +1,35 @@
-"""Ledger pages: upload with a dry-run preview, confirm, template and export downloads."""
+"""Ledger pages: upload (a background dry run, its preview), confirm (a background import),
+template and export downloads. The jobs are in ``ledger.jobs``."""
 
 from __future__ import annotations
 
 import io
-import re
-import secrets
-import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renda.audit import context
+from renda.audit.security import log_event
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.core.ledger import registry
 from renda.core.privacy import record_reveal
-from renda.core.types import acting
-from renda.ledger import policy
+from renda.core.uploads import clean_name
+from renda.ledger import jobs, policy
 from renda.ledger import template as ledger_template
 from renda.ledger.exporter import export_filename, ledger_sheets
 from renda.ledger.forms import UploadForm
-from renda.ledger.importer import ImportResult, import_workbook
 from renda.places.models import Level, Region
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SESSION_KEY = "ledger_upload"
-TOKEN_RE = re.compile(r"^[0-9a-f]{32}$")
-STALE_SECONDS = 24 * 3600
-PREVIEW_ITEMS = 200
 
 
 def _require(request: HttpRequest, action: str, obj: Any = None) -> None:
@@ -48,33 +41,11 @@ def _require(request: HttpRequest, action: str, obj: Any = None) -> None:
         raise PermissionDenied(exc.message) from exc
 
 
-def upload_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "uploads"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _upload_path(token: str) -> Path:
-    if not TOKEN_RE.match(token):
-        raise ValueError("bad token")
-    return upload_dir() / f"ledger-{token}.xlsx"
-
-
 def _discard(request: HttpRequest) -> None:
     """Forget the session's pending upload and delete its file."""
     pending = request.session.pop(SESSION_KEY, None)
-    if isinstance(pending, dict) and TOKEN_RE.match(str(pending.get("token", ""))):
-        _upload_path(pending["token"]).unlink(missing_ok=True)
-
-
-def _clean_stale() -> None:
-    cutoff = time.time() - STALE_SECONDS
-    for f in upload_dir().glob("ledger-*.xlsx"):
-        try:
-            if f.stat().st_mtime < cutoff:
-                f.unlink(missing_ok=True)
-        except OSError:
-            continue
+    if isinstance(pending, dict):
+        jobs.discard(str(pending.get("token", "")))
 
 
 def _scope_label(user: Any) -> str:
@@ -103,67 +74,82 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "ledger/index.html", _index_context(request))
 
 
-def _preview_context(result: ImportResult) -> dict[str, Any]:
-    sheets = []
-    for s in result.sheets:
-        items = s.items[:PREVIEW_ITEMS]
-        sheets.append({"sheet": s, "items": items, "more": s.item_count - len(items)})
-    return {"result": result, "sheets": sheets}
-
-
 @login_required
 @require_POST
 def upload(request: HttpRequest) -> HttpResponse:
+    """Store the workbook and enqueue its dry run; the job's page shows the preview."""
     _require(request, "import")
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         return render(request, "ledger/index.html", _index_context(request, form), status=400)
     _discard(request)
-    _clean_stale()
-    token = secrets.token_hex(16)
-    path = _upload_path(token)
-    with path.open("wb") as fh:
-        for chunk in form.cleaned_data["file"].chunks():
-            fh.write(chunk)
-    result = import_workbook(path, actor=acting(request), dry_run=True)
-    if result.ok:
-        request.session[SESSION_KEY] = {"token": token, "name": form.cleaned_data["file"].name}
-    else:
-        path.unlink(missing_ok=True)
-    ctx = _preview_context(result) | {
-        "token": token,
-        "filename": form.cleaned_data["file"].name,
+    name = clean_name(form.cleaned_data["file"].name)
+    token = jobs.store(form.cleaned_data["file"])
+    job_id = jobs.start_preview(request.user, token, name)
+    request.session[SESSION_KEY] = {"token": token, "name": name, "job": job_id}
+    return redirect("ledger:job", job_id=job_id)
+
+
+def _job(request: HttpRequest, job_id: Any) -> Any:
+    _require(request, "import")
+    job = jobs.job_for(request.user, str(job_id))
+    if job is None:
+        log_event(kind="not_found", user=request.user, path=request.path, detail=f"ledger job:{job_id}")
+        raise Http404
+    return job
+
+
+@login_required
+@require_GET
+def job(request: HttpRequest, job_id: Any) -> HttpResponse:
+    """A preview or an import: its progress (the page polls it, HTMX) and then its result."""
+    job = _job(request, job_id)
+    status = str(job.status)
+    confirmed = jobs.is_import(job)
+    value = jobs.value(job)
+    pending = request.session.get(SESSION_KEY)
+    ctx = {
+        "job_id": str(job.id),
+        "status": status,
+        "finished": job.is_finished,
+        "failed": status == "FAILED",
+        "missing": bool(value.get("missing")),
+        "label": {"READY": _("排队中"), "RUNNING": _("正在校验") if not confirmed else _("正在导入"),
+                  "SUCCESSFUL": _("已完成"), "FAILED": _("处理失败")}.get(status, status),
+        "result": value,
+        "sheets": value.get("sheets", []),
+        "confirmed": confirmed,
+        "can_confirm": (not confirmed and bool(value.get("ok")) and isinstance(pending, dict)
+                        and pending.get("job") == str(job.id)),
+        "filename": job.args[2] if len(job.args) > 2 else "",
         "scope_label": _scope_label(request.user),
     }
+    if request.GET.get("format") == "json":
+        return JsonResponse({k: ctx[k] for k in ("job_id", "status", "finished", "confirmed")} | {"result": value})
+    if getattr(request, "htmx", False):
+        return render(request, "ledger/partials/job.html", ctx)
     return render(request, "ledger/preview.html", ctx)
 
 
 @login_required
 @require_POST
 def confirm(request: HttpRequest) -> HttpResponseBase:
+    """Enqueue the import of the previewed upload (the session's, once)."""
     _require(request, "import")
     pending = request.session.get(SESSION_KEY)
-    token = request.POST.get("token", "")
-    if not isinstance(pending, dict) or pending.get("token") != token or not TOKEN_RE.match(token):
+    job_id = request.POST.get("job", "")
+    if not isinstance(pending, dict) or pending.get("job") != job_id:
         messages.error(request, _("预览已失效，请重新上传台账。"))
         return redirect("ledger:index")
-    path = _upload_path(token)
-    if not path.is_file():
+    preview = jobs.job_for(request.user, job_id)
+    token = str(pending.get("token", ""))
+    if (preview is None or jobs.is_import(preview) or not jobs.value(preview).get("ok")
+            or not jobs.TOKEN_RE.match(token) or not jobs.path_for(token).is_file()):
         _discard(request)
         messages.error(request, _("预览已失效，请重新上传台账。"))
         return redirect("ledger:index")
-    try:
-        result = import_workbook(path, actor=acting(request))
-    finally:
-        _discard(request)
-    ctx = _preview_context(result) | {
-        "filename": pending.get("name", ""),
-        "confirmed": True,
-        "scope_label": _scope_label(request.user),
-    }
-    if result.committed:
-        messages.success(request, _("导入完成：{summary}").format(summary=result.summary))
-    return render(request, "ledger/preview.html", ctx)
+    request.session.pop(SESSION_KEY, None)  # the import job owns the file now
+    return redirect("ledger:job", job_id=jobs.start_import(request.user, token, str(pending.get("name", ""))))
 
 
 def _template_town(request: HttpRequest) -> Region | None:

@@ -10,12 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 from tests.support import World
 
 from renda.core.roles import Role
@@ -119,22 +116,6 @@ def test_the_command_says_how_many_rows_it_does_not_list(monkeypatch: pytest.Mon
     villages = lines.index("工作表「村社区」: 新增 2 条, 更新 0 条, 未变 0 条")
     assert lines[villages + 3].startswith("工作表「")
     assert lines[-1] == "新增 15 条, 更新 0 条"
-
-
-def test_the_preview_counts_the_rows_it_does_not_list(
-    world: World, monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path
-) -> None:
-    settings.DATA_DIR = tmp_path
-    monkeypatch.setattr(importer, "ITEMS_KEPT", 1)
-    rows = [[f"{world.village.code}77{n}", f"上传网格{n}", world.village.code] for n in range(1, 4)]
-    book = workbook({"网格": [["网格编码", "名称", "所属村社区代码"], *rows]})
-    upload = SimpleUploadedFile("台账.xlsx", book.getvalue())
-    client = Client()
-    client.force_login(world.users[Role.STAFF])
-    html = client.post(reverse("ledger:upload"), {"file": upload}).content.decode()
-    assert "新增 3 条, 更新 0 条, 未变 0 条" in html
-    assert "上传网格1" in html and "上传网格2" not in html
-    assert "另有 2 条未列出" in html
 
 
 def test_rows_naming_the_same_records_look_them_up_once(world: World) -> None:

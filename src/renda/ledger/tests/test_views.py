@@ -44,47 +44,28 @@ def grid_sheet(world: World) -> dict[str, list[list[object]]]:
     }
 
 
-def test_upload_preview_confirm(world: World, data_dir: Path) -> None:
+def test_upload_stores_the_file_and_leaves_the_reading_to_the_worker(world: World, data_dir: Path) -> None:
+    """The request only stores the upload and enqueues its dry run (the whole flow, with the
+    worker: test_upload_jobs)."""
     client = login(world, Role.STAFF)
     page = client.get(reverse("ledger:index"))
     assert page.status_code == 200
     assert "上传并预览" in page.content.decode()
 
-    preview = client.post(reverse("ledger:upload"), {"file": upload_file(grid_sheet(world))})
-    assert preview.status_code == 200
-    html = preview.content.decode()
-    assert "新增 1 条, 更新 0 条" in html and "上传网格" in html and "确认导入" in html
-    assert not Region.objects.filter(name="上传网格").exists()
-    token = client.session["ledger_upload"]["token"]
-    stored = data_dir / "uploads" / f"ledger-{token}.xlsx"
+    response = client.post(reverse("ledger:upload"), {"file": upload_file(grid_sheet(world))})
+    assert response.status_code == 302
+    pending = client.session["ledger_upload"]
+    assert response["Location"] == reverse("ledger:job", args=[pending["job"]])
+    stored = data_dir / "uploads" / f"ledger-{pending['token']}.xlsx"
     assert stored.is_file()
-
-    done = client.post(reverse("ledger:confirm"), {"token": token})
-    assert done.status_code == 200
-    assert "已导入" in done.content.decode()
-    grid = Region.objects.get(name="上传网格")
-    event = AuditEvent.objects.get(verb="region.create", target_id=str(grid.pk))
-    assert event.actor == world.users[Role.STAFF] and event.source == "import"
-    assert not stored.exists()
-    assert "ledger_upload" not in client.session
-
-    # The preview cannot be confirmed twice.
-    again = client.post(reverse("ledger:confirm"), {"token": token})
-    assert again.status_code == 302
-
-
-def test_upload_with_errors_shows_them_and_offers_no_confirm(world: World, data_dir: Path) -> None:
-    client = login(world, Role.STAFF)
-    sheets = grid_sheet(world)
-    sheets["网格"].append([f"{world.other_village.code}777", "外镇网格", world.other_village.code])
-    sheets["网格"].append(["123", "坏网格", world.village.code])
-    html = client.post(reverse("ledger:upload"), {"file": upload_file(sheets)}).content.decode()
-    assert "工作表「网格」第3行「所属村社区代码」: 不属于您所在的镇街" in html
-    assert "工作表「网格」第4行「网格编码」: 网格编码应为15位数字（村社区代码+3位）" in html
-    assert "确认导入" not in html
-    assert "ledger_upload" not in client.session
-    assert list((data_dir / "uploads").iterdir()) == []
     assert not Region.objects.filter(name="上传网格").exists()
+    html = client.get(response["Location"]).content.decode()
+    assert "排队中" in html and "确认导入" not in html
+
+    # A preview not finished cannot be confirmed.
+    again = client.post(reverse("ledger:confirm"), {"job": pending["job"]})
+    assert again.status_code == 302 and again["Location"] == reverse("ledger:index")
+    assert not stored.exists() and "ledger_upload" not in client.session
 
 
 def test_upload_rejects_other_files(world: World) -> None:
@@ -94,8 +75,8 @@ def test_upload_rejects_other_files(world: World) -> None:
     assert response.status_code == 400
     assert "请上传 .xlsx 格式的 Excel 工作簿" in response.content.decode()
     junk = SimpleUploadedFile("ledger.xlsx", b"not a workbook", content_type=XLSX)
-    html = client.post(reverse("ledger:upload"), {"file": junk}).content.decode()
-    assert "无法读取文件" in html
+    response = client.post(reverse("ledger:upload"), {"file": junk})
+    assert response.status_code == 400 and "无法读取文件" in response.content.decode()
 
 
 def test_template_download(world: World) -> None:
@@ -130,7 +111,7 @@ def test_permissions(world: World, role: str) -> None:
     for name in ("index", "template", "export"):
         assert client.get(reverse(f"ledger:{name}")).status_code == (200 if role in readers else 403), name
     upload = client.post(reverse("ledger:upload"), {"file": upload_file(grid_sheet(world))})
-    assert upload.status_code == (200 if role in importers else 403)
+    assert upload.status_code == (302 if role in importers else 403)
     confirm = client.post(reverse("ledger:confirm"), {"token": "0" * 32})
     assert confirm.status_code == (302 if role in importers else 403)
     index = client.get(reverse("ledger:index"))

@@ -37,7 +37,9 @@ class Command(BaseCommand):
             if actor is None:
                 raise CommandError(_("用户不存在或已停用：{username}").format(username=options["username"]))
         with path.open("rb") as fh:
-            result = import_workbook(fh, actor=actor, dry_run=options["dry_run"])
+            # No rows limit on the server's command line (a district's full ledger); the zip's
+            # sizes are still checked before parsing.
+            result = import_workbook(fh, actor=actor, dry_run=options["dry_run"], limit_rows=False)
         self._report(result, verbosity=int(options["verbosity"]))
         if not result.ok:
             raise CommandError(_("导入失败：{n} 个错误，数据库未改动").format(n=len(result.errors)), returncode=1)

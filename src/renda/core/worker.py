@@ -1,0 +1,146 @@
+"""The background worker that survives: ``renda worker`` runs django-tasks' database worker
+(``db_worker``) in a loop that never dies of a task or a database error.
+
+- Each pass of the loop runs every ready job (``db_worker``'s batch mode) and writes the
+  heartbeat, ``$RENDA_DATA_DIR/worker.heartbeat`` (the time and the pid, as JSON); while a job
+  runs, a thread writes it every ``BEAT`` seconds. The health page (``/health/``) calls the worker
+  dead when the heartbeat is older than ``DEAD_AFTER``.
+- An error of the loop itself (``database is locked`` while claiming a job or recording its end,
+  a lost connection) is logged and the pass retried after 1, 2, 4 … 60 seconds. A job's own
+  error marks that job failed (``db_worker`` catches it); jobs that meet a locked database retry
+  it themselves (``core.retry.retry_when_locked``).
+- At start-up and then daily the stale pending uploads are swept (``core.uploads.sweep``).
+- The process's address space is bounded (``RENDA_WORKER_MEMORY_MB``, default 2048): a job that
+  runs away fails with ``MemoryError`` instead of taking the machine.
+- ``make run`` restarts the process if it exits all the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from renda.core import uploads
+
+logger = logging.getLogger("renda.worker")
+
+#: Seconds between heartbeats while a job runs; after DEAD_AFTER without one the worker is dead.
+BEAT = 10
+DEAD_AFTER = 60
+SWEEP_EVERY = 24 * 3600
+MAX_BACKOFF = 60.0
+
+
+def heartbeat_path() -> Path:
+    return Path(settings.DATA_DIR) / "worker.heartbeat"
+
+
+def beat(*, now: float | None = None) -> None:
+    path = heartbeat_path()
+    stamp = time.time() if now is None else now
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"at": stamp, "pid": os.getpid()}))
+    os.chmod(tmp, 0o600)
+    os.replace(tmp, path)
+
+
+def status(*, now: float | None = None) -> dict[str, Any]:
+    """What the health page says of the worker: alive or not, and when it was last seen."""
+    try:
+        data = json.loads(heartbeat_path().read_text())
+        at = float(data["at"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return {"alive": False, "last_seen": None, "age_seconds": None}
+    age = (time.time() if now is None else now) - at
+    seen = timezone.localtime(datetime.fromtimestamp(at, tz=UTC))
+    return {"alive": age <= DEAD_AFTER, "last_seen": seen.isoformat(), "age_seconds": int(age)}
+
+
+def limit_memory() -> None:
+    megabytes = int(os.environ.get("RENDA_WORKER_MEMORY_MB", "2048"))
+    if megabytes <= 0:
+        return
+    try:
+        import resource
+
+        limit = megabytes * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError) as exc:  # not on this platform, or above the hard limit
+        logger.warning("worker: cannot limit memory: %s", exc)
+
+
+class _Beating:
+    """Writes the heartbeat every BEAT seconds while a job runs."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(BEAT):
+            with contextlib.suppress(OSError):
+                beat()
+
+    def __enter__(self) -> _Beating:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+
+
+def make_worker(interval: float) -> Any:
+    """django-tasks' database worker in batch mode (one pass: every ready job), beating while a
+    job runs."""
+    from django.utils.crypto import get_random_string
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    class BeatingWorker(Worker):
+        def run_task(self, db_task_result: Any) -> None:
+            with _Beating():
+                super().run_task(db_task_result)
+
+    return BeatingWorker(queue_names=["default"], interval=interval, batch=True, backend_name="default",
+                         startup_delay=False, max_tasks=None, worker_id=get_random_string(32),
+                         excluded_queue_names=[])
+
+
+def run(*, interval: float = 1.0, passes: int | None = None, sleep: Callable[[float], None] = time.sleep,
+        worker: Any = None) -> None:
+    """The loop (``passes`` bounds it for tests)."""
+    worker = worker or make_worker(interval)
+    backoff = 1.0
+    last_sweep = 0.0
+    done = 0
+    while passes is None or done < passes:
+        done += 1
+        try:
+            beat()
+            if time.time() - last_sweep >= SWEEP_EVERY:
+                removed = uploads.sweep()
+                last_sweep = time.time()
+                if removed:
+                    logger.info("worker: removed %s stale upload(s)", removed)
+            worker.run()
+            backoff = 1.0
+        except Exception:
+            logger.exception("worker: the loop failed; retrying in %.0f s", backoff)
+            close_old_connections()
+            sleep(backoff)
+            backoff = min(backoff * 2, MAX_BACKOFF)
+            continue
+        if not getattr(worker, "running", True):
+            return
+        sleep(interval)
