@@ -5,7 +5,7 @@ A write that meets another writer's lock first waits (SQLite's busy timeout, see
 raises ``OperationalError`` — ``database is locked`` on SQLite, ``lock_not_available`` (55P03)
 or a deadlock (40P01) on PostgreSQL. A page or API request answers it with 503 and
 ``Retry-After`` (``core.middleware.BusyMiddleware``, ``core.api``); a background job retries with
-back-off (:func:`retry_when_locked`). See docs/decisions/0010-locks-and-uploads.md.
+back-off (:func:`retry_when_locked`). See docs/decisions/0011-locks-and-uploads.md.
 """
 
 from __future__ import annotations
