@@ -52,7 +52,12 @@ def login(world: World) -> Client:
 
 
 def grids(world: World, n: int, start: int = 100) -> bytes:
-    rows = [[f"{world.village.code}{i:03d}", f"上传网格{i}", world.village.code] for i in range(start, start + n)]
+    """``n`` new grids of the world's village (codes the world's own grids do not hold: their
+    numbers come from a factory sequence that grows over a test process)."""
+    taken = set(Region.objects.values_list("code", flat=True))
+    codes = [c for c in (f"{world.village.code}{i:03d}" for i in range(1, 1000)) if c not in taken][:n]
+    assert len(codes) == n
+    rows = [[code, f"上传网格{start + j}", world.village.code] for j, code in enumerate(codes)]
     return workbook({"网格": [HEADER, *rows]}).getvalue()
 
 
