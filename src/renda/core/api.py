@@ -41,7 +41,7 @@ from ninja.pagination import PaginationBase
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import SessionAuth
 from pydantic import ConfigDict
-from pydantic.json_schema import CoreModeRef, DefsRef
+from pydantic.json_schema import CoreModeRef, DefsRef, JsonSchemaValue
 
 from renda.audit.security import log_event
 from renda.core.errors import ApplicationError, NotFound
@@ -212,6 +212,13 @@ class AppNamedJsonSchema(NinjaGenerateJsonSchema):
     def get_defs_ref(self, core_mode_ref: CoreModeRef) -> DefsRef:
         core_ref, mode = core_mode_ref
         return super().get_defs_ref((_APP_TYPE_REF.sub(_app_named, core_ref), mode))
+
+    def int_schema(self, schema: Any) -> JsonSchemaValue:
+        """Integers within 64 bits unless narrower: what the database can store (beyond it is a 422)."""
+        json_schema = super().int_schema(schema)
+        json_schema.setdefault("minimum", -(2**63))
+        json_schema.setdefault("maximum", 2**63 - 1)
+        return json_schema
 
 
 # Ninja builds every operation's schema with the generator its openapi module names.

@@ -10,7 +10,7 @@ contact them (with a reason, audited); the 交办单 and 答复函 are Word down
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -326,7 +326,7 @@ class SuggestionFilters(Schema):
     registered_from: dt.date | None = Field(None, description="登记日期起（含，YYYY-MM-DD）")
     registered_to: dt.date | None = Field(None, description="登记日期止（含，YYYY-MM-DD）")
     sort: str | None = Field(None, description="排序：registered_at、-registered_at（默认）、deadline、-deadline、"
-                                               "code、-code")
+                                               "code、-code", json_schema_extra={"enum": [*_SORTS, None]})
 
     @field_validator("sort")
     @classmethod
@@ -756,8 +756,9 @@ def key_supervision(request: HttpRequest, suggestion_id: int, payload: KeySuperv
 
 @suggestions_router.post("/{int:suggestion_id}/attachments", response={201: SuggestionDetailOut, **ERRORS},
                          summary="上传附件（PNG、JPEG 图片或 PDF，每个不超过 10 MB，最多 9 个）")
-def upload_attachments(request: HttpRequest, suggestion_id: int, files: File[list[UploadedFile]],
-                       reply_id: Form[int | None] = None) -> Status[Suggestion]:
+def upload_attachments(request: HttpRequest, suggestion_id: int,
+                       files: Annotated[list[UploadedFile], File(min_length=1)],
+                       reply_id: Form[int] = None) -> Status[Suggestion]:  # type: ignore[assignment]  # no null in a form
     """multipart/form-data: one or more ``files``; with ``reply_id``, the files belong to that reply
     (uploaded by the unit that replied or the office). The type is checked by the content."""
     s = visible(request, _items(request), suggestion_id)
