@@ -31,6 +31,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import register_converter
+from django.urls.converters import PathConverter
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
@@ -414,10 +416,18 @@ def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+class _AnyPathConverter(PathConverter):
+    """Django's ``path`` converter, newlines included: an id with a newline is a JSON 404 too."""
+
+    regex = r"(?s:.+)"
+
+
+register_converter(_AnyPathConverter, "anypath")
+
 fallback_router = Router(auth=None)
 
 
-@fallback_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}",
+@fallback_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anypath:rest}",
                                include_in_schema=False, url_name="unknown")
 def unknown(request: HttpRequest, rest: str) -> HttpResponse:
     raise NotFound(_("没有这个接口：/api/{path}").format(path=rest))
