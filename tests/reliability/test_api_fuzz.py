@@ -60,7 +60,8 @@ def _run_operation(operation: Any, mode: Any, headers: dict[str, str]) -> list[s
             case.validate_response(response, headers=headers)  # every built-in check
         except (AssertionError, BaseExceptionGroup) as exc:  # schemathesis' FailureGroup: report, go on
             failures.append(f"{operation.method.upper()} {operation.path} ({mode.value}): {response.status_code}"
-                            f" {_titles(exc)} {response.text[:300]!r} for {case.as_curl_command(headers={'Authorization': '[token]'})}")
+                            f" {_titles(exc)} {response.text[:300]!r}"
+                            f" for {case.as_curl_command(headers={'Authorization': '[token]'})}")
 
     run()
     return failures

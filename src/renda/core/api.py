@@ -43,7 +43,7 @@ from ninja.pagination import PaginationBase
 from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import SessionAuth
 from pydantic import ConfigDict
-from pydantic.json_schema import CoreModeRef, DefsRef, JsonSchemaValue
+from pydantic.json_schema import CoreModeRef, CoreRef, DefsRef, JsonSchemaValue
 
 from renda.audit.security import log_event
 from renda.core.errors import ApplicationError, NotFound
@@ -213,7 +213,7 @@ class AppNamedJsonSchema(NinjaGenerateJsonSchema):
 
     def get_defs_ref(self, core_mode_ref: CoreModeRef) -> DefsRef:
         core_ref, mode = core_mode_ref
-        return super().get_defs_ref((_APP_TYPE_REF.sub(_app_named, core_ref), mode))
+        return super().get_defs_ref((CoreRef(_APP_TYPE_REF.sub(_app_named, core_ref)), mode))
 
     def int_schema(self, schema: Any) -> JsonSchemaValue:
         """Integers within 64 bits unless narrower: what the database can store (beyond it is a 422)."""

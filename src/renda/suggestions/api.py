@@ -548,7 +548,8 @@ def get_suggestion(request: HttpRequest, suggestion_id: int) -> Suggestion:
 @suggestions_router.post("", response={201: RegisteredOut, **VERB_ERRORS}, summary="登记意见建议",
                          description="登记成功返回 201：编号、状态、版本号、查询码和相似的在办事项；"
                                      "完整内容用 Location 头所指的地址获取。")
-def register_suggestion(request: HttpRequest, payload: SuggestionRegisterIn, response: HttpResponse) -> Status[dict[str, Any]]:
+def register_suggestion(request: HttpRequest, payload: SuggestionRegisterIn,
+                        response: HttpResponse) -> Status[dict[str, Any]]:
     user = actor(request)
     policy.require(user, Action.REGISTER)
     town = _register_town(user, payload.town_id)
