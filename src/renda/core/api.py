@@ -216,10 +216,9 @@ class AppNamedJsonSchema(NinjaGenerateJsonSchema):
         return super().get_defs_ref((CoreRef(_APP_TYPE_REF.sub(_app_named, core_ref)), mode))
 
     def int_schema(self, schema: Any) -> JsonSchemaValue:
-        """Integers within 64 bits unless narrower: what the database can store (beyond it is a 422)."""
+        """Integers are 64-bit (OpenAPI's ``int64``): what the database stores; beyond is a 422."""
         json_schema = super().int_schema(schema)
-        json_schema.setdefault("minimum", -(2**63))
-        json_schema.setdefault("maximum", 2**63 - 1)
+        json_schema.setdefault("format", "int64")
         return json_schema
 
 
