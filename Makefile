@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 export RENDA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lint typecheck layers pytest migrate demo clean bench
+.PHONY: run test install install-dev lint typecheck layers pytest migrate demo clean bench fuzz
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "renda needs Python >= 3.11")'
@@ -61,6 +61,12 @@ test: install-dev
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-cache
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# `make fuzz`: schemathesis over /api/openapi.json with every check and more examples per
+# operation than the suite's (tests/reliability/test_api_fuzz.py; FUZZ_EXAMPLES=25 by default).
+FUZZ_EXAMPLES ?= 25
+fuzz: install-dev
+	RENDA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/reliability/test_api_fuzz.py
 
 # `make bench`: load a district (1M suggestions, 200k petitions; BENCH_SCALE=0.01 for a quick run)
 # into a throwaway SQLite data dir and a throwaway PostgreSQL database, run the scenarios on each

@@ -19,17 +19,21 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Sequence
 from functools import cache, partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import ninja
+import ninja.openapi.schema
 from django.core.exceptions import PermissionDenied
 from django.db import OperationalError
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import register_converter
+from django.urls.converters import PathConverter
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from ninja import Field, NinjaAPI, Router, Schema
@@ -37,8 +41,10 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.openapi.docs import DocsBase
 from ninja.pagination import PaginationBase
+from ninja.schema import NinjaGenerateJsonSchema
 from ninja.security import SessionAuth
 from pydantic import ConfigDict
+from pydantic.json_schema import CoreModeRef, CoreRef, DefsRef, JsonSchemaValue
 
 from renda.audit.security import log_event
 from renda.core.errors import ApplicationError, NotFound
@@ -188,6 +194,48 @@ def on_http_error(api: NinjaAPI, request: HttpRequest, exc: HttpError) -> HttpRe
         return _error(api, request, 403, "csrf_failed",
                       _("CSRF 校验失败：会话请求的写操作需带 X-CSRFToken 请求头。"))
     return _error(api, request, exc.status_code, code, str(exc))
+
+
+# -- schema names ------------------------------------------------------------------------------
+
+#: A type of an app's own module other than its ``api`` (its models' choices, its workflow's
+#: states and actions) in a pydantic core ref: ``renda.<app>.<module>.<Name>:<id>``.
+_APP_TYPE_REF = re.compile(r"\brenda\.(?P<app>\w+)\.(?P<path>(?:\w+\.)*?)(?P<name>\w+)(?=:)")
+
+
+def _app_named(match: re.Match[str]) -> str:
+    app, path, name = match["app"], match["path"], match["name"]
+    if app == "core" or path in ("", "api."):
+        return match[0]  # core's types are the shared floor; api schemas are named per app by hand
+    prefix = "".join(part.capitalize() for part in app.split("_"))
+    if name.startswith(prefix.removesuffix("s")):
+        return match[0]  # already the app's: UnitKind
+    return f"renda.{app}.{path}{prefix}{name}"
+
+
+class AppNamedJsonSchema(NinjaGenerateJsonSchema):
+    """OpenAPI component names unique across apps.
+
+    Ninja merges every operation's definitions into one ``components.schemas`` keyed by the
+    type's bare name, so two apps' ``State`` (or ``Kind``, ``Level``…) silently overwrite each
+    other and a client sees the wrong enum. The choices and workflow types an app defines
+    outside its ``api.py`` get the app's name in front (``SuggestionsState``, ``PlacesLevel``);
+    request and response schemas in ``api.py`` carry it in their class name (``RiskRegisterIn``).
+    tests/reliability/test_openapi.py checks that no name stands for two definitions."""
+
+    def get_defs_ref(self, core_mode_ref: CoreModeRef) -> DefsRef:
+        core_ref, mode = core_mode_ref
+        return super().get_defs_ref((CoreRef(_APP_TYPE_REF.sub(_app_named, core_ref)), mode))
+
+    def int_schema(self, schema: Any) -> JsonSchemaValue:
+        """Integers are 64-bit (OpenAPI's ``int64``): what the database stores; beyond is a 422."""
+        json_schema = super().int_schema(schema)
+        json_schema.setdefault("format", "int64")
+        return json_schema
+
+
+# Ninja builds every operation's schema with the generator its openapi module names.
+ninja.openapi.schema.NinjaGenerateJsonSchema = AppNamedJsonSchema  # type: ignore[misc]
 
 
 # -- shared schemas ---------------------------------------------------------------------------
@@ -379,10 +427,18 @@ def docs_asset(request: HttpRequest, name: str) -> HttpResponse:
     return response
 
 
+class _AnyPathConverter(PathConverter):
+    """Django's ``path`` converter, newlines included: an id with a newline is a JSON 404 too."""
+
+    regex = r"(?s:.+)"
+
+
+register_converter(_AnyPathConverter, "anypath")
+
 fallback_router = Router(auth=None)
 
 
-@fallback_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{path:rest}",
+@fallback_router.api_operation(["GET", "POST", "PUT", "PATCH", "DELETE"], "/{anypath:rest}",
                                include_in_schema=False, url_name="unknown")
 def unknown(request: HttpRequest, rest: str) -> HttpResponse:
     raise NotFound(_("没有这个接口：/api/{path}").format(path=rest))

@@ -109,7 +109,7 @@ class PetitionOut(Schema):
         return obj.is_open and obj.deadline is not None and obj.deadline < timezone.localdate()
 
 
-class TransitionOut(TimelineOut):
+class PetitionTransitionOut(TimelineOut):
     on: dt.date = Field(description="业务日期")
 
 
@@ -130,7 +130,7 @@ class DeadlinesOut(Schema):
     rereview_answer: dt.date | None = Field(description="复核答复期限")
 
 
-class CodeRefOut(Schema):
+class PetitionCodeRefOut(Schema):
     id: int = Field(description="ID")
     code: str = Field(description="编号")
 
@@ -154,14 +154,14 @@ class PetitionDetailOut(PetitionOut):
     rereview_requested_on: dt.date | None = Field(description="复核申请日期")
     rereview_answered_on: dt.date | None = Field(description="复核答复日期")
     rereview_answer: str = Field(description="复核意见")
-    repeat_of: CodeRefOut | None = Field(description="重复于（原信访件，仅当可见）")
+    repeat_of: PetitionCodeRefOut | None = Field(description="重复于（原信访件，仅当可见）")
     repeat_kind: str = Field(description="重复依据：same_petitioner、similar_content、final")
     suggestion_id: int | None = Field(description="关联意见建议 ID")
     link_kind: str = Field(description="关联方式：to_suggestion、from_suggestion")
     deadlines: DeadlinesOut = Field(description="各项法定期限")
     instructions: list[InstructionOut] = Field(description="阅批")
     notices: list[str] = Field(description="可下载的告知书：accept、decline、extend、opinion（仅可查看个人信息的角色）")
-    timeline: list[TransitionOut] = Field(description="办理记录")
+    timeline: list[PetitionTransitionOut] = Field(description="办理记录")
     allowed_actions: list[str] = Field(description=f"当前用户此刻可执行的操作：{_ACTION_HELP}")
 
     @staticmethod
@@ -221,7 +221,7 @@ class DatedIn(InSchema):
         return _not_future(value)
 
 
-class VerbIn(DatedIn):
+class PetitionVerbIn(DatedIn):
     version: int = Field(ge=0, description="客户端最后看到的版本号")
 
 
@@ -232,7 +232,7 @@ class PetitionerIn(InSchema):
     address: str = Field("", max_length=200, description="地址（加密保存）")
 
 
-class RegisterIn(DatedIn):
+class PetitionRegisterIn(DatedIn):
     channel: Channel = Field(description="渠道：letter、visit、online、phone、referred")
     subject: str = Field(min_length=1, max_length=200, description="标题")
     content: str = Field("", max_length=10000, description="内容")
@@ -247,33 +247,33 @@ class RegisterIn(DatedIn):
     code: str | None = Field(None, max_length=30, description="编号（不填自动生成，如 XF2026-001）")
 
 
-class CommentIn(VerbIn):
+class PetitionCommentIn(PetitionVerbIn):
     comment: str = Field("", max_length=500, description="说明（可选）")
 
 
-class ReasonIn(VerbIn):
+class PetitionReasonIn(PetitionVerbIn):
     reason: str = Field(min_length=1, max_length=2000, description="理由")
 
 
-class ExtendIn(VerbIn):
+class ExtendIn(PetitionVerbIn):
     days: int = Field(ge=1, le=30, description="延期天数（只能延期一次，不超过30日）")
     reason: str = Field(min_length=1, max_length=2000, description="延期理由")
 
 
-class OpinionIn(VerbIn):
+class OpinionIn(PetitionVerbIn):
     opinion: str = Field(min_length=1, max_length=10000, description="处理意见")
 
 
-class AnswerIn(VerbIn):
+class AnswerIn(PetitionVerbIn):
     answer: str = Field(min_length=1, max_length=10000, description="答复意见")
 
 
-class RouteIn(VerbIn):
+class RouteIn(PetitionVerbIn):
     presidium_member_id: int = Field(description="阅批领导（本镇街在任的主席团成员）ID")
     comment: str = Field("", max_length=500, description="说明（可选）")
 
 
-class InstructIn(VerbIn):
+class InstructIn(PetitionVerbIn):
     text: str = Field(min_length=1, max_length=5000, description="阅批意见")
 
 
@@ -377,7 +377,7 @@ def notice(request: HttpRequest, petition_id: int, kind: str) -> HttpResponse:
 
 
 @petitions_router.post("", response={201: PetitionDetailOut, **VERB_ERRORS}, summary="登记信访件")
-def register_petition(request: HttpRequest, payload: RegisterIn) -> Status[Petition]:
+def register_petition(request: HttpRequest, payload: PetitionRegisterIn) -> Status[Petition]:
     user = actor(request)
     policy.require(user, Action.REGISTER)
     town = _register_town(user, payload.town_id)
@@ -400,7 +400,7 @@ def _verb_endpoint(path: str, summary: str) -> Any:
 
 
 @_verb_endpoint("accept", "受理")
-def accept(request: HttpRequest, petition_id: int, payload: CommentIn) -> Petition:
+def accept(request: HttpRequest, petition_id: int, payload: PetitionCommentIn) -> Petition:
     _open(request, petition_id, Action.ACCEPT)
     with _verb():
         services.petition_accept(actor=actor(request), petition_id=petition_id, comment=payload.comment,
@@ -409,7 +409,7 @@ def accept(request: HttpRequest, petition_id: int, payload: CommentIn) -> Petiti
 
 
 @_verb_endpoint("decline", "不予受理")
-def decline(request: HttpRequest, petition_id: int, payload: ReasonIn) -> Petition:
+def decline(request: HttpRequest, petition_id: int, payload: PetitionReasonIn) -> Petition:
     _open(request, petition_id, Action.DECLINE)
     with _verb():
         services.petition_decline(actor=actor(request), petition_id=petition_id, reason=payload.reason,
@@ -436,7 +436,7 @@ def issue_opinion(request: HttpRequest, petition_id: int, payload: OpinionIn) ->
 
 
 @_verb_endpoint("request_review", "登记复查申请")
-def request_review(request: HttpRequest, petition_id: int, payload: CommentIn) -> Petition:
+def request_review(request: HttpRequest, petition_id: int, payload: PetitionCommentIn) -> Petition:
     _open(request, petition_id, Action.REQUEST_REVIEW)
     with _verb():
         services.petition_request_review(actor=actor(request), petition_id=petition_id, comment=payload.comment,
@@ -454,7 +454,7 @@ def answer_review(request: HttpRequest, petition_id: int, payload: AnswerIn) -> 
 
 
 @_verb_endpoint("request_rereview", "登记复核申请")
-def request_rereview(request: HttpRequest, petition_id: int, payload: CommentIn) -> Petition:
+def request_rereview(request: HttpRequest, petition_id: int, payload: PetitionCommentIn) -> Petition:
     _open(request, petition_id, Action.REQUEST_REREVIEW)
     with _verb():
         services.petition_request_rereview(actor=actor(request), petition_id=petition_id, comment=payload.comment,
@@ -497,7 +497,7 @@ def instruct(request: HttpRequest, petition_id: int, payload: InstructIn) -> Pet
 
 
 @_verb_endpoint("to_suggestion", "转为意见建议")
-def to_suggestion(request: HttpRequest, petition_id: int, payload: VerbIn) -> Petition:
+def to_suggestion(request: HttpRequest, petition_id: int, payload: PetitionVerbIn) -> Petition:
     _open(request, petition_id, Action.TO_SUGGESTION)
     with _verb():
         services.petition_to_suggestion(actor=actor(request), petition_id=petition_id, on=payload.on,

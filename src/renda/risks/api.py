@@ -77,7 +77,7 @@ class StepOut(Schema):
         return obj.actor_label
 
 
-class TransitionOut(TimelineOut):
+class RiskTransitionOut(TimelineOut):
     pass  # no docstring: it would become the OpenAPI description
 
 
@@ -121,7 +121,7 @@ class RiskDetailOut(RiskOut):
     note: str = Field(description="备注")
     source: str = Field(description="来源：grid_worker 网格员排查、deputy 代表反映、office 人大办登记、import 台账导入")
     steps: list[StepOut] = Field(description="化解过程")
-    timeline: list[TransitionOut] = Field(description="处理记录")
+    timeline: list[RiskTransitionOut] = Field(description="处理记录")
     allowed_actions: list[str] = Field(description="当前用户现在可执行的操作")
 
     @staticmethod
@@ -166,7 +166,7 @@ class ParticipantIn(InSchema):
     part: str = Field("", max_length=2000, description="参与情况")
 
 
-class RegisterIn(InSchema):
+class RiskRegisterIn(InSchema):
     title: str = Field(min_length=1, max_length=200, description="标题")
     level: RiskLevel = Field(RiskLevel.MEDIUM, description="等级")
     description: str = Field("", max_length=10000, description="情况")
@@ -256,7 +256,7 @@ def get_risk(request: HttpRequest, risk_id: int) -> Risk:
 
 
 @risks_router.post("", response={201: RiskDetailOut, **VERB_ERRORS}, summary="登记信访隐患")
-def register_risk(request: HttpRequest, payload: RegisterIn) -> Status[Risk]:
+def register_risk(request: HttpRequest, payload: RiskRegisterIn) -> Status[Risk]:
     user = actor(request)
     policy.require(user, Action.REGISTER)
     town = _town(user, payload.town_id)

@@ -10,7 +10,7 @@ contact them (with a reason, audited); the 交办单 and 答复函 are Word down
 import datetime as dt
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Annotated, Any
 
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -77,7 +77,7 @@ _ACTION_HELP = ("assign 交办、accept 签收、return 退回、co_opinion 协�
 # -- output ------------------------------------------------------------------------------------
 
 
-class CodeRefOut(Schema):
+class SuggestionCodeRefOut(Schema):
     id: int = Field(description="ID")
     code: str = Field(description="编号")
 
@@ -198,7 +198,7 @@ class ExtensionOut(Schema):
     decision_comment: str = Field(description="审批意见")
 
 
-class TransitionOut(TimelineOut):
+class SuggestionTransitionOut(TimelineOut):
     from_state: str = Field(description="原状态（登记时为空）")
     on: dt.date = Field(description="业务日期")
     at: dt.datetime = Field(description="记录时间")
@@ -238,13 +238,13 @@ class SuggestionDetailOut(SuggestionOut):
     original_deadline: dt.date | None = Field(description="原办理期限")
     accepted_at: dt.date | None = Field(description="签收日期")
     key_supervision_since: dt.date | None = Field(description="列入重点督办日期")
-    merged_into: CodeRefOut | None = Field(description="合并至（已合并时）")
+    merged_into: SuggestionCodeRefOut | None = Field(description="合并至（已合并时）")
     replies: list[ReplyOut] = Field(description="答复（按时间先后）")
     evaluations: list[EvaluationOut] = Field(description="满意度测评（按时间先后）")
     extensions: list[ExtensionOut] = Field(description="延期申请（按时间先后）")
     reminders: list[ReminderOut] = Field(description="催办记录")
     attachments: list[AttachmentOut] = Field(description="附件（事项本身的及各答复的）")
-    timeline: list[TransitionOut] = Field(description="办理记录（时间线）")
+    timeline: list[SuggestionTransitionOut] = Field(description="办理记录（时间线）")
     allowed_actions: list[str] = Field(description=f"当前用户此刻可执行的操作：{_ACTION_HELP}")
     created_at: dt.datetime = Field(description="创建时间")
     updated_at: dt.datetime = Field(description="更新时间")
@@ -326,7 +326,7 @@ class SuggestionFilters(Schema):
     registered_from: dt.date | None = Field(None, description="登记日期起（含，YYYY-MM-DD）")
     registered_to: dt.date | None = Field(None, description="登记日期止（含，YYYY-MM-DD）")
     sort: str | None = Field(None, description="排序：registered_at、-registered_at（默认）、deadline、-deadline、"
-                                               "code、-code")
+                                               "code、-code", json_schema_extra={"enum": [*_SORTS, None]})
 
     @field_validator("sort")
     @classmethod
@@ -351,11 +351,11 @@ class DatedIn(InSchema):
         return _not_future(value)
 
 
-class VerbIn(DatedIn):
+class SuggestionVerbIn(DatedIn):
     version: int = Field(ge=0, description="客户端最后看到的版本号（详情中的 version）；已被他人处理则返回 409")
 
 
-class RegisterIn(DatedIn):
+class SuggestionRegisterIn(DatedIn):
     kind: Kind = Field(description="类型：public 群众意见建议、deputy 代表建议")
     title: str = Field(min_length=1, max_length=200, description="标题")
     content: str = Field("", max_length=10000, description="内容")
@@ -376,62 +376,62 @@ class RegisterIn(DatedIn):
     comment: str = Field("", max_length=500, description="登记说明")
 
 
-class AssignIn(VerbIn):
+class AssignIn(SuggestionVerbIn):
     lead_unit_id: int = Field(description="主办单位 ID")
     co_unit_ids: list[int] = Field(default_factory=list, description="协办单位 ID 列表")
     deadline: dt.date | None = Field(None, description="办理期限（不填按本镇街规则：代表建议3个月，群众意见30天）")
     comment: str = Field("", max_length=500, description="交办说明")
 
 
-class CommentIn(VerbIn):
+class SuggestionCommentIn(SuggestionVerbIn):
     comment: str = Field("", max_length=500, description="说明（可选）")
 
 
-class ReasonRequiredIn(VerbIn):
+class ReasonRequiredIn(SuggestionVerbIn):
     reason: str = Field(min_length=1, max_length=500, description="理由（必填）")
 
 
-class WithdrawIn(VerbIn):
+class WithdrawIn(SuggestionVerbIn):
     reason: str = Field("", max_length=500, description="撤回理由（可选）")
 
 
-class CoOpinionIn(VerbIn):
+class CoOpinionIn(SuggestionVerbIn):
     opinion: str = Field(min_length=1, max_length=5000, description="协办意见")
 
 
-class ReplyIn(VerbIn):
+class ReplyIn(SuggestionVerbIn):
     reply_class: ReplyClass = Field(description="答复类别：A 已解决或基本解决、B 正在解决、C 列入计划逐步解决、"
                                                 "D 因条件限制暂不能解决或留作参考")
     text: str = Field(min_length=1, max_length=10000, description="答复内容")
 
 
-class EvaluateIn(VerbIn):
+class EvaluateIn(SuggestionVerbIn):
     result: Result = Field(description="测评结果：satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意"
                                        "（不满意将退回重新办理）")
     comment: str = Field("", max_length=500, description="意见（可选）")
 
 
-class ExtensionIn(VerbIn):
+class ExtensionIn(SuggestionVerbIn):
     reason: str = Field(min_length=1, max_length=500, description="延期理由")
     days: int | None = Field(None, ge=1, le=366, description="延期天数（与 new_deadline 二选一）")
     new_deadline: dt.date | None = Field(None, description="申请延至日期（与 days 二选一）")
 
 
-class DecideExtensionIn(VerbIn):
+class DecideExtensionIn(SuggestionVerbIn):
     approve: bool = Field(description="true 同意延期，false 不同意")
     comment: str = Field("", max_length=500, description="审批意见（可选）")
 
 
-class MergeIn(VerbIn):
+class MergeIn(SuggestionVerbIn):
     into_id: int = Field(description="合并至的事项 ID（同一镇街、未办结）")
     comment: str = Field("", max_length=500, description="说明（可选）")
 
 
-class RemindIn(VerbIn):
+class RemindIn(SuggestionVerbIn):
     note: str = Field("", max_length=500, description="催办内容（可选）")
 
 
-class KeySupervisionIn(VerbIn):
+class KeySupervisionIn(SuggestionVerbIn):
     enabled: bool = Field(True, description="true 列入重点督办，false 取消")
     supervisor_id: int | None = Field(None, description="督办领导（本镇街主席团成员）ID；主席团成员操作时默认为本人")
     comment: str = Field("", max_length=500, description="说明（可选）")
@@ -548,7 +548,8 @@ def get_suggestion(request: HttpRequest, suggestion_id: int) -> Suggestion:
 @suggestions_router.post("", response={201: RegisteredOut, **VERB_ERRORS}, summary="登记意见建议",
                          description="登记成功返回 201：编号、状态、版本号、查询码和相似的在办事项；"
                                      "完整内容用 Location 头所指的地址获取。")
-def register_suggestion(request: HttpRequest, payload: RegisterIn, response: HttpResponse) -> Status[dict[str, Any]]:
+def register_suggestion(request: HttpRequest, payload: SuggestionRegisterIn,
+                        response: HttpResponse) -> Status[dict[str, Any]]:
     user = actor(request)
     policy.require(user, Action.REGISTER)
     town = _register_town(user, payload.town_id)
@@ -600,7 +601,7 @@ def assign_suggestion(request: HttpRequest, suggestion_id: int, payload: AssignI
 
 @suggestions_router.post("/{int:suggestion_id}/accept", response={200: SuggestionDetailOut, **VERB_ERRORS},
                          summary="签收（主办单位）")
-def accept_suggestion(request: HttpRequest, suggestion_id: int, payload: CommentIn) -> Suggestion:
+def accept_suggestion(request: HttpRequest, suggestion_id: int, payload: SuggestionCommentIn) -> Suggestion:
     s = _open(request, suggestion_id, Action.ACCEPT)
     with _verb():
         services.suggestion_accept(actor=actor(request), suggestion_id=s.pk, on=payload.on, comment=payload.comment,
@@ -650,7 +651,7 @@ def evaluate_suggestion(request: HttpRequest, suggestion_id: int, payload: Evalu
 
 @suggestions_router.post("/{int:suggestion_id}/close", response={200: SuggestionDetailOut, **VERB_ERRORS},
                          summary="办结")
-def close_suggestion(request: HttpRequest, suggestion_id: int, payload: CommentIn) -> Suggestion:
+def close_suggestion(request: HttpRequest, suggestion_id: int, payload: SuggestionCommentIn) -> Suggestion:
     s = _open(request, suggestion_id, Action.CLOSE)
     with _verb():
         services.suggestion_close(actor=actor(request), suggestion_id=s.pk, on=payload.on, comment=payload.comment,
@@ -756,8 +757,9 @@ def key_supervision(request: HttpRequest, suggestion_id: int, payload: KeySuperv
 
 @suggestions_router.post("/{int:suggestion_id}/attachments", response={201: SuggestionDetailOut, **ERRORS},
                          summary="上传附件（PNG、JPEG 图片或 PDF，每个不超过 10 MB，最多 9 个）")
-def upload_attachments(request: HttpRequest, suggestion_id: int, files: File[list[UploadedFile]],
-                       reply_id: Form[int | None] = None) -> Status[Suggestion]:
+def upload_attachments(request: HttpRequest, suggestion_id: int,
+                       files: Annotated[list[UploadedFile], File(min_length=1)],
+                       reply_id: Form[int] = None) -> Status[Suggestion]:  # type: ignore[assignment]  # no null in a form
     """multipart/form-data: one or more ``files``; with ``reply_id``, the files belong to that reply
     (uploaded by the unit that replied or the office). The type is checked by the content."""
     s = visible(request, _items(request), suggestion_id)

@@ -47,6 +47,8 @@ def test_error_shapes(world: World, staff_client: Client) -> None:
     assert_error(c.get("/api/regions/999999"), 404, "not_found")
     assert_error(c.get("/api/no-such-thing"), 404, "not_found")
     assert_error(c.get("/api/regions/not-a-number"), 404, "not_found")
+    assert_error(c.get("/api/regions/1%0A"), 404, "not_found")  # a newline in the path: JSON too, not the 404 page
+    assert_error(c.post("/api/units/%0A/deactivate"), 404, "not_found")
     deputy = Client()
     deputy.force_login(world.users[Role.DEPUTY])
     assert_error(deputy.get("/api/regions"), 403, "forbidden")
