@@ -71,7 +71,7 @@ def test_every_role_s_pages_satisfy_the_csp(live_server: Any, browser: Any) -> N
         if role == Role.STAFF:
             for url in urls:
                 _visit(page, live_server.url + url, seen, f"{role} {url}")
-                if "dashboard" in url:
+                if url.split("?")[0] == reverse("reports:dashboard"):
                     chart = page.locator("#chart-months canvas")
                     assert chart.count() == 1, "the statistics chart was not drawn"
                     box = chart.bounding_box()
