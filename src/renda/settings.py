@@ -229,6 +229,9 @@ CSRF_TRUSTED_ORIGINS = [
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 20 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Attachments carry personal data: readable by the server account only (renda.core.filemodes).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # Every line carries the request id (``request=<hex>``, shown on the error page and echoed in
 # X-Request-ID); a server error (django.request) is logged with its traceback, to stderr.
