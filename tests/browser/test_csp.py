@@ -24,7 +24,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 LISTEN = """
 window.__csp = [];
 document.addEventListener("securitypolicyviolation", function (e) {
-  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " + (e.sourceFile || "") + ":" + e.lineNumber);
+  window.__csp.push(e.violatedDirective + " " + (e.blockedURI || "inline") + " " +
+                    (e.sourceFile || "") + ":" + e.lineNumber);
 });
 """
 
@@ -32,7 +33,8 @@ document.addEventListener("securitypolicyviolation", function (e) {
 def _watch(page: Any) -> list[str]:
     seen: list[str] = []
     page.add_init_script(LISTEN)
-    page.on("console", lambda m: seen.append(f"{page.url}: {m.location} {m.text[:120]}") if "Content Security Policy" in m.text else None)
+    page.on("console", lambda m: seen.append(f"{page.url}: {m.location} {m.text[:120]}")
+            if "Content Security Policy" in m.text else None)
     return seen
 
 

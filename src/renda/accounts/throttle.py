@@ -36,8 +36,9 @@ def retry_after(username: str, ip: str | None) -> int:
     lock lasts until the oldest of the failures that make it up leaves the window."""
     recent = LoginFailure.objects.filter(at__gte=_window_start()).order_by("-at")
     ends: list[dt.datetime] = []
+    by_ip = recent.filter(ip=ip) if ip is not None else recent.none()
     for qs, limit in ((recent.filter(username=username.lower(), ip=ip), settings.RENDA_LOGIN_MAX_FAILURES),
-                      (recent.filter(ip=ip) if ip is not None else recent.none(), settings.RENDA_LOGIN_IP_MAX_FAILURES)):
+                      (by_ip, settings.RENDA_LOGIN_IP_MAX_FAILURES)):
         at = qs.values_list("at", flat=True)[limit - 1:limit].first()
         if at is not None:
             ends.append(at + dt.timedelta(seconds=settings.RENDA_LOGIN_LOCK_SECONDS))

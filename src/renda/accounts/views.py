@@ -14,15 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renda.accounts import dashboards, forms, policy, selectors, services
+from renda.accounts import dashboards, forms, policy, selectors, services, throttle
 from renda.accounts.models import User
-from renda.accounts import throttle
 from renda.audit.security import log_event
-from renda.core.middleware import client_ip
 from renda.audit.services import verify_chain
 from renda.core.crud import Column, DetailField, Resource, add_error, style_form
 from renda.core.errors import ApplicationError
 from renda.core.home import render_cards
+from renda.core.middleware import client_ip
 from renda.core.roles import Role
 
 HOME_URLS = {

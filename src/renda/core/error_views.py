@@ -26,7 +26,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
     log under ``request=<id>``, django.request)."""
     rid = _request_id(request)
     try:
-        html = loader.render_to_string("500.html", {"request_id": rid})
+        html: str = loader.render_to_string("500.html", {"request_id": rid})
     except Exception:  # the page itself must not fail: a plain one without the template
         logger.exception("the 500 page could not be rendered")
         html = _FALLBACK.format(rid=rid)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.urls import path
 
-from renda.urls import handler500, urlpatterns as site
+from renda.urls import handler500
+from renda.urls import urlpatterns as site
 
 
 def boom(request: HttpRequest) -> HttpResponse:

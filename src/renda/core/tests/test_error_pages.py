@@ -48,10 +48,9 @@ def test_the_500_page_is_chinese_and_shows_the_request_id_but_no_stack() -> None
 def test_the_400_and_404_pages_are_chinese() -> None:
     client = Client()
     assert "页面不存在" in client.get("/no-such-page/").content.decode()
-    from django.views.defaults import bad_request
-
     from django.core.exceptions import SuspiciousOperation
     from django.test import RequestFactory
+    from django.views.defaults import bad_request
 
     response = bad_request(RequestFactory().get("/"), SuspiciousOperation("x"))
     assert response.status_code == 400
