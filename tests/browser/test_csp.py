@@ -14,7 +14,7 @@ from renda.core.roles import Role
 from renda.petitions.models import Petition
 from renda.risks.models import Risk
 from renda.suggestions.models import Suggestion
-from tests.browser.conftest import shot
+from tests.browser.conftest import see, shot
 from tests.browser.test_homes import _world_with_work
 from tests.browser.test_pages import HEADINGS, log_in
 
@@ -87,5 +87,17 @@ def test_every_role_s_pages_satisfy_the_csp(live_server: Any, browser: Any) -> N
             page.wait_for_load_state("networkidle")
             seen += [f"after a search: {t}" for t in page.evaluate("window.__csp || []")]
             shot(page, "csp-suggestions-list")
+    # The error pages: a missing page, and a form posted without its CSRF cookie (expired page).
+    page.goto(f"{live_server.url}/no-such-page/")
+    see(page, "页面不存在")
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/login/")
+    page.context.clear_cookies()
+    page.fill("#id_username", "someone")
+    page.fill("#id_password", "whatever-1234")
+    page.click("main button[type=submit]")
+    see(page, "页面已过期，请重新提交")
+    shot(page, "csrf-failure")
+    seen += [f"error pages: {t}" for t in page.evaluate("window.__csp || []")]
     context.close()
     assert not seen, "Content-Security-Policy violations:\n" + "\n".join(seen)
