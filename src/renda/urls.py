@@ -13,3 +13,5 @@ urlpatterns += [
     path("api/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]
+
+handler500 = "renda.core.error_views.server_error"

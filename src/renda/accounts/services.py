@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from renda.accounts import policy
 from renda.accounts.models import ApiToken, User
-from renda.audit.security import log_event
+from renda.audit.security import log_event, log_event_limited
 from renda.audit.services import record, snapshot
 from renda.core.errors import InvalidInput
 from renda.core.roles import DISTRICT_ROLES, Role
@@ -192,7 +192,7 @@ def user_for_token(raw: str) -> User | None:
         .first()
     )
     if token is None:
-        log_event(kind="login_failed", detail="invalid API token")
+        log_event_limited(kind="login_failed", detail="invalid API token")
         return None
     now = timezone.now()
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:

@@ -14,13 +14,14 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from renda.accounts import dashboards, forms, policy, selectors, services
+from renda.accounts import dashboards, forms, policy, selectors, services, throttle
 from renda.accounts.models import User
 from renda.audit.security import log_event
 from renda.audit.services import verify_chain
 from renda.core.crud import Column, DetailField, Resource, add_error, style_form
 from renda.core.errors import ApplicationError
 from renda.core.home import render_cards
+from renda.core.middleware import client_ip
 from renda.core.roles import Role
 
 HOME_URLS = {
@@ -42,6 +43,15 @@ class LoginView(auth_views.LoginView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         log_event(kind="login", user=form.get_user())
+        return response
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)
+        if getattr(self.request, "login_locked", False):
+            # Locked out: 429 with the seconds until the next try (the page says it in words).
+            username = str(form.data.get("username") or "")
+            response.status_code = 429
+            response["Retry-After"] = str(throttle.retry_after(username, client_ip(self.request)))
         return response
 
 

@@ -32,6 +32,13 @@ def current() -> RequestContext:
     return ctx
 
 
+def bound_request_id() -> str | None:
+    """The id of the request being served, or None outside one (unlike ``current()``, which
+    makes one up)."""
+    ctx = _current.get()
+    return ctx.request_id if ctx is not None else None
+
+
 @contextlib.contextmanager
 def bind(*, request_id: str | None = None, ip: str | None = None, source: str = "command") -> Iterator[RequestContext]:
     ctx = RequestContext(request_id=request_id or uuid.uuid4().hex, ip=ip, source=source)

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import EmptyPage, Page, Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.sql.where import WhereNode
@@ -79,6 +79,16 @@ class DeferredJoinPaginator(Paginator):
         by_id.query.where = WhereNode()
         rows = by_id.in_bulk(ids)
         return Page([rows[i] for i in ids if i in rows], number, self)
+
+
+def page_number(raw: str | None, paginator: Paginator) -> int:
+    """The page a ``?page=`` asks for: anything not a whole number (``abc``, ``1.5``, ``-1``,
+    ``0``) is the first page, a number past the end the last one."""
+    try:
+        number = int(raw or 1)
+    except (ValueError, TypeError):
+        return 1
+    return 1 if number < 1 else min(number, max(paginator.num_pages, 1))
 
 
 VERSION_FIELD = "_version"
@@ -351,7 +361,8 @@ class Resource:
         form = self.filter_form(request.GET or None, user=request.user)
         if form.is_bound and form.is_valid():
             qs = form.apply(qs)
-        q = (request.GET.get("q") or "").strip()[:100]
+        # Control characters (a NUL ends an FTS5 phrase and PostgreSQL refuses it) match nothing.
+        q = "".join(ch for ch in request.GET.get("q") or "" if ch >= " " and ch != "\x7f").strip()[:100]
         if q and self.search_fields:
             cond = Q()
             for f in self.search_fields:
@@ -400,10 +411,7 @@ class Resource:
             per_page = PAGE_SIZES[0]
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
         paginator = DeferredJoinPaginator(qs, per_page, count_limit=SEARCH_COUNT_LIMIT if q else None)
-        try:
-            page = paginator.page(request.GET.get("page") or 1)
-        except (EmptyPage, ValueError, TypeError):
-            page = paginator.page(paginator.num_pages if request.GET.get("page") else 1)
+        page = paginator.page(page_number(request.GET.get("page"), paginator))
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)

@@ -54,7 +54,7 @@ def test_lockout_is_per_username_and_ip(world: World) -> None:
         assert login(attacker, user.username, "wrong-password", ip="203.0.113.9") == 200
     # Even the right password is refused from the attacker's address now ...
     page = attacker.post("/login/", {"username": user.username, "password": PASSWORD}, REMOTE_ADDR="203.0.113.9")
-    assert page.status_code == 200 and "登录失败次数过多" in page.content.decode()
+    assert page.status_code == 429 and "登录失败次数过多" in page.content.decode()
     # ... but the real user on their own address gets in.
     assert login(Client(), user.username, PASSWORD, ip="10.0.0.7") == 302
     assert SecurityEvent.objects.filter(kind="login_failed", username=user.username).count() == 3
@@ -68,7 +68,7 @@ def test_lockout_expires(world: World) -> None:
     c = Client()
     for _ in range(3):
         login(c, user.username, "wrong", ip="203.0.113.9")
-    assert login(c, user.username, PASSWORD, ip="203.0.113.9") == 200
+    assert login(c, user.username, PASSWORD, ip="203.0.113.9") == 429  # locked out: too many requests
     LoginFailure.objects.update(at=timezone.now() - dt.timedelta(seconds=901))
     assert login(c, user.username, PASSWORD, ip="203.0.113.9") == 302
 
@@ -80,7 +80,7 @@ def test_one_address_spraying_many_usernames_is_stopped(world: World) -> None:
     for i in range(5):
         login(c, f"nobody{i}", "wrong", ip="198.51.100.1")
     user = world.users[Role.STAFF]
-    assert login(c, user.username, PASSWORD, ip="198.51.100.1") == 200
+    assert login(c, user.username, PASSWORD, ip="198.51.100.1") == 429
     assert login(Client(), user.username, PASSWORD, ip="10.1.1.1") == 302
 
 

@@ -3,6 +3,8 @@
  *   in Chinese or English as the page is, never the browser's locale format;
  * - select[data-searchable]: a select with a search box (Tom Select, vendored); a multiple
  *   one shows its choices as removable chips.
+ * - button[data-confirm]: asks before submitting; select[data-autosubmit]: submits on change;
+ *   #bulk-all: ticks every row of the list's bulk form (no inline handlers: the CSP forbids them).
  * Fragments swapped in by htmx (filters, dependent selects) are set up too (htmx:load). */
 (function () {
   "use strict";
@@ -55,6 +57,17 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () { setUp(document); });
+  document.addEventListener("click", function (e) {
+    var el = e.target.closest ? e.target.closest("[data-confirm]") : null;
+    if (el && !window.confirm(el.getAttribute("data-confirm"))) e.preventDefault();
+  });
+  document.addEventListener("change", function (e) {
+    var el = e.target;
+    if (el.matches && el.matches("select[data-autosubmit]") && el.form) el.form.submit();
+    if (el.id === "bulk-all") {
+      document.querySelectorAll('input[name="ids"][form="bulk-form"]').forEach(function (c) { c.checked = el.checked; });
+    }
+  });
   document.addEventListener("htmx:load", function (event) {
     var el = event.target;
     if (el && el.querySelectorAll) {
