@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -26,6 +25,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.run import Run
 
+from renda.core.validators import strip_not_xml
+
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: The body font (Chinese text), as offices use it; Word and LibreOffice fall back if it is absent.
 FONT = "宋体"
@@ -37,12 +38,9 @@ TEXT_WIDTH = Cm(16)
 LABEL_WIDTH = Cm(3)
 TABLE_SIZE = Pt(12)
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def clean(text: object) -> str:
     """``text`` as a string that a .docx can hold (no NUL or other control characters)."""
-    return _NOT_XML.sub("", str(text or ""))
+    return strip_not_xml(str(text or ""))
 
 
 def cn_date(d: dt.date) -> str:

@@ -12,6 +12,14 @@ LANDLINE_RE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 REGION_CODE_RE = re.compile(r"^\d{12}$")
 GRID_CODE_RE = re.compile(r"^\d{15}$")
 
+#: Characters XML 1.0 cannot hold (an .xlsx or a .docx is XML): C0 controls but tab, newline, CR.
+NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def strip_not_xml(text: str) -> str:
+    """``text`` without the characters an .xlsx or a .docx cannot hold."""
+    return NOT_XML_RE.sub("", text)
+
 
 def is_phone(value: str) -> bool:
     return bool(MOBILE_RE.match(value) or LANDLINE_RE.match(value))
