@@ -14,7 +14,6 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -25,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.run import Run
 
+from renda.core.downloads import attach
 from renda.core.validators import strip_not_xml
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -133,6 +133,6 @@ def render(letters: Sequence[Letter]) -> bytes:
 def docx_response(filename: str, content: bytes) -> HttpResponse:
     """A .docx download that no cache keeps (it may hold personal data)."""
     response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    attach(response, filename)
     response["Cache-Control"] = "private, no-store"
     return response

@@ -17,7 +17,6 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from django.http import FileResponse
 from openpyxl import Workbook
@@ -27,8 +26,8 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from renda.core.downloads import attach
 from renda.core.validators import strip_not_xml
-
 
 #: Characters that start a formula in Excel, LibreOffice or WPS (full-width ones too: WPS reads them).
 FORMULA_START = frozenset("=+-@＝＋－＠")
@@ -111,5 +110,5 @@ def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iter
     response = FileResponse(
         tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    attach(response, filename)
     return response

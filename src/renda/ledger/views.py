@@ -8,7 +8,6 @@ import secrets
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib import messages
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renda.audit import context
+from renda.core.downloads import attach
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.core.ledger import registry
@@ -190,7 +190,7 @@ def template(request: HttpRequest) -> HttpResponseBase:
     buf = io.BytesIO()
     ledger_template.write(buf, town)
     response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ledger_template.filename(town))}"
+    attach(response, ledger_template.filename(town))
     return response
 
 

@@ -84,7 +84,8 @@ def test_write_sheet_and_put_keep_text_exact_and_typed_values_typed() -> None:
     buf = io.BytesIO()
     wb2.save(buf)
     assert formula_free(buf.getvalue()) == []
-    assert [c.value for c in load_workbook(io.BytesIO(buf.getvalue())).worksheets[0][1]] == [*HOSTILE, "abc", 5, -3, 1.5]
+    first_row = load_workbook(io.BytesIO(buf.getvalue())).worksheets[0][1]
+    assert [c.value for c in first_row] == [*HOSTILE, "abc", 5, -3, 1.5]
 
 
 @pytest.fixture
