@@ -67,6 +67,15 @@ def edge_rule(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
         raise ValidationError(errors)
 
 
+def check_edges(obj: models.Model) -> None:
+    """``edge_rule`` raised as ``InvalidInput``: for a service that looks things up with a new
+    record's text (similar items, a 编号 taken) before ``full_clean``."""
+    try:
+        edge_rule(obj)
+    except ValidationError as exc:
+        raise from_django_validation(exc) from None
+
+
 def clean_text(value: str | None, field: str, *, label: Any = "", max_length: int | None = None,
                multiline: bool = False) -> str:
     """``validators.clean_text`` for a service's text input before it looks anything up with it,
