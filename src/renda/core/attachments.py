@@ -13,6 +13,7 @@ from django.core.files import File
 from django.http import FileResponse, Http404
 from django.utils.translation import gettext_lazy as _
 
+from renda.core.downloads import attach
 from renda.core.errors import InvalidInput
 from renda.core.models import AttachmentBase
 from renda.core.services import full_clean
@@ -62,6 +63,7 @@ def attachment_response(att: AttachmentBase) -> FileResponse:
     except FileNotFoundError:
         raise Http404 from None
     response = FileResponse(handle, as_attachment=True, filename=att.original_name, content_type=att.content_type)
+    attach(response, att.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"

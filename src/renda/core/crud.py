@@ -16,6 +16,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.sql.where import WhereNode
@@ -33,6 +34,7 @@ from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTran
 from renda.core.export import xlsx_response
 from renda.core.policy import sees_every_town
 from renda.core.services import check_version, lock
+from renda.core.validators import TEXT_MAX_LENGTH
 
 PAGE_SIZES = (20, 50, 100)
 #: A search's matches are counted up to this many ("共 1000+ 条"): counting every one of a
@@ -204,6 +206,11 @@ class ResourceForm(forms.Form):
         self.user = user
         self.instance = instance
         super().__init__(*args, **kwargs)
+        for f in self.fields.values():  # a multi-line text without a limit gets the edge rule's
+            if isinstance(f, forms.CharField) and isinstance(f.widget, forms.Textarea) and f.max_length is None:
+                f.max_length = TEXT_MAX_LENGTH
+                f.validators.append(MaxLengthValidator(TEXT_MAX_LENGTH))
+                f.widget.attrs["maxlength"] = str(TEXT_MAX_LENGTH)
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:

@@ -12,10 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
@@ -25,6 +23,9 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.text.run import Run
+
+from renda.core.downloads import attach
+from renda.core.validators import strip_not_xml
 
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 #: The body font (Chinese text), as offices use it; Word and LibreOffice fall back if it is absent.
@@ -37,12 +38,9 @@ TEXT_WIDTH = Cm(16)
 LABEL_WIDTH = Cm(3)
 TABLE_SIZE = Pt(12)
 
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
 def clean(text: object) -> str:
     """``text`` as a string that a .docx can hold (no NUL or other control characters)."""
-    return _NOT_XML.sub("", str(text or ""))
+    return strip_not_xml(str(text or ""))
 
 
 def cn_date(d: dt.date) -> str:
@@ -135,6 +133,6 @@ def render(letters: Sequence[Letter]) -> bytes:
 def docx_response(filename: str, content: bytes) -> HttpResponse:
     """A .docx download that no cache keeps (it may hold personal data)."""
     response = HttpResponse(content, content_type=DOCX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    attach(response, filename)
     response["Cache-Control"] = "private, no-store"
     return response

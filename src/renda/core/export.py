@@ -1,15 +1,22 @@
 """Excel (.xlsx) writing shared by list exports and ledgers: write-only, streamed from a temp file.
 
-Every cell is written safe: text that starts with "=" (a title, a name someone typed) is stored
-as text, never as a live formula (openpyxl would otherwise write it as one)."""
+Every cell of every workbook the platform writes goes through ``cell_value`` and is written safe
+(``safe_cell`` for write-only sheets, ``put`` for ordinary ones):
+
+- text that a spreadsheet would read as a formula — its first character after any leading
+  whitespace or control characters is ``= + - @`` or a full-width ``＝ ＋ － ＠`` (OWASP CSV
+  injection) — is stored as a text cell (``t="s"``), its visible text unchanged, never as a
+  formula (openpyxl writes any str starting with "=" as one);
+- characters XML cannot hold (NUL, other C0 controls but tab/newline/CR) are removed;
+- numbers, dates and times stay typed."""
 
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
-from urllib.parse import quote
 
 from django.http import FileResponse
 from openpyxl import Workbook
@@ -18,6 +25,12 @@ from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
+
+from renda.core.downloads import attach
+from renda.core.validators import strip_not_xml
+
+#: Characters that start a formula in Excel, LibreOffice or WPS (full-width ones too: WPS reads them).
+FORMULA_START = frozenset("=+-@＝＋－＠")
 
 
 def cell_value(value: Any) -> Any:
@@ -29,11 +42,19 @@ def cell_value(value: Any) -> Any:
         return value.astimezone().replace(tzinfo=None) if value.tzinfo else value
     if isinstance(value, (int, float, dt.date)):
         return value
-    return str(value)
+    return strip_not_xml(str(value))
 
 
 def is_formula_text(value: Any) -> bool:
-    return isinstance(value, str) and value.startswith("=")
+    """Whether a spreadsheet could read ``value`` as a formula: a str whose first character that
+    is neither whitespace nor a control/format character (zero-width space …) starts one."""
+    if not isinstance(value, str):
+        return False
+    for ch in value:
+        if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf"):
+            continue
+        return ch in FORMULA_START
+    return False
 
 
 def safe_cell(ws: WriteOnlyWorksheet, value: Any) -> Any:
@@ -68,7 +89,8 @@ def write_sheet(wb: Workbook, title: str, headers: Sequence[str], rows: Iterable
     bold = Font(bold=True)
     header_cells = []
     for h in headers:
-        c = WriteOnlyCell(ws, value=h)
+        c = WriteOnlyCell(ws, value=cell_value(h))
+        c.data_type = "s" if is_formula_text(c.value) else c.data_type
         c.font = bold
         header_cells.append(c)
     ws.append(header_cells)
@@ -88,5 +110,5 @@ def xlsx_response(filename: str, sheets: Sequence[tuple[str, Sequence[str], Iter
     response = FileResponse(
         tmp, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    attach(response, filename)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
 from operator import attrgetter
@@ -14,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
+from renda.core import validators
 from renda.core.constraints import validate_constraints
 from renda.core.errors import ApplicationError, Conflict, InvalidInput, NotFound, from_django_validation
 from renda.core.types import Actor
@@ -34,13 +36,69 @@ def _known_relations(obj: models.Model) -> set[str]:
     return known
 
 
+#: Date fields that hold a planned date (a deadline, a term's end, a duty day): a few years ahead.
+PLANNED_DATE = re.compile(r"deadline|due|_to$|^date$")
+
+
+def edge_rule(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
+    """The edge rule of ``core.validators`` on every field of ``obj``: its texts cleaned in place
+    (control characters, invisible ends, one length limit: the model's), its dates in the sane
+    window, its 编号 of safe characters; ``ValidationError`` naming every field that fails."""
+    excluded = set(exclude)
+    errors: dict[str, list[ValidationError]] = {}
+    for f in obj._meta.concrete_fields:
+        if f.name in excluded:
+            continue
+        value = getattr(obj, f.attname)
+        try:
+            if isinstance(f, (models.CharField, models.TextField)) and isinstance(value, str):
+                cleaned = validators.clean_text(value, label=f.verbose_name, max_length=f.max_length,
+                                                multiline=isinstance(f, models.TextField))
+                if cleaned != value:
+                    setattr(obj, f.attname, cleaned)
+                if f.name == "code":
+                    validators.validate_code(cleaned)
+            elif isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField) \
+                    and not (f.auto_now or f.auto_now_add) and isinstance(value, dt.date):
+                validators.validate_date_window(value, label=f.verbose_name, planned=bool(PLANNED_DATE.search(f.name)))
+        except ValidationError as exc:
+            errors[f.name] = [exc]
+    if errors:
+        raise ValidationError(errors)
+
+
+def check_edges(obj: models.Model) -> None:
+    """``edge_rule`` raised as ``InvalidInput``: for a service that looks things up with a new
+    record's text (similar items, a 编号 taken) before ``full_clean``."""
+    try:
+        edge_rule(obj)
+    except ValidationError as exc:
+        raise from_django_validation(exc) from None
+
+
+def clean_text(value: str | None, field: str, *, label: Any = "", max_length: int | None = None,
+               multiline: bool = False) -> str:
+    """``validators.clean_text`` for a service's text input before it looks anything up with it,
+    raised as ``InvalidInput`` naming ``field``."""
+    try:
+        return validators.clean_text(value or "", label=label, max_length=max_length, multiline=multiline)
+    except ValidationError as exc:
+        raise InvalidInput(exc.messages[0], fields={field: exc.messages[0]}) from None
+
+
 def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None) -> None:
     """``Model.full_clean`` (field checks, ``clean()``, unique checks), raised as ``InvalidInput``,
-    with two savings that keep registering fast: the model's check constraints are evaluated in
-    Python (no query per constraint; ``core.constraints``) and a foreign key set from a loaded
-    object is not looked up again."""
+    after the edge rule (``edge_rule``: texts cleaned, dates in their window, safe 编号), with two
+    savings that keep registering fast: the model's check constraints are evaluated in Python (no
+    query per constraint; ``core.constraints``) and a foreign key set from a loaded object is not
+    looked up again."""
     excluded = set(exclude or ())
     errors: dict[str, Any] = {}
+    try:
+        edge_rule(obj, exclude=excluded)
+    except ValidationError as exc:
+        errors = exc.update_error_dict(errors)
+        excluded |= set(errors)
     try:
         obj.clean_fields(exclude=excluded | _known_relations(obj))
     except ValidationError as exc:
@@ -198,9 +256,10 @@ def business_at(on: dt.date | None) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
 
 
-def required_text(value: str, field: str, message: str) -> str:
-    """``value`` stripped, or ``InvalidInput(message)`` naming ``field`` (必填) when it is blank."""
-    value = (value or "").strip()
+def required_text(value: str, field: str, message: str, *, max_length: int | None = None) -> str:
+    """``value`` cleaned (``clean_text``: one line), or ``InvalidInput(message)`` naming ``field``
+    (必填) when it is blank — zero-width spaces only are blank too."""
+    value = clean_text(value, field, max_length=max_length)
     if not value:
         raise InvalidInput(message, fields={field: _("必填")})
     return value

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import io
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from renda.audit import context
 from renda.audit.security import log_event
+from renda.core.downloads import attach
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
 from renda.core.ledger import registry
@@ -176,7 +176,7 @@ def template(request: HttpRequest) -> HttpResponseBase:
     buf = io.BytesIO()
     ledger_template.write(buf, town)
     response = HttpResponse(buf.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(ledger_template.filename(town))}"
+    attach(response, ledger_template.filename(town))
     return response
 
 

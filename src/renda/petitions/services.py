@@ -29,7 +29,9 @@ from renda.core.privacy import PersonalData, record_reveal
 from renda.core.services import (
     actor_user,
     business_date,
+    check_edges,
     check_version,
+    clean_text,
     commit_transition,
     full_clean,
     insert_coded,
@@ -124,6 +126,10 @@ def next_code(town: Region, year: int) -> str:
     return code_series(town, year).next()
 
 
+#: The most people one petition may count (a collective visit of a whole village is far fewer).
+MAX_HEAD_COUNT = 10000
+
+
 def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerData]:
     """Strip and check each petitioner: a name; an ID number with a valid GB 11643 check digit;
     a mobile or landline phone. Every problem is reported at once (one ``InvalidInput``)."""
@@ -136,10 +142,10 @@ def clean_petitioners(petitioners: Sequence[PetitionerData]) -> list[PetitionerD
         fields.setdefault(field, []).append(short)
 
     for i, x in enumerate(petitioners):
-        name = (x.name or "").strip()
+        name = clean_text(x.name, "petitioners")
         id_number = crypto.normalize_id_number(x.id_number)
         phone = crypto.normalize_phone(x.phone)
-        address = (x.address or "").strip()
+        address = clean_text(x.address, "address")
         if not name and not (id_number or phone or address):
             continue
         where = _("第{n}位信访人").format(n=i + 1)
@@ -254,6 +260,8 @@ def petition_register(
         village = grid.parent
     people = clean_petitioners(petitioners)
     count = head_count if head_count is not None else len(people)
+    if count > MAX_HEAD_COUNT:
+        raise InvalidInput(_("人数应在1至{n}之间").format(n=MAX_HEAD_COUNT), fields={"head_count": _("过多")})
     if count < len(people):
         raise InvalidInput(_("人数不能少于登记的信访人数（{n}）").format(n=len(people)),
                            fields={"head_count": _("过少")})
@@ -263,6 +271,7 @@ def petition_register(
         content=(content or "").strip(), head_count=count, respondent=(respondent or "").strip()[:200],
         duty_shift=duty_shift, state=State.REGISTERED, registered_on=on, created_by=actor_user(actor),
     )
+    check_edges(p)
     policy.require(actor, Action.REGISTER, p)
     check_places(town, village, grid)
     if duty_shift is not None and (duty_shift.town_id != town.pk or duty_shift.date != on):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from renda.audit.security import log_event
+from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
 from renda.reports import exports, metrics, policy, selection, workbook
 from renda.reports.forms import PeriodForm, period_label
@@ -126,7 +127,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
         messages.info(request, gettext("统计数据较多，已转入后台生成，完成后可在本页下载"))
         return redirect("reports:export_status", job_id)
     response = HttpResponse(workbook.to_bytes(exports.data_for(chosen)), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(exports.download_name(chosen))}"
+    attach(response, exports.download_name(chosen))
     return response
 
 
@@ -167,4 +168,6 @@ def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
     if done is None:
         raise Http404
     path, filename = done
-    return FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+    attach(response, filename)
+    return response

@@ -31,7 +31,9 @@ from renda.core.services import (
     actor_user,
     business_at,
     business_date,
+    check_edges,
     check_version,
+    clean_text,
     commit_transition,
     full_clean,
     insert_coded,
@@ -111,8 +113,8 @@ def next_code(year: int) -> str:
 
 def clean_person(p: PersonIn, index: int = 0) -> PersonIn:
     """A person's data checked: a name; a valid ID number (GB 11643) and phone when given."""
-    name = (p.name or "").strip()
     field = f"people.{index}"
+    name = clean_text(p.name, f"{field}.name")
     if not name:
         raise InvalidInput(_("请填写涉及人员姓名"), fields={f"{field}.name": _("必填")})
     if len(name) > 50:
@@ -125,8 +127,9 @@ def clean_person(p: PersonIn, index: int = 0) -> PersonIn:
     if phone and not is_phone(phone):
         raise InvalidInput(_("「{name}」的联系电话格式不正确").format(name=crypto.mask_name(name)),
                            fields={f"{field}.phone": _("格式不正确")})
-    return PersonIn(name=name, id_number=id_number, phone=phone, address=(p.address or "").strip()[:200],
-                    role=(p.role or "").strip()[:50])
+    return PersonIn(name=name, id_number=id_number, phone=phone,
+                    address=clean_text(p.address, f"{field}.address")[:200],
+                    role=clean_text(p.role, f"{field}.role")[:50])
 
 
 def _add_people(risk: Risk, people: Sequence[PersonIn], start: int = 0) -> list[RiskPerson]:
@@ -230,6 +233,7 @@ def risk_register(
         state=State.REGISTERED, registered_on=on, source=source, note=(note or "").strip(),
         reported_by=actor_user(actor),
     )
+    check_edges(risk)
     policy.require(actor, Action.REGISTER, risk)
     check_places(town, village, grid)
     cleaned = [clean_person(p, i) for i, p in enumerate(people)]

@@ -36,6 +36,7 @@ from renda.core.roles import Role
 from renda.core.services import (
     actor_user,
     business_date,
+    check_edges,
     check_version,
     commit_transition,
     create_audited,
@@ -275,6 +276,7 @@ def suggestion_register(
         registered_at=on,
         created_by=actor_user(actor),
     )
+    check_edges(s)
     policy.require(actor, Action.REGISTER, s)
     check_places(town, village, grid)
     if category is not None and (category.town_id != town.pk or not category.is_active):

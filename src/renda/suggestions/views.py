@@ -24,6 +24,7 @@ from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.documents import docx_response
+from renda.core.downloads import attach
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from renda.core.privacy import RevealForm
 from renda.core.roles import Role
@@ -609,5 +610,7 @@ def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
     if done is None:
         raise Http404
     path, filename = done
-    return FileResponse(path.open("rb"), as_attachment=True, filename=filename,
-                        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    attach(response, filename)
+    return response

@@ -23,7 +23,7 @@ PII = (NAME, ID_NUMBER, PHONE, ADDRESS)
 
 
 def other_id(seed: int) -> str:
-    first = f"3403021970010{seed % 10}{seed % 1000:03d}"[:17]
+    first = f"340302197001{seed % 10 + 1:02d}{seed % 1000:03d}"
     return first + id_number_check_digit(first)
 
 

@@ -3,6 +3,7 @@ nothing, idempotent re-import, and export → import into an empty instance → 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -83,7 +84,8 @@ def test_import_creates_shifts_people_swaps_and_attendance(world: World) -> None
         ({"替换人员": "PRES"}, "替换人员", "不能是值班人员本人"),
         ({"值班人员": "DEP", "替换人员": "PRES"}, "替换人员", "不是已调换"),
         ({"地点": "别处"}, "地点", "与同一班次第2行的地点"),
-        ({"值班日期": "2099-01-05"}, "状态", "尚未到来"),
+        ({"值班日期": f"{dt.date.today().year + 1}-01-05"}, "状态", "尚未到来"),
+        ({"值班日期": "2099-01-05"}, "值班日期", "之间"),
         ({"值班人员": "OTHER"}, "值班人员", "没有名为"),
     ],
 )

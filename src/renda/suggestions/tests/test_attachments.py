@@ -160,7 +160,7 @@ def test_download_headers_and_scope(world: World) -> None:
     assert r.status_code == 200
     assert r["Content-Type"] == "image/png"
     assert r["Content-Disposition"].startswith("attachment;")
-    assert "filename*=utf-8''" in r["Content-Disposition"]
+    assert "filename*=utf-8''" in r["Content-Disposition"].lower()
     assert r["X-Content-Type-Options"] == "nosniff"
     assert b"".join(r.streaming_content) == PNG  # type: ignore[attr-defined]
     # Another town's staff, a unit not on the item: 404, as if it did not exist.

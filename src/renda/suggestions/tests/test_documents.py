@@ -121,7 +121,9 @@ def test_reply_letter_names_a_public_submitter_in_clear_only_for_the_office_and_
 
 @pytest.mark.django_db
 def test_text_that_xml_cannot_hold_is_dropped(world: World) -> None:
-    s = _assigned(world, title="路灯\x01不亮\x0b", content="=HYPERLINK(\"http://x\")")
+    s = _assigned(world, title="路灯不亮", content="=HYPERLINK(\"http://x\")")
+    # the services refuse such a title now (core.validators.clean_text); a record from before may hold one
+    Suggestion.objects.filter(pk=s.pk).update(title="路灯\x01不亮\x0b")
     body = text(services.suggestion_documents(actor=world.users[S], suggestion_ids=[s.pk],
                                               kind="assignment_sheet")[1])
     assert "路灯不亮" in body and '=HYPERLINK("http://x")' in body  # written as text, not a field
