@@ -156,13 +156,16 @@ def test_district_user_filters_by_town_then_grid(live_server: Any, page: Any) ->
     assert "另一镇的事" in page.locator("#list-table").inner_text()
 
     page.select_option("select[name=town]", str(world.town.pk))
-    page.wait_for_function("document.querySelectorAll('select[name=grid] option').length === 3")
+    from playwright.sync_api import expect
+
+    # Locators, not wait_for_function: a string predicate is eval'd, which the pages' CSP refuses.
+    expect(page.locator("select[name=grid] option")).to_have_count(3)
     table = page.locator("#list-table").inner_text()
     assert "第一网格的事" in table and "第二网格的事" in table and "另一镇的事" not in table
     shot(page, "suggestions-district-town-chosen")
 
     page.select_option("select[name=grid]", str(second_grid.pk))
-    page.wait_for_function("!document.querySelector('#list-table').innerText.includes('第一网格的事')")
+    expect(page.locator("#list-table")).not_to_contain_text("第一网格的事")
     table = page.locator("#list-table").inner_text()
     assert on_second.code in table and on_first.code not in table
     assert f"town={world.town.pk}" in page.url and f"grid={second_grid.pk}" in page.url
