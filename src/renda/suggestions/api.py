@@ -758,12 +758,14 @@ def key_supervision(request: HttpRequest, suggestion_id: int, payload: KeySuperv
 @suggestions_router.post("/{int:suggestion_id}/attachments", response={201: SuggestionDetailOut, **ERRORS},
                          summary="上传附件（PNG、JPEG 图片或 PDF，每个不超过 10 MB，最多 9 个）")
 def upload_attachments(request: HttpRequest, suggestion_id: int,
-                       files: Annotated[list[UploadedFile], File(min_length=1)],
+                       files: Annotated[list[UploadedFile] | None, File()] = None,
                        reply_id: Form[int] = None) -> Status[Suggestion]:  # type: ignore[assignment]  # no null in a form
     """multipart/form-data: one or more ``files``; with ``reply_id``, the files belong to that reply
-    (uploaded by the unit that replied or the office). The type is checked by the content."""
+    (uploaded by the unit that replied or the office). The type is checked by the content. No file
+    (or a part that is not a file: no file name) is the service's 400 「请选择要上传的文件」, as from
+    the page — a business rule, not a request outside the schema."""
     s = visible(request, _items(request), suggestion_id)
-    services.suggestion_attach(actor=actor(request), suggestion_id=s.pk, files=files, reply_id=reply_id)
+    services.suggestion_attach(actor=actor(request), suggestion_id=s.pk, files=files or [], reply_id=reply_id)
     return Status(201, _after(request, s.pk))
 
 

@@ -224,6 +224,18 @@ def test_upload_with_the_reply_form(world: World) -> None:
 # --- API --------------------------------------------------------------------------------------
 
 
+def test_api_upload_without_a_file_is_the_rule_not_a_schema_error(world: World) -> None:
+    """No file, or a part with no file name (schemathesis sends one), is 400 with the page's
+    message: the request fits the schema, the business rule refuses it."""
+    s = item(world)
+    c = client_for(world.users[Role.STAFF])
+    for body in ({}, {"files": ""}):
+        r = c.post(f"/api/suggestions/{s.pk}/attachments", body)
+        assert r.status_code == 400, (body, r.content)
+        assert r.json()["message"] == "请选择要上传的文件"
+    assert not s.attachments.exists()
+
+
 def test_api_upload_list_and_download(world: World) -> None:
     s = item(world)
     c = client_for(world.users[Role.STAFF])
