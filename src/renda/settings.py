@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "renda.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "renda.core.middleware.RequestContextMiddleware",
+    "renda.core.middleware.IntegerRangeMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -161,7 +161,8 @@ def _template_town(request: HttpRequest) -> Region | None:
     code = (request.GET.get("town") or "").strip()
     if not code:
         return None
-    town = Region.objects.filter(level=Level.TOWN, code=code).first()
+    # A town code is digits; anything else (a NUL, which PostgreSQL cannot even compare) names no town.
+    town = Region.objects.filter(level=Level.TOWN, code=code).first() if code.isascii() and code.isdigit() else None
     if town is None:
         raise Http404(_("没有代码为「{code}」的镇街").format(code=code))
     _require(request, "template", town)

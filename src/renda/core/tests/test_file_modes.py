@@ -20,6 +20,7 @@ def _mode(path: str | Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite settings (their WAL mode)")
 def test_a_new_sqlite_database_and_its_wal_are_0600(tmp_path: Path, django_db_blocker: Any) -> None:
     name = tmp_path / "renda.sqlite3"
     sqlite3.connect(name).execute("CREATE TABLE t (x)").connection.close()
