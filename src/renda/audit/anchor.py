@@ -20,7 +20,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,7 +40,9 @@ def key_file() -> Path:
     return data_dir() / KEY_FILE
 
 
-def _read_or_create(path: Path) -> bytes:
+def read_or_create_secret(path: Path, make: Callable[[], bytes]) -> bytes:
+    """A key file of the data directory: read, or created once with ``make()`` (mode 0600, safe
+    when two processes race). The one way every key file is made (audit key, core.crypto's keys)."""
     if not path.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -48,9 +50,13 @@ def _read_or_create(path: Path) -> bytes:
         except FileExistsError:  # another process created it first
             pass
         else:
-            with os.fdopen(fd, "w") as fh:
-                fh.write(secrets.token_hex(32) + "\n")
-    raw = path.read_bytes().strip()
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(make())
+    return path.read_bytes().strip()
+
+
+def _read_or_create(path: Path) -> bytes:
+    raw = read_or_create_secret(path, lambda: (secrets.token_hex(32) + "\n").encode())
     if not raw:
         raise ValueError(f"the audit key file {path} is empty")
     return raw

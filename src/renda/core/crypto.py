@@ -22,6 +22,8 @@ from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 
+from renda.audit.anchor import read_or_create_secret
+
 KEY_ENV = "RENDA_FIELD_KEY"
 KEY_FILE = "field_key"
 LOOKUP_ENV = "RENDA_LOOKUP_KEY"
@@ -39,16 +41,7 @@ def _data_dir() -> Path:
 
 
 def _read_or_create_key(path: Path) -> bytes:
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process created it first
-            pass
-        else:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(Fernet.generate_key())
-    return path.read_bytes().strip()
+    return read_or_create_secret(path, Fernet.generate_key)
 
 
 def _split(raw: str) -> list[bytes]:
