@@ -1,0 +1,3 @@
+"""人代会."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""代表履职."""
+
+from __future__ import annotations

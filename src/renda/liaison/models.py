@@ -1,0 +1,3 @@
+"""联系群众."""
+
+from __future__ import annotations

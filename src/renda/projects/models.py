@@ -1,0 +1,3 @@
+"""民生实事."""
+
+from __future__ import annotations
