@@ -18,6 +18,7 @@ from django.utils import timezone
 from renda.accounts.models import User
 from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
+from renda.core.jobs import finished_file
 from renda.core.roles import Role
 from renda.petitions import services as petition_services
 from renda.petitions.models import Attachment as PetitionAttachment
@@ -74,7 +75,7 @@ class Sample:
         """The sample exports' files (in ``$RENDA_DATA_DIR/exports``), for the fixture to remove."""
         out = []
         for job_id in (self.export_job, self.other_export_job):
-            done = exports.finished_file(exports.export_list.get_result(job_id))
+            done = finished_file(exports.export_list.get_result(job_id))
             if done is not None:
                 out.append(done[0])
         return out

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from django_tasks import task
-from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
 from renda.core import uploads
+from renda.core.jobs import owned_result
 from renda.core.retry import retry_when_locked
 from renda.ledger.importer import ImportResult, import_workbook
 
@@ -108,15 +108,7 @@ def start_import(user: Any, token: str, filename: str) -> str:
 
 def job_for(user: Any, job_id: str) -> Any | None:
     """The preview or import job if it exists and belongs to ``user`` (None otherwise)."""
-    for t in (preview_upload, import_upload):
-        try:
-            result = t.get_result(job_id)
-        except (TaskResultDoesNotExist, TaskResultMismatch, ValueError):
-            continue
-        if not result.args or result.args[0] != user.pk:
-            return None
-        return result
-    return None
+    return owned_result([preview_upload, import_upload], user, job_id)
 
 
 def value(job: Any) -> dict[str, Any]:

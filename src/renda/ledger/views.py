@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renda.audit import context
-from renda.audit.security import log_event
+from renda.core import jobs as core_jobs
 from renda.core.downloads import attach
 from renda.core.errors import ApplicationError, Forbidden, NotFound
 from renda.core.export import xlsx_response
@@ -92,11 +92,7 @@ def upload(request: HttpRequest) -> HttpResponse:
 
 def _job(request: HttpRequest, job_id: Any) -> Any:
     _require(request, "import")
-    job = jobs.job_for(request.user, str(job_id))
-    if job is None:
-        log_event(kind="not_found", user=request.user, path=request.path, detail=f"ledger job:{job_id}")
-        raise Http404
-    return job
+    return core_jobs.job_or_404(request, jobs.job_for, job_id, kind="ledger job")
 
 
 @login_required

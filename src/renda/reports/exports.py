@@ -19,10 +19,9 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_tasks import task
-from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
 
+from renda.core.jobs import export_dir, owned_result
 from renda.reports import forms, metrics, policy, selection, workbook
-from renda.suggestions.exports import export_dir
 from renda.suggestions.models import Suggestion
 
 #: Periods with up to this many suggestions in scope are exported at once (about a second).
@@ -72,10 +71,4 @@ def start(user: Any, query: str) -> str:
 
 def job_for(user: Any, job_id: str) -> Any | None:
     """The job if it exists and belongs to ``user`` (None otherwise: the caller answers 404)."""
-    try:
-        result = export_stats.get_result(job_id)
-    except (TaskResultDoesNotExist, TaskResultMismatch, ValueError):
-        return None
-    if not result.args or result.args[0] != user.pk:
-        return None
-    return result
+    return owned_result([export_stats], user, job_id)

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,12 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from renda.audit.security import log_event
+from renda.core import jobs
 from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
 from renda.reports import exports, metrics, policy, selection, workbook
 from renda.reports.forms import PeriodForm, period_label
-from renda.suggestions.exports import finished_file
 
 
 def today() -> dt.date:
@@ -133,11 +132,7 @@ def export(request: HttpRequest) -> HttpResponseBase:
 
 def _job(request: HttpRequest, job_id: Any) -> Any:
     _require(request)
-    job = exports.job_for(request.user, str(job_id))
-    if job is None:
-        log_event(kind="not_found", user=request.user, path=request.path, detail=f"stats-export:{job_id}")
-        raise Http404
-    return job
+    return jobs.job_or_404(request, exports.job_for, job_id, kind="stats-export")
 
 
 @login_required
@@ -145,29 +140,13 @@ def _job(request: HttpRequest, job_id: Any) -> Any:
 def export_status(request: HttpRequest, job_id: Any) -> HttpResponse:
     """The state of a background export; the page polls it (HTMX, or JSON with ?format=json)."""
     job = _job(request, job_id)
-    done = finished_file(job)
-    status = str(job.status)
-    data = {
-        "id": str(job.id), "status": status, "finished": job.is_finished,
-        "download": reverse("reports:export_download", args=[job.id]) if done else None,
-    }
-    if request.GET.get("format") == "json":
-        return JsonResponse(data)
-    template = "reports/partials/export_status.html" if getattr(request, "htmx", False) \
-        else "reports/export_status.html"
-    labels = {"READY": gettext("排队中"), "RUNNING": gettext("正在生成"), "SUCCESSFUL": gettext("已完成"),
-              "FAILED": gettext("生成失败")}
-    return render(request, template, {**data, "label": labels.get(status, status), "failed": status == "FAILED"})
+    return jobs.export_status_response(
+        request, job, status_url=reverse("reports:export_status", args=[job.id]),
+        download_url=reverse("reports:export_download", args=[job.id]), title=gettext("导出统计"),
+        back_url=reverse("reports:dashboard"), back_label=gettext("返回统计"))
 
 
 @login_required
 @require_GET
 def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
-    job = _job(request, job_id)
-    done = finished_file(job)
-    if done is None:
-        raise Http404
-    path, filename = done
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
-    attach(response, filename)
-    return response
+    return jobs.export_download_response(_job(request, job_id))

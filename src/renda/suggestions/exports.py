@@ -16,28 +16,20 @@ from __future__ import annotations
 
 import os
 import uuid
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, QueryDict
 from django.utils import timezone
-from django_tasks import TaskResultStatus, task
-from django_tasks.exceptions import TaskResultDoesNotExist
+from django_tasks import task
 from openpyxl import Workbook
 
 from renda.core.export import write_sheet
+from renda.core.jobs import export_dir, owned_result
 
 #: Lists up to this many rows are exported in the request; larger ones in the background.
 SYNC_LIMIT = 5000
 #: How many rows the worker reads from the database at a time.
 CHUNK = 2000
-
-
-def export_dir() -> Path:
-    path = Path(settings.DATA_DIR) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
 
 
 def _request_for(user: Any, query: str) -> HttpRequest:
@@ -87,22 +79,4 @@ def start(user: Any, query: str) -> str:
 
 def job_for(user: Any, job_id: str) -> Any | None:
     """The job if it exists and belongs to ``user`` (None otherwise: the caller answers 404)."""
-    try:
-        result = export_list.get_result(job_id)
-    except (TaskResultDoesNotExist, ValueError):
-        return None
-    if not result.args or result.args[0] != user.pk:
-        return None
-    return result
-
-
-def finished_file(result: Any) -> tuple[Path, str] | None:
-    """The file and the download name of a successful job, if the file is still there."""
-    if result.status != TaskResultStatus.SUCCESSFUL:
-        return None
-    value = result.return_value or {}
-    name = str(value.get("file", ""))
-    if not name or "/" in name or "\\" in name:
-        return None
-    path = export_dir() / name
-    return (path, str(value.get("filename") or name)) if path.exists() else None
+    return owned_result([export_list], user, job_id)

@@ -20,11 +20,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renda.audit.security import log_event
+from renda.core import jobs
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
 from renda.core.documents import docx_response
-from renda.core.downloads import attach
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from renda.core.privacy import RevealForm
 from renda.core.roles import Role
@@ -575,42 +575,19 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 def _job(request: HttpRequest, job_id: Any) -> Any:
     _require(request.user, "export")
-    job = exports.job_for(request.user, str(job_id))
-    if job is None:
-        log_event(kind="not_found", user=request.user, path=request.path, detail=f"export:{job_id}")
-        raise Http404
-    return job
+    return jobs.job_or_404(request, exports.job_for, job_id, kind="export")
 
 
 @login_required
 def export_status(request: HttpRequest, job_id: Any) -> HttpResponse:
     """The state of a background export; the page polls it (HTMX, or JSON with ?format=json)."""
     job = _job(request, job_id)
-    done = exports.finished_file(job)
-    status = str(job.status)
-    data = {
-        "id": str(job.id), "status": status, "finished": job.is_finished,
-        "rows": (job.return_value or {}).get("rows") if done else None,
-        "download": reverse("suggestions:export_download", args=[job.id]) if done else None,
-    }
-    if request.GET.get("format") == "json":
-        from django.http import JsonResponse
-
-        return JsonResponse(data)
-    template = "suggestions/partials/export_status.html" if getattr(request, "htmx", False) \
-        else "suggestions/export_status.html"
-    labels = {"READY": _("排队中"), "RUNNING": _("正在生成"), "SUCCESSFUL": _("已完成"), "FAILED": _("生成失败")}
-    return render(request, template, {**data, "label": labels.get(status, status), "failed": status == "FAILED"})
+    return jobs.export_status_response(
+        request, job, status_url=reverse("suggestions:export_status", args=[job.id]),
+        download_url=reverse("suggestions:export_download", args=[job.id]), title=_("导出意见建议"),
+        back_url=reverse("suggestions:list"), back_label=_("返回列表"))
 
 
 @login_required
 def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
-    job = _job(request, job_id)
-    done = exports.finished_file(job)
-    if done is None:
-        raise Http404
-    path, filename = done
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename,
-                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    attach(response, filename)
-    return response
+    return jobs.export_download_response(_job(request, job_id))

@@ -20,6 +20,7 @@ from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 from tests.support import World
 
+from renda.core import jobs as core_jobs
 from renda.core.export import is_formula_text, put, write_sheet
 from renda.core.privacy import PersonalData
 from renda.core.roles import Role
@@ -143,7 +144,7 @@ def test_every_export_of_a_hostile_row_holds_no_formula(hostile: World, settings
     assert stats.status_code == 200 and stats["Content-Type"].startswith("application/vnd.openxml")
     workbooks["statistics"] = stats.content
     done = suggestion_exports.export_list.func(world.users[Role.STAFF].pk, "")
-    workbooks["background list export"] = (suggestion_exports.export_dir() / done["file"]).read_bytes()
+    workbooks["background list export"] = (core_jobs.export_dir() / done["file"]).read_bytes()
 
     for label, data in workbooks.items():
         assert formula_free(data) == [], label

@@ -1,0 +1,96 @@
+"""Background jobs a user started (exports, ledger uploads): finding the user's own job, the file
+it wrote, and the one status page and download every background export shares.
+
+A job is a ``django_tasks`` result whose first argument is the user's id: a job id someone else
+started answers as if it did not exist (404, logged), like another town's object.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django_tasks import TaskResultStatus
+from django_tasks.exceptions import TaskResultDoesNotExist, TaskResultMismatch
+
+from renda.audit.security import log_event
+from renda.core.downloads import attach
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def export_dir() -> Path:
+    """Where background exports write their files (under the data directory)."""
+    path = Path(settings.DATA_DIR) / "exports"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def owned_result(tasks: Iterable[Any], user: Any, job_id: str) -> Any | None:
+    """The result of one of ``tasks`` with this id if ``user`` started it (None otherwise)."""
+    for t in tasks:
+        try:
+            result = t.get_result(job_id)
+        except (TaskResultDoesNotExist, TaskResultMismatch, ValueError):
+            continue
+        if not result.args or result.args[0] != user.pk:
+            return None
+        return result
+    return None
+
+
+def job_or_404(request: HttpRequest, lookup: Callable[[Any, str], Any | None], job_id: Any, *, kind: str) -> Any:
+    """``lookup(user, id)``'s job, or a logged 404 (an unknown id and another user's look the same)."""
+    job = lookup(request.user, str(job_id))
+    if job is None:
+        log_event(kind="not_found", user=request.user, path=request.path, detail=f"{kind}:{job_id}")
+        raise Http404
+    return job
+
+
+def finished_file(result: Any) -> tuple[Path, str] | None:
+    """The file and the download name of a successful export job, if the file is still there."""
+    if result.status != TaskResultStatus.SUCCESSFUL:
+        return None
+    value = result.return_value or {}
+    name = str(value.get("file", ""))
+    if not name or "/" in name or "\\" in name:
+        return None
+    path = export_dir() / name
+    return (path, str(value.get("filename") or name)) if path.exists() else None
+
+
+def export_status_response(request: HttpRequest, job: Any, *, status_url: str, download_url: str,
+                           title: str, back_url: str, back_label: str) -> HttpResponse:
+    """The state of a background export: a page that polls itself (HTMX), or JSON with ?format=json."""
+    done = finished_file(job)
+    status = str(job.status)
+    data = {
+        "id": str(job.id), "status": status, "finished": job.is_finished,
+        "rows": (job.return_value or {}).get("rows") if done else None,
+        "download": download_url if done else None,
+    }
+    if request.GET.get("format") == "json":
+        return JsonResponse(data)
+    template = "core/partials/export_status.html" if getattr(request, "htmx", False) else "core/export_status.html"
+    labels = {"READY": _("排队中"), "RUNNING": _("正在生成"), "SUCCESSFUL": _("已完成"), "FAILED": _("生成失败")}
+    return render(request, template, {
+        **data, "label": labels.get(status, status), "failed": status == "FAILED", "status_url": status_url,
+        "title": title, "back_url": back_url, "back_label": back_label,
+    })
+
+
+def export_download_response(job: Any) -> FileResponse:
+    """The file a finished export wrote, as an attachment (404 while running or once swept)."""
+    done = finished_file(job)
+    if done is None:
+        raise Http404
+    path, filename = done
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+    attach(response, filename)
+    return response
