@@ -4,6 +4,7 @@ user's language), with the request id a user can quote to the administrator — 
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.template import loader
@@ -23,7 +24,15 @@ def _request_id(request: HttpRequest) -> str:
 @requires_csrf_token
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page: what happened in plain words and the request id (the traceback is in the
-    log under ``request=<id>``, django.request)."""
+    log under ``request=<id>``, django.request). A database lock that outlasted the busy timeout
+    outside a view (a middleware saving the session, a response rendered late) is the same 503
+    with ``Retry-After`` that a view's gets (``core.retry``): Django calls this view while the
+    exception is being handled, so it is still at hand."""
+    from renda.core.retry import busy_response, is_lock_error
+
+    exc = sys.exc_info()[1]
+    if exc is not None and is_lock_error(exc):
+        return busy_response(request, json=request.path.startswith("/api/"))  # type: ignore[no-any-return]
     rid = _request_id(request)
     try:
         html: str = loader.render_to_string("500.html", {"request_id": rid})

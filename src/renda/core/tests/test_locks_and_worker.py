@@ -184,3 +184,38 @@ def test_the_worker_command_runs_jobs_and_sweeps_at_start_up(data_dir: Path, mon
     worker.run(interval=0, passes=1, sleep=lambda s: None)
     assert not stale.exists()
     assert worker.status()["alive"] is True
+
+
+class _LockedAfterTheView:
+    """A middleware that meets a locked database after the view returned (as the session
+    middleware does when it saves the session): outside any view's exception handling."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        response = self.get_response(request)
+        if request.GET.get("fail") == "lock":
+            raise OperationalError("database is locked")
+        if request.GET.get("fail") == "other":
+            raise OperationalError("no such table: renda_x")
+        return response
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("path", "fail", "status"), [
+    ("/login/", "lock", 503), ("/login/", "other", 500), ("/api/docs", "lock", 503), ("/login/", "", 200),
+])
+def test_a_lock_error_outside_a_view_is_503_too(settings: Any, path: str, fail: str, status: int) -> None:
+    settings.MIDDLEWARE = ["renda.core.tests.test_locks_and_worker._LockedAfterTheView", *settings.MIDDLEWARE]
+    settings.DEBUG = False
+    response = Client(raise_request_exception=False).get(path, {"fail": fail} if fail else {})
+    assert response.status_code == status
+    if status == 503:
+        assert response["Retry-After"] == "10"
+        if path.startswith("/api/"):
+            assert response.json()["code"] == "busy"
+        else:
+            assert BUSY in response.content.decode()
+    elif status == 500:
+        assert "Retry-After" not in response and BUSY not in response.content.decode()
