@@ -32,7 +32,7 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
     exc = sys.exc_info()[1]
     if exc is not None and is_lock_error(exc):
-        return busy_response(request, json=request.path.startswith("/api/"))  # type: ignore[no-any-return]
+        return busy_response(request, json=request.path.startswith("/api/"))
     rid = _request_id(request)
     try:
         html: str = loader.render_to_string("500.html", {"request_id": rid})
