@@ -60,10 +60,14 @@ def test_junk_query_parameters_never_answer_5xx(sample: Sample, role: str) -> No
         first = client.get(url)
         assert first.status_code == 200, (name, first.status_code)
         html = first.content.decode() if first.get("Content-Type", "").startswith("text/html") else ""
-        keys = sorted(set(COMMON) | _names(html))
+        own = _names(html)
+        keys = sorted(set(COMMON) | own)
         queries = [dict.fromkeys(keys, v) for v in JUNK]
         queries += [dict(q) for q in SPECIFIC]
-        queries += [{k: v} for k in keys for v in ("abc", "2026-13-45")]
+        # One junk field at a time: every field the page's own HTML carries (the common names it
+        # does not carry are sent all at once above, and the usual ones one by one in SPECIFIC).
+        # "2026-13-45" is neither a number, a date, a choice nor an id, so it stands for them all.
+        queries += [{k: "2026-13-45"} for k in sorted(own)]
         for q in queries:
             response = client.get(f"{url}?{urlencode(q)}")
             if response.status_code >= 500:
