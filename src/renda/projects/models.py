@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -34,10 +35,15 @@ ACTION_CHOICES = [(a.value, ACTION_LABELS[a]) for a in Action]
 CANDIDATE_STATE_CHOICES = [(s.value, CANDIDATE_STATE_LABELS[s]) for s in CandidateState]
 
 
-def money_field(label: str | object, **kw: object) -> models.DecimalField:
+def money_field(label: Any, *, null: bool = True, blank: bool = True) -> models.DecimalField:
     """A sum in yuan: Decimal, 14 digits, 2 places, not negative."""
-    return models.DecimalField(label, max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0"))],
-                               **kw)  # type: ignore[arg-type]
+    return models.DecimalField(label, max_digits=14, decimal_places=2, null=null, blank=blank,
+                               validators=[MinValueValidator(Decimal("0"))])
+
+
+def year_field() -> models.PositiveSmallIntegerField:
+    return models.PositiveSmallIntegerField(_("项目年度"), validators=[MinValueValidator(2000),
+                                                                   MaxValueValidator(2100)])
 
 
 class Source(models.TextChoices):
@@ -109,7 +115,7 @@ class CollectionWindow(TimeStampedModel):
     """When the town collects ideas for a year's projects."""
 
     town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("项目年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = year_field()
     opens_on = models.DateField(_("征集开始"))
     closes_on = models.DateField(_("征集截止"))
 
@@ -139,7 +145,7 @@ class CandidateList(TimeStampedModel):
         DECIDED = "decided", _("已票决")
 
     town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("项目年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = year_field()
     title = models.CharField(_("名称"), max_length=200)
     session_id = models.PositiveIntegerField(_("人代会"), null=True, blank=True)
     session_label = models.CharField(_("会议"), max_length=200, blank=True)
@@ -165,7 +171,7 @@ class Candidate(TimeStampedModel):
 
     code = models.CharField(_("编号"), max_length=30, unique=True)
     town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("项目年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = year_field()
     title = models.CharField(_("项目名称"), max_length=200)
     content = models.TextField(_("项目内容"), blank=True)
     kind = models.CharField(_("项目类别"), max_length=100, blank=True)
@@ -182,7 +188,7 @@ class Candidate(TimeStampedModel):
                              default=CandidateState.COLLECTED.value, db_index=True)
     # screening (初审) by the town government
     feasibility = models.TextField(_("可行性意见"), blank=True)
-    estimate = money_field(_("估算投资（元）"), null=True, blank=True)
+    estimate = money_field(_("估算投资（元）"))
     proposed_unit = models.ForeignKey("units.Unit", verbose_name=_("拟牵头单位"), null=True, blank=True,
                                       on_delete=models.PROTECT, related_name="+")
     screened_on = models.DateField(_("初审日期"), null=True, blank=True)
@@ -212,7 +218,7 @@ class Project(TimeStampedModel):
 
     code = models.CharField(_("编号"), max_length=30, unique=True)
     town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(_("项目年度"), validators=[MinValueValidator(2000), MaxValueValidator(2100)])
+    year = year_field()
     title = models.CharField(_("项目名称"), max_length=200)
     candidate = models.OneToOneField(Candidate, verbose_name=_("候选项目"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="project")
@@ -226,18 +232,18 @@ class Project(TimeStampedModel):
     deadline = models.DateField(_("完成时限"), null=True, blank=True)
     end_year = models.PositiveSmallIntegerField(_("跨年度项目完成年度"), null=True, blank=True)
     funding_source = models.CharField(_("资金来源"), max_length=200, blank=True)
-    funding_amount = money_field(_("计划投资（元）"), null=True, blank=True)
+    funding_amount = money_field(_("计划投资（元）"))
     supervisor = models.ForeignKey("people.Deputy", verbose_name=_("督办主席团成员"), null=True, blank=True,
                                    on_delete=models.PROTECT, related_name="supervised_projects")
     deputies = models.ManyToManyField("people.Deputy", verbose_name=_("代表督办小组"), blank=True,
                                       related_name="project_groups")
     # money (元)
-    budget = money_field(_("预算总造价（元）"), null=True, blank=True)
-    tender_ceiling = money_field(_("招标控制价（元）"), null=True, blank=True)
-    bid_price = money_field(_("中标价（元）"), null=True, blank=True)
-    contract_price = money_field(_("合同价（元）"), null=True, blank=True)
-    paid = money_field(_("已支付（元）"), null=True, blank=True)
-    final_account = money_field(_("结算/审计决算（元）"), null=True, blank=True)
+    budget = money_field(_("预算总造价（元）"))
+    tender_ceiling = money_field(_("招标控制价（元）"))
+    bid_price = money_field(_("中标价（元）"))
+    contract_price = money_field(_("合同价（元）"))
+    paid = money_field(_("已支付（元）"))
+    final_account = money_field(_("结算/审计决算（元）"))
     procurement = models.CharField(_("采购方式"), max_length=16, choices=Procurement.choices, blank=True)
     platform = models.CharField(_("交易平台"), max_length=100, blank=True)
     contractor = models.CharField(_("施工单位"), max_length=200, blank=True)
@@ -280,7 +286,7 @@ class YearTarget(models.Model):
     project = models.ForeignKey(Project, verbose_name=_("项目"), on_delete=models.CASCADE, related_name="year_targets")
     year = models.PositiveSmallIntegerField(_("年度"))
     target = models.TextField(_("年度目标"))
-    amount = money_field(_("年度投资（元）"), null=True, blank=True)
+    amount = money_field(_("年度投资（元）"))
 
     class Meta:
         verbose_name = _("年度目标")

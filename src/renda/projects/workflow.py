@@ -78,8 +78,8 @@ CANDIDATE_TABLE: dict[tuple[CandidateState, CandidateAction], CandidateState] = 
     (_CS.LISTED, _CA.NOT_ADOPT): _CS.NOT_ADOPTED,
 }
 
-_candidates = Machine(CandidateState, CandidateAction, CANDIDATE_TABLE, CANDIDATE_STATE_LABELS,
-                      CANDIDATE_ACTION_LABELS, refusal=gettext_lazy("「{state}」的候选项目不能「{action}」"))
+_candidates: Machine[CandidateState, CandidateAction, CandidateState] = Machine(
+    CandidateState, CandidateAction, CANDIDATE_TABLE, CANDIDATE_STATE_LABELS, CANDIDATE_ACTION_LABELS, refusal=gettext_lazy("「{state}」的候选项目不能「{action}」"))
 candidate_label = _candidates.label
 candidate_next = _candidates.next_state
 
