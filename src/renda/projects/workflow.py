@@ -79,7 +79,8 @@ CANDIDATE_TABLE: dict[tuple[CandidateState, CandidateAction], CandidateState] = 
 }
 
 _candidates: Machine[CandidateState, CandidateAction, CandidateState] = Machine(
-    CandidateState, CandidateAction, CANDIDATE_TABLE, CANDIDATE_STATE_LABELS, CANDIDATE_ACTION_LABELS, refusal=gettext_lazy("「{state}」的候选项目不能「{action}」"))
+    CandidateState, CandidateAction, CANDIDATE_TABLE, CANDIDATE_STATE_LABELS, CANDIDATE_ACTION_LABELS,
+    refusal=gettext_lazy("「{state}」的候选项目不能「{action}」"))
 candidate_label = _candidates.label
 candidate_next = _candidates.next_state
 
