@@ -34,3 +34,7 @@ class ProjectsConfig(plugins.RendaAppConfig):
         "project.inspection_suggestion": _("视察意见转为意见建议"),
         "project.note": _("登记督办记录"),
     }
+
+    def ready(self) -> None:
+        super().ready()
+        from renda.projects import votes  # noqa: F401 - registers the round hooks

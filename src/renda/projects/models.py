@@ -147,15 +147,16 @@ class CandidateList(TimeStampedModel):
     town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
     year = year_field()
     title = models.CharField(_("名称"), max_length=200)
-    session_id = models.PositiveIntegerField(_("人代会"), null=True, blank=True)
-    session_label = models.CharField(_("会议"), max_length=200, blank=True)
+    session = models.ForeignKey("congress.Session", verbose_name=_("人代会"), null=True, blank=True,
+                                on_delete=models.PROTECT, related_name="+")
     seats = models.PositiveSmallIntegerField(_("票决项目数"), validators=[MinValueValidator(1)])
     min_surplus = models.PositiveSmallIntegerField(_("最少差额数"), validators=[MinValueValidator(1)])
     state = models.CharField(_("状态"), max_length=12, choices=ListState.choices, default=ListState.DRAFT)
     submitted_on = models.DateField(_("提请日期"), null=True, blank=True)
     submitted_by = models.ForeignKey("people.Deputy", verbose_name=_("提请人（主席团）"), null=True, blank=True,
                                      on_delete=models.PROTECT, related_name="+")
-    round_id = models.PositiveIntegerField(_("票决轮次"), null=True, blank=True)
+    vote_round = models.ForeignKey("congress.VoteRound", verbose_name=_("票决"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="+")
 
     class Meta:
         verbose_name = _("候选项目名单")
@@ -256,8 +257,10 @@ class Project(TimeStampedModel):
     completed_on = models.DateField(_("完成日期"), null=True, blank=True)
     grade = models.CharField(_("测评结果"), max_length=20, choices=Grade.choices, blank=True)
     evaluated_on = models.DateField(_("测评日期"), null=True, blank=True)
-    evaluation_session = models.CharField(_("测评会议"), max_length=200, blank=True)
-    evaluation_round_id = models.PositiveIntegerField(_("测评轮次"), null=True, blank=True)
+    evaluation_session = models.ForeignKey("congress.Session", verbose_name=_("测评会议"), null=True, blank=True,
+                                           on_delete=models.PROTECT, related_name="+")
+    evaluation_round = models.ForeignKey("congress.VoteRound", verbose_name=_("测评投票"), null=True, blank=True,
+                                         on_delete=models.PROTECT, related_name="+")
     rectify_deadline = models.DateField(_("整改期限"), null=True, blank=True)
     rectification_report = models.TextField(_("整改报告"), blank=True)
     rectified_on = models.DateField(_("整改完成日期"), null=True, blank=True)

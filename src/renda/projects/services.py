@@ -19,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
+from renda.congress import services as congress_services
+from renda.congress.models import OptionSpec, Session, VoteRound
+from renda.congress.selectors import RoundResult
 from renda.core import attachments, sequences, uploads
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.services import (
@@ -267,18 +270,18 @@ def candidate_screen(
 
 
 @transaction.atomic
-def candidate_list_create(*, actor: Actor, town: Region, year: int, title: str = "", session_id: int | None = None,
-                          session_label: str = "", seats: int | None = None,
-                          min_surplus: int | None = None) -> CandidateList:
+def candidate_list_create(*, actor: Actor, town: Region, year: int, title: str = "", session: Session | None = None,
+                          seats: int | None = None, min_surplus: int | None = None) -> CandidateList:
     """A draft candidate list of a year, with the town's N and 差额 (or given ones, not below the town's)."""
     rules_ = settings_for(town)
     seats = seats or rules_.seats
     min_surplus = max(min_surplus or rules_.min_surplus, rules_.min_surplus)
     obj = CandidateList(town=town, year=year, title=clean_text(title, "title", max_length=200) or _(
-        "{town}{year}年度民生实事候选项目名单").format(town=town.name, year=year), session_id=session_id,
-        session_label=clean_text(session_label, "session_label", max_length=200), seats=seats,
-        min_surplus=min_surplus)
+        "{town}{year}年度民生实事候选项目名单").format(town=town.name, year=year), session=session,
+        seats=seats, min_surplus=min_surplus)
     policy.require(actor, "create", obj)
+    if session is not None and session.town_id != town.pk:
+        raise InvalidInput(_("人代会不属于本镇街"), fields={"session": _("不属于该镇街")})
     full_clean(obj)
     obj.save()
     record(actor=actor, verb="project.list_create", target=obj, before=None, after=snapshot(obj))
@@ -362,7 +365,7 @@ class Outcome:
 
 @transaction.atomic
 def candidate_list_decide(*, actor: Actor, list_id: int, outcomes: Sequence[Outcome], on: dt.date | None = None,
-                          round_id: int | None = None, final: bool = True) -> list[Project]:
+                          vote_round: VoteRound | None = None, final: bool = True) -> list[Project]:
     """The vote's result on the list: each elected candidate adopted (a project created), the others
     not adopted. With ``final=False`` (ties waiting for a further round) only the elected ones are
     decided and the list stays in the vote."""
@@ -400,8 +403,8 @@ def candidate_list_decide(*, actor: Actor, list_id: int, outcomes: Sequence[Outc
                 c.state = workflow.candidate_next(c.state, CandidateAction.NOT_ADOPT)
                 c.save(update_fields=["state", "updated_at"])
     cl.state = CandidateList.ListState.DECIDED if final else CandidateList.ListState.VOTING
-    if round_id is not None:
-        cl.round_id = round_id
+    if vote_round is not None and cl.vote_round_id is None:
+        cl.vote_round = vote_round
     cl.save()
     record(actor=actor, verb="project.list_decide", target=cl, before=before, after=_list_snap(cl))
     return projects
@@ -691,7 +694,7 @@ def project_complete(*, actor: Actor, project_id: int, report: str, on: dt.date 
 
 @transaction.atomic
 def project_evaluate(*, actor: Actor, project_id: int, grade: str, on: dt.date | None = None,
-                     session_label: str = "", round_id: int | None = None,
+                     session: Session | None = None, vote_round: VoteRound | None = None,
                      rectify_deadline: dt.date | None = None) -> Project:
     """满意度测评 result: 满意 / 基本满意 → evaluated; 不满意 → rectifying, with a deadline for the lead
     unit's rectification report (default 90 days), notified and tracked."""
@@ -703,8 +706,7 @@ def project_evaluate(*, actor: Actor, project_id: int, grade: str, on: dt.date |
     before, from_state = _snap(p), p.state
     p.state = workflow.next_state(p.state, action)
     p.grade, p.evaluated_on = grade, on
-    p.evaluation_session = clean_text(session_label, "session_label", max_length=200)
-    p.evaluation_round_id = round_id
+    p.evaluation_session, p.evaluation_round = session, vote_round
     if grade == Grade.DISSATISFIED:
         p.rectify_deadline = rectify_deadline or on + dt.timedelta(days=rules.RECTIFY_DAYS)
         if p.rectify_deadline <= on:
@@ -870,3 +872,102 @@ def projects_remind(*, today: dt.date | None = None) -> int:
                                     _("民生实事项目「{title}」：{w}").format(title=p.title, w="；".join(parts)))
         n += 1
     return n
+
+
+# --- the votes at the session (through congress) -------------------------------------------------
+
+
+def _session_day(r: VoteRound) -> dt.date:
+    """The business date of a round's result: the day it closed, within the session's dates."""
+    s = r.session
+    day = timezone.localdate(r.closed_at) if r.closed_at else timezone.localdate()
+    return min(max(day, s.starts_on), s.ends_on)
+
+
+@transaction.atomic
+def candidate_list_vote(*, actor: Actor, list_id: int, session_id: int | None = None, title: str = "",
+                        basis: str = "all", mode: str = "paper", chief_scrutineer: str = "", scrutineers: str = "",
+                        issued: int | None = None) -> VoteRound:
+    """票决: the submitted list put to the session's secret ballot — a ``select`` round of congress
+    with one option per candidate (ref_kind ``project_candidate``) and the list's N as seats. The
+    result comes back through ``on_candidate_round_closed``."""
+    cl = lock(CandidateList, list_id)
+    policy.require(actor, "vote", cl)
+    if cl.state == CandidateList.ListState.DRAFT:
+        raise InvalidInput(_("名单尚未由主席团提请票决"))
+    if cl.state == CandidateList.ListState.DECIDED:
+        raise InvalidInput(_("名单已票决"))
+    if cl.state == CandidateList.ListState.VOTING and cl.vote_round is not None and cl.vote_round.state != "void":
+        raise Conflict(_("名单已在票决中"))
+    session = Session.objects.filter(pk=session_id or cl.session_id or 0, town_id=cl.town_id).first()
+    if session is None:
+        raise InvalidInput(_("请选择本镇的人代会"), fields={"session": _("必填")})
+    candidates = list(cl.candidates.filter(state=CandidateState.LISTED).order_by("position", "id"))
+    rules.check_surplus(n=len(candidates), seats=cl.seats, min_surplus=cl.min_surplus)
+    options = [OptionSpec("project_candidate", c.pk, c.title) for c in candidates]
+    r = congress_services.round_open(
+        actor=actor, session_id=session.pk, kind="select", options=options, seats=cl.seats, basis=basis, mode=mode,
+        title=title or _("{year}年度民生实事项目票决").format(year=cl.year), chief_scrutineer=chief_scrutineer,
+        scrutineers=scrutineers, issued=issued)
+    before = _list_snap(cl)
+    cl.state, cl.session, cl.vote_round = CandidateList.ListState.VOTING, session, r
+    cl.save()
+    record(actor=actor, verb="project.list_vote", target=cl, before=before, after=_list_snap(cl))
+    return r
+
+
+def on_candidate_round_closed(r: VoteRound, result: RoundResult) -> None:
+    """The close of a ``project_candidate`` round (inside congress' transaction): the elected
+    candidates adopted and their projects created; when ties wait for a further round, the others
+    stay listed; otherwise they are not adopted. A void round decides nothing."""
+    if result.void:
+        return
+    mine = [o for o in result.options if o.ref_kind == "project_candidate"]
+    lists = set(Candidate.objects.filter(pk__in=[o.ref_id for o in mine]).values_list("candidate_list_id", flat=True))
+    for list_id in sorted(i for i in lists if i):
+        candidate_list_decide(
+            actor=None, list_id=list_id, on=_session_day(r), vote_round=r, final=not result.needs_further_round,
+            outcomes=[Outcome(o.ref_id, o.elected, o.for_) for o in mine])
+
+
+@transaction.atomic
+def project_evaluation_open(*, actor: Actor, session_id: int, project_ids: Sequence[int], title: str = "",
+                            basis: str = "all", mode: str = "paper", chief_scrutineer: str = "",
+                            scrutineers: str = "", issued: int | None = None) -> VoteRound:
+    """满意度测评: an ``evaluate`` round of congress at a later session, one option per completed
+    project (ref_kind ``project``); grades come back through ``on_project_round_closed``."""
+    session = Session.objects.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound()
+    projects = []
+    for pk in dict.fromkeys(project_ids):
+        p = lock(Project, pk)
+        policy.require(actor, Action.EVALUATE, p)
+        if p.town_id != session.town_id:
+            raise InvalidInput(_("项目不属于本镇街"), fields={"projects": _("不属于该镇街")})
+        if p.state not in workflow.GRADABLE:
+            raise InvalidInput(_("「{title}」{state}，尚未提交完成情况报告，不能测评").format(
+                title=p.title, state=workflow.label(State(p.state))), fields={"projects": _("不能测评")})
+        if p.completed_on is not None and p.completed_on > session.starts_on:
+            raise InvalidInput(_("「{title}」的完成情况报告晚于本次会议，应在下次会议测评").format(title=p.title),
+                               fields={"projects": _("不能测评")})
+        projects.append(p)
+    if not projects:
+        raise InvalidInput(_("请选择要测评的项目"), fields={"projects": _("必填")})
+    options = [OptionSpec("project", p.pk, p.title) for p in projects]
+    return congress_services.round_open(
+        actor=actor, session_id=session.pk, kind="evaluate", options=options, basis=basis, mode=mode,
+        title=title or _("民生实事项目满意度测评"), chief_scrutineer=chief_scrutineer, scrutineers=scrutineers,
+        issued=issued)
+
+
+def on_project_round_closed(r: VoteRound, result: RoundResult) -> None:
+    """The close of an evaluation round: each project's grade stored with its session; a dissatisfied
+    project goes to rectification with a deadline. A void round grades nothing."""
+    if result.void:
+        return
+    on = _session_day(r)
+    for o in result.options:
+        if o.ref_kind != "project" or not o.grade:
+            continue
+        project_evaluate(actor=None, project_id=o.ref_id, grade=o.grade, on=on, session=r.session, vote_round=r)
