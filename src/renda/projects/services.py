@@ -848,7 +848,7 @@ def _notify_group(p: Project, text: str) -> None:
 def projects_remind(*, today: dt.date | None = None) -> int:
     """The daily reminder (``renda remind_projects``): each project with a date-driven warning (a
     stage overdue, a rectification report overdue or due within 7 days) tells its town's office,
-    presidium and lead unit, once a day. Returns the number of projects reminded."""
+    presidium and lead unit, at most once a day. Returns the number of projects reminded."""
     from renda.notifications.models import Notification
 
     today = today or timezone.localdate()
@@ -862,7 +862,8 @@ def projects_remind(*, today: dt.date | None = None) -> int:
         if not warnings and not due_soon:
             continue
         url = reverse("projects:detail", args=[p.pk])
-        if Notification.objects.filter(verb="project.remind", url=url, created_at__date=today).exists():
+        since = timezone.now() - dt.timedelta(hours=20)
+        if Notification.objects.filter(verb="project.remind", url=url, created_at__gte=since).exists():
             continue
         parts = [w.text for w in warnings]
         if due_soon and p.rectify_deadline is not None:
