@@ -36,6 +36,10 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     "shifts": _s("shift", "other_shift"),  # the shift pages; the assignment pages are below
     "risks": _s("risk", "other_risk"),
     "grid_work": _w("grid", "other_grid"),
+    # projects (民生实事)
+    "projects": lambda s, o: _p(s, o, "project"),
+    "project_candidates": lambda s, o: _p(s, o, "candidate"),
+    "project_lists": lambda s, o: _p(s, o, "list"),
 }
 
 #: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
@@ -77,7 +81,20 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("calendar_days:delete", "day"): lambda s, o: "2030-01-01",
     ("api:docs_asset", "name"): lambda s, o: "swagger-ui.css",
     ("api:unknown", "rest"): lambda s, o: "no-such-endpoint",
+    # projects (民生实事)
+    ("*", "project_id"): lambda s, o: _p(s, o, "project"),
+    ("*", "candidate_id"): lambda s, o: _p(s, o, "candidate"),
+    ("*", "photo_id"): lambda s, o: _p(s, o, "photo"),
+    ("*", "inspection_id"): lambda s, o: _p(s, o, "inspection"),
+    ("*", "kind_id"): lambda s, o: _p(s, o, "kind"),
+    ("projects:act", "action"): lambda s, o: "note",
+    ("projects:board_year", "year"): lambda s, o: 2023,
 }
+
+
+def _p(s: Sample, other: bool, key: str) -> int:
+    """A projects sample object's id (``Sample.projects``)."""
+    return int(s.projects[f"other_{key}" if other else key].pk)
 
 
 def _category(s: Sample, other: bool) -> int:

@@ -69,6 +69,8 @@ class Sample:
     export_job: str  # a finished export of the own town's office (staff); only its owner sees it
     other_export_job: str  # the other town's office's
     tokens: dict[str, str] = field(default_factory=dict)
+    # projects (民生实事): project, candidate, list, photo, inspection, kind and other_* (renda.projects.tests.samples)
+    projects: dict[str, Any] = field(default_factory=dict)
 
     def export_files(self) -> list[Path]:
         """The sample exports' files (in ``$RENDA_DATA_DIR/exports``), for the fixture to remove."""
@@ -157,6 +159,9 @@ def build_sample() -> Sample:
         risk=risk, other_risk=other_risk, participant=risk.participants.order_by("id")[0],
         other_participant=other_risk.participants.get(),
         export_job=finished_export(staff), other_export_job=finished_export(other_staff))
+    from renda.projects.tests.samples import build as build_projects
+
+    sample.projects = build_projects(world)
     for role, user in world.users.items():
         sample.tokens[role] = api_token_create(actor=None, user=user, name="reliability")[1]
     return sample

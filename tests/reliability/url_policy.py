@@ -153,6 +153,29 @@ PAGES: dict[str, Expect] = {
     "set_language": E("33333333", public=True),
     "favicon": E("33333333", public=True),  # to the static icon
     "health": E("55555555", public=True),  # 503: no worker runs under the tests (no heartbeat)
+    # projects (民生实事): deputies read their town's projects, a unit the ones it leads (the sample's),
+    # the office and presidium manage, the board is public
+    "projects:list": E("2222F22"),
+    "projects:create": E("22FFFFF", form=True),
+    "projects:detail": E("2222N22", "NNNNN22", form=True),
+    "projects:photo": E("2222N22", "NNNNN22"),
+    **{f"projects:{n}": E("MMMMMMM", "MMMMMMM") for n in (
+        "act", "photo_publish", "inspection_suggestion", "excluded_kind_toggle")},  # POST only
+    "projects:evaluation": E("22FFFFF", form=True),
+    "projects:settings": E("F2FFFFF", form=True),
+    "projects:deputy_part": E("222NN22", "NNNNN22"),
+    "projects:board": E("22222222", public=True),
+    "projects:board_year": E("22222222", "22222222", public=True),
+    "projects:board_photo": E("22222222", "22222222", public=True),  # a photo marked public, any town's
+    "project_candidates:list": E("222FF22"),
+    "project_candidates:create": E("22FFFFF", form=True),
+    "project_candidates:detail": E("222NN22", "NNNNN22"),
+    "project_candidates:screen": E("22FNNFF", "NNNNNFF", form=True),
+    "project_lists:list": E("222FF22"),
+    "project_lists:create": E("22FFFFF", form=True),
+    "project_lists:detail": E("222NN22", "NNNNN22", form=True),
+    **{f"project_lists:{n}": E("MMMMMMM", "MMMMMMM") for n in ("set", "submit", "vote")},  # POST only
+    "project_lists:docx": E("22FNN22", "NNNNN22"),
 }
 
 _API_REFS = "22FFF22"  # organization lists (regions, grid workers, units, deputies, contacts)
@@ -225,6 +248,12 @@ API: dict[str, Expect] = {
     "api:list_participants": E("222N222", "NNNNN22"),
     "api:add_participant": E("222N222", "NNNNN22"),
     **{f"api:{op}": E(*_WRITE) for op in ("act_on_risk", "set_part", "remove_participant", "reveal_people")},
+    # projects (民生实事)
+    "api:list_projects": E("2222F22"),
+    "api:get_project": E("2222N22", "NNNNN22"),
+    **{f"api:{op}": E(*_WRITE) for op in ("report_project_progress", "set_project_money")},
+    "api:list_project_candidates": E("222FF22"),
+    "api:get_project_candidate": E("222NN22", "NNNNN22"),
 }
 
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from renda.congress.models import Session
 from renda.core.attachments import AttachmentsField
 from renda.core.crud import FilterForm, ResourceForm, set_queryset, style_form
 from renda.core.widgets import DateInput, SearchableSelectMultiple
@@ -193,7 +194,7 @@ class ListSetForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    session = forms.ModelChoiceField(label=_("人代会"), queryset=None)  # type: ignore[arg-type]
+    session: forms.ModelChoiceField = forms.ModelChoiceField(label=_("人代会"), queryset=Session.objects.none())
     chief_scrutineer = forms.CharField(label=_("总监票人"), max_length=50, required=False)
     scrutineers = forms.CharField(label=_("监票人"), max_length=200, required=False)
     mode = forms.ChoiceField(label=_("投票方式"), choices=[("paper", _("纸质选票")), ("phone", _("手机投票"))])
@@ -291,7 +292,8 @@ class PlanForm(ActionForm):
     deadline = forms.DateField(label=_("完成时限"), widget=DATE, required=False)
     end_year = forms.IntegerField(label=_("跨年度项目完成年度"), required=False, min_value=2000, max_value=2100)
     year_targets = forms.CharField(label=_("分年度目标"), widget=forms.Textarea(attrs={"rows": 2}), required=False,
-                                   help_text=_("跨年度项目每行一年：年度|目标|投资（元），如 2024|完成主体工程|1500000"))
+                                   help_text=_("跨年度项目每行一年：年度|目标|投资（元），"
+                                               "如 2024|完成主体工程|1500000"))
     funding_source = forms.CharField(label=_("资金来源"), max_length=200, required=False)
     funding_amount = MoneyField(label=_("计划投资（元）"))
     supervisor = forms.ModelChoiceField(label=_("督办主席团成员"), queryset=Deputy.objects.none(), required=False)

@@ -337,12 +337,12 @@ def _candidate_related(user: Any, c: Candidate) -> list[dict[str, Any]]:
 
     tables = []
     if c.state in (CandidateState.COLLECTED, CandidateState.SCREENED) and policy.can(user, "screen", c):
-        tables.append({"title": _("初审"), "count": "", "rows": [
+        tables.append({"title": _("初审"), "rows": [
             (_("填写初审意见（可行性、估算投资、拟牵头单位）"), reverse("project_candidates:screen", args=[c.pk]))]})
     project = Project.objects.filter(candidate=c).first()
     if project is not None:
         url = reverse("projects:detail", args=[project.pk]) if policy.can_view(user, project) else ""
-        tables.append({"title": _("由此确定的民生实事项目"), "count": 1,
+        tables.append({"title": _("由此确定的民生实事项目"),
                        "rows": [(f"{project.code} {project.title}（{project.get_state_display()}）", url)]})
     return tables
 
@@ -664,7 +664,7 @@ def board(request: HttpRequest, year: int | None = None) -> HttpResponse:
                                                    "finished": {State.COMPLETED, State.EVALUATED}})
 
 
-def board_photo(request: HttpRequest, photo_id: int) -> HttpResponse:
+def board_photo(request: HttpRequest, photo_id: int) -> FileResponse:
     """A photo marked public, shown inline (image types only, sandboxed, no name of the uploader)."""
     ph = selectors.public_photo(photo_id)
     if ph is None:

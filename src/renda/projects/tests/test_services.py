@@ -98,7 +98,7 @@ def test_surplus_refused_at_the_edge(world: World) -> None:
     cs = candidates(world, 3)
     cl = services.candidate_list_create(actor=staff(world), town=world.town, year=YEAR)
     services.candidate_list_set(actor=staff(world), list_id=cl.pk, candidate_ids=[c.pk for c in cs[:2]])
-    with pytest.raises(InvalidInput, match="差额票决.*应不少于 3 个候选项目，现有 2 个"):
+    with pytest.raises(InvalidInput, match=r"差额票决.*应不少于 3 个候选项目，现有 2 个"):
         services.candidate_list_submit(actor=presidium(world), list_id=cl.pk)
     services.candidate_list_set(actor=staff(world), list_id=cl.pk, candidate_ids=[c.pk for c in cs])
     cl = services.candidate_list_submit(actor=presidium(world), list_id=cl.pk)
