@@ -142,6 +142,20 @@ PAGES: dict[str, Expect] = {
     "risks:create": E("222F2FF", form=True),
     "risks:detail": E("222N222", "NNNNN22", form=True),
     **{f"risks:{n}": E("MMMMMMM", "MMMMMMM") for n in ("act", "reveal", "part", "unassign")},  # POST only
+    # congress (人代会): sessions, attendance, agenda; rounds (票决/测评) and the deputy's phone ballot
+    "congress:list": E("222FF22"),
+    "congress:create": E("F2FFFF2", form=True),
+    "congress:detail": E("222NN22", "NNNNN22", form=True),
+    "congress:edit": E("F2FNNF2", "NNNNNF2", form=True),
+    "congress:agenda_remove": E("F2FNNF2", "NNNNNF2", form=True),
+    "congress:round_open": E("22FNNF2", "NNNNNF2", form=True),
+    "congress:vote": E("2F2NNFF", "NNNNNFF", form=True),
+    **{f"congress:{n}": E("MMMMMMM", "MMMMMMM") for n in ("attendance", "attendance_fill", "agenda_add")},
+    "congress_rounds:list": E("222FF22"),
+    "congress_rounds:detail": E("222NN22", "NNNNN22", form=True),
+    "congress_rounds:close": E("22FNNF2", "NNNNNF2", form=True),
+    "congress_rounds:sheet": E("222NN22", "NNNNN22"),
+    **{f"congress_rounds:{n}": E("MMMMMMM", "MMMMMMM") for n in ("enter", "further")},  # POST only
     # grid governance (read-only Resource): the sample grid is the deputy's and grid worker's
     "grid_work:list": E("222F222"),
     "grid_work:detail": E("222N222", "NNNNN22"),
@@ -254,6 +268,13 @@ API: dict[str, Expect] = {
     **{f"api:{op}": E(*_WRITE) for op in ("report_project_progress", "set_project_money")},
     "api:list_project_candidates": E("222FF22"),
     "api:get_project_candidate": E("222NN22", "NNNNN22"),
+    # congress (人代会): readers P S D V A; sessions written by the office, rounds by the office and
+    # presidium; the sample's open phone round is voted in by the deputies present (D and P)
+    "api:list_congress_sessions": E("222FF22"),
+    "api:get_congress_session": E("222NN22", "NNNNN22"),
+    "api:list_congress_rounds": E("222FF22"),
+    "api:get_congress_round": E("222NN22", "NNNNN22"),
+    "api:cast_congress_ballot": E(*_WRITE),
 }
 
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}

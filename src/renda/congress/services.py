@@ -402,8 +402,8 @@ def ballot_cast(*, actor: Actor, round_id: int, choices: Mapping[int, str]) -> N
     if r.kind == RoundKind.SELECT and not valid:
         raise InvalidInput(_("赞成票不能超过应选数 {seats} 个").format(seats=r.seats),
                            fields={"choices": _("超过应选数")})
-    if Voted.objects.filter(round_id=r.pk, deputy_id=deputy_id).exists():
-        raise Conflict(_("您已投过票，每位代表只能投一次"), code="already_voted")
+    # No look-up first: the database's unique constraint is the one guard (also against two
+    # concurrent casts of the same deputy: one insert wins, the other fails here).
     try:
         with transaction.atomic():
             Voted.objects.create(round_id=r.pk, deputy_id=deputy_id)
