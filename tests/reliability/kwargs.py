@@ -36,16 +36,13 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     "shifts": _s("shift", "other_shift"),  # the shift pages; the assignment pages are below
     "risks": _s("risk", "other_risk"),
     "grid_work": _w("grid", "other_grid"),
-<<<<<<< HEAD
     # projects (民生实事)
     "projects": lambda s, o: _p(s, o, "project"),
     "project_candidates": lambda s, o: _p(s, o, "candidate"),
     "project_lists": lambda s, o: _p(s, o, "list"),
-=======
     # congress: ``pk`` of the session pages is a session, of the round pages a round
     "congress": _s("congress_session", "other_congress_session"),
     "congress_rounds": _s("congress_round", "other_congress_round"),
->>>>>>> h-congress
 }
 
 #: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
