@@ -87,7 +87,8 @@ IDEAS: tuple[tuple[str, str, str, str, str, str], ...] = (
     ("镇区农贸市场改造", "改造市场大棚、排水及冷链摊位，规范周边停车", "市场建设", "public", "1860000.00", "市场所"),
     ("村级饮水管网改造", "更换老旧供水管网 12 公里，解决高峰期水压不足", "饮水安全", "public", "2200000.00",
      "镇农业农村办公室"),
-    ("镇敬老院适老化改造", "增设无障碍设施、呼叫系统和康复活动室", "养老服务", "deputy", "960000.00", "镇社会事务办公室"),
+    ("镇敬老院适老化改造", "增设无障碍设施、呼叫系统和康复活动室", "养老服务", "deputy", "960000.00",
+     "镇社会事务办公室"),
     ("镇政府办公楼外立面装修", "办公楼外墙翻新", "楼堂馆所", "department", "1500000.00", "村镇规划建设办公室"),
 )
 
@@ -115,8 +116,9 @@ def build_projects(demo: Demo) -> None:
             source_note="2022年10月代表、群众意见征集会" if source == "public" else "",
             on=D("2022-10-20") + dt.timedelta(days=7 * i))
         demo.created["project_candidate"] += 1
-        c = services.candidate_screen(actor=None, candidate_id=c.pk, feasible=True, feasibility="符合镇级财力和规划，可行",
-                                      estimate=Decimal(estimate), proposed_unit=units[unit_name], on=D("2022-12-28"))
+        c = services.candidate_screen(actor=None, candidate_id=c.pk, feasible=True,
+                                      feasibility="符合镇级财力和规划，可行", estimate=Decimal(estimate),
+                                      proposed_unit=units[unit_name], on=D("2022-12-28"))
         if c.state == "screened":
             listed.append(c)
     session = _session(w)
