@@ -185,6 +185,8 @@ PAGES: dict[str, Expect] = {
     "project_candidates:create": E("22FFFFF", form=True),
     "project_candidates:detail": E("222NN22", "NNNNN22"),
     "project_candidates:screen": E("22FNNFF", "NNNNNFF", form=True),
+    # a suggestion becomes a candidate: the office and presidium (another town's suggestion: 404)
+    "project_candidates:from_suggestion": E("22FFFFF", "NNFFFFF", form=True),
     "project_lists:list": E("222FF22"),
     "project_lists:create": E("22FFFFF", form=True),
     "project_lists:detail": E("222NN22", "NNNNN22", form=True),

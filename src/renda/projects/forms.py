@@ -149,6 +149,18 @@ class CollectForm(ResourceForm):
         return data
 
 
+class FromSuggestionForm(forms.Form):
+    year = forms.IntegerField(label=_("项目年度"), min_value=2000, max_value=2100)
+    kind = forms.CharField(label=_("项目类别"), max_length=100, required=False)
+    on = forms.DateField(label=_("征集日期"), widget=DATE)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["year"].initial = timezone.localdate().year + 1
+        self.fields["on"].initial = timezone.localdate()
+        style_form(self)
+
+
 class ScreenForm(forms.Form):
     feasible = forms.TypedChoiceField(label=_("初审意见"), choices=[("1", _("可行，列入储备库")), ("0", _("不可行"))],
                                       coerce=lambda v: v == "1")

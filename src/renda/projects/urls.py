@@ -29,6 +29,7 @@ candidate_patterns = [
     path("new/", lr(views.candidates.create_view), name="create"),
     path("<int:pk>/", lr(views.candidates.detail_view), name="detail"),
     path("<int:pk>/screen/", views.candidate_screen, name="screen"),
+    path("from-suggestion/<int:suggestion_pk>/", views.candidate_from_suggestion, name="from_suggestion"),
 ]
 
 list_patterns = [

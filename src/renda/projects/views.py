@@ -417,6 +417,37 @@ def candidate_screen(request: HttpRequest, pk: int) -> HttpResponseBase:
                                                   "back": c}, status=400 if request.method == "POST" else 200)
 
 
+@login_required
+def candidate_from_suggestion(request: HttpRequest, suggestion_pk: int) -> HttpResponseBase:
+    """意见建议转为候选项目: the suggestion (which the user must see) becomes an idea of a year's pool,
+    linked to it (the suggestion's candidates: ``selectors.candidates_for_suggestion``)."""
+    from renda.suggestions.selectors import suggestions_visible_to
+
+    user: Any = request.user
+    if not policy.can(user, "collect"):
+        raise Forbidden()
+    s = suggestions_visible_to(user).filter(pk=suggestion_pk).first()
+    if s is None:
+        raise Http404
+    form = forms.FromSuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            c = services.candidate_from_suggestion(actor=acting(request), suggestion_id=s.pk,
+                                                   year=form.cleaned_data["year"], kind=form.cleaned_data["kind"],
+                                                   on=form.cleaned_data["on"])
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            add_error(form, exc)
+        else:
+            messages.success(request, _("已转为候选项目 {code}").format(code=c.code))
+            return redirect("project_candidates:detail", c.pk)
+    existing = selectors.candidates_for_suggestion(user, s.pk)
+    return render(request, "projects/form.html", {
+        "form": form, "title": _("意见建议「{t}」转为候选项目").format(t=s.title), "existing": existing},
+        status=400 if request.method == "POST" else 200)
+
+
 # --- candidate lists ------------------------------------------------------------------------------
 
 
