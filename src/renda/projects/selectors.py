@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from renda.core.policy import sees_every_town
 from renda.core.roles import Role
@@ -99,7 +100,7 @@ def stage_of(p: Project) -> str:
 
 
 def stage_label(code: str) -> str:
-    return str(dict(Stage.choices).get(code, "")) if code != "done" else "已全部完成"
+    return str(dict(Stage.choices).get(code, "")) if code != "done" else _("已全部完成")
 
 
 def warnings_of(p: Project, today: dt.date | None = None) -> list[rules.Warning]:
@@ -161,9 +162,9 @@ def deputy_parts(user: Any, deputy_id: int) -> list[DeputyPart]:
     for p in visible.filter(pk__in=ids).order_by("-year", "code"):
         roles = []
         if p.supervisor_id == deputy_id:
-            roles.append("督办主席团成员")
+            roles.append(_("督办主席团成员"))
         if any(d.pk == deputy_id for d in p.deputies.all()):
-            roles.append("督办小组代表")
+            roles.append(_("督办小组代表"))
         out.append(DeputyPart(p, roles, insp.filter(project=p).count(), notes.filter(project=p).count()))
     return out
 
@@ -176,9 +177,9 @@ def group_parts(p: Project) -> list[dict[str, Any]]:
         return people.setdefault(d.pk, {"deputy": d, "roles": [], "inspections": 0, "notes": 0})
 
     if p.supervisor is not None:
-        row(p.supervisor)["roles"].append("督办主席团成员")
+        row(p.supervisor)["roles"].append(_("督办主席团成员"))
     for d in p.deputies.all():
-        row(d)["roles"].append("督办小组代表")
+        row(d)["roles"].append(_("督办小组代表"))
     for x in p.inspections.prefetch_related("deputies"):
         for d in x.deputies.all():
             row(d)["inspections"] += 1
