@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from renda.audit.selectors import history_for
 from renda.congress.selectors import sessions_visible_to
 from renda.core import documents
 from renda.core import policy as base
@@ -192,7 +193,7 @@ def _render_detail(request: HttpRequest, p: Project, *, bound: tuple[Action, for
         "parts": selectors.group_parts(p), "year_targets": p.year_targets.all(),
         "can_publish": policy.can(user, Action.REPORT_PROGRESS, p),
         "can_suggest": policy.can(user, Action.INSPECT, p) and p.lead_unit_id is not None,
-        "transitions": p.transitions.order_by("on", "at", "id"),
+        "transitions": p.transitions.order_by("on", "at", "id"), "history": history_for(p),
         "error_action": bound[0].value if bound else "",
     }
     return render(request, "projects/detail.html", ctx, status=status)
@@ -506,7 +507,8 @@ def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
            "can_submit": policy.can(user, "submit", cl) and cl.state == CandidateList.ListState.DRAFT,
            "can_vote": policy.can(user, "vote", cl) and cl.state in (CandidateList.ListState.SUBMITTED,),
            "can_print": policy.can(user, "print", cl),
-           "projects": Project.objects.filter(candidate__candidate_list=cl).order_by("code")}
+           "projects": Project.objects.filter(candidate__candidate_list=cl).order_by("code"),
+           "history": history_for(cl)}
     return render(request, "projects/list_detail.html", ctx)
 
 
