@@ -299,7 +299,7 @@ def evaluation(request: HttpRequest) -> HttpResponseBase:
             add_error(form, exc)
         else:
             messages.success(request, _("已开始满意度测评「{title}」").format(title=r.title))
-            return redirect("projects:list")
+            return redirect("congress_rounds:detail", r.pk)
     return render(request, "projects/form.html", {"form": form, "title": _("民生实事项目满意度测评"),
                                                   "multipart": False},
                   status=400 if request.method == "POST" else 200)
