@@ -135,3 +135,46 @@ def test_settings_page(world: World, client: Client) -> None:
                                             "closes_on": "2023-09-01"})
     assert r.status_code == 400 and "征集截止日期不能早于开始日期" in r.content.decode()
     assert client.post("/projects/settings/", {"form": "kind", "name": "楼堂馆所"}).status_code == 302
+
+
+def test_vote_and_evaluation_pages_open_congress_rounds(world: World, client: Client) -> None:
+    from renda.congress.models import VoteRound
+    from renda.congress.tests.helpers import make_session
+
+    cs = candidates(world, 3)
+    cl = services.candidate_list_create(actor=staff(world), town=world.town, year=YEAR)
+    services.candidate_list_set(actor=staff(world), list_id=cl.pk, candidate_ids=[c.pk for c in cs])
+    services.candidate_list_submit(actor=presidium(world), list_id=cl.pk)
+    session = make_session(world, total=9, present=9)
+    client.force_login(world.users[Role.STAFF])
+    r = client.post(f"/projects/lists/{cl.pk}/vote/", {"session": session.pk, "mode": "paper",
+                                                        "chief_scrutineer": "张总监", "scrutineers": "李监票"})
+    assert r.status_code == 302
+    rnd = VoteRound.objects.get(kind="select")
+    assert rnd.seats == 2 and rnd.chief_scrutineer == "张总监" and rnd.options.count() == 3
+    assert f"/congress/rounds/{rnd.pk}/" in client.get(f"/projects/lists/{cl.pk}/").content.decode()
+    from renda.congress import services as congress
+
+    a, b, _c = rnd.options.order_by("order").values_list("pk", flat=True)
+    for _i in range(9):
+        congress.ballot_enter(actor=staff(world), round_id=rnd.pk, choices={a: "for", b: "for"})
+    congress.round_close(actor=staff(world), round_id=rnd.pk)
+    assert Project.objects.filter(candidate__candidate_list=cl).count() == 2
+    p = project(world, "旧项目", year=2022, adopted_on=D("2022-01-14"))
+    services.project_start(actor=staff(world), project_id=p.pk, on=D("2022-02-01"))
+    services.project_complete(actor=staff(world), project_id=p.pk, report="完工", on=D("2022-11-30"))
+    page = client.get("/projects/evaluation/")
+    assert page.status_code == 200 and "旧项目" in page.content.decode()
+    r = client.post("/projects/evaluation/", {"session": session.pk, "projects": [p.pk], "mode": "paper",
+                                              "chief_scrutineer": "", "scrutineers": ""})
+    assert r.status_code == 302
+    assert VoteRound.objects.filter(kind="evaluate").exists()
+
+
+def test_home_card_warns_the_office(world: World, client: Client) -> None:
+    p = project(world)
+    services.project_stage_set(actor=staff(world), project_id=p.pk, stage="design", planned_end=D("2023-03-31"))
+    client.force_login(world.users[Role.PRESIDIUM])
+    html = client.get("/home/presidium/").content.decode() if client.get("/home/presidium/").status_code == 200 \
+        else client.get("/", follow=True).content.decode()
+    assert "项目预警" in html and "规划设计" in html and p.title in html
