@@ -91,7 +91,8 @@ class CongressOptionResultOut(Schema):
     basically_satisfied: int | None = Field(None, description="基本满意票（测评，结束投票后）")
     dissatisfied: int | None = Field(None, description="不满意票（测评，结束投票后）")
     elected: bool = Field(description="当选（票决）")
-    grade: str | None = Field(None, description="测评结果：satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意")
+    grade: str | None = Field(
+        None, description="测评结果：satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意")
 
 
 class CongressRoundOut(Schema):
