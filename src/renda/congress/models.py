@@ -2,7 +2,7 @@
 
 The workflow of a vote round is in ``workflow.py``; every write goes through ``services.py``.
 
-Secrecy by design (DESIGN.md "Secret ballots", docs/decisions/0015): who has voted (``Voted``:
+Secrecy by design (DESIGN.md "Secret ballots", docs/decisions/0012): who has voted (``Voted``:
 round + deputy, unique) is stored apart from what was voted (``Ballot``: a random UUID, the
 round, the choices, a coarse date — no deputy, no timestamp, no sequential key). Ballot rows are
 created blank at the opening of a round, in random order; a cast fills a randomly chosen blank

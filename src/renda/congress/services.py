@@ -1,7 +1,7 @@
 """The only writers of congress sessions (人代会) and vote rounds (票决 / 测评): one keyword-only,
 typed function per verb, each in one transaction, audited.
 
-Secrecy of the ballot (docs/decisions/0015-secret-ballot.md):
+Secrecy of the ballot (docs/decisions/0012-secret-ballot.md):
 
 - ``round_open`` creates ``issued`` blank ``Ballot`` rows with random UUIDs, in random order;
 - ``ballot_cast`` (a deputy on a phone) inserts ``Voted(round, deputy)`` — refused by the
