@@ -118,6 +118,11 @@ class Session(TimeStampedModel):
     def __str__(self) -> str:
         return self.title or self.default_title()
 
+    @property
+    def term_text(self) -> str:
+        """第十八届第三次会议."""
+        return f"第{cn_number(self.term or 0)}届第{cn_number(self.number or 0)}次会议"
+
     def default_title(self) -> str:
         town = getattr(self, "town", None) if self.town_id else None
         name = town.name if town else ""

@@ -198,7 +198,7 @@ def test_paper_vote_and_tally(world: World) -> None:
     assert [o.option_id for o in res.elected] == [a, b]
     assert res.threshold == 5 and res.basis_count == 9
     event = AuditEvent.objects.get(verb="congress.round_close")
-    assert event.after["valid"] == 7 and event.after["invalid"] == 2
+    assert event.after["有效票"] == 7 and event.after["无效票"] == 2
 
 
 def test_more_than_half_of_all_not_of_present(world: World) -> None:
