@@ -112,7 +112,8 @@ def _run(world: World, swap: bool) -> dict[str, str]:
     for user, choices in casts:
         c = Client()
         c.force_login(user)
-        res = c.post(f"/api/congress/rounds/{r.pk}/ballot", {"choices": choices}, content_type="application/json")
+        body = {"choices": [{"option_id": k, "choice": v} for k, v in choices.items()]}
+        res = c.post(f"/api/congress/rounds/{r.pk}/ballot", body, content_type="application/json")
         assert res.status_code == 201, res.content
         out[f"cast {user.pk}"] = _norm(res.content.decode())
     views = {role: world.users[role] for role in (Role.STAFF, Role.PRESIDIUM, Role.DEPUTY, Role.DISTRICT_VIEWER,
