@@ -52,7 +52,7 @@ from renda.congress.models import (
 )
 from renda.congress.workflow import Action
 from renda.core.errors import Conflict, InvalidInput, NotFound
-from renda.core.services import create_audited, full_clean, lock, update_audited
+from renda.core.services import clean_text, create_audited, full_clean, lock, update_audited
 from renda.core.types import Actor
 from renda.places.models import Region
 
@@ -248,15 +248,15 @@ def _totals(r: VoteRound) -> dict[str, Any]:
 def _clean_options(options: Sequence[OptionSpec]) -> list[OptionSpec]:
     out: list[OptionSpec] = []
     seen: set[tuple[str, int]] = set()
-    for o in options:
-        label = (o.label or "").strip()
+    for i, o in enumerate(options):
+        label = clean_text(o.label, f"options.{i}", label=_("投票事项"), max_length=200)
         if not label or not (o.ref_kind or "").strip():
             raise InvalidInput(_("投票事项须有名称"), fields={"options": _("须有名称")})
         key = (o.ref_kind, int(o.ref_id))
         if key in seen:
             raise InvalidInput(_("投票事项「{label}」重复").format(label=label), fields={"options": _("重复")})
         seen.add(key)
-        out.append(OptionSpec(o.ref_kind.strip(), int(o.ref_id), label))
+        out.append(OptionSpec(o.ref_kind.strip()[:40], int(o.ref_id), label))
     if not out:
         raise InvalidInput(_("请至少列出一个投票事项"), fields={"options": _("必填")})
     return out

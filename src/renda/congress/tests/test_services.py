@@ -462,3 +462,30 @@ def test_illegal_transition_names_state() -> None:
 
     with pytest.raises(IllegalTransition, match="已计票"):
         workflow.next_state("closed", "cast")
+
+
+def test_option_labels_pass_the_edge_rule(world: World) -> None:
+    s = make_session(world, total=3)
+    with pytest.raises(InvalidInput, match="控制字符"):
+        services.round_open(actor=staff(world), session_id=s.pk, kind="evaluate", title="测评",
+                            options=[OptionSpec("p", 1, "甲\x00乙")])
+    with pytest.raises(InvalidInput, match="最多200个字"):
+        services.round_open(actor=staff(world), session_id=s.pk, kind="evaluate", title="测评",
+                            options=[OptionSpec("p", 1, "长" * 201)])
+    r = services.round_open(actor=staff(world), session_id=s.pk, kind="evaluate", title="测评",
+                            options=[OptionSpec("p", 1, "长" * 200)])
+    assert r.options.get().label == "长" * 200
+    with pytest.raises(InvalidInput, match="控制字符"):
+        services.session_update(actor=staff(world), session_id=s.pk, venue="会议室\x07")
+
+
+def test_phone_round_notifies_the_deputies_present(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from renda.notifications.models import Notification
+
+    s = make_session(world, total=4, present=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = open_round(world, s, n=3, seats=1, mode="phone")
+    notified = set(Notification.objects.filter(verb="congress.round_open").values_list("user_id", flat=True))
+    assert world.users[Role.DEPUTY].pk in notified and world.users[Role.PRESIDIUM].pk in notified
+    assert staff(world).pk not in notified
+    assert Notification.objects.filter(url=f"/congress/vote/{r.pk}/").exists()
