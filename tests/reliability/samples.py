@@ -188,7 +188,8 @@ def _congress_town(actor: User, town: Any) -> tuple[Any, Any, Any, Any]:
     for deputy in congress_selectors.town_deputies(town.pk, session.starts_on):
         congress_services.attendance_set(actor=actor, session_id=session.pk, deputy_id=deputy.pk, status="present")
     item = congress_services.agenda_add(actor=actor, session_id=session.pk, title="票决民生实事项目", needs_vote=True)
-    options = [OptionSpec("text", 1, "道路亮化工程"), OptionSpec("text", 2, "农贸市场改造"), OptionSpec("text", 3, "公园提升")]
+    options = [OptionSpec("text", 1, "道路亮化工程"), OptionSpec("text", 2, "农贸市场改造"),
+               OptionSpec("text", 3, "公园提升")]
     closed = congress_services.round_open(actor=actor, session_id=session.pk, kind="select", title="民生实事项目票决",
                                           options=options, seats=2, chief_scrutineer="张总监", scrutineers="李、王")
     first = closed.options.order_by("order")[0].pk

@@ -4,15 +4,17 @@ open; the tally after the close, as ``selectors.round_result``). Write: a deputy
 open phone round. No endpoint names who voted how: there is nothing that links the two."""
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from renda.congress import policy, selectors, services
 from renda.congress.models import RoundKind, RoundState, Session, VoteRound
 from renda.core.api import ERRORS, InSchema, Pagination, RegionRefOut, actor, require_list, search, visible
+from renda.core.errors import InvalidInput
 
 sessions_router: Router = Router(tags=["人代会"])
 rounds_router: Router = Router(tags=["人代会投票"])
@@ -91,7 +93,8 @@ class CongressOptionResultOut(Schema):
     basically_satisfied: int | None = Field(None, description="基本满意票（测评，结束投票后）")
     dissatisfied: int | None = Field(None, description="不满意票（测评，结束投票后）")
     elected: bool = Field(description="当选（票决）")
-    grade: str | None = Field(None, description="测评结果：satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意")
+    grade: str | None = Field(
+        None, description="测评结果：satisfied 满意、basically_satisfied 基本满意、dissatisfied 不满意")
 
 
 class CongressRoundOut(Schema):
@@ -138,10 +141,16 @@ class CongressRoundFilters(Schema):
     open_for_me: bool | None = Field(None, description="true：只列出当前代表可以投票的手机投票")
 
 
+class CongressChoiceIn(InSchema):
+    option_id: int = Field(ge=1, le=9_223_372_036_854_775_807, description="投票事项 ID")
+    choice: Literal["for", "against", "abstain", "satisfied", "basically_satisfied", "dissatisfied"] = Field(
+        description="票决 for 赞成、against 反对、abstain 弃权；测评 satisfied 满意、basically_satisfied 基本满意、"
+                    "dissatisfied 不满意、abstain 弃权")
+
+
 class CongressBallotIn(InSchema):
-    choices: dict[int, str] = Field(description=(
-        "选择：投票事项 ID → 票决 for 赞成、against 反对、abstain 弃权；测评 satisfied 满意、basically_satisfied "
-        "基本满意、dissatisfied 不满意、abstain 弃权。未列出的事项视为弃权；票决赞成不能超过应选数"))
+    choices: list[CongressChoiceIn] = Field(max_length=500, description=(
+        "每个事项的选择；未列出的事项视为弃权；票决赞成不能超过应选数；同一事项只能出现一次"))
 
 
 class CongressBallotOut(Schema):
@@ -211,7 +220,12 @@ def get_congress_round(request: HttpRequest, round_id: int) -> dict[str, Any]:
 def cast_congress_ballot(request: HttpRequest, round_id: int, payload: CongressBallotIn) -> Status[dict[str, Any]]:
     user = actor(request)
     r = visible(request, selectors.rounds_visible_to(user), round_id)
-    services.ballot_cast(actor=user, round_id=r.pk, choices=payload.choices)
+    choices: dict[int, str] = {}
+    for i, c in enumerate(payload.choices):
+        if c.option_id in choices:
+            raise InvalidInput(_("投票事项重复"), fields={f"choices.{i}.option_id": _("重复")})
+        choices[c.option_id] = c.choice
+    services.ballot_cast(actor=user, round_id=r.pk, choices=choices)
     r.refresh_from_db()
     return Status(201, {"voted": True, "returned": r.returned})
 

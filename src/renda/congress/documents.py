@@ -44,11 +44,13 @@ def sheet_letter(r: VoteRound) -> Letter:
     paragraphs = [
         _("会议：{s}").format(s=session),
         _("事项：{t}（{k}）").format(t=r.title, k=kind),
-        _("全体代表 {a} 人，出席代表 {p} 人。发出选票 {i} 张，收回选票 {ret} 张，其中有效票 {v} 张，无效票 {inv} 张。").format(
+        _("全体代表 {a} 人，出席代表 {p} 人。发出选票 {i} 张，收回选票 {ret} 张，"
+          "其中有效票 {v} 张，无效票 {inv} 张。").format(
             a=r.all_count, p=r.present_count, i=res.issued, ret=res.returned, v=res.valid, inv=res.invalid),
     ]
     if r.kind == RoundKind.SELECT:
-        paragraphs.append(_("应选 {n} 项；赞成票超过{basis}（{count} 人）半数、即不少于 {t} 票，且得票在前 {n} 名的当选。").format(
+        paragraphs.append(_("应选 {n} 项；赞成票超过{basis}（{count} 人）半数、即不少于 {t} 票，"
+                            "且得票在前 {n} 名的当选。").format(
             n=r.seats, basis=basis, count=res.basis_count, t=res.threshold))
     if res.void:
         paragraphs.append(_("收回选票多于发出选票，本轮投票无效。"))

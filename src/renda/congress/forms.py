@@ -106,7 +106,9 @@ class RoundOpenForm(forms.Form):
 
     def __init__(self, *args: Any, agenda: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agenda_item"].choices = [("", _("请选择")), *[(a.pk, str(a)) for a in agenda]]
+        field = self.fields["agenda_item"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.choices = [("", _("请选择")), *[(a.pk, str(a)) for a in agenda]]
 
     def clean_options(self) -> list[str]:
         lines = [x.strip() for x in self.cleaned_data["options"].splitlines() if x.strip()]

@@ -31,7 +31,7 @@ def rounds_to_vote(user: Any) -> list[Any] | None:
 
 
 @card("congress_work", template="congress/partials/home_work.html", roles={Role.STAFF, Role.PRESIDIUM},
-      column="side", order=20)
+      order=20, columns={Role.PRESIDIUM: "side"})
 def congress_work(user: Any) -> dict[str, Any] | None:
     today = timezone.localdate()
     rounds = list(selectors.rounds_visible_to(user).filter(state=RoundState.OPEN).order_by("id")[:10])

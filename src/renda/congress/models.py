@@ -2,7 +2,7 @@
 
 The workflow of a vote round is in ``workflow.py``; every write goes through ``services.py``.
 
-Secrecy by design (DESIGN.md "Secret ballots", docs/decisions/0015): who has voted (``Voted``:
+Secrecy by design (DESIGN.md "Secret ballots", docs/decisions/0012): who has voted (``Voted``:
 round + deputy, unique) is stored apart from what was voted (``Ballot``: a random UUID, the
 round, the choices, a coarse date — no deputy, no timestamp, no sequential key). Ballot rows are
 created blank at the opening of a round, in random order; a cast fills a randomly chosen blank
@@ -117,6 +117,11 @@ class Session(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title or self.default_title()
+
+    @property
+    def term_text(self) -> str:
+        """第十八届第三次会议."""
+        return f"第{cn_number(self.term or 0)}届第{cn_number(self.number or 0)}次会议"
 
     def default_title(self) -> str:
         town = getattr(self, "town", None) if self.town_id else None

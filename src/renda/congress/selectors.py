@@ -196,7 +196,8 @@ def compute_result(r: VoteRound) -> RoundResult:
 
     def one(o: workflow.Option) -> OptionResult:
         c = t.counts[o.option_id]
-        common: dict[str, Any] = {"option_id": o.option_id, "ref_kind": o.ref_kind, "ref_id": o.ref_id, "label": o.label}
+        common: dict[str, Any] = {"option_id": o.option_id, "ref_kind": o.ref_kind, "ref_id": o.ref_id,
+                                  "label": o.label}
         if r.kind == "select":
             return OptionResult(**common, for_=c.for_, against=c.against, abstain=c.abstain,
                                 elected=(not void) and o.option_id in t.elected)

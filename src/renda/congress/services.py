@@ -1,7 +1,7 @@
 """The only writers of congress sessions (人代会) and vote rounds (票决 / 测评): one keyword-only,
 typed function per verb, each in one transaction, audited.
 
-Secrecy of the ballot (docs/decisions/0015-secret-ballot.md):
+Secrecy of the ballot (docs/decisions/0012-secret-ballot.md):
 
 - ``round_open`` creates ``issued`` blank ``Ballot`` rows with random UUIDs, in random order;
 - ``ballot_cast`` (a deputy on a phone) inserts ``Voted(round, deputy)`` — refused by the
@@ -33,7 +33,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from renda.audit.services import record, snapshot
+from renda.audit.services import record
 from renda.congress import hooks, policy, selectors, workflow
 from renda.congress.models import (
     AgendaItem,
@@ -52,7 +52,7 @@ from renda.congress.models import (
 )
 from renda.congress.workflow import Action
 from renda.core.errors import Conflict, InvalidInput, NotFound
-from renda.core.services import create_audited, full_clean, lock, update_audited
+from renda.core.services import clean_text, create_audited, full_clean, lock, update_audited
 from renda.core.types import Actor
 from renda.places.models import Region
 
@@ -124,7 +124,7 @@ def attendance_fill(*, actor: Actor, session_id: int) -> int:
     policy.require(actor, "attendance", s)
     added = _fill(s)
     if added:
-        record(actor=actor, verb="congress.attendance_fill", target=s, after={"added": added})
+        record(actor=actor, verb="congress.attendance_fill", target=s, after={"补充应到代表": added})
     return added
 
 
@@ -168,15 +168,13 @@ def attendance_set(*, actor: Actor, session_id: int, deputy_id: int, status: str
         row = SessionAttendance(session=s, deputy=deputy, status=status)
         full_clean(row)
         row.save()
-        record(actor=actor, verb="congress.attendance", target=s, after={"deputy": str(deputy), "status": status})
+        record(actor=actor, verb="congress.attendance", target=s, after=_attendance_snap(row))
         return row
     if row.status != status:
-        before = row.status
+        before = _attendance_snap(row)
         row.status = status
         row.save(update_fields=["status"])
-        name = str(row.deputy)
-        record(actor=actor, verb="congress.attendance", target=s, before={"deputy": name, "status": before},
-               after={"deputy": name, "status": status})
+        record(actor=actor, verb="congress.attendance", target=s, before=before, after=_attendance_snap(row))
     return row
 
 
@@ -192,7 +190,7 @@ def agenda_add(*, actor: Actor, session_id: int, title: str, needs_vote: bool = 
     item = AgendaItem(session=s, title=title.strip(), needs_vote=needs_vote, order=order)
     full_clean(item)
     item.save()
-    record(actor=actor, verb="congress.agenda_add", target=s, after=snapshot(item))
+    record(actor=actor, verb="congress.agenda_add", target=s, after=_agenda_snap(item))
     return item
 
 
@@ -203,13 +201,13 @@ def agenda_update(*, actor: Actor, item_id: int, title: str, needs_vote: bool, o
         raise NotFound()
     s = lock(Session, item.session_id)
     policy.require(actor, "agenda", s)
-    before = snapshot(item)
+    before = _agenda_snap(item)
     item.title, item.needs_vote, item.order = (title or "").strip(), needs_vote, order
     if not item.title:
         raise InvalidInput(_("请填写议程"), fields={"title": _("必填")})
     full_clean(item)
     item.save()
-    after = snapshot(item)
+    after = _agenda_snap(item)
     if after != before:
         record(actor=actor, verb="congress.agenda_update", target=s, before=before, after=after)
     return item
@@ -224,13 +222,22 @@ def agenda_remove(*, actor: Actor, item_id: int) -> Session:
     policy.require(actor, "agenda", s)
     if item.rounds.exists():
         raise Conflict(_("该议程已有投票，不能删除"))
-    before = snapshot(item)
+    before = _agenda_snap(item)
     item.delete()
     record(actor=actor, verb="congress.agenda_remove", target=s, before=before)
     return s
 
 
 # --- rounds ------------------------------------------------------------------------------------
+
+
+def _attendance_snap(row: SessionAttendance) -> dict[str, Any]:
+    """An attendance change as the session's history shows it (keys are the labels)."""
+    return {"代表": str(row.deputy), "出席情况": str(AttendanceStatus(row.status).label)}
+
+
+def _agenda_snap(item: AgendaItem) -> dict[str, Any]:
+    return {"议程": f"{item.order}. {item.title}", "需表决": item.needs_vote}
 
 
 def _totals(r: VoteRound) -> dict[str, Any]:
@@ -241,15 +248,15 @@ def _totals(r: VoteRound) -> dict[str, Any]:
 def _clean_options(options: Sequence[OptionSpec]) -> list[OptionSpec]:
     out: list[OptionSpec] = []
     seen: set[tuple[str, int]] = set()
-    for o in options:
-        label = (o.label or "").strip()
+    for i, o in enumerate(options):
+        label = clean_text(o.label, f"options.{i}", label=_("投票事项"), max_length=200)
         if not label or not (o.ref_kind or "").strip():
             raise InvalidInput(_("投票事项须有名称"), fields={"options": _("须有名称")})
         key = (o.ref_kind, int(o.ref_id))
         if key in seen:
             raise InvalidInput(_("投票事项「{label}」重复").format(label=label), fields={"options": _("重复")})
         seen.add(key)
-        out.append(OptionSpec(o.ref_kind.strip(), int(o.ref_id), label))
+        out.append(OptionSpec(o.ref_kind.strip()[:40], int(o.ref_id), label))
     if not out:
         raise InvalidInput(_("请至少列出一个投票事项"), fields={"options": _("必填")})
     return out
@@ -329,7 +336,7 @@ def round_open(*, actor: Actor, session_id: int, kind: str, title: str, options:
     _rng.shuffle(ballots)
     Ballot.objects.bulk_create(ballots)
     record(actor=actor, verb="congress.round_open", target=r, after=_totals(r) | {
-        "options": [o.label for o in opts], "seats": seats, "basis": basis, "mode": mode})
+        "投票事项": [o.label for o in opts], "seats": seats, "basis": basis, "mode": mode})
     if mode == RoundMode.PHONE:
         voters = sorted(selectors.present_deputy_ids(s))
         transaction.on_commit(partial(_notify_voters, r.pk, voters,
@@ -459,9 +466,9 @@ def round_close(*, actor: Actor, round_id: int, returned: int | None = None) -> 
     r.result = result.as_json()
     r.save(update_fields=["returned", "state", "closed_at", "result", "updated_at"])
     _reshuffle(r)
-    totals = _totals(r) | {"valid": result.valid, "invalid": result.invalid,
-                           "elected": [o.label for o in result.elected],
-                           "needs_further_round": result.needs_further_round}
+    totals = _totals(r) | {"有效票": result.valid, "无效票": result.invalid,
+                           "当选": [o.label for o in result.elected] if r.kind == RoundKind.SELECT else None,
+                           "另行投票": [o.label for o in result.tied]}
     record(actor=actor, verb="congress.round_void" if void else "congress.round_close", target=r, after=totals)
     kinds = set(r.options.values_list("ref_kind", flat=True))
     for handler in hooks.handlers_for(kinds):

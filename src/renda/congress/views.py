@@ -24,9 +24,10 @@ from renda.audit.selectors import history_for
 from renda.congress import documents, forms, policy, selectors, services
 from renda.congress.models import AttendanceStatus, OptionSpec, RoundKind, RoundMode, Session, VoteRound
 from renda.core import policy as base
-from renda.core.crud import Column, DetailField, Resource, add_error, date_text, style_form
+from renda.core.crud import Column, Resource, add_error, date_text, style_form
 from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Forbidden, NotFound
+from renda.core.types import acting
 
 # --- sessions --------------------------------------------------------------------------------------
 
@@ -104,7 +105,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     s = _session(request, pk)
     user = request.user
     attendance = list(s.attendance.select_related("deputy").order_by("deputy__name", "id"))
-    counts = {k: 0 for k in AttendanceStatus.values}
+    counts = dict.fromkeys(AttendanceStatus.values, 0)
     for a in attendance:
         counts[a.status] += 1
     ctx = {
@@ -137,7 +138,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _("出席情况不正确"))
     else:
         try:
-            row = services.attendance_set(actor=request.user, session_id=s.pk, deputy_id=form.cleaned_data["deputy"],
+            row = services.attendance_set(actor=acting(request), session_id=s.pk, deputy_id=form.cleaned_data["deputy"],
                                           status=form.cleaned_data["status"])
             messages.success(request, _("已登记：{row}").format(row=row))
         except ApplicationError as exc:
@@ -150,7 +151,7 @@ def attendance(request: HttpRequest, pk: int) -> HttpResponseBase:
 def attendance_fill(request: HttpRequest, pk: int) -> HttpResponseBase:
     s = _session(request, pk)
     try:
-        added = services.attendance_fill(actor=request.user, session_id=s.pk)
+        added = services.attendance_fill(actor=acting(request), session_id=s.pk)
         messages.success(request, _("已补充 {n} 名应到代表").format(n=added) if added else _("应到代表已齐全"))
     except ApplicationError as exc:
         _refusal(request, exc)
@@ -167,7 +168,7 @@ def agenda_add(request: HttpRequest, pk: int) -> HttpResponseBase:
         messages.error(request, _("请填写议程（不超过200字）"))
     else:
         try:
-            services.agenda_add(actor=request.user, session_id=s.pk, title=form.cleaned_data["title"],
+            services.agenda_add(actor=acting(request), session_id=s.pk, title=form.cleaned_data["title"],
                                 needs_vote=form.cleaned_data["needs_vote"])
             messages.success(request, _("已增加议程"))
         except ApplicationError as exc:
@@ -185,7 +186,7 @@ def agenda_remove(request: HttpRequest, pk: int, item_id: int) -> HttpResponseBa
         raise Http404
     if request.method == "POST":
         try:
-            services.agenda_remove(actor=request.user, item_id=item.pk)
+            services.agenda_remove(actor=acting(request), item_id=item.pk)
             messages.success(request, _("已删除议程「{t}」").format(t=item.title))
         except ApplicationError as exc:
             _refusal(request, exc)
@@ -206,7 +207,7 @@ def round_open(request: HttpRequest, pk: int) -> HttpResponseBase:
         d = form.cleaned_data
         try:
             r = services.round_open(
-                actor=request.user, session_id=s.pk, kind=d["kind"], title=d["title"],
+                actor=acting(request), session_id=s.pk, kind=d["kind"], title=d["title"],
                 options=[OptionSpec("text", i + 1, label) for i, label in enumerate(d["options"])],
                 seats=d.get("seats") if d["kind"] == RoundKind.SELECT else None, basis=d["basis"], mode=d["mode"],
                 chief_scrutineer=d.get("chief_scrutineer") or "", scrutineers=d.get("scrutineers") or "",
@@ -298,14 +299,15 @@ def round_enter(request: HttpRequest, pk: int) -> HttpResponseBase:
     form = forms.BallotForm(request.POST, round=r, prefix="b")
     if form.is_valid():
         try:
-            services.ballot_enter(actor=request.user, round_id=r.pk, choices=form.choices())
+            services.ballot_enter(actor=acting(request), round_id=r.pk, choices=form.choices())
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
             add_error(form, exc)
         else:
             r.refresh_from_db()
-            messages.success(request, _("已录入第 {n} 张选票（发出 {issued} 张）").format(n=r.returned, issued=r.issued))
+            messages.success(request, _("已录入第 {n} 张选票（发出 {issued} 张）").format(
+                n=r.returned, issued=r.issued))
             return redirect("congress_rounds:detail", r.pk)
     r.refresh_from_db()
     return _round_page(request, r, entry=form, status=400)
@@ -320,7 +322,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponseBase:
     style_form(form)
     if request.method == "POST" and form.is_valid():
         try:
-            services.round_close(actor=request.user, round_id=r.pk, returned=form.cleaned_data.get("returned"))
+            services.round_close(actor=acting(request), round_id=r.pk, returned=form.cleaned_data.get("returned"))
         except (Forbidden, NotFound):
             raise
         except ApplicationError as exc:
@@ -340,7 +342,7 @@ def round_close(request: HttpRequest, pk: int) -> HttpResponseBase:
 def round_further(request: HttpRequest, pk: int) -> HttpResponseBase:
     r = _round(request, pk)
     try:
-        further = services.round_open_further(actor=request.user, round_id=r.pk)
+        further = services.round_open_further(actor=acting(request), round_id=r.pk)
     except ApplicationError as exc:
         _refusal(request, exc)
         return redirect("congress_rounds:detail", r.pk)
@@ -349,12 +351,12 @@ def round_further(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 
 @login_required
-def round_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+def round_sheet(request: HttpRequest, pk: int) -> HttpResponseBase:
     """计票结果报告单 (Word), only after the close."""
     r = _round(request, pk)
     if not r.is_over:
         messages.error(request, _("投票结束计票后才能打印计票结果报告单"))
-        return redirect("congress_rounds:detail", r.pk)  # type: ignore[return-value]
+        return redirect("congress_rounds:detail", r.pk)
     policy.require(request.user, "sheet", r)
     return docx_response(documents.sheet_filename(r), documents.result_sheet(r))
 
@@ -391,7 +393,7 @@ def vote(request: HttpRequest, pk: int) -> HttpResponseBase:
             return render(request, "congress/vote.html", ctx)
         else:
             try:
-                services.ballot_cast(actor=user, round_id=r.pk, choices=choices)
+                services.ballot_cast(actor=acting(request), round_id=r.pk, choices=choices)
             except (Forbidden, NotFound):
                 raise
             except ApplicationError as exc:

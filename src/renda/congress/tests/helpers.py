@@ -66,4 +66,6 @@ def deputy_user(world: World, deputy: Deputy) -> Any:
         return world.users[Role.DEPUTY]
     if deputy == world.presidium_deputy:
         return world.users[Role.PRESIDIUM]
+    if deputy == world.plain_deputy:
+        return world.extra_user
     return make_user(Role.DEPUTY, world.town, deputy=deputy)

@@ -198,7 +198,7 @@ def test_paper_vote_and_tally(world: World) -> None:
     assert [o.option_id for o in res.elected] == [a, b]
     assert res.threshold == 5 and res.basis_count == 9
     event = AuditEvent.objects.get(verb="congress.round_close")
-    assert event.after["valid"] == 7 and event.after["invalid"] == 2
+    assert event.after["有效票"] == 7 and event.after["无效票"] == 2
 
 
 def test_more_than_half_of_all_not_of_present(world: World) -> None:
@@ -263,7 +263,7 @@ def test_nothing_changes_after_close(world: World) -> None:
         enter(world, r, {ids(r)[0]: "for"})
     with pytest.raises(Conflict, match="投票已结束"):
         services.round_close(actor=staff(world), round_id=r.pk)
-    with pytest.raises(Conflict, match="投票进行中|投票已结束"):
+    with pytest.raises(Conflict, match="投票已结束"):
         services.ballot_cast(actor=world.users[Role.DEPUTY], round_id=r.pk, choices={ids(r)[0]: "for"})
 
 
@@ -462,3 +462,30 @@ def test_illegal_transition_names_state() -> None:
 
     with pytest.raises(IllegalTransition, match="已计票"):
         workflow.next_state("closed", "cast")
+
+
+def test_option_labels_pass_the_edge_rule(world: World) -> None:
+    s = make_session(world, total=3)
+    with pytest.raises(InvalidInput, match="控制字符"):
+        services.round_open(actor=staff(world), session_id=s.pk, kind="evaluate", title="测评",
+                            options=[OptionSpec("p", 1, "甲\x00乙")])
+    with pytest.raises(InvalidInput, match="最多200个字"):
+        services.round_open(actor=staff(world), session_id=s.pk, kind="evaluate", title="测评",
+                            options=[OptionSpec("p", 1, "长" * 201)])
+    r = services.round_open(actor=staff(world), session_id=s.pk, kind="evaluate", title="测评",
+                            options=[OptionSpec("p", 1, "长" * 200)])
+    assert r.options.get().label == "长" * 200
+    with pytest.raises(InvalidInput, match="控制字符"):
+        services.session_update(actor=staff(world), session_id=s.pk, venue="会议室\x07")
+
+
+def test_phone_round_notifies_the_deputies_present(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from renda.notifications.models import Notification
+
+    s = make_session(world, total=4, present=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = open_round(world, s, n=3, seats=1, mode="phone")
+    notified = set(Notification.objects.filter(verb="congress.round_open").values_list("user_id", flat=True))
+    assert world.users[Role.DEPUTY].pk in notified and world.users[Role.PRESIDIUM].pk in notified
+    assert staff(world).pk not in notified
+    assert Notification.objects.filter(url=f"/congress/vote/{r.pk}/").exists()

@@ -133,3 +133,14 @@ def test_other_town_is_404(world: World) -> None:
 def test_start_date_is_kept(world: World) -> None:
     s = make_session(world, total=3)
     assert s.starts_on == STARTS
+
+
+def test_home_cards(world: World) -> None:
+    s = make_session(world, total=3)
+    rnd = open_round(world, s, n=3, seats=1, mode="phone")
+    deputy_home = login(world.users[Role.DEPUTY]).get(reverse("accounts:home"), follow=True).content.decode()
+    assert "请您投票" in deputy_home and reverse("congress:vote", args=[rnd.pk]) in deputy_home
+    office_home = login(staff(world)).get(reverse("accounts:home"), follow=True).content.decode()
+    assert 'id="congress-work"' in office_home and "发出 3 张，收回 0 张" in office_home
+    services.ballot_cast(actor=world.users[Role.DEPUTY], round_id=rnd.pk, choices={ids(rnd)[0]: "for"})
+    assert "请您投票" not in login(world.users[Role.DEPUTY]).get(reverse("accounts:home"), follow=True).content.decode()
