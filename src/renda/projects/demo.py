@@ -72,6 +72,12 @@ def _session(w: Any) -> Session:
     return s
 
 
+def _agenda(session: Session, words: str) -> int | None:
+    """The session's agenda item that needs a vote and names ``words`` (congress' demo puts them there)."""
+    item = session.agenda.filter(needs_vote=True, title__contains=words).order_by("order").first()
+    return item.pk if item is not None else None
+
+
 def _cast(r: VoteRound, ballots: list[dict[int, str]]) -> None:
     for choices in ballots:
         congress_services.ballot_enter(actor=None, round_id=r.pk, choices=choices)
@@ -126,7 +132,8 @@ def build_projects(demo: Demo) -> None:
     services.candidate_list_set(actor=None, list_id=cl.pk, candidate_ids=[c.pk for c in listed])
     services.candidate_list_submit(actor=None, list_id=cl.pk, on=D("2023-01-05"), submitted_by=chair)
     r = services.candidate_list_vote(actor=None, list_id=cl.pk, session_id=session.pk,
-                                     chief_scrutineer="刘志文", scrutineers="王丽、陈强")
+                                     chief_scrutineer="刘志文", scrutineers="王丽、陈强",
+                                     agenda_item_id=_agenda(session, "票决"))
     opt = dict(r.options.values_list("ref_id", "pk"))
     a, b, c3, c4, c5 = (opt[c.pk] for c in listed)
     k, all_count = r.issued, congress_selectors.session_quorum(session).all
@@ -221,7 +228,8 @@ def build_projects(demo: Demo) -> None:
     services.project_complete(actor=None, project_id=old.pk, on=D("2022-11-30"),
                               report="村组道路硬化 6.8 公里已全部完工并通过验收，群众出行条件明显改善")
     r = services.project_evaluation_open(actor=None, session_id=session.pk, project_ids=[old.pk],
-                                         chief_scrutineer="刘志文", scrutineers="王丽、陈强")
+                                         chief_scrutineer="刘志文", scrutineers="王丽、陈强",
+                                         agenda_item_id=_agenda(session, "测评"))
     (o,) = r.options.values_list("pk", flat=True)
     k = r.issued
     grades = ["satisfied"] * (k - k // 4) + ["basically_satisfied"] * (k // 4 - 1) + ["dissatisfied"]

@@ -888,7 +888,7 @@ def _session_day(r: VoteRound) -> dt.date:
 @transaction.atomic
 def candidate_list_vote(*, actor: Actor, list_id: int, session_id: int | None = None, title: str = "",
                         basis: str = "all", mode: str = "paper", chief_scrutineer: str = "", scrutineers: str = "",
-                        issued: int | None = None) -> VoteRound:
+                        issued: int | None = None, agenda_item_id: int | None = None) -> VoteRound:
     """票决: the submitted list put to the session's secret ballot — a ``select`` round of congress
     with one option per candidate (ref_kind ``project_candidate``) and the list's N as seats. The
     result comes back through ``on_candidate_round_closed``."""
@@ -909,7 +909,7 @@ def candidate_list_vote(*, actor: Actor, list_id: int, session_id: int | None = 
     r = congress_services.round_open(
         actor=actor, session_id=session.pk, kind="select", options=options, seats=cl.seats, basis=basis, mode=mode,
         title=title or _("{year}年度民生实事项目票决").format(year=cl.year), chief_scrutineer=chief_scrutineer,
-        scrutineers=scrutineers, issued=issued)
+        scrutineers=scrutineers, issued=issued, agenda_item_id=agenda_item_id)
     before = _list_snap(cl)
     cl.state, cl.session, cl.vote_round = CandidateList.ListState.VOTING, session, r
     cl.save()
@@ -934,7 +934,8 @@ def on_candidate_round_closed(r: VoteRound, result: RoundResult) -> None:
 @transaction.atomic
 def project_evaluation_open(*, actor: Actor, session_id: int, project_ids: Sequence[int], title: str = "",
                             basis: str = "all", mode: str = "paper", chief_scrutineer: str = "",
-                            scrutineers: str = "", issued: int | None = None) -> VoteRound:
+                            scrutineers: str = "", issued: int | None = None,
+                            agenda_item_id: int | None = None) -> VoteRound:
     """满意度测评: an ``evaluate`` round of congress at a later session, one option per completed
     project (ref_kind ``project``); grades come back through ``on_project_round_closed``."""
     session = Session.objects.filter(pk=session_id).first()
@@ -959,7 +960,7 @@ def project_evaluation_open(*, actor: Actor, session_id: int, project_ids: Seque
     return congress_services.round_open(
         actor=actor, session_id=session.pk, kind="evaluate", options=options, basis=basis, mode=mode,
         title=title or _("民生实事项目满意度测评"), chief_scrutineer=chief_scrutineer, scrutineers=scrutineers,
-        issued=issued)
+        issued=issued, agenda_item_id=agenda_item_id)
 
 
 def on_project_round_closed(r: VoteRound, result: RoundResult) -> None:
