@@ -36,6 +36,13 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     "shifts": _s("shift", "other_shift"),  # the shift pages; the assignment pages are below
     "risks": _s("risk", "other_risk"),
     "grid_work": _w("grid", "other_grid"),
+    # projects (民生实事)
+    "projects": lambda s, o: _p(s, o, "project"),
+    "project_candidates": lambda s, o: _p(s, o, "candidate"),
+    "project_lists": lambda s, o: _p(s, o, "list"),
+    # congress: ``pk`` of the session pages is a session, of the round pages a round
+    "congress": _s("congress_session", "other_congress_session"),
+    "congress_rounds": _s("congress_round", "other_congress_round"),
 }
 
 #: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
@@ -74,10 +81,30 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("risks:act", "action"): lambda s, o: "start",
     ("*", "risk_id"): _s("risk", "other_risk"),
     ("*", "participant_id"): _s("participant", "other_participant"),
+    # congress: the vote page and the round API take the open phone round; the sheet the closed round
+    ("congress:vote", "pk"): _s("congress_round", "other_congress_round"),
+    ("congress_rounds:sheet", "pk"): _s("congress_closed_round", "other_congress_closed_round"),
+    ("congress:agenda_remove", "item_id"): _s("congress_agenda_item", "other_congress_agenda_item"),
+    ("api:get_congress_session", "session_id"): _s("congress_session", "other_congress_session"),
+    ("api:get_congress_round", "round_id"): _s("congress_round", "other_congress_round"),
+    ("api:cast_congress_ballot", "round_id"): _s("congress_round", "other_congress_round"),
     ("calendar_days:delete", "day"): lambda s, o: "2030-01-01",
     ("api:docs_asset", "name"): lambda s, o: "swagger-ui.css",
     ("api:unknown", "rest"): lambda s, o: "no-such-endpoint",
+    # projects (民生实事)
+    ("*", "project_id"): lambda s, o: _p(s, o, "project"),
+    ("*", "candidate_id"): lambda s, o: _p(s, o, "candidate"),
+    ("*", "photo_id"): lambda s, o: _p(s, o, "photo"),
+    ("*", "inspection_id"): lambda s, o: _p(s, o, "inspection"),
+    ("*", "kind_id"): lambda s, o: _p(s, o, "kind"),
+    ("projects:act", "action"): lambda s, o: "note",
+    ("projects:board_year", "year"): lambda s, o: 2023,
 }
+
+
+def _p(s: Sample, other: bool, key: str) -> int:
+    """A projects sample object's id (``Sample.projects``)."""
+    return int(s.projects[f"other_{key}" if other else key].pk)
 
 
 def _category(s: Sample, other: bool) -> int:

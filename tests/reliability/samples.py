@@ -70,6 +70,18 @@ class Sample:
     export_job: str  # a finished export of the own town's office (staff); only its owner sees it
     other_export_job: str  # the other town's office's
     tokens: dict[str, str] = field(default_factory=dict)
+    # projects (民生实事): project, candidate, list, photo, inspection, kind and other_* (renda.projects.tests.samples)
+    projects: dict[str, Any] = field(default_factory=dict)
+    # congress (人代会): a session per town with its deputies present, an agenda item, a closed
+    # paper round and an open phone round (filled in by ``add_congress``)
+    congress_session: Any = None
+    other_congress_session: Any = None
+    congress_agenda_item: Any = None
+    other_congress_agenda_item: Any = None
+    congress_closed_round: Any = None
+    other_congress_closed_round: Any = None
+    congress_round: Any = None
+    other_congress_round: Any = None
 
     def export_files(self) -> list[Path]:
         """The sample exports' files (in ``$RENDA_DATA_DIR/exports``), for the fixture to remove."""
@@ -158,6 +170,41 @@ def build_sample() -> Sample:
         risk=risk, other_risk=other_risk, participant=risk.participants.order_by("id")[0],
         other_participant=other_risk.participants.get(),
         export_job=finished_export(staff), other_export_job=finished_export(other_staff))
+    from renda.projects.tests.samples import build as build_projects
+
+    sample.projects = build_projects(world)
     for role, user in world.users.items():
         sample.tokens[role] = api_token_create(actor=None, user=user, name="reliability")[1]
+    add_congress(sample)
     return sample
+
+
+def _congress_town(actor: User, town: Any) -> tuple[Any, Any, Any, Any]:
+    from renda.congress import selectors as congress_selectors
+    from renda.congress import services as congress_services
+    from renda.congress.models import OptionSpec
+
+    session = congress_services.session_create(actor=actor, town=town, term=18, number=3, starts_on=D("2023-01-12"),
+                                               ends_on=D("2023-01-13"), venue="镇政府三楼会议室")
+    for deputy in congress_selectors.town_deputies(town.pk, session.starts_on):
+        congress_services.attendance_set(actor=actor, session_id=session.pk, deputy_id=deputy.pk, status="present")
+    item = congress_services.agenda_add(actor=actor, session_id=session.pk, title="票决民生实事项目", needs_vote=True)
+    options = [OptionSpec("text", 1, "道路亮化工程"), OptionSpec("text", 2, "农贸市场改造"),
+               OptionSpec("text", 3, "公园提升")]
+    closed = congress_services.round_open(actor=actor, session_id=session.pk, kind="select", title="民生实事项目票决",
+                                          options=options, seats=2, chief_scrutineer="张总监", scrutineers="李、王")
+    first = closed.options.order_by("order")[0].pk
+    for _i in range(closed.issued):
+        congress_services.ballot_enter(actor=actor, round_id=closed.pk, choices={first: "for"})
+    congress_services.round_close(actor=actor, round_id=closed.pk)
+    open_round = congress_services.round_open(actor=actor, session_id=session.pk, kind="evaluate", title="满意度测评",
+                                              options=options[:2], mode="phone")
+    return session, item, closed, open_round
+
+
+def add_congress(sample: Sample) -> None:
+    world = sample.world
+    (sample.congress_session, sample.congress_agenda_item, sample.congress_closed_round,
+     sample.congress_round) = _congress_town(world.users[Role.STAFF], world.town)
+    (sample.other_congress_session, sample.other_congress_agenda_item, sample.other_congress_closed_round,
+     sample.other_congress_round) = _congress_town(world.other_staff, world.other_town)

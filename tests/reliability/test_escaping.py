@@ -32,6 +32,10 @@ FIXED: dict[str, dict[str, Any]] = {
     # 同行信访人: one "name phone id" line per person; the duty shift proposed (the sample's, of
     # today) must be of the registration day, and the filler registers on another date
     "petitions:create": {"others": "", "duty_shift": ""},
+    # projects: a year with the sample's collection window (2023: 2022-10-01 … 2022-12-31)
+    "projects:create": {"year": "2024"},
+    "project_candidates:create": {"year": "2023", "collected_on": "2022-11-01"},
+    "project_lists:create": {"year": "2023"},
 }
 
 

@@ -142,6 +142,20 @@ PAGES: dict[str, Expect] = {
     "risks:create": E("222F2FF", form=True),
     "risks:detail": E("222N222", "NNNNN22", form=True),
     **{f"risks:{n}": E("MMMMMMM", "MMMMMMM") for n in ("act", "reveal", "part", "unassign")},  # POST only
+    # congress (人代会): sessions, attendance, agenda; rounds (票决/测评) and the deputy's phone ballot
+    "congress:list": E("222FF22"),
+    "congress:create": E("F2FFFF2", form=True),
+    "congress:detail": E("222NN22", "NNNNN22", form=True),
+    "congress:edit": E("F2FNNF2", "NNNNNF2", form=True),
+    "congress:agenda_remove": E("F2FNNF2", "NNNNNF2", form=True),
+    "congress:round_open": E("22FNNF2", "NNNNNF2", form=True),
+    "congress:vote": E("2F2NNFF", "NNNNNFF", form=True),
+    **{f"congress:{n}": E("MMMMMMM", "MMMMMMM") for n in ("attendance", "attendance_fill", "agenda_add")},
+    "congress_rounds:list": E("222FF22"),
+    "congress_rounds:detail": E("222NN22", "NNNNN22", form=True),
+    "congress_rounds:close": E("22FNNF2", "NNNNNF2", form=True),
+    "congress_rounds:sheet": E("222NN22", "NNNNN22"),
+    **{f"congress_rounds:{n}": E("MMMMMMM", "MMMMMMM") for n in ("enter", "further")},  # POST only
     # grid governance (read-only Resource): the sample grid is the deputy's and grid worker's
     "grid_work:list": E("222F222"),
     "grid_work:detail": E("222N222", "NNNNN22"),
@@ -153,6 +167,31 @@ PAGES: dict[str, Expect] = {
     "set_language": E("33333333", public=True),
     "favicon": E("33333333", public=True),  # to the static icon
     "health": E("55555555", public=True),  # 503: no worker runs under the tests (no heartbeat)
+    # projects (民生实事): deputies read their town's projects, a unit the ones it leads (the sample's),
+    # the office and presidium manage, the board is public
+    "projects:list": E("2222F22"),
+    "projects:create": E("22FFFFF", form=True),
+    "projects:detail": E("2222N22", "NNNNN22", form=True),
+    "projects:photo": E("2222N22", "NNNNN22"),
+    **{f"projects:{n}": E("MMMMMMM", "MMMMMMM") for n in (
+        "act", "photo_publish", "inspection_suggestion", "excluded_kind_toggle")},  # POST only
+    "projects:evaluation": E("22FFFFF", form=True),
+    "projects:settings": E("F2FFFFF", form=True),
+    "projects:deputy_part": E("222NN22", "NNNNN22"),
+    "projects:board": E("22222222", public=True),
+    "projects:board_year": E("22222222", "22222222", public=True),
+    "projects:board_photo": E("22222222", "22222222", public=True),  # a photo marked public, any town's
+    "project_candidates:list": E("222FF22"),
+    "project_candidates:create": E("22FFFFF", form=True),
+    "project_candidates:detail": E("222NN22", "NNNNN22"),
+    "project_candidates:screen": E("22FNNFF", "NNNNNFF", form=True),
+    # a suggestion becomes a candidate: the office and presidium (another town's suggestion: 404)
+    "project_candidates:from_suggestion": E("22FFFFF", "NNFFFFF", form=True),
+    "project_lists:list": E("222FF22"),
+    "project_lists:create": E("22FFFFF", form=True),
+    "project_lists:detail": E("222NN22", "NNNNN22", form=True),
+    **{f"project_lists:{n}": E("MMMMMMM", "MMMMMMM") for n in ("set", "submit", "vote")},  # POST only
+    "project_lists:docx": E("22FNN22", "NNNNN22"),
 }
 
 _API_REFS = "22FFF22"  # organization lists (regions, grid workers, units, deputies, contacts)
@@ -225,6 +264,19 @@ API: dict[str, Expect] = {
     "api:list_participants": E("222N222", "NNNNN22"),
     "api:add_participant": E("222N222", "NNNNN22"),
     **{f"api:{op}": E(*_WRITE) for op in ("act_on_risk", "set_part", "remove_participant", "reveal_people")},
+    # projects (民生实事)
+    "api:list_projects": E("2222F22"),
+    "api:get_project": E("2222N22", "NNNNN22"),
+    **{f"api:{op}": E(*_WRITE) for op in ("report_project_progress", "set_project_money")},
+    "api:list_project_candidates": E("222FF22"),
+    "api:get_project_candidate": E("222NN22", "NNNNN22"),
+    # congress (人代会): readers P S D V A; sessions written by the office, rounds by the office and
+    # presidium; the sample's open phone round is voted in by the deputies present (D and P)
+    "api:list_congress_sessions": E("222FF22"),
+    "api:get_congress_session": E("222NN22", "NNNNN22"),
+    "api:list_congress_rounds": E("222FF22"),
+    "api:get_congress_round": E("222NN22", "NNNNN22"),
+    "api:cast_congress_ballot": E(*_WRITE),
 }
 
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}

@@ -706,6 +706,73 @@ section("grids", order=300)(grids_section)
 section("deputies", order=400)(deputies_section)
 
 
+# --- projects (民生实事) -----------------------------------------------------------------------
+
+
+def projects_section(period: Period, scope: Scope) -> dict[str, Any]:
+    """METRICS ``projects``: the projects of the year(s) [from, to] touches, adopted by as-of; the
+    votes and evaluations at sessions held in [from, to]; money summed in Decimal yuan (two places),
+    printed as JSON numbers."""
+    from decimal import Decimal
+
+    from renda.projects import rules as project_rules
+    from renda.projects import selectors as project_selectors
+    from renda.projects.models import STAGE_ORDER, Candidate, Grade, Inspection, Project
+
+    as_of, end = period.as_of, min(period.to, period.as_of)
+    towns = scope.town_ids
+    voted = Candidate.objects.filter(
+        town_id__in=towns, candidate_list__session__starts_on__gte=period.from_,
+        candidate_list__session__starts_on__lte=end, candidate_list__vote_round__isnull=False)
+    projects = Project.objects.filter(town_id__in=towns, year__gte=period.from_.year, year__lte=period.to.year,
+                                      adopted_on__lte=as_of)
+    by_stage = dict.fromkeys([*STAGE_ORDER, "done"], 0)
+    for p in projects.prefetch_related("stages"):
+        stages = [_StageAt(s, as_of) for s in p.stages.all()]
+        by_stage[project_rules.current_stage(stages, STAGE_ORDER)] += 1
+
+    def money(field: str) -> float:
+        total = project_rules.total(projects.values_list(field, flat=True))
+        return float(total.quantize(Decimal("0.01")))
+
+    evaluated = Project.objects.filter(town_id__in=towns, evaluated_on__lte=as_of).filter(
+        Q(evaluation_session__starts_on__gte=period.from_, evaluation_session__starts_on__lte=end)
+        | Q(evaluation_session__isnull=True, evaluated_on__gte=period.from_, evaluated_on__lte=end))
+    grades = dict.fromkeys(Grade.values, 0)
+    for row in evaluated.order_by().values("grade").annotate(n=Count("pk")):
+        if row["grade"] in grades:
+            grades[row["grade"]] = row["n"]
+    inspections = Inspection.deputies.through.objects.filter(
+        inspection__project__in=projects, inspection__on__gte=period.from_, inspection__on__lte=end).count()
+    return {
+        "candidates": voted.count(),
+        "adopted": voted.filter(state="adopted").count(),
+        "count": projects.count(),
+        "by_stage": by_stage,
+        "budget_total": money("budget"),
+        "bid_total": money("bid_price"),
+        "paid_total": money("paid"),
+        "overdue_stages": projects.filter(project_selectors.overdue_stage_q(as_of)).count(),
+        "evaluated": evaluated.count(),
+        "grades": grades,
+        "deputy_inspections": inspections,
+    }
+
+
+class _StageAt:
+    """A project stage as it stood at as-of (dates after as-of not yet happened)."""
+
+    def __init__(self, s: Any, as_of: dt.date) -> None:
+        self.stage: str = s.stage
+        self.planned_start: dt.date | None = s.planned_start
+        self.planned_end: dt.date | None = s.planned_end
+        self.actual_start: dt.date | None = s.actual_start if s.actual_start and s.actual_start <= as_of else None
+        self.actual_end: dt.date | None = s.actual_end if s.actual_end and s.actual_end <= as_of else None
+
+
+section("projects", order=500)(projects_section)
+
+
 def stats(period: Period, scope: Scope) -> dict[str, Any]:
     """The whole object ``renda stats --format json`` prints: the period, then every registered
     section (these four, and each app's ``stats.py``; see renda.core.stats) in order."""

@@ -93,6 +93,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "p": petitions,
         "petition_cards": [(k, label, petitions[k]) for k, label in PETITION_CARDS],
         "g": metrics.grids_section(period, scope),
+        "proj": metrics.projects_section(period, scope),  # projects (民生实事)
         "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
         "chart": {
             "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],

@@ -63,6 +63,20 @@ LABELS: dict[str, Any] = {
     "grids.part_time": _("其中兼职"), "grids.deputies_in_grids": _("纳入网格的代表"),
     "deputies.total": _("代表"), "deputies.district": _("区人大代表"), "deputies.town": _("镇人大代表"),
 }
+# projects (民生实事)
+LABELS.update({
+    "projects.candidates": _("票决候选项目"), "projects.adopted": _("票决通过"), "projects.count": _("民生实事项目"),
+    "projects.by_stage": _("按当前阶段"), "projects.by_stage.initiation": _("立项"),
+    "projects.by_stage.design": _("规划设计"), "projects.by_stage.budget": _("预算编制"),
+    "projects.by_stage.tender": _("招标"), "projects.by_stage.construction": _("施工"),
+    "projects.by_stage.acceptance": _("竣工验收"), "projects.by_stage.final_audit": _("决算审计"),
+    "projects.by_stage.done": _("已全部完成"), "projects.budget_total": _("预算总造价（元）"),
+    "projects.bid_total": _("中标价合计（元）"), "projects.paid_total": _("已支付（元）"),
+    "projects.overdue_stages": _("阶段逾期的项目"), "projects.evaluated": _("满意度测评"),
+    "projects.grades": _("测评结果"), "projects.grades.satisfied": _("满意"),
+    "projects.grades.basically_satisfied": _("基本满意"), "projects.grades.dissatisfied": _("不满意"),
+    "projects.deputy_inspections": _("代表视察（人次）"),
+})
 #: Keys holding a rate: written as numbers shown as percentages.
 RATES = {"closure_rate", "on_time_rate", "resolved_rate", "satisfaction_rate"}
 SCOPES = {"town": _("镇街"), "district": _("全区")}
