@@ -607,7 +607,7 @@ def report_feedback(*, actor: Actor, report_id: int, feedback: str) -> tuple[Vot
 def _notify_deputy(r: VoterReport, text: str) -> None:
     def send(report_id: int, deputy_id: int) -> None:
         notify(users=User.objects.filter(is_active=True, deputy_id=deputy_id).order_by("pk"),
-               verb="voter_report.feedback", text=text, url=reverse("duties:report_detail", args=[report_id]))
+               verb="voter_report.feedback", text=text, url=reverse("duty_reports:detail", args=[report_id]))
 
     transaction.on_commit(partial(send, r.pk, r.deputy_id))
 
