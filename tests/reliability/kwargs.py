@@ -36,6 +36,10 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     "shifts": _s("shift", "other_shift"),  # the shift pages; the assignment pages are below
     "risks": _s("risk", "other_risk"),
     "grid_work": _w("grid", "other_grid"),
+    # duties
+    "duty_activities": _s("duty_activity", "other_duty_activity"),
+    "duty_reports": _s("duty_report", "other_duty_report"),
+    "duty_awards": _s("duty_award", "other_duty_award"),
 }
 
 #: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
@@ -74,10 +78,23 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("risks:act", "action"): lambda s, o: "start",
     ("*", "risk_id"): _s("risk", "other_risk"),
     ("*", "participant_id"): _s("participant", "other_participant"),
+    # duties
+    ("duty_activities:act", "action"): lambda s, o: "hold",
+    ("duty_reports:act", "action"): lambda s, o: "submit",
+    ("duty_activities:attachment", "att_id"): _s("duty_attachment", "other_duty_attachment"),
+    ("duties:signin", "token"): lambda s, o: _signin_token(s.other_duty_activity if o else s.duty_activity),
+    ("*", "activity_id"): _s("duty_activity", "other_duty_activity"),
+    ("*", "report_id"): _s("duty_report", "other_duty_report"),
     ("calendar_days:delete", "day"): lambda s, o: "2030-01-01",
     ("api:docs_asset", "name"): lambda s, o: "swagger-ui.css",
     ("api:unknown", "rest"): lambda s, o: "no-such-endpoint",
 }
+
+
+def _signin_token(activity: Any) -> str:
+    from renda.duties.services import signin_token
+
+    return signin_token(activity)
 
 
 def _category(s: Sample, other: bool) -> int:

@@ -235,34 +235,37 @@ def activity_poster(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def signin(request: HttpRequest, token: str) -> HttpResponse:
-    """扫码签到 (phone first): the activity and a 签到 button, or why the deputy cannot sign in."""
+    """扫码签到 (phone first): the activity and a 签到 button, or why the deputy cannot sign in.
+
+    A forged link is told on the page; another town's activity (one the user may not see) is a
+    404; a user who is not a deputy gets a 403. Every other refusal (not a participant, not yet,
+    expired, twice) is told on the page: 200 for the GET, the error's status for the POST."""
     user: Any = request.user
-    activity, participation, error, done = None, None, "", False
-    status = 200
-    if request.method == "POST":
-        try:
+    try:
+        activity_id, _expires = services.read_token(token)
+    except ApplicationError as exc:
+        return render(request, "duties/signin.html", {"activity": None, "error": exc.message},
+                      status=200 if request.method == "GET" else exc.status)
+    activity = Activity.objects.select_related("town").filter(pk=activity_id).first()
+    if activity is None or not policy.can_view_activity(user, activity):
+        raise Http404(_("记录不存在或无权查看。"))
+    if not policy.deputy_of(user):
+        raise Forbidden(_("只有参加本次活动的代表可以签到，请使用代表本人的账号登录"))
+    participation = activity.participations.select_related("deputy").filter(deputy_id=policy.deputy_of(user)).first()
+    error, done, status = "", False, 200
+    try:
+        if request.method == "POST":
             participation = services.activity_sign_in(actor=user, token=token)
-            activity, done = participation.activity, True
-        except ApplicationError as exc:
-            error, status = exc.message, exc.status
-    if not done:
-        try:
-            activity, participation = services.signin_check(actor=user, token=token)
-        except ApplicationError as exc:
-            error = error or exc.message
-            status = exc.status if request.method == "GET" else status
-            try:
-                activity_id, _e = services.read_token(token)
-                activity = selectors.activities_visible_to(user).filter(pk=activity_id).first()
-            except ApplicationError:
-                activity = None
-            if activity is not None and participation is None and policy.deputy_of(user):
-                participation = activity.participations.filter(deputy_id=policy.deputy_of(user)).first()
-    if activity is not None and not policy.can_view_activity(user, activity):
-        activity = None
+            done = True
+        else:
+            services.signin_check(actor=user, token=token)
+    except (Forbidden, NotFound):
+        raise
+    except ApplicationError as exc:
+        error, status = exc.message, (200 if request.method == "GET" else exc.status)
     return render(request, "duties/signin.html", {
         "activity": activity, "p": participation, "error": error, "done": done,
-        "window": services.signin_window(activity) if activity is not None else None}, status=status)
+        "window": services.signin_window(activity)}, status=status)
 
 
 # --- the archive (履职档案) and the ranking -------------------------------------------------------------
