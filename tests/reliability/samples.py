@@ -19,12 +19,12 @@ from renda.accounts.models import User
 from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
 from renda.core.roles import Role
+from renda.duties import services as duty_services
+from renda.duties.models import Activity, ActivityAttachment, Award, VoterReport
 from renda.petitions import services as petition_services
 from renda.petitions.models import Attachment as PetitionAttachment
 from renda.petitions.models import Petition
 from renda.petitions.services import PetitionerData
-from renda.duties import services as duty_services
-from renda.duties.models import Activity, ActivityAttachment, Award, VoterReport
 from renda.risks import services as risk_services
 from renda.risks.models import Risk, RiskParticipant
 from renda.risks.services import ParticipantIn, PersonIn

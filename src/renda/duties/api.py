@@ -15,8 +15,20 @@ from ninja.pagination import paginate
 
 from renda.accounts.models import User
 from renda.core import policy as base_policy
-from renda.core.api import ERRORS, InSchema, Pagination, RefOut, RegionRefOut, TimelineOut, actor, require_list, \
-    search, visible, visible_ref, visible_refs
+from renda.core.api import (
+    ERRORS,
+    InSchema,
+    Pagination,
+    RefOut,
+    RegionRefOut,
+    TimelineOut,
+    actor,
+    require_list,
+    search,
+    visible,
+    visible_ref,
+    visible_refs,
+)
 from renda.core.errors import Forbidden, InvalidInput, NotFound
 from renda.duties import policy, selectors, services
 from renda.duties.models import Activity, ActivityType, Attendance, OrganizerKind, Participation, VoterReport

@@ -113,8 +113,8 @@ def build_duties(demo: Demo) -> None:
         for k, d in enumerate(invited):
             on_leave = len(invited) > 3 and k == len(invited) - 1
             services.activity_set_attendance(
-                actor=staff, activity_id=a.pk, deputy=d, attendance=Attendance.LEAVE if on_leave else Attendance.ATTENDED,
-                note="因公请假" if on_leave else "", via=SignInVia.IMPORT)
+                actor=staff, activity_id=a.pk, deputy=d, note="因公请假" if on_leave else "", via=SignInVia.IMPORT,
+                attendance=Attendance.LEAVE if on_leave else Attendance.ATTENDED)
         services.activity_hold(actor=staff, activity_id=a.pk, outcome=spec.outcome, on=spec.on)
         services.activity_archive(actor=staff, activity_id=a.pk, on=spec.on + dt.timedelta(days=7))
         demo.created["duty_activity"] += 1

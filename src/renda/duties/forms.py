@@ -262,7 +262,7 @@ class DraftReportForm(ResourceForm):
         user = self.user
         own = getattr(user, "deputy_id", None)
         if getattr(user, "role", None) == "deputy":
-            set_queryset(self, "deputy", Deputy.objects.filter(pk=own))
+            set_queryset(self, "deputy", Deputy.objects.filter(pk=own) if own else Deputy.objects.none())
             self.fields["deputy"].initial = own
         else:
             set_queryset(self, "deputy", town_deputies(getattr(user, "town_id", None)))

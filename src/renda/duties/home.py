@@ -57,8 +57,10 @@ def duty_work(user: Any) -> dict[str, Any] | None:
         mine = acts.filter(participations__deputy_id=own, on__gte=today, state=State.PLANNED)
         sections = [
             worklist_section(key="coming", label=_("我将参加的活动"), qs=mine, row=activity_item,
-                             more_url=f"{activities_url}?mine=yes&state=planned", empty=_("近期没有安排您参加的活动。")),
-            worklist_section(key="drafting", label=_("待完成的述职报告"), qs=reports.filter(state=ReportState.DRAFTING),
+                             more_url=f"{activities_url}?mine=yes&state=planned",
+                             empty=_("近期没有安排您参加的活动。")),
+            worklist_section(key="drafting", label=_("待完成的述职报告"),
+                             qs=reports.filter(state=ReportState.DRAFTING),
                              row=report_item, more_url=reports_url, empty=_("没有待完成的述职报告。")),
         ]
         return {"id": "duty-work", "title": _("代表履职"), "sections": sections,

@@ -167,7 +167,8 @@ class ActivitySuggestion(models.Model):
     class Meta:
         verbose_name = _("转为意见建议")
         verbose_name_plural = _("转为意见建议")
-        constraints = [models.UniqueConstraint(fields=["activity", "suggestion"], name="duty_activity_suggestion_unique")]
+        constraints = [models.UniqueConstraint(fields=["activity", "suggestion"],
+                                               name="duty_activity_suggestion_unique")]
 
 
 class ActivityTransition(TimelineEntry):

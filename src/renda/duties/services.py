@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Any
-
 from functools import partial
+from typing import Any
 
 from django.core import signing
 from django.db import transaction
@@ -444,11 +443,11 @@ def settings_update(*, actor: Actor, town: Region, weights: dict[str, int] | Non
                                    fields={f"weight_{key}": _("应为 0–100")})
             clean[key] = value
         changes["weights"] = clean
-    for name, value in (("per_suggestion", per_suggestion), ("per_report", per_report)):
-        if value is not None:
-            if not 0 <= value <= 100:
+    for name, points in (("per_suggestion", per_suggestion), ("per_report", per_report)):
+        if points is not None:
+            if not 0 <= points <= 100:
                 raise InvalidInput(_("积分应为 0 至 100 的整数"), fields={name: _("应为 0–100")})
-            changes[name] = value
+            changes[name] = points
     if report_cadence is not None:
         if report_cadence not in Cadence.values:
             raise InvalidInput(_("述职周期不正确"), fields={"report_cadence": _("不正确")})

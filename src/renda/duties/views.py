@@ -249,9 +249,10 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     activity = Activity.objects.select_related("town").filter(pk=activity_id).first()
     if activity is None or not policy.can_view_activity(user, activity):
         raise Http404(_("记录不存在或无权查看。"))
-    if not policy.deputy_of(user):
+    own = policy.deputy_of(user)
+    if not own:
         raise Forbidden(_("只有参加本次活动的代表可以签到，请使用代表本人的账号登录"))
-    participation = activity.participations.select_related("deputy").filter(deputy_id=policy.deputy_of(user)).first()
+    participation = activity.participations.select_related("deputy").filter(deputy_id=own).first()
     error, done, status = "", False, 200
     try:
         if request.method == "POST":
@@ -335,7 +336,8 @@ def ranking(request: HttpRequest) -> HttpResponseBase:
         headers = [_("名次"), _("代表"), _("层级"), _("出席活动"), _("意见建议"), _("述职"), _("履职积分")]
         data = [[i, r.deputy.name, r.deputy.get_level_display(), r.attendances, r.suggestions, r.reports, r.points]
                 for i, r in enumerate(rows, start=1)]
-        return xlsx_response(f"履职积分排名-{timezone.localtime():%Y%m%d-%H%M}.xlsx", [(_("履职积分排名"), headers, data)])
+        return xlsx_response(f"履职积分排名-{timezone.localtime():%Y%m%d-%H%M}.xlsx",
+                             [(_("履职积分排名"), headers, data)])
     params = request.GET.copy()
     params["export"] = "xlsx"
     return render(request, "duties/ranking.html", {"rows": rows, "form": form, "export_query": params.urlencode()})
