@@ -144,7 +144,8 @@ def activity_plan(
         code_series(on.year).note(code)
     insert_coded(a, code=code, next_code=lambda: code_series(on.year).next())
     Participation.objects.bulk_create([Participation(activity=a, deputy=d) for d in chosen])
-    _history(a, action=Action.PLAN, actor=actor, on=timezone.localdate(), from_state="")
+    # A past activity (an import, the demo) is recorded as planned by its own date.
+    _history(a, action=Action.PLAN, actor=actor, on=min(timezone.localdate(), on), from_state="")
     record(actor=actor, verb="duty_activity.plan", target=a, before=None, after=_snap(a))
     return a
 
