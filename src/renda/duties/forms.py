@@ -273,7 +273,7 @@ class ReportActionForm(forms.Form):
     state = forms.CharField(widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, report: VoterReport, user: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("prefix", self.__class__.__name__.removesuffix("Form").lower())
+        kwargs.setdefault("prefix", self.__class__.__name__.removesuffix("ReportForm").lower())
         kwargs.setdefault("initial", {}).setdefault("state", report.state)
         self.report, self.user = report, user
         super().__init__(*args, **kwargs)
