@@ -22,7 +22,7 @@ from renda.duties.models import (
     VoterReport,
 )
 from renda.duties.policy import ARCHIVE_READERS, READERS, deputy_of
-from renda.duties.workflow import COUNTED, ReportState
+from renda.duties.workflow import ReportState, State
 from renda.people.models import Deputy
 from renda.suggestions.selectors import suggestions_visible_to
 
@@ -81,9 +81,10 @@ def settings_for(town_id: int) -> DutySettings:
 
 
 def attended(deputy: Deputy, start: dt.date | None = None, end: dt.date | None = None) -> QuerySet[Participation]:
-    """The deputy's attendances of held activities in [start, end]."""
-    qs = Participation.objects.filter(deputy=deputy, attendance=Attendance.ATTENDED,
-                                      activity__state__in=list(COUNTED)).select_related("activity")
+    """The deputy's attendances in [start, end]: signed in or recorded as attended (an activity
+    signed in to today counts before the office confirms it held; a cancelled one never)."""
+    qs = Participation.objects.filter(deputy=deputy, attendance=Attendance.ATTENDED) \
+        .exclude(activity__state=State.CANCELLED).select_related("activity")
     if start:
         qs = qs.filter(activity__on__gte=start)
     if end:
@@ -96,7 +97,7 @@ def session_attendance(deputy: Deputy, start: dt.date | None = None, end: dt.dat
     """Session attendance (出席人代会): for now the deputy's participations in activities of type
     ``congress_session`` (every attendance state) — the one place to switch to congress records."""
     qs = Participation.objects.filter(deputy=deputy, activity__type=ActivityType.CONGRESS_SESSION) \
-        .exclude(activity__state="cancelled").select_related("activity")
+        .exclude(activity__state=State.CANCELLED).select_related("activity")
     if start:
         qs = qs.filter(activity__on__gte=start)
     if end:
@@ -201,8 +202,8 @@ def ranking(user: Any, start: dt.date | None = None, end: dt.date | None = None)
     """The points of every serving deputy the user may see, highest first (presidium and office only)."""
     deputies = list(deputies_visible_to(user).filter(is_active=True))
     ids = [d.pk for d in deputies]
-    att = Participation.objects.filter(deputy_id__in=ids, attendance=Attendance.ATTENDED,
-                                       activity__state__in=list(COUNTED))
+    att = Participation.objects.filter(deputy_id__in=ids, attendance=Attendance.ATTENDED) \
+        .exclude(activity__state=State.CANCELLED)
     if start:
         att = att.filter(activity__on__gte=start)
     if end:

@@ -333,10 +333,14 @@ def signin_check(*, actor: Actor, token: str, now: dt.datetime | None = None) ->
     if a.state not in (State.PLANNED, State.HELD):
         raise InvalidInput(_("活动{state}，不能签到").format(state=workflow.label(State(a.state))), code="closed")
     if p.attendance == Attendance.ATTENDED:
-        when = _hhmm(p.signed_in_at) if p.signed_in_at else ""
-        raise Conflict(_("您已于 {when} 签到，无需重复签到").format(when=when).replace("于  ", "已"),
-                       code="twice")
+        raise _twice(p)
     return a, p
+
+
+def _twice(p: Participation) -> Conflict:
+    if p.signed_in_at is None:  # recorded as attended by the office
+        return Conflict(_("您已登记出席，无需重复签到"), code="twice")
+    return Conflict(_("您已于 {when} 签到，无需重复签到").format(when=_hhmm(p.signed_in_at)), code="twice")
 
 
 @transaction.atomic
@@ -347,8 +351,7 @@ def activity_sign_in(*, actor: Actor, token: str, now: dt.datetime | None = None
     a = lock(Activity, a.pk)
     p = Participation.objects.select_for_update().select_related("deputy").get(pk=p.pk)
     if p.attendance == Attendance.ATTENDED:  # a double tap: the second waits for the first
-        raise Conflict(_("您已于 {when} 签到，无需重复签到").format(
-            when=_hhmm(p.signed_in_at) if p.signed_in_at else ""), code="twice")
+        raise _twice(p)
     workflow.next_state(a.state, Action.SIGN_IN)
     before = {"deputy": p.deputy.name, "attendance": p.attendance}
     p.attendance, p.signed_in_at, p.via = Attendance.ATTENDED, now, SignInVia.QR

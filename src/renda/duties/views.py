@@ -253,7 +253,7 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
     if not own:
         raise Forbidden(_("只有参加本次活动的代表可以签到，请使用代表本人的账号登录"))
     participation = activity.participations.select_related("deputy").filter(deputy_id=own).first()
-    error, done, status = "", False, 200
+    error, done, status, twice = "", False, 200, False
     try:
         if request.method == "POST":
             participation = services.activity_sign_in(actor=user, token=token)
@@ -264,8 +264,9 @@ def signin(request: HttpRequest, token: str) -> HttpResponse:
         raise
     except ApplicationError as exc:
         error, status = exc.message, (200 if request.method == "GET" else exc.status)
+        twice = exc.code == "twice"
     return render(request, "duties/signin.html", {
-        "activity": activity, "p": participation, "error": error, "done": done,
+        "activity": activity, "p": participation, "error": error, "done": done, "twice": twice,
         "window": services.signin_window(activity)}, status=status)
 
 
