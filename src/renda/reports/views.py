@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from renda.audit.security import log_event
+from renda.duties.models import ActivityType
 from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
 from renda.reports import exports, metrics, policy, selection, workbook
@@ -94,6 +95,10 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "p": petitions,
         "petition_cards": [(k, label, petitions[k]) for k, label in PETITION_CARDS],
         "g": metrics.grids_section(period, scope),
+        # duties (履职活动): the activities of the period and the reports to voters
+        "act": (act := metrics.activities_section(period, scope)),
+        "act_types": [(ActivityType(k).label, n) for k, n in act["by_type"].items()],
+        "reports_to_voters": metrics.reports_to_voters(period, scope),
         "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
         "chart": {
             "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],
