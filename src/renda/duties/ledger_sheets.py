@@ -46,8 +46,8 @@ TYPES = {str(t.label): t.value for t in ActivityType}
 KINDS = {str(k.label): k.value for k in OrganizerKind}
 STATES = {"计划中": State.PLANNED.value, "已开展": State.HELD.value, "已归档": State.ARCHIVED.value,
           "已取消": State.CANCELLED.value}
-ATTENDANCE_COLUMNS = (("出席代表", Attendance.ATTENDED), ("请假代表", Attendance.LEAVE), ("缺席代表", Attendance.ABSENT),
-                      ("待签到代表", Attendance.EXPECTED))
+ATTENDANCE_COLUMNS = (("出席代表", Attendance.ATTENDED), ("请假代表", Attendance.LEAVE),
+                      ("缺席代表", Attendance.ABSENT), ("待签到代表", Attendance.EXPECTED))
 TIME_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 #: The order states come in (a row may move an activity forward, never back).
 RANK = {State.PLANNED: 0, State.HELD: 1, State.ARCHIVED: 2, State.CANCELLED: 1}

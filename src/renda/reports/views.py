@@ -21,9 +21,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from renda.audit.security import log_event
-from renda.duties.models import ActivityType
 from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
+from renda.duties.models import ActivityType
 from renda.reports import exports, metrics, policy, selection, workbook
 from renda.reports.forms import PeriodForm, period_label
 from renda.suggestions.exports import finished_file

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def api(world: World, role: str, method: str, path: str, data: Any = None, **params: Any) -> Any:
-    user = world.users[role] if role in world.users else role
+    user = world.users.get(role, role)
     token = api_token_create(actor=None, user=user, name="t")[1]
     c = Client()
     kwargs: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}

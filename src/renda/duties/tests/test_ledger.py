@@ -14,7 +14,7 @@ from tests.support import World
 
 from renda.duties import services
 from renda.duties.models import Activity, ActivityTransition, Attendance
-from renda.duties.tests.helpers import D, make_activity
+from renda.duties.tests.helpers import make_activity
 from renda.ledger.exporter import ledger_sheets, write_workbook
 from renda.ledger.importer import import_workbook
 from renda.ledger.tests.helpers import read, workbook
