@@ -43,6 +43,10 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     # congress: ``pk`` of the session pages is a session, of the round pages a round
     "congress": _s("congress_session", "other_congress_session"),
     "congress_rounds": _s("congress_round", "other_congress_round"),
+    # duties
+    "duty_activities": _s("duty_activity", "other_duty_activity"),
+    "duty_reports": _s("duty_report", "other_duty_report"),
+    "duty_awards": _s("duty_award", "other_duty_award"),
 }
 
 #: (URL name or "*", argument) -> value; "*" applies to every URL with that argument
@@ -88,6 +92,13 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("api:get_congress_session", "session_id"): _s("congress_session", "other_congress_session"),
     ("api:get_congress_round", "round_id"): _s("congress_round", "other_congress_round"),
     ("api:cast_congress_ballot", "round_id"): _s("congress_round", "other_congress_round"),
+    # duties
+    ("duty_activities:act", "action"): lambda s, o: "hold",
+    ("duty_reports:act", "action"): lambda s, o: "submit",
+    ("duty_activities:attachment", "att_id"): _s("duty_attachment", "other_duty_attachment"),
+    ("duties:signin", "token"): lambda s, o: _signin_token(s.other_duty_activity if o else s.duty_activity),
+    ("*", "activity_id"): _s("duty_activity", "other_duty_activity"),
+    ("*", "report_id"): _s("duty_report", "other_duty_report"),
     ("calendar_days:delete", "day"): lambda s, o: "2030-01-01",
     ("api:docs_asset", "name"): lambda s, o: "swagger-ui.css",
     ("api:unknown", "rest"): lambda s, o: "no-such-endpoint",
@@ -105,6 +116,10 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
 def _p(s: Sample, other: bool, key: str) -> int:
     """A projects sample object's id (``Sample.projects``)."""
     return int(s.projects[f"other_{key}" if other else key].pk)
+def _signin_token(activity: Any) -> str:
+    from renda.duties.services import signin_token
+
+    return signin_token(activity)
 
 
 def _category(s: Sample, other: bool) -> int:

@@ -20,6 +20,8 @@ from renda.accounts.services import api_token_create
 from renda.calendar_days.services import calendar_day_set
 from renda.core.jobs import finished_file
 from renda.core.roles import Role
+from renda.duties import services as duty_services
+from renda.duties.models import Activity, ActivityAttachment, Award, VoterReport
 from renda.petitions import services as petition_services
 from renda.petitions.models import Attachment as PetitionAttachment
 from renda.petitions.models import Petition
@@ -67,6 +69,14 @@ class Sample:
     other_risk: Risk
     participant: RiskParticipant
     other_participant: RiskParticipant
+    duty_activity: Activity
+    other_duty_activity: Activity
+    duty_attachment: ActivityAttachment
+    other_duty_attachment: ActivityAttachment
+    duty_report: VoterReport
+    other_duty_report: VoterReport
+    duty_award: Award
+    other_duty_award: Award
     export_job: str  # a finished export of the own town's office (staff); only its owner sees it
     other_export_job: str  # the other town's office's
     tokens: dict[str, str] = field(default_factory=dict)
@@ -137,6 +147,26 @@ def finished_export(user: User) -> str:
     return job_id
 
 
+def duty_samples(world: World) -> dict[str, Any]:
+    """An activity of today without a start time (its sign-in is open all day) with the deputy and
+    the presidium member taking part, a file of it, a report to voters and an award of the
+    deputy — in each town."""
+    out: dict[str, Any] = {}
+    today = timezone.localdate()
+    for prefix, town, staff, deputies in (
+            ("", world.town, world.users[Role.STAFF], [world.deputy, world.presidium_deputy]),
+            ("other_", world.other_town, world.other_staff, [world.other_deputy])):
+        a = duty_services.activity_plan(actor=staff, town=town, type="judicial_witness", title="案件公开听证",
+                                        on=today, deputies=deputies, organizer="区人民检察院",
+                                        organizer_kind="procuratorate")
+        (att,) = duty_services.activity_attach(actor=staff, activity_id=a.pk, files=[_scan()])
+        out[f"{prefix}duty_activity"], out[f"{prefix}duty_attachment"] = a, att
+        out[f"{prefix}duty_report"] = duty_services.report_draft(actor=staff, deputy=deputies[0], year=today.year)
+        out[f"{prefix}duty_award"] = duty_services.award_create(actor=staff, deputy=deputies[0], title="优秀人大代表",
+                                                               body="区人大常委会", on=D("2023-01-15"))
+    return out
+
+
 def build_sample() -> Sample:
     world = World()
     other_staff = world.other_staff
@@ -169,6 +199,7 @@ def build_sample() -> Sample:
         other_assignment=other_shift.assignments.get(),
         risk=risk, other_risk=other_risk, participant=risk.participants.order_by("id")[0],
         other_participant=other_risk.participants.get(),
+        **duty_samples(world),
         export_job=finished_export(staff), other_export_job=finished_export(other_staff))
     from renda.projects.tests.samples import build as build_projects
 

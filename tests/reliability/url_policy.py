@@ -156,6 +156,28 @@ PAGES: dict[str, Expect] = {
     "congress_rounds:close": E("22FNNF2", "NNNNNF2", form=True),
     "congress_rounds:sheet": E("222NN22", "NNNNN22"),
     **{f"congress_rounds:{n}": E("MMMMMMM", "MMMMMMM") for n in ("enter", "further")},  # POST only
+    # duties (履职活动, 履职档案, 述职评议): the sample activity (today, no start time: its sign-in is
+    # open) has the deputy and the presidium member as participants; the archive is the plain deputy's
+    "duty_activities:list": E("222FF22"),
+    "duty_activities:create": E("22FFFF2", form=True),
+    "duty_activities:detail": E("222NN22", "NNNNN22", form=True),
+    "duty_activities:edit": E("22FNNF2", "NNNNNF2", form=True),
+    "duty_activities:poster": E("22FNNF2", "NNNNNF2"),
+    "duty_activities:attachment": E("222NN22", "NNNNN22"),
+    "duty_activities:act": E("MMMMMMM", "MMMMMMM"),  # POST only
+    "duties:signin": E("2F2NNFF", "NNNNNFF", form=True),  # participants only; staff and readers 403
+    "duties:archives": E("223FF22"),  # a deputy is sent on to their own archive
+    "duties:archive": E("22NNN22", "NNNNN22"),
+    "duties:archive_docx": E("22NNN22", "NNNNN22"),
+    "duties:ranking": E("22FFFFF"),  # presidium and office only
+    "duties:settings": E("F2FFFFF", form=True),
+    "duty_reports:list": E("222FF22"),
+    "duty_reports:create": E("222FFF2", form=True),
+    "duty_reports:detail": E("222NN22", "NNNNN22", form=True),
+    "duty_reports:act": E("MMMMMMM", "MMMMMMM"),  # POST only
+    "duty_awards:list": E("222FF22"),
+    "duty_awards:create": E("22FFFF2", form=True),
+    "duty_awards:detail": E("222NN22", "NNNNN22"),
     # grid governance (read-only Resource): the sample grid is the deputy's and grid worker's
     "grid_work:list": E("222F222"),
     "grid_work:detail": E("222N222", "NNNNN22"),
@@ -277,6 +299,17 @@ API: dict[str, Expect] = {
     "api:list_congress_rounds": E("222FF22"),
     "api:get_congress_round": E("222NN22", "NNNNN22"),
     "api:cast_congress_ballot": E(*_WRITE),
+    # duties
+    "api:list_duty_activities": E("222FF22"),
+    "api:plan_duty_activity": E("222FF22"),  # shares its path with list_duty_activities
+    "api:get_duty_activity": E("222NN22", "NNNNN22"),
+    "api:get_duty_archive": E("22NNN22", "NNNNN22"),
+    "api:duty_ranking": E("22FFFFF"),
+    "api:list_duty_reports": E("222FF22"),
+    "api:draft_duty_report": E("222FF22"),  # shares its path with list_duty_reports
+    "api:get_duty_report": E("222NN22", "NNNNN22"),
+    **{f"api:{op}": E(*_WRITE) for op in ("act_on_duty_activity", "set_duty_attendance", "duty_sign_in",
+                                          "act_on_duty_report")},
 }
 
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}

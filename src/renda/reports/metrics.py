@@ -38,6 +38,9 @@ from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
 from renda.core.stats import Period, rate, section, sections
+from renda.duties.models import Activity, Attendance, Participation, VoterReport
+from renda.duties.workflow import COUNTED as DUTY_COUNTED
+from renda.duties.workflow import ReportState
 from renda.people.models import Deputy, DeputyLevel
 from renda.places.models import GridWorker, Level, Region, WorkerKind
 from renda.suggestions import rules
@@ -694,7 +697,8 @@ def deputies_section(period: Period, scope: Scope) -> dict[str, int]:
     counts = Deputy.objects.filter(_serving(period.as_of), town_id__in=scope.town_ids).aggregate(
         total=Count("pk"), district=Count("pk", filter=Q(level=DeputyLevel.DISTRICT)),
         town=Count("pk", filter=Q(level=DeputyLevel.TOWN)))
-    return {"total": counts["total"], "district": counts["district"], "town": counts["town"]}
+    return {"total": counts["total"], "district": counts["district"], "town": counts["town"],
+            "reports_to_voters": reports_to_voters(period, scope)}
 
 
 # --- everything -----------------------------------------------------------------------------
@@ -780,3 +784,29 @@ def stats(period: Period, scope: Scope) -> dict[str, Any]:
     for s in sections():
         out[s.key] = s.compute(period, scope)
     return out
+
+
+# --- duties (履职活动, 述职评议): the activities section and deputies.reports_to_voters ----------------
+
+
+def activities_section(period: Period, scope: Scope) -> dict[str, Any]:
+    """METRICS ``activities`` (but ``receptions``, the liaison app's): activities held (held or
+    archived) dated in [from, to] and on or before as-of; by type (empty types left out); the
+    deputies' attendances (person-times)."""
+    end = min(period.to, period.as_of)
+    held = Activity.objects.filter(town_id__in=scope.town_ids, on__gte=period.from_, on__lte=end,
+                                   state__in=list(DUTY_COUNTED))
+    by_type = {row["type"]: row["n"] for row in held.order_by().values("type").annotate(n=Count("pk"))
+               .order_by("type") if row["n"]}
+    attendances = Participation.objects.filter(activity__in=held, attendance=Attendance.ATTENDED).count()
+    return {"total": sum(by_type.values()), "by_type": by_type, "deputy_attendances": attendances}
+
+
+def reports_to_voters(period: Period, scope: Scope) -> int:
+    """Deputies' reports to voters (述职) held (rated or filed) with the meeting in [from, to]."""
+    end = min(period.to, period.as_of)
+    return VoterReport.objects.filter(town_id__in=scope.town_ids, meeting_on__gte=period.from_, meeting_on__lte=end,
+                                      state__in=[ReportState.RATED, ReportState.FILED]).count()
+
+
+section("activities", order=450)(activities_section)

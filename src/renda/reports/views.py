@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from renda.core import jobs
 from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
+from renda.duties.models import ActivityType
 from renda.reports import exports, metrics, policy, selection, workbook
 from renda.reports.forms import PeriodForm, period_label
 
@@ -94,6 +95,10 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "petition_cards": [(k, label, petitions[k]) for k, label in PETITION_CARDS],
         "g": metrics.grids_section(period, scope),
         "proj": metrics.projects_section(period, scope),  # projects (民生实事)
+        # duties (履职活动): the activities of the period and the reports to voters
+        "act": (act := metrics.activities_section(period, scope)),
+        "act_types": [(ActivityType(k).label, n) for k, n in act["by_type"].items()],
+        "reports_to_voters": metrics.reports_to_voters(period, scope),
         "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
         "chart": {
             "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],

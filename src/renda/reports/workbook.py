@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from renda.core.export import print_fitted, put
+from renda.duties.models import ActivityType
 
 #: Sheet titles of the sections (a section an app adds later is titled by its key).
 SECTION_TITLES: dict[str, Any] = {
@@ -77,6 +78,13 @@ LABELS.update({
     "projects.grades.basically_satisfied": _("基本满意"), "projects.grades.dissatisfied": _("不满意"),
     "projects.deputy_inspections": _("代表视察（人次）"),
 })
+# duties (履职活动, 述职评议)
+LABELS.update({
+    "activities.total": _("履职活动"), "activities.by_type": _("按类型"),
+    "activities.deputy_attendances": _("代表出席人次"), "deputies.reports_to_voters": _("代表述职"),
+    **{f"activities.by_type.{t.value}": t.label for t in ActivityType},
+})
+
 #: Keys holding a rate: written as numbers shown as percentages.
 RATES = {"closure_rate", "on_time_rate", "resolved_rate", "satisfaction_rate"}
 SCOPES = {"town": _("镇街"), "district": _("全区")}
