@@ -56,10 +56,10 @@ def warnings_for(user: Any, today: dt.date | None = None) -> dict[str, Any] | No
         out["own_voter"] = {"count": count, "per_year": per_year, "target_text": f"{float(owed):.1f}",
                             "below": count < owed}
     if user.role == Role.PRESIDIUM and deputy_id:
-        mine = selectors.presidium_behind(town_ids, today, presidium_member_id=deputy_id)
+        mine = selectors.presidium_behind(town_ids, q_start, today, presidium_member_id=deputy_id)
         out["own_presidium"] = mine[0].behind if mine else []
     if user.role in OFFICE:
-        out["presidium_behind"] = selectors.presidium_behind(town_ids, today)
+        out["presidium_behind"] = selectors.presidium_behind(town_ids, q_start, today)
         out["without_contact"] = list(selectors.deputies_without_contact(user.town_id, q_start, today))
         out["below_voter"] = selectors.below_voter_target(town_ids, year_start, today)
         out["groups_not_met"] = selectors.groups_not_met(town_ids, *targets.previous_quarter(today))

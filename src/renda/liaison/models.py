@@ -318,3 +318,19 @@ class ReceptionTransition(TimelineEntry):
         verbose_name = _("接待办理记录")
         verbose_name_plural = _("接待办理记录")
         ordering = ["reception_id", "on", "id"]
+
+
+class Reminder(models.Model):
+    """One contact-target reminder sent (``renda liaison_remind``): at most one per user, kind
+    and period, so the daily command is idempotent."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("接收人"), on_delete=models.CASCADE,
+                             related_name="+")
+    kind = models.CharField(_("类型"), max_length=20)
+    period = models.CharField(_("周期"), max_length=10)
+    sent_on = models.DateField(_("发送日期"))
+
+    class Meta:
+        verbose_name = _("联系目标提醒")
+        verbose_name_plural = _("联系目标提醒")
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "period"], name="liaison_reminder_once")]

@@ -207,12 +207,12 @@ class PresidiumStanding:
     behind: list[Deputy] = field(default_factory=list)
 
 
-def presidium_behind(town_ids: Iterable[int], today: dt.date, presidium_member_id: int | None = None
+def presidium_behind(town_ids: Iterable[int], start: dt.date, end: dt.date, presidium_member_id: int | None = None
                      ) -> list[PresidiumStanding]:
-    """For the quarter of ``today``: each presidium member with the assigned deputies they have
-    contacted fewer times than the town's target this quarter."""
+    """For the quarter [start, end] (up to ``end``): each presidium member with the assigned
+    deputies they have contacted fewer times than the town's quarterly target."""
     town_ids = list(town_ids)
-    start, end = targets.quarter_range(*targets.quarter_of(today))
+    today = end
     assignments = ContactAssignment.objects.filter(town_id__in=town_ids, is_active=True, deputy__is_active=True
                                                    ).select_related("presidium_member", "deputy")
     if presidium_member_id is not None:
@@ -246,3 +246,17 @@ def open_receptions(user: Any) -> QuerySet[Reception]:
     from renda.liaison.workflow import OPEN
 
     return receptions_visible_to(user).filter(state__in=[s.value for s in OPEN])
+
+
+def voter_contacts_in(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> int:
+    return VoterContact.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to).count()
+
+
+def presidium_contacts_in(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> int:
+    return PresidiumContact.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to).count()
+
+
+def without_contact_count(town_ids: Iterable[int], from_: dt.date, to: dt.date, as_of: dt.date) -> int:
+    """``deputies.without_contact``: deputies serving at ``as_of`` with no presidium contact dated
+    in [from_, min(to, as_of)]."""
+    return _without_contact(list(town_ids), from_, to, as_of).count()

@@ -700,3 +700,67 @@ def reception_reveal(*, actor: Actor, reception_id: int, reason: str) -> Recepti
     policy.require(actor, "reveal", r)
     record_reveal(actor=actor, target=r, fields=["visitor_name", "visitor_phone"], reason=reason)
     return r
+
+
+# --- reminders (联系目标提醒) -----------------------------------------------------------------
+
+
+def _remind_once(user: Any, kind: str, period: str, today: dt.date, text: str, url: str) -> bool:
+    from renda.liaison.models import Reminder
+    from renda.notifications.services import notify
+
+    if Reminder.objects.filter(user=user, kind=kind, period=period).exists():
+        return False
+    Reminder.objects.create(user=user, kind=kind, period=period, sent_on=today)
+    notify(users=[user], verb=f"liaison.{kind}", text=text, url=url)
+    return True
+
+
+@transaction.atomic
+def liaison_remind(*, today: dt.date | None = None) -> dict[str, int]:
+    """The contact-target reminders of the quarter just ended (``renda liaison_remind``, daily):
+    deputies below the voter-contact target for the year up to that quarter's end (pro rata),
+    presidium members who did not contact an assigned deputy in that quarter (with the list),
+    and the town's office a summary (deputies without a presidium contact, those below the voter
+    target, groups that did not meet). Each user gets one reminder of a kind per quarter: a
+    second run sends nothing new."""
+    from django.urls import reverse
+
+    from renda.accounts.models import User
+    from renda.liaison import selectors, targets
+
+    today = today or _today()
+    start, end = targets.previous_quarter(today)
+    period = targets.quarter_code(start)
+    year_start = dt.date(end.year, 1, 1)
+    counts = {"voter": 0, "presidium": 0, "office": 0, "skipped": 0}
+    users = User.objects.filter(is_active=True, town__isnull=False).select_related("deputy")
+    town_ids = sorted(set(Deputy.objects.filter(is_active=True).values_list("town_id", flat=True)))
+    for town_id in town_ids:
+        below = selectors.below_voter_target([town_id], year_start, end, end)
+        below_ids = {s.deputy.pk: s for s in below}
+        behind = selectors.presidium_behind([town_id], start, end)
+        without = list(selectors.deputies_without_contact(town_id, start, end))
+        groups = selectors.groups_not_met([town_id], start, end)
+        for u in users.filter(town_id=town_id, role__in=["deputy", "presidium"], deputy_id__in=list(below_ids)):
+            s = below_ids[int(u.deputy_id or 0)]
+            text = _("{period}：本年度截至 {end} 您联系选民 {n} 次，低于目标（应至少 {t:.1f} 次），"
+                     "请及时联系选民并记录").format(period=period, end=end.isoformat(), n=s.count, t=s.target)
+            sent = _remind_once(u, "voter", period, today, text, reverse("voter_contacts:create"))
+            counts["voter" if sent else "skipped"] += 1
+        for standing in behind:
+            names = "、".join(d.name for d in standing.behind)
+            for u in users.filter(town_id=town_id, role="presidium", deputy_id=standing.presidium_member.pk):
+                text = _("{period}：您尚未按目标联系以下代表：{names}").format(period=period, names=names)
+                sent = _remind_once(u, "presidium", period, today, text, reverse("presidium_contacts:create"))
+                counts["presidium" if sent else "skipped"] += 1
+        if not (below or behind or without or groups):
+            continue
+        names = "、".join(d.name for d in without[:30]) + ("…" if len(without) > 30 else "")
+        text = _("{period}：无主席团成员联系的代表 {a} 名（{names}）；联系选民低于目标的代表 {b} 名；"
+                 "未开展活动的代表小组 {c} 个").format(period=period, a=len(without), names=names or "—",
+                                                b=len(below), c=len(groups))
+        for u in users.filter(town_id=town_id, role="staff"):
+            sent = _remind_once(u, "office", period, today, text, reverse("liaison:overview"))
+            counts["office" if sent else "skipped"] += 1
+    return counts
