@@ -118,7 +118,8 @@ def _groups(demo: Demo, w: object, deputies: list[Deputy]) -> None:
         for k, on in enumerate(dates):
             if not GroupMeeting.objects.filter(group=group, on=on).exists():
                 services.meeting_create(actor=staff, group=group, on=on, place=f"{area[0].name}村委会会议室",
-                                        topics=TOPICS[(g + k) % len(TOPICS)], attendees=members[: max(1, len(members) - 1)])
+                                        topics=TOPICS[(g + k) % len(TOPICS)],
+                                        attendees=members[: max(1, len(members) - 1)])
 
 
 def _voters(names: Names, deputies: list[Deputy]) -> None:
