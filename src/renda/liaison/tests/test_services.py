@@ -293,4 +293,4 @@ def test_reminders_are_sent_once_a_quarter(world: World) -> None:
     assert again["voter"] == again["presidium"] == again["office"] == 0 and again["skipped"] > 0
     assert Notification.objects.filter(verb__startswith="liaison.").count() == sum(
         first[k] for k in ("voter", "presidium", "office"))
-    assert services.liaison_remind(today=D("2023-10-01"))["office"] == 1  # the next quarter is a new period
+    assert services.liaison_remind(today=D("2023-10-01"))["office"] == first["office"] > 0  # a new period
