@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -23,7 +24,7 @@ from renda.core.api import (
     visible_refs,
 )
 from renda.core.errors import InvalidInput
-from renda.liaison import policy, selectors, services
+from renda.liaison import policy, selectors, services, targets
 from renda.liaison.models import ContactWay, PresidiumContact, Reception, VoterContact
 from renda.liaison.models import DeputyGroup as Group
 from renda.liaison.models import Station as StationModel
@@ -193,8 +194,8 @@ class LiaisonDeputyOut(RefOut):
 
 
 class LiaisonPeriodIn(Schema):
-    date_from: dt.date = Field(description="开始日期")
-    date_to: dt.date = Field(description="结束日期")
+    date_from: dt.date | None = Field(None, description="开始日期（默认本季度第一天）")
+    date_to: dt.date | None = Field(None, description="结束日期（默认今天）")
 
 
 class LiaisonDateFilters(Schema):
@@ -279,13 +280,15 @@ def record_presidium_contact(request: HttpRequest, payload: LiaisonPresidiumCont
 def deputies_without_contact(request: HttpRequest, period: Query[LiaisonPeriodIn]) -> list[Deputy]:
     user = actor(request)
     policy.require(user, "list", kind="settings")
-    if period.date_to < period.date_from:
+    today = timezone.localdate()
+    start = period.date_from or targets.quarter_range(*targets.quarter_of(today))[0]
+    end = period.date_to or today
+    if end < start:
         raise InvalidInput(_("结束日期早于开始日期"), fields={"date_to": _("早于开始日期")})
     if not user.town_id:
-        return list(selectors._without_contact(
-            list(Deputy.objects.values_list("town_id", flat=True).distinct()), period.date_from, period.date_to,
-            period.date_to))
-    return list(selectors.deputies_without_contact(user.town_id, period.date_from, period.date_to))
+        towns = list(Deputy.objects.values_list("town_id", flat=True).distinct())
+        return list(selectors.deputies_without_contact_in(towns, start, end))
+    return list(selectors.deputies_without_contact(user.town_id, start, end))
 
 
 @liaison_router.get("/groups", response={200: list[LiaisonGroupOut], **ERRORS}, summary="代表小组")

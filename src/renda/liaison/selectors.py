@@ -158,6 +158,11 @@ def deputies_without_contact(town: Any, from_: dt.date, to: dt.date) -> QuerySet
     return _without_contact(town_ids, from_, to, to)
 
 
+def deputies_without_contact_in(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> QuerySet[Deputy]:
+    """``deputies_without_contact`` over several towns (the district)."""
+    return _without_contact(list(town_ids), from_, to, to)
+
+
 def _without_contact(town_ids: list[int], from_: dt.date, to: dt.date, as_of: dt.date) -> QuerySet[Deputy]:
     contacted = PresidiumContact.objects.filter(town_id__in=town_ids, on__gte=from_, on__lte=min(to, as_of))
     return serving_deputies(town_ids, as_of).exclude(pk__in=contacted.values("deputy_id")).order_by("name", "id")
