@@ -67,6 +67,6 @@ def warnings_for(user: Any, today: dt.date | None = None) -> dict[str, Any] | No
 
 
 @card("liaison_warnings", template="liaison/partials/home_card.html", roles={Role.STAFF, Role.PRESIDIUM, Role.DEPUTY},
-      order=60, column="side")
+      order=60)
 def liaison_warnings(user: Any) -> dict[str, Any] | None:
     return warnings_for(user)

@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from renda.core.policy import sees_every_town
@@ -51,8 +51,8 @@ def settings_visible_to(user: Any) -> QuerySet[LiaisonSettings]:
 
 
 def groups_visible_to(user: Any) -> QuerySet[DeputyGroup]:
-    qs, whole = _scoped(DeputyGroup.objects.select_related("town", "leader").prefetch_related("members", "regions"),
-                        user)
+    qs, whole = _scoped(DeputyGroup.objects.select_related("town", "leader").prefetch_related("members", "regions")
+                        .annotate(last_meeting_on=Max("meetings__on")), user)
     if whole:
         return qs
     deputy_id = _deputy_id(user)

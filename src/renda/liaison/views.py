@@ -113,8 +113,8 @@ def _group_related(user: Any, g: DeputyGroup) -> list[dict[str, Any]]:
 
 
 def _last_meeting(g: DeputyGroup) -> str:
-    m = g.meetings.order_by("-on").first()
-    return m.on.isoformat() if m else ""
+    on = getattr(g, "last_meeting_on", None)
+    return on.isoformat() if on else ""
 
 
 _can, _require = policy.for_kind("groups")
