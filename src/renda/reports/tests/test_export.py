@@ -67,7 +67,8 @@ def sheets_of(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
     return {ws.title: [tuple(c.value for c in row) for row in ws.iter_rows()] for ws in wb.worksheets}
 
 
-TITLES = {"period": "统计期间", "suggestions": "意见建议", "petitions": "信访", "grids": "网格", "deputies": "代表"}
+TITLES = {"period": "统计期间", "suggestions": "意见建议", "petitions": "信访", "grids": "网格", "deputies": "代表",
+          "activities": "履职活动"}
 
 
 @pytest.mark.django_db
