@@ -94,6 +94,9 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "p": petitions,
         "petition_cards": [(k, label, petitions[k]) for k, label in PETITION_CARDS],
         "g": metrics.grids_section(period, scope),
+        # liaison: deputies' contacts and the contact stations' receptions
+        "d": metrics.deputies_section(period, scope),
+        "receptions": metrics.receptions_count(period, scope),
         "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
         "chart": {
             "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],

@@ -54,3 +54,13 @@ def test_receptions_in_activities(world: World) -> None:
     assert metrics.receptions_count(H1, _town(world)) == 2
     out = metrics.stats(H1, _town(world))
     assert out["activities"]["receptions"] == 2
+
+
+def test_the_dashboard_shows_the_liaison_numbers(world: World, client: object) -> None:
+    from renda.core.roles import Role
+
+    make_presidium_contact(world, on=D("2023-06-30"))
+    client.force_login(world.users[Role.STAFF])  # type: ignore[attr-defined]
+    html = client.get("/reports/", {"period": "2023H1"}).content.decode()  # type: ignore[attr-defined]
+    assert 'id="liaison"' in html and 'data-key="presidium_contacts">1<' in html
+    assert 'data-key="without_contact">2<' in html
