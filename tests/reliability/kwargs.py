@@ -112,6 +112,28 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("projects:board_year", "year"): lambda s, o: 2023,
 }
 
+# -- liaison (联系群众): its samples are found or created on first use (tests/reliability/liaison_samples.py)
+from tests.reliability import liaison_samples as _ls  # noqa: E402 - kept with the liaison block
+
+PK_BY_NAMESPACE.update({
+    "liaison_settings": _ls.settings, "deputy_groups": _ls.group, "group_meetings": _ls.meeting,
+    "liaison_voters": _ls.voter, "voter_contacts": _ls.voter_contact, "presidium_contacts": _ls.presidium_contact,
+    "stations": _ls.station, "reception_days": _ls.reception_day, "receptions": _ls.reception,
+})
+BY_ARGUMENT.update({
+    ("receptions:act", "action"): lambda s, o: "propose",
+    ("liaison:voter_reveal", "pk"): _ls.voter,
+    ("liaison:to_suggestion", "pk"): _ls.voter_contact,
+    ("liaison:station_qr_page", "pk"): _ls.station,
+    ("liaison:station_landing", "pk"): _ls.station,
+    ("liaison:station_qr", "pk"): _ls.station,
+    ("liaison:deputy_qr_page", "pk"): _ls.deputy,
+    ("liaison:deputy_landing", "pk"): _ls.deputy,
+    ("liaison:deputy_qr", "pk"): _ls.deputy,
+    ("api:get_voter_contact", "contact_id"): _ls.voter_contact,
+    ("*", "reception_id"): _ls.reception,
+})
+
 
 def _p(s: Sample, other: bool, key: str) -> int:
     """A projects sample object's id (``Sample.projects``)."""

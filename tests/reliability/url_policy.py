@@ -312,6 +312,52 @@ API: dict[str, Expect] = {
                                           "act_on_duty_report")},
 }
 
+# -- liaison (联系群众): the sample group is led by the World's deputy, who serves the sample station and
+# keeps the sample voter; the presidium contact is the presidium user's with another deputy
+_LIAISON_RESOURCES = {
+    # namespace: (list, create, detail, change, change verbs)
+    "liaison_settings": ("22FFF22", "F2FFFF2", "22NNN22", "F2NNNF2", ("edit",)),
+    "deputy_groups": ("222FF22", "F2FFFF2", "222NN22", "F2FNNF2", ("edit", "deactivate", "activate")),
+    "group_meetings": ("222FF22", "222FFF2", "222NN22", "F22NNF2", ("edit",)),
+    "liaison_voters": ("222FF22", "222FFF2", "222NN22", "F22NNF2", ("edit", "deactivate", "activate")),
+    "voter_contacts": ("222FF22", "222FFF2", "222NN22", "F22NNF2", ("edit",)),
+    "presidium_contacts": ("222FF22", "22FFFF2", "22NNN22", "22NNNF2", ("edit",)),
+    "stations": ("222FF22", "F2FFFF2", "222NN22", "F2FNNF2", ("edit", "deactivate", "activate")),
+    "reception_days": ("222FF22", "F2FFFF2", "222NN22", "F2FNNF2", ("edit",)),
+}
+for _ns, (_lst, _create, _detail, _change, _verbs) in _LIAISON_RESOURCES.items():
+    PAGES[f"{_ns}:list"] = E(_lst)
+    PAGES[f"{_ns}:create"] = E(_create, form=True)
+    PAGES[f"{_ns}:detail"] = E(_detail, "NNNNN22")
+    for _verb in _verbs:
+        PAGES[f"{_ns}:{_verb}"] = E(_change, "NNNNNF2", form=True)
+PAGES.update({
+    "receptions:list": E("222FF22"),
+    "receptions:create": E("222FFF2", form=True),
+    "receptions:detail": E("222NN22", "NNNNN22", form=True),
+    "receptions:act": E("MMMMMMM", "MMMMMMM"),  # POST only; the detail page holds the forms
+    "receptions:reveal": E("MMMMMMM", "MMMMMMM"),
+    "liaison:overview": E("222NN22"),
+    "liaison:roster": E("F2FFFF2", form=True),
+    "liaison:voter_reveal": E("222NNFF", "NNNNNFF", form=True),  # the deputy their own voters; the office
+    "liaison:to_suggestion": E("222NNF2", "NNNNNF2", form=True),
+    "liaison:station_qr_page": E("222NN22", "NNNNN22"),
+    "liaison:deputy_qr_page": E("222NN22", "NNNNN22"),
+    # public: what the QR codes open (the public portal comes later)
+    **{f"liaison:{n}": E("22222222", "22222222", public=True) for n in (
+        "station_landing", "deputy_landing", "station_qr", "deputy_qr")},
+})
+API.update({
+    **{f"api:{op}": E("222FF22") for op in (
+        "list_voter_contacts", "record_voter_contact", "list_presidium_contacts", "record_presidium_contact",
+        "list_deputy_groups", "list_stations", "list_receptions", "register_reception")},
+    "api:deputies_without_contact": E("22FFF22"),
+    "api:get_voter_contact": E("222NN22", "NNNNN22"),
+    "api:get_reception": E("222NN22", "NNNNN22"),
+    "api:act_on_reception": E(*_WRITE),
+    "api:reveal_visitor": E(*_WRITE),
+})
+
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}
 
 #: TODO — URLs of apps still being built: name → route. ``test_no_url_is_left_to_do`` fails while

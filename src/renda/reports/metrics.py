@@ -699,6 +699,32 @@ def deputies_section(period: Period, scope: Scope) -> dict[str, int]:
         town=Count("pk", filter=Q(level=DeputyLevel.TOWN)))
     return {"total": counts["total"], "district": counts["district"], "town": counts["town"],
             "reports_to_voters": reports_to_voters(period, scope)}
+            **liaison_deputies(period, scope)}
+
+
+# --- liaison (联系群众): contacts and contact-station receptions (the liaison app) ---------------
+
+
+def liaison_deputies(period: Period, scope: Scope) -> dict[str, int]:
+    """METRICS ``deputies``: voter and presidium contact records dated in [from, to] (up to
+    as-of), the serving deputies with no presidium contact in it, and those whose voter contacts
+    are below their town's target pro rata (``liaison.targets``)."""
+    from renda.liaison import selectors as liaison
+
+    towns, end = scope.town_ids, min(period.to, period.as_of)
+    return {
+        "voter_contacts": liaison.voter_contacts_in(towns, period.from_, end),
+        "presidium_contacts": liaison.presidium_contacts_in(towns, period.from_, end),
+        "without_contact": liaison.without_contact_count(towns, period.from_, period.to, period.as_of),
+        "below_voter_target": len(liaison.below_voter_target(towns, period.from_, period.to, period.as_of)),
+    }
+
+
+def receptions_count(period: Period, scope: Scope) -> int:
+    """METRICS ``activities.receptions``: contact-station reception records dated in [from, to]."""
+    from renda.liaison import selectors as liaison
+
+    return liaison.receptions_count(scope.town_ids, period.from_, min(period.to, period.as_of))
 
 
 # --- everything -----------------------------------------------------------------------------
@@ -708,6 +734,17 @@ section("suggestions", order=100)(suggestions_section)
 section("petitions", order=200)(petitions_section)
 section("grids", order=300)(grids_section)
 section("deputies", order=400)(deputies_section)
+
+# --- liaison: a minimal ``activities`` section with only ``receptions`` (the duties app builds the
+# full section; when both are merged, its section takes ``"receptions": receptions_count(...)``
+# and this block goes).
+
+
+def activities_receptions_section(period: Period, scope: Scope) -> dict[str, Any]:
+    return {"receptions": receptions_count(period, scope)}
+
+
+section("activities", order=390)(activities_receptions_section)
 
 
 # --- projects (民生实事) -----------------------------------------------------------------------

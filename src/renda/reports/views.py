@@ -99,6 +99,9 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "act": (act := metrics.activities_section(period, scope)),
         "act_types": [(ActivityType(k).label, n) for k, n in act["by_type"].items()],
         "reports_to_voters": metrics.reports_to_voters(period, scope),
+        # liaison: deputies' contacts and the contact stations' receptions
+        "d": metrics.deputies_section(period, scope),
+        "receptions": metrics.receptions_count(period, scope),
         "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
         "chart": {
             "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],

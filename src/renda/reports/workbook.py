@@ -85,6 +85,12 @@ LABELS.update({
     **{f"activities.by_type.{t.value}": t.label for t in ActivityType},
 })
 
+# liaison (联系群众): the contact indicators of ``deputies`` and the receptions of ``activities``
+LABELS.update({
+    "deputies.voter_contacts": _("代表联系选民（次）"), "deputies.presidium_contacts": _("主席团成员联系代表（次）"),
+    "deputies.without_contact": _("无主席团成员联系的代表"), "deputies.below_voter_target": _("联系选民未达目标的代表"),
+    "activities.receptions": _("联络站接待"),
+})
 #: Keys holding a rate: written as numbers shown as percentages.
 RATES = {"closure_rate", "on_time_rate", "resolved_rate", "satisfaction_rate"}
 SCOPES = {"town": _("镇街"), "district": _("全区")}

@@ -1,0 +1,37 @@
+"""QR codes (segno) of a station and of a deputy: they open the public landing page of the
+station or deputy, which explains and links to the opinion form with the station or deputy
+named (until the public portal exists, the suggestion registration page)."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django.http import HttpResponse
+from django.urls import reverse
+
+
+def register_url(*, station: Any = None, deputy: Any = None) -> str:
+    """The suggestion registration page, with the source and the station or deputy in the query."""
+    params: dict[str, Any] = {"source": "contact_station" if station is not None else "deputy_collected"}
+    if station is not None:
+        params["station"] = station.pk
+        params["town"] = station.town_id
+    if deputy is not None:
+        params["deputy"] = deputy.pk
+        params["town"] = deputy.town_id
+    return f"{reverse('suggestions:create')}?{urlencode(params)}"
+
+
+def svg(url: str) -> bytes:
+    out = io.BytesIO()
+    segno.make(url, error="m").save(out, kind="svg", scale=8, border=2)
+    return out.getvalue()
+
+
+def svg_response(url: str) -> HttpResponse:
+    response = HttpResponse(svg(url), content_type="image/svg+xml")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

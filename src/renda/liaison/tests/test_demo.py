@@ -1,0 +1,77 @@
+"""The liaison part of ``renda demo``: the first half of 2023 at the level the report admits —
+several deputies without a presidium contact, most below the voter-contact target, groups and
+stations with a roster, receptions in every state — and a second run writes nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django.test import override_settings
+
+from renda.audit import context
+from renda.core.demo import Demo, steps
+from renda.liaison import selectors
+from renda.liaison.models import DeputyGroup, GroupMeeting, Reception, ReceptionDay, Station, VoterContact
+from renda.places.models import Region
+from renda.reports import metrics
+
+H1 = (dt.date(2023, 1, 1), dt.date(2023, 6, 30))
+STEPS = {"regions", "grid_workers", "units", "deputies", "contact_assignments", "users", "liaison"}
+
+
+def run_demo() -> Demo:
+    demo = Demo()
+    with context.bind(source="command"):
+        for s in steps():
+            if s.name in STEPS:
+                s.fn(demo)
+    return demo
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock(), override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            run_demo()
+            yield
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+@pytest.mark.usefixtures("built", "db")
+class TestDemo:
+    def test_without_contact_is_not_empty(self) -> None:
+        period = metrics.Period.make(*H1, H1[1])
+        d = metrics.deputies_section(period, metrics.resolve_scope(None))
+        assert d["without_contact"] > 5 and d["presidium_contacts"] > 0
+        assert d["below_voter_target"] > d["total"] // 2  # most deputies fall short
+        assert d["voter_contacts"] > 0
+
+    def test_groups_stations_and_receptions(self) -> None:
+        town = DeputyGroup.objects.first().town  # type: ignore[union-attr]
+        assert DeputyGroup.objects.filter(town=town).count() == 6
+        assert all(g.leader_id for g in DeputyGroup.objects.all())
+        q2 = (dt.date(2023, 4, 1), dt.date(2023, 6, 30))
+        assert 0 < len(selectors.groups_not_met([town.pk], *q2)) < 6
+        assert GroupMeeting.objects.filter(on__range=H1).exists()
+        assert Station.objects.filter(town=town).count() == 3
+        assert ReceptionDay.objects.filter(on__range=H1).count() >= 6
+        states = set(Reception.objects.values_list("state", flat=True))
+        assert {"filed", "turned_away", "transferred", "fed_back", "proposed", "registered"} <= states
+        assert Reception.objects.filter(state="turned_away").exclude(route="").count() == 2
+        assert Reception.objects.filter(suggestion__isnull=False).count() == 1
+
+    def test_a_second_run_writes_nothing(self) -> None:
+        before = (VoterContact.objects.count(), Reception.objects.count(), ReceptionDay.objects.count(),
+                  Region.objects.count())
+        demo = run_demo()
+        assert sum(demo.created.values()) == 0, demo.created
+        assert (VoterContact.objects.count(), Reception.objects.count(), ReceptionDay.objects.count(),
+                Region.objects.count()) == before
