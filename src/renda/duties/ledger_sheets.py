@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from renda.core.errors import ApplicationError
 from renda.core.ledger import cells
 from renda.core.ledger.registry import (
+    ORDER_DUTY_ACTIVITIES,
     Action,
     ImportContext,
     Outcome,
@@ -41,7 +42,6 @@ from renda.places.models import Region
 
 SHEET = "履职活动"
 #: After 信访隐患 (130): deputies (60) must exist first.
-ORDER_DUTY_ACTIVITIES = 140
 TYPES = {str(t.label): t.value for t in ActivityType}
 KINDS = {str(k.label): k.value for k in OrganizerKind}
 STATES = {"计划中": State.PLANNED.value, "已开展": State.HELD.value, "已归档": State.ARCHIVED.value,

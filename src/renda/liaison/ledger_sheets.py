@@ -21,6 +21,8 @@ from django.utils.translation import gettext as _
 
 from renda.core.ledger import cells
 from renda.core.ledger.registry import (
+    ORDER_CONTACTS,
+    ORDER_DEPUTY_GROUPS,
     Action,
     ImportContext,
     Outcome,
@@ -39,8 +41,6 @@ from renda.places.ledger_sheets import town_by_code
 from renda.places.models import Level, Region
 
 GROUPS_SHEET, CONTACTS_SHEET = "代表小组", "联系记录"
-ORDER_DEPUTY_GROUPS = 152
-ORDER_CONTACTS = 154
 
 VOTER, PRESIDIUM = "voter", "presidium"
 KINDS = {"联系选民": VOTER, "主席团成员联系代表": PRESIDIUM}

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from renda.core.errors import ApplicationError
 from renda.core.ledger import cells
 from renda.core.ledger.registry import (
-    ORDER_RISKS,
+    ORDER_PROJECTS,
     Action,
     ImportContext,
     Outcome,
@@ -44,7 +44,6 @@ from renda.projects.workflow import STATE_LABELS, State
 from renda.units.models import Unit
 
 SHEET = "民生实事"
-ORDER_PROJECTS = ORDER_RISKS + 10
 STATES = {str(STATE_LABELS[s]): s.value for s in State}
 GRADES = {str(label): value for value, label in Grade.choices}
 PROCUREMENTS = {str(label): value for value, label in Procurement.choices}

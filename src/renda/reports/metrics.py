@@ -698,8 +698,7 @@ def deputies_section(period: Period, scope: Scope) -> dict[str, int]:
         total=Count("pk"), district=Count("pk", filter=Q(level=DeputyLevel.DISTRICT)),
         town=Count("pk", filter=Q(level=DeputyLevel.TOWN)))
     return {"total": counts["total"], "district": counts["district"], "town": counts["town"],
-            "reports_to_voters": reports_to_voters(period, scope)}
-            **liaison_deputies(period, scope)}
+            "reports_to_voters": reports_to_voters(period, scope), **liaison_deputies(period, scope)}
 
 
 # --- liaison (联系群众): contacts and contact-station receptions (the liaison app) ---------------
@@ -735,16 +734,6 @@ section("petitions", order=200)(petitions_section)
 section("grids", order=300)(grids_section)
 section("deputies", order=400)(deputies_section)
 
-# --- liaison: a minimal ``activities`` section with only ``receptions`` (the duties app builds the
-# full section; when both are merged, its section takes ``"receptions": receptions_count(...)``
-# and this block goes).
-
-
-def activities_receptions_section(period: Period, scope: Scope) -> dict[str, Any]:
-    return {"receptions": receptions_count(period, scope)}
-
-
-section("activities", order=390)(activities_receptions_section)
 
 
 # --- projects (民生实事) -----------------------------------------------------------------------
@@ -827,16 +816,17 @@ def stats(period: Period, scope: Scope) -> dict[str, Any]:
 
 
 def activities_section(period: Period, scope: Scope) -> dict[str, Any]:
-    """METRICS ``activities`` (but ``receptions``, the liaison app's): activities held (held or
+    """METRICS ``activities``: activities held (held or
     archived) dated in [from, to] and on or before as-of; by type (empty types left out); the
-    deputies' attendances (person-times)."""
+    deputies' attendances (person-times); the contact stations' receptions (liaison)."""
     end = min(period.to, period.as_of)
     held = Activity.objects.filter(town_id__in=scope.town_ids, on__gte=period.from_, on__lte=end,
                                    state__in=list(DUTY_COUNTED))
     by_type = {row["type"]: row["n"] for row in held.order_by().values("type").annotate(n=Count("pk"))
                .order_by("type") if row["n"]}
     attendances = Participation.objects.filter(activity__in=held, attendance=Attendance.ATTENDED).count()
-    return {"total": sum(by_type.values()), "by_type": by_type, "deputy_attendances": attendances}
+    return {"total": sum(by_type.values()), "by_type": by_type, "deputy_attendances": attendances,
+            "receptions": receptions_count(period, scope)}
 
 
 def reports_to_voters(period: Period, scope: Scope) -> int:
