@@ -17,9 +17,12 @@ from tests.support import World
 
 from renda.core.ledger import registry
 from renda.core.roles import Role
+from renda.duties.tests.helpers import make_activity
 from renda.ledger import template
 from renda.ledger.importer import import_workbook
+from renda.liaison.tests.helpers import make_group, make_voter_contact
 from renda.petitions.tests.helpers import petition, through
+from renda.projects.tests.helpers import project
 from renda.reports.tests.test_metrics import Fixture
 from renda.risks.tests.helpers import make_risk
 from renda.suggestions.tests.helpers import public_item
@@ -36,11 +39,16 @@ def login(user: Any) -> Client:
 @pytest.fixture
 def records(world: World) -> World:
     """The town's suggestions in many states (with masked submitters), a petition with an
-    opinion, a risk; no duty shift."""
+    opinion, a risk, a livelihood project, a duty activity, a deputy group and a voter contact;
+    no duty shift."""
     Fixture(world)
     public_item(world)
     through(world, petition(world), "closed")
     make_risk(world)
+    project(world)
+    make_activity(world)
+    make_group(world)
+    make_voter_contact(world)
     return world
 
 
