@@ -97,6 +97,20 @@ def _docx(content: bytes) -> str:
                      + [c.text for t in doc.tables for row in t.rows for c in row.cells])
 
 
+def _restart_sequences() -> None:
+    """PostgreSQL's sequences do not roll back: restart them at the tables' next free ids, so both
+    runs number their rows alike (SQLite rolls its counters back with the transaction)."""
+    from django.apps import apps
+    from django.core.management.color import no_style
+    from django.db import connection
+
+    models_ = [*apps.get_app_config("congress").get_models(), *apps.get_app_config("audit").get_models(),
+               *apps.get_app_config("notifications").get_models()]
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), models_):
+            cursor.execute(sql)
+
+
 def _run(world: World, swap: bool) -> dict[str, str]:
     """Run a phone round where deputy 1 votes for option 1 and deputy 2 for option 2 (or the
     other way round when ``swap``), close it, and collect everything the app shows about it."""
@@ -144,7 +158,8 @@ def _run(world: World, swap: bool) -> dict[str, str]:
         res = c.get(reverse("congress_rounds:sheet", args=[r.pk]))
         out[f"sheet {name}"] = f"{res.status_code} " + (_docx(res.content) if res.status_code == 200 else "")
     events = AuditEvent.objects.filter(id__gt=first).order_by("id")
-    out["audit"] = json.dumps([[e.verb, e.actor_id, e.target_type, e.target_id, e.before, e.after, e.comment]
+    out["audit"] = json.dumps([{"verb": e.verb, "actor_id": e.actor_id, "target_type": e.target_type,
+                                "target_id": e.target_id, "before": e.before, "after": e.after, "comment": e.comment}
                                for e in events], ensure_ascii=False, default=str)
     assert "choices" not in out["audit"]
     for ballot_id in Ballot.objects.filter(round=r).values_list("id", flat=True):
@@ -156,6 +171,7 @@ def test_swapping_two_deputies_choices_changes_nothing_shown(world: World) -> No
     town_deputies(world, 4)  # made once: every name is the same in both runs
     runs: list[dict[str, Any]] = []
     for swap in (False, True):
+        _restart_sequences()
         with transaction.atomic():
             runs.append(_run(world, swap))
             transaction.set_rollback(True)
@@ -164,8 +180,6 @@ def test_swapping_two_deputies_choices_changes_nothing_shown(world: World) -> No
     differ = [k for k in first if first[k] != second[k]]
     assert differ == [], differ[:3]
     # and the tally is really there (the comparison is not of empty pages)
-    closed = next(v for k, v in first.items() if k.startswith("closed staff /api/congress/rounds/")
-                  and k.count("/") == 4)
-    data = json.loads(closed.split(" ", 1)[1])
-    assert [o["for_"] for o in data["options"]] == [1, 1, 0] and data["valid"] == 3
+    closed = next(v for k, v in first.items() if re.fullmatch(r"closed staff /api/congress/rounds/\d+", k))
+    assert re.findall(r'"for_": (\d+)', closed) == ["1", "1", "0"] and '"valid": 3' in closed
 
