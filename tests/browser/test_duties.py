@@ -76,6 +76,12 @@ def test_a_deputy_signs_in_on_a_phone_and_the_archive_shows_it(live_server: Any,
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "duties-archive-phone")
 
+    # The activities list as phone cards.
+    phone.goto(f"{base}/duties/activities/")
+    see(phone, "区检察院案件公开听证")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "duties-activities-phone")
+
     # A second scan is refused with its message.
     phone.goto(link)
     see(phone, "无需重复签到")

@@ -17,6 +17,7 @@ from tests.support import World
 
 from renda.core.ledger import registry
 from renda.core.roles import Role
+from renda.duties.tests.helpers import make_activity
 from renda.ledger import template
 from renda.ledger.importer import import_workbook
 from renda.petitions.tests.helpers import petition, through
@@ -36,11 +37,12 @@ def login(user: Any) -> Client:
 @pytest.fixture
 def records(world: World) -> World:
     """The town's suggestions in many states (with masked submitters), a petition with an
-    opinion, a risk; no duty shift."""
+    opinion, a risk, a duty activity; no duty shift."""
     Fixture(world)
     public_item(world)
     through(world, petition(world), "closed")
     make_risk(world)
+    make_activity(world)
     return world
 
 
