@@ -68,7 +68,7 @@ def test_a_deputy_signs_in_on_a_phone_and_the_archive_shows_it(live_server: Any,
     assert p.attendance == Attendance.ATTENDED and p.via == "qr" and p.signed_in_at is not None
 
     # The archive shows it.
-    phone.click("text=我的履职档案")
+    phone.click("#signin a:has-text(\"我的履职档案\")")
     see(phone, "的履职档案")
     others = phone.locator("#others")
     see(phone, "扫码签到")
