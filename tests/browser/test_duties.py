@@ -68,13 +68,19 @@ def test_a_deputy_signs_in_on_a_phone_and_the_archive_shows_it(live_server: Any,
     assert p.attendance == Attendance.ATTENDED and p.via == "qr" and p.signed_in_at is not None
 
     # The archive shows it.
-    phone.click("text=我的履职档案")
+    phone.click("#signin a:has-text(\"我的履职档案\")")
     see(phone, "的履职档案")
     others = phone.locator("#others")
     see(phone, "扫码签到")
     assert "区检察院案件公开听证" in others.inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     shot(phone, "duties-archive-phone")
+
+    # The activities list as phone cards.
+    phone.goto(f"{base}/duties/activities/")
+    see(phone, "区检察院案件公开听证")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(phone, "duties-activities-phone")
 
     # A second scan is refused with its message.
     phone.goto(link)

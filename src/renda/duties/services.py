@@ -533,9 +533,9 @@ def report_draft(*, actor: Actor, deputy: Deputy, year: int, text: str | None = 
     return r
 
 
-def _report_commit(r: VoterReport, *, action: ReportAction, actor: Actor, on: dt.date, from_state: str,
-                   before: dict[str, Any], comment: str = "") -> VoterReport:
-    return commit_transition(r, history=_report_history, snap=_report_snap, verb=f"voter_report.{action.value}",
+def _report_commit(r: VoterReport, *, verb: str, action: ReportAction, actor: Actor, on: dt.date,
+                   from_state: str, before: dict[str, Any], comment: str = "") -> VoterReport:
+    return commit_transition(r, history=_report_history, snap=_report_snap, verb=verb,
                              action=action, actor=actor, on=on, from_state=from_state, before=before,
                              comment=comment)
 
@@ -557,7 +557,8 @@ def report_submit(*, actor: Actor, report_id: int, expected_state: str | None = 
     r.state = workflow.report_next_state(r.state, ReportAction.SUBMIT)
     if not r.text.strip():
         raise InvalidInput(_("请先填写述职报告"), fields={"text": _("必填")})
-    return _report_commit(r, action=ReportAction.SUBMIT, actor=actor, on=timezone.localdate(), from_state=from_state,
+    return _report_commit(r, verb="voter_report.submit", action=ReportAction.SUBMIT,
+                          actor=actor, on=timezone.localdate(), from_state=from_state,
                           before=before)
 
 
@@ -567,7 +568,8 @@ def report_return(*, actor: Actor, report_id: int, reason: str, expected_state: 
     before, from_state = _report_snap(r), r.state
     r.state = workflow.report_next_state(r.state, ReportAction.RETURN)
     reason = required_text(reason, "reason", _("请填写退回理由"))
-    return _report_commit(r, action=ReportAction.RETURN, actor=actor, on=timezone.localdate(), from_state=from_state,
+    return _report_commit(r, verb="voter_report.return", action=ReportAction.RETURN,
+                          actor=actor, on=timezone.localdate(), from_state=from_state,
                           before=before, comment=reason)
 
 
@@ -589,7 +591,8 @@ def report_rate(*, actor: Actor, report_id: int, meeting_on: dt.date, present: i
     r.satisfied, r.basically_satisfied, r.dissatisfied = satisfied, basically_satisfied, dissatisfied
     comment = _("到会 {p} 人：满意 {a}，基本满意 {b}，不满意 {c}").format(
         p=present, a=satisfied, b=basically_satisfied, c=dissatisfied)
-    return _report_commit(r, action=ReportAction.RATE, actor=actor, on=meeting_on, from_state=from_state,
+    return _report_commit(r, verb="voter_report.rate", action=ReportAction.RATE,
+                          actor=actor, on=meeting_on, from_state=from_state,
                           before=before, comment=comment)
 
 
@@ -624,4 +627,5 @@ def report_file(*, actor: Actor, report_id: int, on: dt.date | None = None,
     r.state = workflow.report_next_state(r.state, ReportAction.FILE)
     on = business_date(on, not_after_today=True)
     r.filed_on = on
-    return _report_commit(r, action=ReportAction.FILE, actor=actor, on=on, from_state=from_state, before=before)
+    return _report_commit(r, verb="voter_report.file", action=ReportAction.FILE,
+                          actor=actor, on=on, from_state=from_state, before=before)
