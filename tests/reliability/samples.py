@@ -159,4 +159,7 @@ def build_sample() -> Sample:
         export_job=finished_export(staff), other_export_job=finished_export(other_staff))
     for role, user in world.users.items():
         sample.tokens[role] = api_token_create(actor=None, user=user, name="reliability")[1]
+    from tests.reliability import liaison_samples  # liaison: its records in both towns (found or created)
+
+    liaison_samples.build(sample)
     return sample

@@ -740,7 +740,7 @@ def activities_receptions_section(period: Period, scope: Scope) -> dict[str, Any
     return {"receptions": receptions_count(period, scope)}
 
 
-section("activities", order=390)(activities_receptions_section)
+section("activities", order=450)(activities_receptions_section)
 
 
 def stats(period: Period, scope: Scope) -> dict[str, Any]:

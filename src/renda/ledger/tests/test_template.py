@@ -19,6 +19,7 @@ from renda.core.ledger import registry
 from renda.core.roles import Role
 from renda.ledger import template
 from renda.ledger.importer import import_workbook
+from renda.liaison.tests.helpers import make_group, make_voter_contact
 from renda.petitions.tests.helpers import petition, through
 from renda.reports.tests.test_metrics import Fixture
 from renda.risks.tests.helpers import make_risk
@@ -41,6 +42,8 @@ def records(world: World) -> World:
     public_item(world)
     through(world, petition(world), "closed")
     make_risk(world)
+    make_group(world)  # liaison: a deputy group and a voter contact (the 代表小组 and 联系记录 sheets)
+    make_voter_contact(world)
     return world
 
 
