@@ -23,7 +23,8 @@ NOT_RECORDED = {
     "duty_assignment.exchange",  # 互换班次 records each person's row as duty_assignment.swap
 }
 #: The apps whose verbs are declared on their AppConfig (the organisation's are in audit.verbs).
-DECLARING = ["calendar_days", "shifts", "suggestions", "petitions", "risks", "duties"]
+DECLARING = ["calendar_days", "shifts", "suggestions", "petitions", "risks", "duties", "liaison",
+             "congress", "projects"]
 
 
 def _verb_expressions(tree: ast.AST) -> Iterator[ast.expr]:

@@ -97,3 +97,11 @@ def reception(s: Sample, other: bool) -> int:
 
 def deputy(s: Sample, other: bool) -> int:
     return int(_deputy(s, other).pk)
+
+
+def build(s: Sample) -> None:
+    """Every liaison sample in both towns (the create pages' choices need them to exist)."""
+    for other in (False, True):
+        for pick in (settings, group, meeting, voter, voter_contact, presidium_contact, station, reception_day,
+                     reception):
+            pick(s, other)

@@ -207,6 +207,9 @@ def build_sample() -> Sample:
     for role, user in world.users.items():
         sample.tokens[role] = api_token_create(actor=None, user=user, name="reliability")[1]
     add_congress(sample)
+    from tests.reliability import liaison_samples  # liaison: its records in both towns (found or created)
+
+    liaison_samples.build(sample)
     return sample
 
 

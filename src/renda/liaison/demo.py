@@ -214,7 +214,7 @@ def _stations(demo: Demo, w: object) -> None:
                 services.reception_propose(actor=staff, reception_id=r.pk, proposal=text, on=when)
             elif action == "transfer":
                 services.reception_transfer(actor=staff, reception_id=r.pk, to=text, on=when,
-                                            as_suggestion=i == 3, title=matter)
+                                            title=matter)
             elif action == "chase":
                 services.reception_chase(actor=staff, reception_id=r.pk, note=text, on=when)
             elif action == "feedback":

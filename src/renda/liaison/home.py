@@ -9,25 +9,30 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.home import card
-from renda.core.navigation import NavItem, register
+from renda.core.navigation import ORGANIZATION, NavItem, register
 from renda.core.roles import Role
 from renda.liaison import selectors, targets
 
 LIAISON = _("联系群众")
 ORG = frozenset({"presidium", "staff", "district_viewer", "admin"})
-WITH_DEPUTIES = ORG | {"deputy"}
 
+#: The office roles find the liaison pages in the 组织机构 menu (beside 代表 and 联系代表, so their top
+#: bar keeps one line); a deputy has a 联系群众 menu of their own.
+_ENTRIES = (
+    (_("联系群众"), "liaison:overview", 300),
+    (_("代表联系选民"), "voter_contacts:list", 310),
+    (_("主席团成员联系代表"), "presidium_contacts:list", 320),
+    (_("联系选民户"), "liaison_voters:list", 325),
+    (_("代表小组"), "deputy_groups:list", 330),
+    (_("小组活动"), "group_meetings:list", 335),
+    (_("代表联络站"), "stations:list", 340),
+    (_("接待日安排"), "reception_days:list", 345),
+    (_("联络站接待记录"), "receptions:list", 350),
+)
 register(
-    NavItem(_("联系群众"), "liaison:overview", WITH_DEPUTIES, LIAISON, order=300),
-    NavItem(_("代表联系选民"), "voter_contacts:list", WITH_DEPUTIES, LIAISON, order=310),
-    NavItem(_("主席团成员联系代表"), "presidium_contacts:list", WITH_DEPUTIES, LIAISON, order=320),
-    NavItem(_("联系选民户"), "liaison_voters:list", WITH_DEPUTIES, LIAISON, order=325),
-    NavItem(_("代表小组"), "deputy_groups:list", WITH_DEPUTIES, LIAISON, order=330),
-    NavItem(_("小组活动"), "group_meetings:list", WITH_DEPUTIES, LIAISON, order=335),
-    NavItem(_("代表联络站"), "stations:list", WITH_DEPUTIES, LIAISON, order=340),
-    NavItem(_("接待日安排"), "reception_days:list", WITH_DEPUTIES, LIAISON, order=345),
-    NavItem(_("联络站接待记录"), "receptions:list", WITH_DEPUTIES, LIAISON, order=350),
-    NavItem(_("联系目标"), "liaison_settings:list", ORG, LIAISON, order=360),
+    *(NavItem(label, url_name, ORG, ORGANIZATION, order=order) for label, url_name, order in _ENTRIES),
+    NavItem(_("联系目标"), "liaison_settings:list", ORG, ORGANIZATION, order=360),
+    *(NavItem(label, url_name, frozenset({"deputy"}), LIAISON, order=order) for label, url_name, order in _ENTRIES),
 )
 
 OFFICE = {Role.STAFF, Role.PRESIDIUM}

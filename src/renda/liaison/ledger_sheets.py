@@ -141,7 +141,7 @@ DEPUTY_GROUPS = register(SheetSpec(
     ),
     resolve=_resolve_group, apply=_apply_group, export=_export_groups,
     example={"小组名称": "东片代表小组", "所属镇街代码": "340302100000", "组长": "王五", "组员": "王五",
-             "联系村社区网格": "340302100001", "备注": ""},
+             "联系村社区网格": "340302100001;340302100001001", "备注": ""},
     town_column="所属镇街代码",
     field_columns={"name": "小组名称", "leader": "组长", "members": "组员", "regions": "联系村社区网格",
                    "note": "备注", "town": "所属镇街代码"},

@@ -705,6 +705,10 @@ def reception_reveal(*, actor: Actor, reception_id: int, reason: str) -> Recepti
 # --- reminders (联系目标提醒) -----------------------------------------------------------------
 
 
+#: The notification verb of each kind of reminder.
+REMINDER_VERBS = {"voter": "liaison.voter", "presidium": "liaison.presidium", "office": "liaison.office"}
+
+
 def _remind_once(user: Any, kind: str, period: str, today: dt.date, text: str, url: str) -> bool:
     from renda.liaison.models import Reminder
     from renda.notifications.services import notify
@@ -712,7 +716,7 @@ def _remind_once(user: Any, kind: str, period: str, today: dt.date, text: str, u
     if Reminder.objects.filter(user=user, kind=kind, period=period).exists():
         return False
     Reminder.objects.create(user=user, kind=kind, period=period, sent_on=today)
-    notify(users=[user], verb=f"liaison.{kind}", text=text, url=url)
+    notify(users=[user], verb=REMINDER_VERBS[kind], text=text, url=url)
     return True
 
 
