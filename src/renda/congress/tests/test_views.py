@@ -144,3 +144,26 @@ def test_home_cards(world: World) -> None:
     assert 'id="congress-work"' in office_home and "发出 3 张，收回 0 张" in office_home
     services.ballot_cast(actor=world.users[Role.DEPUTY], round_id=rnd.pk, choices={ids(rnd)[0]: "for"})
     assert "请您投票" not in login(world.users[Role.DEPUTY]).get(reverse("accounts:home"), follow=True).content.decode()
+
+
+def test_void_and_further_round_through_the_pages(world: World) -> None:
+    s = make_session(world, total=9)
+    c = login(staff(world))
+    rnd = open_round(world, s, n=4, seats=2)
+    a, b, cc, _d = ids(rnd)
+    for marks in [{a: "for", b: "for"}] * 3 + [{a: "for", cc: "for"}] * 3 + [{b: "for", cc: "for"}] * 3:
+        enter(world, rnd, marks)
+    c.post(reverse("congress_rounds:close", args=[rnd.pk]), {"returned": 9})
+    page = c.get(reverse("congress_rounds:detail", args=[rnd.pk])).content.decode()
+    assert "并列，另行投票" in page and 'id="action-further"' in page
+    r = c.post(reverse("congress_rounds:further", args=[rnd.pk]))
+    further = VoteRound.objects.get(parent=rnd)
+    assert r.status_code == 302 and r["Location"] == reverse("congress_rounds:detail", args=[further.pk])
+    assert further.seats == 2 and further.options.count() == 3
+    for _i in range(9):
+        enter(world, further, {})
+    r = c.post(reverse("congress_rounds:close", args=[further.pk]), {"returned": 10})
+    further.refresh_from_db()
+    assert further.state == "void"
+    page = c.get(reverse("congress_rounds:detail", args=[further.pk])).content.decode()
+    assert "收回选票多于发出选票，本轮投票无效" in page
