@@ -73,3 +73,28 @@ def test_a_deputy_records_a_voter_contact_on_a_phone(live_server: Any, phone_pag
     assert "source=contact_station" in (public.locator("#register").get_attribute("href") or "")
     shot(public, "liaison-phone-station-landing")
     anonymous.close()
+
+
+def test_the_office_handles_a_reception_on_the_desktop(live_server: Any, page: Any) -> None:
+    from renda.liaison.models import Reception
+    from renda.liaison.tests.helpers import make_reception
+
+    world = World()
+    station = make_station(world)
+    r = make_reception(world, station, on=timezone.localdate(), matter="对法院一审判决不服，要求代表出面")
+    base = live_server.url
+    log_in(page, base, world.users[Role.STAFF].username)
+    see(page, "联系目标提醒")
+    shot(page, "liaison-office-home")
+    page.goto(f"{base}/liaison/receptions/{r.pk}/")
+    page.wait_for_load_state("networkidle")
+    see(page, r.code)
+    page.locator("#action-turn_away summary").click()
+    page.fill("#id_turnaway-route", "属涉诉事项，已告知来访人在法定期限内向上一级人民法院提起上诉")
+    shot(page, "liaison-reception-turn-away-form")
+    page.locator("#action-turn_away button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    see(page, "已引导依法处理")
+    r.refresh_from_db()
+    assert r.state == "turned_away" and Reception.objects.get(pk=r.pk).route.startswith("属涉诉事项")
+    shot(page, "liaison-reception-turned-away")

@@ -131,7 +131,7 @@ class MeetingForm(ResourceForm):
 class VoterForm(ResourceForm):
     deputy = DeputyField(label=_("代表"), queryset=Deputy.objects.none())
     name = forms.CharField(label=_("选民姓名"), max_length=50)
-    phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, validators=[validate_mobile])
+    phone = forms.CharField(label=_("联系电话"), max_length=11, required=False, validators=[validate_mobile])
     address = forms.CharField(label=_("住址"), max_length=200, required=False)
     village = RegionLabelField(label=_("所属村社区"), queryset=Region.objects.none(), required=False)
     note = forms.CharField(label=_("备注"), max_length=200, required=False)
@@ -247,7 +247,7 @@ class ReceptionForm(ResourceForm):
     station = forms.ModelChoiceField(label=_("联络站"), queryset=Station.objects.none())
     on = forms.DateField(label=_("接待日期"), widget=DATE)
     visitor_name = forms.CharField(label=_("来访人"), max_length=50)
-    visitor_phone = forms.CharField(label=_("联系电话"), max_length=20, required=False, validators=[validate_mobile])
+    visitor_phone = forms.CharField(label=_("联系电话"), max_length=11, required=False, validators=[validate_mobile])
     visitors = forms.IntegerField(label=_("来访人数"), min_value=1, max_value=1000, initial=1)
     matter = forms.CharField(label=_("反映事项"), widget=forms.Textarea(attrs={"rows": 3}))
     deputies = DeputiesField(label=_("接待代表"), queryset=Deputy.objects.none(), required=False,

@@ -577,8 +577,7 @@ def reception_register(request: HttpRequest) -> HttpResponseBase:
             messages.success(request, _("已登记接待，编号 {code}").format(code=r.code))
             return redirect("receptions:detail", r.pk)
     return render(request, "core/form.html", {"resource": receptions, "form": form, "obj": None,
-                                              "title": _("登记接待")},
-                  status=400 if request.method == "POST" else 200)
+                                              "title": _("登记接待")})
 
 
 # --- the roster planner ------------------------------------------------------------------------

@@ -197,3 +197,37 @@ def test_home_pages_warn_whoever_is_behind(world: World, client: Client) -> None
     client.force_login(world.users[Role.DEPUTY])
     html = client.get("/", follow=True).content.decode()
     assert 'id="warn-own-voter"' in html
+
+
+#: How to bring a reception to each state (the services, in order).
+PATHS = {
+    "registered": [],
+    "proposed": [("propose", {"proposal": "转办"})],
+    "transferred": [("propose", {"proposal": "转办"}), ("transfer", {"to": "镇农业办"})],
+    "chasing": [("propose", {"proposal": "转办"}), ("transfer", {"to": "镇农业办"}), ("chase", {"note": "督办"})],
+    "fed_back": [("propose", {"proposal": "x"}), ("feedback", {"feedback": "已答复"})],
+    "filed": [("propose", {"proposal": "x"}), ("feedback", {"feedback": "已答复"}), ("file", {})],
+    "turned_away": [("turn_away", {"route": "向法院起诉"})],
+}
+
+
+@pytest.mark.parametrize("state", sorted(PATHS))
+@pytest.mark.parametrize("role", [Role.STAFF, Role.DEPUTY, Role.DISTRICT_VIEWER])
+def test_the_page_offers_what_the_table_allows(world: World, client: Client, state: str, role: Role) -> None:
+    import re
+
+    from renda.liaison import policy, workflow
+    from renda.liaison.views import ACTIONS
+
+    r = make_reception(world, make_station(world), on=timezone.localdate())
+    for action, kw in PATHS[state]:
+        getattr(services, f"reception_{action}")(actor=None, reception_id=r.pk, **kw)
+    r.refresh_from_db()
+    assert r.state == state
+    user = world.users[role]
+    client.force_login(user)
+    html = client.get(f"/liaison/receptions/{r.pk}/").content.decode()
+    offered = set(re.findall(r'id="action-([a-z_]+)"', html))
+    expected = {a.value for s, a in workflow.TABLE if s == state and a in ACTIONS
+                and bool(policy.roles_on(user, r) & workflow.ROLES_FOR_ACTION[a])}
+    assert offered == expected
