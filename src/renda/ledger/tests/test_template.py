@@ -20,6 +20,7 @@ from renda.core.roles import Role
 from renda.ledger import template
 from renda.ledger.importer import import_workbook
 from renda.petitions.tests.helpers import petition, through
+from renda.projects.tests.helpers import project
 from renda.reports.tests.test_metrics import Fixture
 from renda.risks.tests.helpers import make_risk
 from renda.suggestions.tests.helpers import public_item
@@ -41,6 +42,7 @@ def records(world: World) -> World:
     public_item(world)
     through(world, petition(world), "closed")
     make_risk(world)
+    project(world)  # projects (民生实事)
     return world
 
 
