@@ -35,6 +35,10 @@ class ProjectsConfig(plugins.RendaAppConfig):
         "project.inspect": _("登记代表视察"),
         "project.inspection_suggestion": _("视察意见转为意见建议"),
         "project.note": _("登记督办记录"),
+        # notifications
+        "project.group": _("安排督办民生实事项目"),
+        "project.warning": _("民生实事项目预警"),
+        "project.remind": _("民生实事项目提醒"),
     }
 
     def ready(self) -> None:

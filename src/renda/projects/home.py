@@ -18,17 +18,19 @@ from renda.projects import selectors
 from renda.projects.models import Project
 from renda.projects.workflow import CandidateState
 
-PROJECTS = gettext_lazy("民生实事")
+#: The items go in the 人代会 group of the top menu (congress' sessions and votes): the projects are
+#: voted and evaluated at the sessions, and one more group would wrap the presidium's top bar.
+PROJECTS = gettext_lazy("人代会")
 _READERS = frozenset({"presidium", "staff", "deputy", "unit", "district_viewer", "admin"})
 _ORG = frozenset({"presidium", "staff", "deputy", "district_viewer", "admin"})
 
 register(
-    NavItem(gettext_lazy("民生实事项目"), "projects:list", _READERS, PROJECTS, order=310),
-    NavItem(gettext_lazy("候选项目（储备库）"), "project_candidates:list", _ORG, PROJECTS, order=311),
-    NavItem(gettext_lazy("候选项目名单"), "project_lists:list", _ORG, PROJECTS, order=312),
-    NavItem(gettext_lazy("满意度测评"), "projects:evaluation", frozenset({"presidium", "staff"}), PROJECTS, order=313),
-    NavItem(gettext_lazy("民生实事设置"), "projects:settings", frozenset({"staff"}), PROJECTS, order=314),
-    NavItem(gettext_lazy("民生实事公示栏"), "projects:board", _READERS, PROJECTS, order=315),
+    NavItem(gettext_lazy("民生实事项目"), "projects:list", _READERS, PROJECTS, order=330),
+    NavItem(gettext_lazy("候选项目（储备库）"), "project_candidates:list", _ORG, PROJECTS, order=331),
+    NavItem(gettext_lazy("候选项目名单"), "project_lists:list", _ORG, PROJECTS, order=332),
+    NavItem(gettext_lazy("满意度测评"), "projects:evaluation", frozenset({"presidium", "staff"}), PROJECTS, order=333),
+    NavItem(gettext_lazy("民生实事设置"), "projects:settings", frozenset({"staff"}), PROJECTS, order=334),
+    NavItem(gettext_lazy("民生实事公示栏"), "projects:board", _READERS, PROJECTS, order=335),
 )
 
 

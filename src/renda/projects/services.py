@@ -924,7 +924,8 @@ def on_candidate_round_closed(r: VoteRound, result: RoundResult) -> None:
     if result.void:
         return
     mine = [o for o in result.options if o.ref_kind == "project_candidate"]
-    lists = set(Candidate.objects.filter(pk__in=[o.ref_id for o in mine]).values_list("candidate_list_id", flat=True))
+    lists = set(Candidate.objects.filter(pk__in=[o.ref_id for o in mine], town_id=r.session.town_id)
+                .values_list("candidate_list_id", flat=True))
     for list_id in sorted(i for i in lists if i):
         candidate_list_decide(
             actor=None, list_id=list_id, on=_session_day(r), vote_round=r, final=not result.needs_further_round,
@@ -969,7 +970,10 @@ def on_project_round_closed(r: VoteRound, result: RoundResult) -> None:
     if result.void:
         return
     on = _session_day(r)
+    ours = set(Project.objects.filter(town_id=r.session.town_id, pk__in=[o.ref_id for o in result.options
+                                                                         if o.ref_kind == "project"])
+               .values_list("pk", flat=True))
     for o in result.options:
-        if o.ref_kind != "project" or not o.grade:
+        if o.ref_kind != "project" or not o.grade or o.ref_id not in ours:
             continue
         project_evaluate(actor=None, project_id=o.ref_id, grade=o.grade, on=on, session=r.session, vote_round=r)
