@@ -8,8 +8,6 @@ class ProjectsConfig(plugins.RendaAppConfig):
     label = "projects"
     verbose_name = _("民生实事")
     verbs = {
-        "project.group": _("民生实事督办代表通知"),
-        "project.remind": _("民生实事提醒"),
         "project.settings": _("设置民生实事票决规则"),
         "project.excluded_kind": _("设置不予列入的项目类别"),
         "project.window": _("设置项目征集期"),
