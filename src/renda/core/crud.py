@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from renda.audit.security import log_event
 from renda.audit.selectors import history_for
+from renda.core import panels
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, NotFound
 from renda.core.export import xlsx_response
 from renda.core.policy import sees_every_town
@@ -460,7 +461,8 @@ class Resource:
             and self.can(request.user, "deactivate", obj),
             "can_activate": self.activate is not None and not getattr(obj, "is_active", True)
             and self.can(request.user, "deactivate", obj),
-            "related": self.related(request.user, obj) if self.related else [],
+            "related": [*(self.related(request.user, obj) if self.related else []),
+                        *panels.tables(self.name, request.user, obj)],
             **self.extra_context,
         }
         return render(request, "core/detail.html", ctx)

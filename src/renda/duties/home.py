@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from renda.core.home import WorkItem, card, worklist_section
 from renda.core.navigation import ORGANIZATION, NavItem, register
+from renda.core.panels import panel
 from renda.core.roles import Role
 from renda.duties import policy, selectors
 from renda.duties.models import Activity, VoterReport
@@ -85,3 +86,13 @@ def duty_work(user: Any) -> dict[str, Any] | None:
     return {"id": "duty-work", "title": _("代表履职"), "sections": sections, "actions": actions,
             "footer": [{"url": reverse("duties:archives"), "label": _("履职档案")},
                        {"url": reverse("duties:ranking"), "label": _("履职积分排名")}]}
+
+
+@panel("deputies")
+def deputy_archive(user: Any, deputy: Any) -> list[dict[str, Any]]:
+    """On a deputy's page: the way to the deputy's duty archive (履职档案), for whoever may read it."""
+    if not policy.can_view_archive(user, deputy):
+        return []
+    rows = [(_("履职档案（出席、视察调研、培训、小组活动、建议、述职、荣誉与积分）"),
+             reverse("duties:archive", args=[deputy.pk]))]
+    return [{"title": _("履职档案"), "count": len(rows), "rows": rows}]

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from renda.core.home import WORKLIST_LIMIT, WorkItem, card, worklist_section
 from renda.core.navigation import NavItem, register
+from renda.core.panels import panel
 from renda.core.roles import Role
 from renda.projects import selectors
 from renda.projects.models import Project
@@ -77,3 +78,15 @@ def project_work(user: Any) -> dict[str, Any] | None:
         return None
     return {"id": "project-work", "title": _("民生实事"), "sections": sections,
             "actions": [{"url": list_url, "label": _("全部项目"), "primary": False}], "footer": []}
+
+
+@panel("deputies")
+def deputy_projects(user: Any, deputy: Any) -> list[dict[str, Any]]:
+    """On a deputy's page: the livelihood projects the deputy supervises, is in the group of,
+    inspected or noted (among those the viewer may see), with the deputy's part."""
+    rows = []
+    for x in selectors.deputy_parts(user, deputy.pk):
+        part = " · ".join([*(str(r) for r in x.roles),
+                           _("视察 %(n)s 次") % {"n": x.inspections}, _("督办记录 %(n)s 条") % {"n": x.notes}])
+        rows.append((f"{x.project.code} {x.project.title}（{part}）", reverse("projects:detail", args=[x.project.pk])))
+    return [{"title": _("参与民生实事项目"), "count": len(rows), "rows": rows}]

@@ -778,7 +778,7 @@ def projects_section(period: Period, scope: Scope) -> dict[str, Any]:
         "candidates": voted.count(),
         "adopted": voted.filter(state="adopted").count(),
         "count": projects.count(),
-        "by_stage": by_stage,
+        "by_stage": {k: n for k, n in by_stage.items() if n},  # open-ended: empty groups left out
         "budget_total": money("budget"),
         "bid_total": money("bid_price"),
         "paid_total": money("paid"),

@@ -178,3 +178,25 @@ def test_home_card_warns_the_office(world: World, client: Client) -> None:
     html = client.get("/home/presidium/").content.decode() if client.get("/home/presidium/").status_code == 200 \
         else client.get("/", follow=True).content.decode()
     assert "项目预警" in html and "规划设计" in html and p.title in html
+
+
+def test_the_deputys_page_shows_their_part_in_projects_and_their_archive(world: World) -> None:
+    """Issue 15 item 5: each deputy's part in each project is visible on the deputy's page (a panel
+    the projects app adds to the people app's page, core.panels); the duties app adds the archive."""
+    from django.urls import reverse
+
+    from renda.projects import services as project_services
+    from renda.projects.tests.helpers import project, staff
+
+    p = project(world)
+    project_services.project_plan(actor=staff(world), project_id=p.pk, lead_unit=world.unit, targets="",
+                                  deadline=None, supervisor=world.presidium_deputy, deputies=[world.deputy])
+    other = project(world, "镇区公园提升工程", town=world.other_town)
+    client = Client()
+    client.force_login(world.users[Role.STAFF])
+    html = client.get(f"/deputies/{world.presidium_deputy.pk}/").content.decode()
+    assert "参与民生实事项目" in html and p.title in html and "督办主席团成员" in html
+    assert other.title not in html
+    assert reverse("duties:archive", args=[world.presidium_deputy.pk]) in html
+    html = client.get(f"/deputies/{world.plain_deputy.pk}/").content.decode()
+    assert "参与民生实事项目" in html and p.title not in html
