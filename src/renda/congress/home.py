@@ -12,15 +12,15 @@ from django.utils.translation import gettext_lazy as _
 from renda.congress import selectors
 from renda.congress.models import RoundState
 from renda.core.home import card
-from renda.core.navigation import ORGANIZATION, NavItem, register
+from renda.core.navigation import DEPUTY_WORK, NavItem, register
 from renda.core.roles import Role
 
 READERS = frozenset({"presidium", "staff", "deputy", "district_viewer", "admin"})
 
 # In the organisation's dropdown (a new top-level group would wrap the English top bar at 1366 px).
 register(
-    NavItem(_("人代会"), "congress:list", READERS, ORGANIZATION, order=220),
-    NavItem(_("人代会投票"), "congress_rounds:list", READERS, ORGANIZATION, order=230),
+    NavItem(_("人代会"), "congress:list", READERS, DEPUTY_WORK, order=300),
+    NavItem(_("人代会投票"), "congress_rounds:list", READERS, DEPUTY_WORK, order=305),
 )
 
 

@@ -10,30 +10,28 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.home import WorkItem, card, worklist_section
-from renda.core.navigation import ORGANIZATION, NavItem, register
+from renda.core.navigation import DEPUTY_WORK, NavItem, register
 from renda.core.panels import panel
 from renda.core.roles import Role
 from renda.duties import policy, selectors
 from renda.duties.models import Activity, VoterReport
 from renda.duties.workflow import ReportState, State
 
-DUTIES = gettext_lazy("代表履职")
-#: The office's entries sit in 组织机构 beside 代表 and 联系代表 (the top bar is full at 1366 px in
-#: English); a deputy, who has no 组织机构 menu, gets them as the 代表履职 menu.
+#: The entries sit in the 代表工作 menu (core.navigation.DEPUTY_WORK) with 人代会, 民生实事 and 联系群众.
 OFFICE = frozenset({"presidium", "staff", "district_viewer", "admin"})
 DEPUTY = frozenset({"deputy"})
 
 register(
-    NavItem(gettext_lazy("履职活动"), "duty_activities:list", OFFICE, ORGANIZATION, order=220),
-    NavItem(gettext_lazy("履职档案"), "duties:archives", OFFICE, ORGANIZATION, order=230),
-    NavItem(gettext_lazy("述职评议"), "duty_reports:list", OFFICE, ORGANIZATION, order=240),
-    NavItem(gettext_lazy("代表荣誉"), "duty_awards:list", OFFICE, ORGANIZATION, order=250),
-    NavItem(gettext_lazy("履职积分排名"), "duties:ranking", frozenset({"presidium", "staff"}), ORGANIZATION,
-            order=260),
-    NavItem(gettext_lazy("履职积分设置"), "duties:settings", frozenset({"staff"}), ORGANIZATION, order=270),
-    NavItem(gettext_lazy("履职活动"), "duty_activities:list", DEPUTY, DUTIES, order=10),
-    NavItem(gettext_lazy("我的履职档案"), "duties:archives", DEPUTY, DUTIES, order=20),
-    NavItem(gettext_lazy("述职评议"), "duty_reports:list", DEPUTY, DUTIES, order=30),
+    NavItem(gettext_lazy("履职活动"), "duty_activities:list", OFFICE, DEPUTY_WORK, order=400),
+    NavItem(gettext_lazy("履职档案"), "duties:archives", OFFICE, DEPUTY_WORK, order=410),
+    NavItem(gettext_lazy("述职评议"), "duty_reports:list", OFFICE, DEPUTY_WORK, order=420),
+    NavItem(gettext_lazy("代表荣誉"), "duty_awards:list", OFFICE, DEPUTY_WORK, order=430),
+    NavItem(gettext_lazy("履职积分排名"), "duties:ranking", frozenset({"presidium", "staff"}), DEPUTY_WORK,
+            order=440),
+    NavItem(gettext_lazy("履职积分设置"), "duties:settings", frozenset({"staff"}), DEPUTY_WORK, order=450),
+    NavItem(gettext_lazy("履职活动"), "duty_activities:list", DEPUTY, DEPUTY_WORK, order=400),
+    NavItem(gettext_lazy("我的履职档案"), "duties:archives", DEPUTY, DEPUTY_WORK, order=410),
+    NavItem(gettext_lazy("述职评议"), "duty_reports:list", DEPUTY, DEPUTY_WORK, order=420),
 )
 
 

@@ -9,15 +9,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.home import card
-from renda.core.navigation import ORGANIZATION, NavItem, register
+from renda.core.navigation import DEPUTY_WORK, NavItem, register
 from renda.core.roles import Role
 from renda.liaison import selectors, targets
 
-LIAISON = _("联系群众")
 ORG = frozenset({"presidium", "staff", "district_viewer", "admin"})
 
-#: The office roles find the liaison pages in the 组织机构 menu (beside 代表 and 联系代表, so their top
-#: bar keeps one line); a deputy has a 联系群众 menu of their own.
+#: The liaison pages sit in the 代表工作 menu (core.navigation.DEPUTY_WORK), for the office and deputies.
 _ENTRIES = (
     (_("联系群众"), "liaison:overview", 300),
     (_("代表联系选民"), "voter_contacts:list", 310),
@@ -30,9 +28,10 @@ _ENTRIES = (
     (_("联络站接待记录"), "receptions:list", 350),
 )
 register(
-    *(NavItem(label, url_name, ORG, ORGANIZATION, order=order) for label, url_name, order in _ENTRIES),
-    NavItem(_("联系目标"), "liaison_settings:list", ORG, ORGANIZATION, order=360),
-    *(NavItem(label, url_name, frozenset({"deputy"}), LIAISON, order=order) for label, url_name, order in _ENTRIES),
+    *(NavItem(label, url_name, ORG, DEPUTY_WORK, order=order + 200) for label, url_name, order in _ENTRIES),
+    NavItem(_("联系目标"), "liaison_settings:list", ORG, DEPUTY_WORK, order=560),
+    *(NavItem(label, url_name, frozenset({"deputy"}), DEPUTY_WORK, order=order + 200)
+      for label, url_name, order in _ENTRIES),
 )
 
 OFFICE = {Role.STAFF, Role.PRESIDIUM}

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core.home import WORKLIST_LIMIT, WorkItem, card, worklist_section
-from renda.core.navigation import NavItem, register
+from renda.core.navigation import DEPUTY_WORK, NavItem, register
 from renda.core.panels import panel
 from renda.core.roles import Role
 from renda.projects import selectors
@@ -21,17 +21,17 @@ from renda.projects.workflow import CandidateState
 
 #: The items go in the 人代会 group of the top menu (congress' sessions and votes): the projects are
 #: voted and evaluated at the sessions, and one more group would wrap the presidium's top bar.
-PROJECTS = gettext_lazy("人代会")
 _READERS = frozenset({"presidium", "staff", "deputy", "unit", "district_viewer", "admin"})
 _ORG = frozenset({"presidium", "staff", "deputy", "district_viewer", "admin"})
 
 register(
-    NavItem(gettext_lazy("民生实事项目"), "projects:list", _READERS, PROJECTS, order=330),
-    NavItem(gettext_lazy("候选项目（储备库）"), "project_candidates:list", _ORG, PROJECTS, order=331),
-    NavItem(gettext_lazy("候选项目名单"), "project_lists:list", _ORG, PROJECTS, order=332),
-    NavItem(gettext_lazy("满意度测评"), "projects:evaluation", frozenset({"presidium", "staff"}), PROJECTS, order=333),
-    NavItem(gettext_lazy("民生实事设置"), "projects:settings", frozenset({"staff"}), PROJECTS, order=334),
-    NavItem(gettext_lazy("民生实事公示栏"), "projects:board", _READERS, PROJECTS, order=335),
+    NavItem(gettext_lazy("民生实事项目"), "projects:list", _READERS, DEPUTY_WORK, order=330),
+    NavItem(gettext_lazy("候选项目（储备库）"), "project_candidates:list", _ORG, DEPUTY_WORK, order=331),
+    NavItem(gettext_lazy("候选项目名单"), "project_lists:list", _ORG, DEPUTY_WORK, order=332),
+    NavItem(gettext_lazy("满意度测评"), "projects:evaluation", frozenset({"presidium", "staff"}), DEPUTY_WORK,
+            order=333),
+    NavItem(gettext_lazy("民生实事设置"), "projects:settings", frozenset({"staff"}), DEPUTY_WORK, order=334),
+    NavItem(gettext_lazy("民生实事公示栏"), "projects:board", _READERS, DEPUTY_WORK, order=335),
 )
 
 
