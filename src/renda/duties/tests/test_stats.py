@@ -33,7 +33,8 @@ def test_activities_at_the_edges_of_the_period(world: World) -> None:
     held(world, "2023-07-01")
     make_activity(world, on=D("2023-03-01"), type="study")  # planned: not held, not counted
     out = metrics.activities_section(H1, scope)
-    assert out == {"total": 2, "by_type": {"judicial_witness": 1, "symposium": 1}, "deputy_attendances": 3}
+    assert out == {"total": 2, "by_type": {"judicial_witness": 1, "symposium": 1}, "deputy_attendances": 3,
+                   "receptions": 0}
     assert "study" not in out["by_type"]
     other = metrics.resolve_scope(world.other_town.code)
     assert metrics.activities_section(H1, other)["total"] == 0
