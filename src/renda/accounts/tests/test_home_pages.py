@@ -25,7 +25,7 @@ def test_top_bar_names_the_role_once(world: World, client: Client) -> None:
     admin.save(update_fields=["display_name"])
     client.force_login(admin)
     html = client.get(reverse("accounts:home_admin")).content.decode()
-    assert '系统管理员<span class="d-none d-xxl-inline"></span></a>' in html
+    assert '系统管理员</span><span class="d-none d-xxl-inline"></span></a>' in html
 
     staff = world.users[Role.STAFF]
     staff.display_name = "王小明"
@@ -33,5 +33,7 @@ def test_top_bar_names_the_role_once(world: World, client: Client) -> None:
     client.force_login(staff)
     html = client.get(reverse("accounts:home_office")).content.decode()
     # the role and the town: beside the name on wide screens, and in the menu's header always
-    assert f'王小明<span class="d-none d-xxl-inline"> · 人大办工作人员 · {world.town.name}</span>' in html
+    assert f'王小明</span><span class="d-none d-xxl-inline"> · 人大办工作人员 · {world.town.name}</span>' in html
+    # a long name is cut short on the bar (CSS), whole in its title
+    assert '<span class="nav-user-name" title="王小明">王小明</span>' in html
     assert f'id="nav-user-role">人大办工作人员 · {world.town.name}</h6>' in html
