@@ -292,7 +292,7 @@ def archive_index(request: HttpRequest) -> HttpResponseBase:
         return redirect("duties:archive", own)
     if user.role not in policy.ARCHIVE_READERS:
         raise Forbidden()
-    q = (request.GET.get("q") or "").strip()[:50]
+    q = (request.GET.get("q") or "").replace("\x00", "").strip()[:50]  # PostgreSQL refuses NUL in text
     deputies = selectors.deputies_visible_to(user).filter(is_active=True).order_by("town__code", "-level", "name")
     if q:
         deputies = deputies.filter(name__icontains=q)

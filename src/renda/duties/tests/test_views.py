@@ -205,3 +205,12 @@ def test_the_report_pages_draft_rate_and_keep_only_counts(world: World) -> None:
     assert response.status_code == 302
     html = staff.get(reverse("duty_reports:detail", args=[r.pk])).content.decode()
     assert 'data-key="satisfied">40<' in html and "不记录任何人的测评意见" in html
+
+
+def test_archive_index_search_with_a_nul_byte_is_not_an_error(world: World) -> None:
+    """PostgreSQL refuses NUL in text: the search drops it (found by tests/reliability/test_query_params)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(world.users[Role.STAFF])
+    assert client.get("/duties/archive/", {"q": "a\x00b"}).status_code == 200
