@@ -2,6 +2,8 @@
 
 - ``DATABASE_URL``: ``postgres://user:pass@host:port/name`` (psycopg 3); unset means SQLite
   at ``$RENDA_DATA_DIR/renda.sqlite3`` with WAL, IMMEDIATE transactions and a busy timeout.
+- ``DATABASE_REPLICA_URL``: an optional PostgreSQL read replica for statistics, dashboards,
+  exports and reports (``core/replica.py``, docs/deploy.md).
 - ``RENDA_DATA_DIR``: where the database, the secret key, uploads and collected static
   files live (default ``var/`` in the working directory).
 - ``RENDA_SECRET_KEY``: overrides the key generated on first start in the data dir.
@@ -161,6 +163,16 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": database_from_url(os.environ.get("DATABASE_URL"), DATA_DIR)}
+# Reads of statistics, dashboards, exports and reports may go to a read replica (core/replica.py).
+# The alias always exists — the primary itself when no replica is set, a test mirror in tests — and
+# is used only when DATABASE_REPLICA_URL is set.
+_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL")
+DATABASES["replica"] = {
+    **(database_from_url(_REPLICA_URL, DATA_DIR) if _REPLICA_URL else DATABASES["default"]),
+    "TEST": {"MIRROR": "default"},
+}
+RENDA_READ_REPLICA = bool(_REPLICA_URL)
+DATABASE_ROUTERS = ["renda.core.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -34,6 +34,7 @@ from renda.core import panels
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, NotFound
 from renda.core.export import xlsx_response
 from renda.core.policy import sees_every_town
+from renda.core.replica import replica_reads
 from renda.core.services import check_version, lock
 from renda.core.validators import TEXT_MAX_LENGTH
 
@@ -411,8 +412,9 @@ class Resource:
             headers = [str(c.label) for c in self.columns]
             rows = ([c.value(o) for c in self.columns] for o in qs.iterator(chunk_size=2000))
             stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-            return xlsx_response(f"{self.export_name or self.label_plural}-{stamp}.xlsx",
-                                 [(str(self.label_plural)[:31], headers, rows)])
+            with replica_reads():
+                return xlsx_response(f"{self.export_name or self.label_plural}-{stamp}.xlsx",
+                                     [(str(self.label_plural)[:31], headers, rows)])
         try:
             per_page = int(request.GET.get("per_page") or PAGE_SIZES[0])
         except ValueError:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from renda.core.jobs import export_dir, owned_result
+from renda.core.replica import replica_reads
 from renda.reports import forms, metrics, policy, selection, workbook
 from renda.suggestions.models import Suggestion
 
@@ -49,6 +50,7 @@ def data_for(chosen: selection.Chosen) -> dict[str, Any]:
 
 
 @task()
+@replica_reads()
 def export_stats(user_id: int, query: str) -> dict[str, Any]:
     """Write the workbook of the statistics ``user_id`` sees with ``query`` to ``export_dir()``."""
     from renda.accounts.models import User

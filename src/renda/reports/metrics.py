@@ -32,11 +32,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
+from renda.core.replica import read_alias, replica_reads
 from renda.core.stats import Period, rate, section, sections
 from renda.duties.models import Activity, Attendance, Participation, VoterReport
 from renda.duties.workflow import COUNTED as DUTY_COUNTED
@@ -355,8 +356,9 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
     params: dict[str, Any] = {"as_of": as_of, "from": period.from_, "end": min(period.to, as_of)}
     params.update({f"town{i}": pk for i, pk in enumerate(scope.town_ids)})
     rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    with transaction.atomic(), connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+    alias = read_alias()
+    with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+        if connections[alias].vendor == "postgresql":
             # One report query over hundreds of thousands of rows: enough memory to sort and hash
             # without spilling to disk or losing the bitmap's rows (the server's default is 4 MB),
             # and no JIT compilation (160 ms of compiling for one run). For this query only.
@@ -803,6 +805,7 @@ class _StageAt:
 section("projects", order=500)(projects_section)
 
 
+@replica_reads()
 def stats(period: Period, scope: Scope) -> dict[str, Any]:
     """The whole object ``renda stats --format json`` prints: the period, then every registered
     section (these four, and each app's ``stats.py``; see renda.core.stats) in order."""

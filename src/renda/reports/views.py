@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET
 from renda.core import jobs
 from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
+from renda.core.replica import replica_reads
 from renda.duties.models import ActivityType
 from renda.reports import exports, metrics, policy, selection, workbook
 from renda.reports.forms import PeriodForm, period_label
@@ -57,6 +58,7 @@ RATES = [("closure_rate", _("办结率")), ("on_time_rate", _("按期办结率")
 
 @login_required
 @require_GET
+@replica_reads()
 def dashboard(request: HttpRequest) -> HttpResponseBase:
     _require(request)
     towns = selection.towns_for(request.user)

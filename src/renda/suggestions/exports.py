@@ -25,6 +25,7 @@ from openpyxl import Workbook
 
 from renda.core.export import write_sheet
 from renda.core.jobs import export_dir, owned_result
+from renda.core.replica import replica_reads
 
 #: Lists up to this many rows are exported in the request; larger ones in the background.
 SYNC_LIMIT = 5000
@@ -42,6 +43,7 @@ def _request_for(user: Any, query: str) -> HttpRequest:
 
 
 @task()
+@replica_reads()
 def export_list(user_id: int, query: str) -> dict[str, Any]:
     """Write the suggestions list of ``user_id`` filtered by ``query`` to an .xlsx; returns
     the file name (in ``export_dir()``), the download name and the number of rows."""
