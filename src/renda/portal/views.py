@@ -75,7 +75,7 @@ def submit(request: HttpRequest) -> HttpResponse:
             return _too_many(request, wait)
         if request.POST.get(forms.HONEYPOT):
             log_event_limited(kind="honeypot", detail="portal.submit", path=request.path)
-            form = forms.OpinionForm(town=town, initial=initial)
+            form.is_valid()
             form.add_error(None, _("提交未成功，请稍后重试"))
         elif form.is_valid():
             d = form.cleaned_data
