@@ -1,7 +1,8 @@
 """The headers of every public page (docs/decisions/0013-portal-public-pages.md): a strict
 Content-Security-Policy (the site's own files only, no inline script, nothing framed, forms post
-only here), ``Referrer-Policy: no-referrer`` (a status page's URL holds its tracking code; it must
-not leak to another site), ``Cache-Control: no-store`` (pages carry a CSRF token, status pages an
+only here), ``Referrer-Policy: same-origin`` (a status page's URL holds its tracking code: no other
+site gets a referrer; ``no-referrer`` would make browsers send ``Origin: null`` with the page's
+own forms, which Django's CSRF check refuses), ``Cache-Control: no-store`` (pages carry a CSRF token, status pages an
 item's progress) and ``X-Robots-Tag: noindex``."""
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ CSP = ("default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' 
 
 def apply(response: HttpResponse) -> HttpResponse:
     response["Content-Security-Policy"] = CSP
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["Cache-Control"] = "no-store"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

@@ -208,7 +208,7 @@ def test_headers_of_the_public_pages(world: World, client: Client) -> None:
                 f"/portal/track/{s.tracking_code}/", f"/portal/track/{s.tracking_code}/qr.svg", "/portal/deputies/"):
         r = client.get(url)
         assert r.status_code == 200, url
-        assert r["Referrer-Policy"] == "no-referrer" and r["Cache-Control"] == "no-store", url
+        assert r["Referrer-Policy"] == "same-origin" and r["Cache-Control"] == "no-store", url
         assert "script-src 'self'" in r["Content-Security-Policy"] and "unsafe" not in r["Content-Security-Policy"]
 
 
