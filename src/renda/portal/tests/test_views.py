@@ -204,7 +204,7 @@ def test_a_stale_evaluation_form_is_refused(world: World, client: Client) -> Non
 
 def test_headers_of_the_public_pages(world: World, client: Client) -> None:
     s = public_item(world)
-    for url in ("/portal/", "/portal/submit/?town=%d" % world.town.pk, "/portal/track/",
+    for url in ("/portal/", f"/portal/submit/?town={world.town.pk}", "/portal/track/",
                 f"/portal/track/{s.tracking_code}/", f"/portal/track/{s.tracking_code}/qr.svg", "/portal/deputies/"):
         r = client.get(url)
         assert r.status_code == 200, url
