@@ -356,8 +356,9 @@ PAGES.update({
     "portal:status": E("22222222", "22222222", public=True, form=True),
     "portal:status_qr": E("22222222", "22222222", public=True),
     "portal:deputies": E("22222222", public=True),
-    # the deputy a public opinion was given through (the sample's opinions came through none)
-    "suggestions:follow_up": E("NNNNNNN", "NNNNNNN", form=True),
+    # only the deputy a public opinion was given through; the samples came through none, so those
+    # who see the item get 403, the others 404 (tested with a deputy in renda/portal/tests)
+    "suggestions:follow_up": E("FFNNFFF", "NNNNNFF"),
 })
 API.update({
     **{f"api:{op}": E("222FF22") for op in (

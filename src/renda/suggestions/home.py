@@ -71,7 +71,7 @@ def work_item(s: Suggestion, today: dt.date) -> WorkItem:
                     meta=" · ".join(meta), badge=badge, danger=danger)
 
 
-@card("deputy_opinions", template="core/partials/home_worklist.html", roles={Role.DEPUTY, Role.PRESIDIUM},
+@card("deputy_opinions", template="suggestions/partials/home_deputy_opinions.html", roles={Role.DEPUTY, Role.PRESIDIUM},
       order=11)
 def deputy_opinions(user: Any) -> dict[str, Any] | None:
     """A deputy's home: public opinions given through their QR code, waiting for their note,

@@ -287,3 +287,20 @@ def test_pass_on_tells_the_office_and_only_that_deputy_may(world: World, client:
     with django_capture_on_commit_callbacks(execute=True):
         services.suggestion_pass_on(actor=world.users[Role.DEPUTY], suggestion_id=s.pk, note="请人大办协调")
     assert Notification.objects.filter(user=world.users[Role.STAFF], verb="suggestion.pass_on").exists()
+
+
+def test_the_deputys_follow_up_page_and_home_card(world: World, client: Client) -> None:
+    _submit(client, world)
+    s = Suggestion.objects.get()
+    deputy = Client()
+    deputy.force_login(world.users[Role.DEPUTY])
+    home = deputy.get("/home/deputy/").content.decode()
+    assert "群众通过二维码反映的意见" in home and f"/suggestions/{s.pk}/follow-up/" in home
+    assert deputy.get(f"/suggestions/{s.pk}/follow-up/").status_code == 200
+    r = deputy.post(f"/suggestions/{s.pk}/follow-up/", {"do": "note", "note": ""})
+    assert r.status_code == 400
+    r = deputy.post(f"/suggestions/{s.pk}/follow-up/", {"do": "pass_on", "note": "请人大办协调"})
+    assert r.status_code == 302
+    s.refresh_from_db()
+    assert s.deputy_follow_up == DeputyFollowUp.PASSED_ON and s.deputy_note == "请人大办协调"
+    assert "群众通过二维码反映的意见" not in deputy.get("/home/deputy/").content.decode()
