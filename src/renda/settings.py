@@ -122,6 +122,7 @@ INSTALLED_APPS = [
     "renda.reports",
     "renda.notifications",
     "renda.ledger",
+    "renda.portal",
 ]
 
 MIDDLEWARE = [

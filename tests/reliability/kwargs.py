@@ -110,6 +110,9 @@ BY_ARGUMENT: dict[tuple[str, str], Pick] = {
     ("*", "kind_id"): lambda s, o: _p(s, o, "kind"),
     ("projects:act", "action"): lambda s, o: "note",
     ("projects:board_year", "year"): lambda s, o: 2023,
+    # the portal: a public item's tracking code (any town's item is public by its code)
+    ("portal:status", "code"): lambda s, o: (s.other_suggestion if o else s.suggestion).tracking_code,
+    ("portal:status_qr", "code"): lambda s, o: (s.other_suggestion if o else s.suggestion).tracking_code,
 }
 
 # -- liaison (联系群众): its samples are found or created on first use (tests/reliability/liaison_samples.py)

@@ -343,9 +343,22 @@ PAGES.update({
     "liaison:to_suggestion": E("222NNF2", "NNNNNF2", form=True),
     "liaison:station_qr_page": E("222NN22", "NNNNN22"),
     "liaison:deputy_qr_page": E("222NN22", "NNNNN22"),
-    # public: what the QR codes open (the public portal comes later)
+    # public: what the QR codes open (they link to the portal's opinion form)
     **{f"liaison:{n}": E("22222222", "22222222", public=True) for n in (
         "station_landing", "deputy_landing", "station_qr", "deputy_qr")},
+})
+# -- the public portal (群众服务): no login; anyone, anonymous included, whatever their town (the
+# status page and its QR are reached by a public item's tracking code, any town's)
+PAGES.update({
+    "portal:index": E("22222222", public=True),
+    "portal:submit": E("22222222", public=True, form=True),
+    "portal:lookup": E("22222222", public=True, form=True),
+    "portal:status": E("22222222", "22222222", public=True, form=True),
+    "portal:status_qr": E("22222222", "22222222", public=True),
+    "portal:deputies": E("22222222", public=True),
+    # only the deputy a public opinion was given through; the samples came through none, so those
+    # who see the item get 403, the others 404 (tested with a deputy in renda/portal/tests)
+    "suggestions:follow_up": E("FFNNFFF", "NNNNNFF"),
 })
 API.update({
     **{f"api:{op}": E("222FF22") for op in (

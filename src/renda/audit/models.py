@@ -67,6 +67,8 @@ class SecurityEvent(models.Model):
         ACCESS_DENIED = "access_denied", _("拒绝访问")
         NOT_FOUND = "not_found", _("访问不存在或无权查看的记录")
         PASSWORD_CHANGED = "password_changed", _("修改密码")
+        RATE_LIMITED = "rate_limited", _("访问过于频繁")
+        HONEYPOT = "honeypot", _("疑似自动提交")
 
     kind = models.CharField(_("类型"), max_length=20, choices=Kind.choices)
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)

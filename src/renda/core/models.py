@@ -85,6 +85,24 @@ class Sequence(models.Model):
         return f"{self.key}={self.value}"
 
 
+class RateCounter(models.Model):
+    """Hits of one key (an hashed IP, a hashed code …) in one fixed window: ``core.ratelimit``.
+    In the database, so a limit holds across the app servers of docs/deploy.md."""
+
+    key = models.CharField(max_length=64)
+    window = models.BigIntegerField()  # the window's start, in seconds since the epoch
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("访问频率计数")
+        verbose_name_plural = _("访问频率计数")
+        constraints = [models.UniqueConstraint(fields=["key", "window"], name="rate_counter_unique")]
+        indexes = [models.Index(fields=["window"], name="rate_counter_window")]
+
+    def __str__(self) -> str:
+        return f"{self.key}@{self.window}={self.hits}"
+
+
 # --- timelines (the history of an item: suggestions, petitions, risks) ----------------------
 
 #: ``(value, label)`` pairs of a workflow's actions or states (``[(a.value, ACTION_LABELS[a]) …]``).

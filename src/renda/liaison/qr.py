@@ -1,6 +1,6 @@
 """QR codes (segno) of a station and of a deputy: they open the public landing page of the
 station or deputy, which explains and links to the opinion form with the station or deputy
-named (until the public portal exists, the suggestion registration page)."""
+named (the public portal's opinion form, `portal:submit`)."""
 
 from __future__ import annotations
 
@@ -14,15 +14,14 @@ from django.urls import reverse
 
 
 def register_url(*, station: Any = None, deputy: Any = None) -> str:
-    """The suggestion registration page, with the source and the station or deputy in the query."""
-    params: dict[str, Any] = {"source": "contact_station" if station is not None else "deputy_collected"}
+    """The public portal's opinion form (no login), with the station or deputy preselected: an
+    opinion given through a deputy's code is told to that deputy (``portal``)."""
+    params: dict[str, Any] = {}
     if station is not None:
         params["station"] = station.pk
-        params["town"] = station.town_id
     if deputy is not None:
         params["deputy"] = deputy.pk
-        params["town"] = deputy.town_id
-    return f"{reverse('suggestions:create')}?{urlencode(params)}"
+    return f"{reverse('portal:submit')}?{urlencode(params)}"
 
 
 def svg(url: str) -> bytes:

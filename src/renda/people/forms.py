@@ -26,6 +26,8 @@ class DeputyForm(PlaceSelects, ResourceForm):
     is_presidium = forms.BooleanField(label=_("主席团成员"), required=False)
     serving_from = forms.DateField(label=_("任职起"), required=False, widget=DateInput())
     serving_to = forms.DateField(label=_("任职止"), required=False, widget=DateInput())
+    phone_public = forms.BooleanField(label=_("同意公开手机号"), required=False,
+                                      help_text=_("代表本人同意后勾选：公开页面（联络站、找代表）显示其手机号"))
     grids = RegionsLabelField(label=_("联系网格"), queryset=Region.objects.none(), required=False,
                               widget=SearchableSelectMultiple())
 

@@ -37,6 +37,8 @@ class Deputy(ActiveModel):
     grids = models.ManyToManyField(
         "places.Region", verbose_name=_("联系网格"), related_name="deputies", blank=True
     )
+    #: The deputy agreed (and it is recorded) that their phone is shown on the public pages.
+    phone_public = models.BooleanField(_("同意公开手机号"), default=False)
 
     class Meta:
         verbose_name = _("人大代表")

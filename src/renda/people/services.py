@@ -55,6 +55,7 @@ def deputy_create(
     serving_from: dt.date | None = None,
     serving_to: dt.date | None = None,
     grids: Sequence[Region] = (),
+    phone_public: bool = False,
 ) -> Deputy:
     deputy = Deputy(
         name=name.strip(),
@@ -67,6 +68,7 @@ def deputy_create(
         is_presidium=is_presidium,
         serving_from=serving_from,
         serving_to=serving_to,
+        phone_public=phone_public,
     )
     policy.require(actor, "create", deputy)
     _check_phone(deputy.phone)
@@ -93,6 +95,7 @@ def deputy_update(
     serving_from: dt.date | None = _UNSET,
     serving_to: dt.date | None = _UNSET,
     grids: Sequence[Region] | None = None,
+    phone_public: bool | None = None,
 ) -> tuple[Deputy, bool]:
     deputy = lock(Deputy, deputy_id)
     policy.require(actor, "change", deputy)
@@ -108,6 +111,8 @@ def deputy_update(
                 _("该主席团成员还有联系代表安排，请先停用这些安排"), fields={"is_presidium": _("有联系安排")}
             )
         changes["is_presidium"] = is_presidium
+    if phone_public is not None:
+        changes["phone_public"] = phone_public
     optional: tuple[tuple[str, Any], ...] = (
         ("village", village), ("serving_from", serving_from), ("serving_to", serving_to))
     for field, value in optional:

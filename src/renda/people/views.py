@@ -18,21 +18,24 @@ def _initial(user: Any, obj: Deputy | None) -> dict[str, Any]:
         return {"town": user.town_id, "term": "第十八届"} if user.town_id else {}
     return {"name": obj.name, "phone": obj.phone, "level": obj.level, "town": obj.town_id, "term": obj.term,
             "constituency": obj.constituency, "village": obj.village_id, "is_presidium": obj.is_presidium,
-            "serving_from": obj.serving_from, "serving_to": obj.serving_to, "grids": [g.pk for g in obj.grids.all()]}
+            "serving_from": obj.serving_from, "serving_to": obj.serving_to, "grids": [g.pk for g in obj.grids.all()],
+            "phone_public": obj.phone_public}
 
 
 def _create(actor: Actor, d: dict[str, Any]) -> Deputy:
     return services.deputy_create(
         actor=actor, name=d["name"], phone=d["phone"], level=d["level"], town=d["town"], term=d["term"],
         constituency=d["constituency"], village=d["village"], is_presidium=d["is_presidium"],
-        serving_from=d["serving_from"], serving_to=d["serving_to"], grids=list(d["grids"]))
+        serving_from=d["serving_from"], serving_to=d["serving_to"], grids=list(d["grids"]),
+        phone_public=d.get("phone_public", False))
 
 
 def _update(actor: Actor, obj: Deputy, d: dict[str, Any]) -> tuple[Deputy, bool]:
     return services.deputy_update(
         actor=actor, deputy_id=obj.pk, name=d["name"], phone=d["phone"], level=d["level"], term=d["term"],
         constituency=d["constituency"], village=d["village"], is_presidium=d["is_presidium"],
-        serving_from=d["serving_from"], serving_to=d["serving_to"], grids=list(d["grids"]))
+        serving_from=d["serving_from"], serving_to=d["serving_to"], grids=list(d["grids"]),
+        phone_public=d.get("phone_public", False))
 
 
 def _related(user: Any, obj: Deputy) -> list[dict[str, Any]]:
@@ -76,6 +79,7 @@ deputies = Resource(
         DetailField(_("所属村社区"), lambda o: o.village.name if o.village else ""),
         DetailField(_("任职起"), lambda o: date_text(o.serving_from)),
         DetailField(_("任职止"), lambda o: date_text(o.serving_to)),
+        DetailField(_("同意公开手机号"), lambda o: yes_no(o.phone_public)),
     ],
     related=_related, export_name="人大代表",
 )

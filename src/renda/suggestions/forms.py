@@ -319,3 +319,10 @@ class SuperviseForm(ActionForm):
             town_id=self.suggestion.town_id, is_presidium=True, is_active=True).order_by("name"))
         if self.suggestion.key_supervision:
             self.fields["enabled"].initial = "off"
+
+
+class FollowUpForm(forms.Form):
+    """The deputy's note on a public opinion given through their QR code (``views.follow_up``)."""
+
+    note = forms.CharField(label=_("代表意见"), max_length=2000, required=False,
+                           widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))

@@ -71,6 +71,24 @@ def work_item(s: Suggestion, today: dt.date) -> WorkItem:
                     meta=" · ".join(meta), badge=badge, danger=danger)
 
 
+@card("deputy_opinions", template="suggestions/partials/home_deputy_opinions.html", roles={Role.DEPUTY, Role.PRESIDIUM},
+      order=11)
+def deputy_opinions(user: Any) -> dict[str, Any] | None:
+    """A deputy's home: public opinions given through their QR code, waiting for their note,
+    passing on or adoption (shown only when there are some)."""
+    if not getattr(user, "deputy_id", None):
+        return None
+    qs = selectors.deputy_opinions_to_follow_up(user)
+    section = worklist_section(
+        key="opinions", label=_("待处理"), qs=qs, more_url=reverse("suggestions:mine"),
+        row=lambda s: WorkItem(url=reverse("suggestions:follow_up", args=[s.pk]), code=s.code, title=s.title,
+                               meta=s.registered_at.isoformat(), badge="", danger=False),
+        empty=_("没有待处理的群众意见。"))
+    if not section["count"]:
+        return None
+    return {"id": "deputy-opinions", "title": _("群众通过二维码反映的意见"), "sections": [section], "footer": []}
+
+
 @card("unit_work", template="suggestions/partials/home_unit_work.html", roles={Role.UNIT}, order=10)
 def unit_work(user: Any) -> dict[str, Any] | None:
     """A unit's home: the items waiting for it — to accept (签收), to reply (办理中), overdue, and

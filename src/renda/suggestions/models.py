@@ -42,6 +42,15 @@ STATE_CHOICES = [(s.value, STATE_LABELS[s]) for s in State]
 ACTION_CHOICES = [(a.value, ACTION_LABELS[a]) for a in Action]
 
 
+class DeputyFollowUp(models.TextChoices):
+    """What the deputy reached through their QR code did with a public opinion (portal)."""
+
+    PENDING = "", _("待代表处理")
+    NOTED = "noted", _("代表已留言")
+    PASSED_ON = "passed_on", _("代表已转人大办")
+    ADOPTED = "adopted", _("代表已采纳为代表建议")
+
+
 class ReplyClass(models.TextChoices):
     A = "A", _("A 已解决或基本解决")
     B = "B", _("B 正在解决")
@@ -68,9 +77,52 @@ class ReminderKind(models.TextChoices):
     FOLLOW_UP = "follow_up", _("B/C类答复跟踪督办")
 
 
+#: Crockford's base32 without I, L, O and U: nothing a reader can mistake for another character.
+TRACKING_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+#: Random characters of a tracking code (5 bits each: 50 bits), then one check character.
+TRACKING_RANDOM = 10
+TRACKING_LENGTH = TRACKING_RANDOM + 1
+#: What a reader may type for a character that is not in the alphabet.
+_TRACKING_READS = str.maketrans({"I": "1", "L": "1", "O": "0"})
+#: The length of the codes issued before (``secrets.token_urlsafe(12)``).
+_LEGACY_LENGTH = 16
+
+
+def tracking_check(body: str) -> str:
+    """The check character of ``body``: a weighted sum modulo 31 (a prime), so any single wrong
+    character and any swap of two neighbours changes it."""
+    total = sum((i + 1) * TRACKING_ALPHABET.index(c) for i, c in enumerate(body))
+    return TRACKING_ALPHABET[total % 31]
+
+
 def new_tracking_code() -> str:
-    """A code for the public to follow their item: random, so one code says nothing of another."""
-    return secrets.token_urlsafe(12)
+    """A code for the public to follow their item: 10 characters drawn by ``secrets`` (so one code
+    says nothing of another) and a check character; 11 characters a resident can read aloud."""
+    body = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_RANDOM))
+    return body + tracking_check(body)
+
+
+def normalize_tracking_code(text: str) -> str | None:
+    """The code a resident typed, in its stored form, or ``None`` when it cannot be one.
+
+    Case, spaces and dashes do not matter and I/L/O read as 1/1/0. A code of the current form must
+    have a right check character (a typo is told at once, without looking anything up). Codes
+    issued before it (``token_urlsafe``: 16 characters of A–Z a–z 0–9 - _) stay valid as typed."""
+    raw = (text or "").strip()[:64]
+    code = raw.upper().replace(" ", "").replace("-", "").translate(_TRACKING_READS)
+    if len(code) == TRACKING_LENGTH and all(c in TRACKING_ALPHABET for c in code) \
+            and tracking_check(code[:-1]) == code[-1]:
+        return code
+    if len(raw) == _LEGACY_LENGTH and all(c.isascii() and (c.isalnum() or c in "-_") for c in raw):
+        return raw
+    return None
+
+
+def format_tracking_code(code: str) -> str:
+    """A current code shown in groups (``7KQ4-MX2P-9TZ``) for reading aloud; an older one as is."""
+    if len(code) != TRACKING_LENGTH:
+        return code
+    return f"{code[:4]}-{code[4:8]}-{code[8:]}"
 
 
 class SuggestionCategory(ActiveModel):
@@ -154,6 +206,19 @@ class Suggestion(TimeStampedModel):
     rehandle_count = models.PositiveIntegerField(_("重新办理次数"), default=0)
     merged_into = models.ForeignKey(
         "self", verbose_name=_("合并至"), null=True, blank=True, on_delete=models.PROTECT, related_name="merged_items"
+    )
+    # A public opinion given through a deputy's QR code (the portal): that deputy is told and may
+    # add a note, pass it on to the office or adopt it as their own deputy suggestion.
+    via_deputy = models.ForeignKey(
+        "people.Deputy", verbose_name=_("经由代表"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="public_opinions",
+    )
+    deputy_follow_up = models.CharField(_("代表处理"), max_length=10, choices=DeputyFollowUp.choices, blank=True,
+                                        default=DeputyFollowUp.PENDING)
+    deputy_note = models.TextField(_("代表意见"), blank=True)
+    adopted_as = models.ForeignKey(
+        "self", verbose_name=_("采纳为代表建议"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="adopted_from",
     )
     tracking_code = models.CharField(_("查询码"), max_length=32, unique=True, default=new_tracking_code,
                                      editable=False)

@@ -208,3 +208,25 @@ def closed(suggestion_id: int) -> int:
     with _zh():
         text = _("您的建议「{title}」已办结").format(title=s.title)
     return _send(deputy_users([s.lead_deputy_id]), f"suggestion.{Action.CLOSE.value}", text, _url(s))
+
+
+def via_deputy(suggestion_id: int) -> int:
+    """A public opinion was given through a deputy's QR code: that deputy is told (the item's
+    title only; the submitter stays with the office)."""
+    s = _item(suggestion_id)
+    if s is None or s.via_deputy_id is None:
+        return 0
+    with _zh():
+        text = _("群众通过您的二维码反映了意见「{title}」，请查看并处理").format(title=s.title)
+        return _send(deputy_users([s.via_deputy_id]), "suggestion.via_deputy", text, _url(s))
+
+
+def passed_on(suggestion_id: int) -> int:
+    """The deputy passed a public opinion on to the office: the office is told."""
+    s = Suggestion.objects.filter(pk=suggestion_id).select_related("via_deputy").first()
+    if s is None:
+        return 0
+    with _zh():
+        text = _("代表{name}将群众意见「{title}」转交人大办").format(
+            name=s.via_deputy.name if s.via_deputy else "", title=s.title)
+        return _send(office_users(s), "suggestion.pass_on", text, _url(s))

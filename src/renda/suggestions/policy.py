@@ -80,7 +80,7 @@ def can_view(user: Any, s: Suggestion) -> bool:
     if role == UserRole.UNIT:
         return bool(user.unit_id and user.unit_id == s.lead_unit_id) or _is_co_unit(user, s)
     if role in {UserRole.DEPUTY, UserRole.PRESIDIUM} and user.deputy_id:
-        return user.deputy_id == s.lead_deputy_id or _is_co_deputy(user, s)
+        return user.deputy_id in {s.lead_deputy_id, s.via_deputy_id} or _is_co_deputy(user, s)
     if role == UserRole.GRID_WORKER:
         return _grid_worker_sees(user, s)
     return False
@@ -172,6 +172,19 @@ def can_document(user: Any, kind: str, s: Suggestion) -> bool:
     return False
 
 
+#: The deputy's follow-up of a public opinion given through their QR code (the portal).
+FOLLOW_UPS = ("deputy_note", "pass_on", "adopt")
+
+
+def can_follow_up(user: Any, s: Suggestion) -> bool:
+    """Only the deputy the opinion was given through, while nobody has set it aside."""
+    if base.is_system(user):
+        return True
+    if not _active(user) or not user.deputy_id:
+        return False
+    return s.kind == Kind.PUBLIC and user.deputy_id == s.via_deputy_id
+
+
 def _can_register(user: Any, s: Suggestion) -> bool:
     role = user.role
     if role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN}:
@@ -204,6 +217,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
             return user.role in {UserRole.STAFF, UserRole.PRESIDIUM, UserRole.ADMIN} and base.in_town(user, obj.town_id)
         if action in DOCUMENTS:
             return can_document(user, action, obj)
+        if action in FOLLOW_UPS:
+            return can_follow_up(user, obj)
         if action == "attach":
             return can_attach(user, obj)
         if action not in _ACTIONS:

@@ -22,6 +22,7 @@ from renda.suggestions.models import (
     SuggestionCategory,
     SuggestionCoUnit,
     Transition,
+    normalize_tracking_code,
 )
 from renda.suggestions.workflow import HANDLING, OPEN, Action, State
 
@@ -32,7 +33,9 @@ def _deputy_q(deputy_id: int) -> Q:
     with a list of ids lets both databases combine two index lookups."""
     co_signed = list(Suggestion.co_deputies.through.objects.filter(deputy_id=deputy_id)
                      .values_list("suggestion_id", flat=True))
-    return Q(lead_deputy_id=deputy_id) | Q(pk__in=co_signed) if co_signed else Q(lead_deputy_id=deputy_id)
+    # … and the public opinions given through the deputy's QR code (the portal).
+    own = Q(lead_deputy_id=deputy_id) | Q(via_deputy_id=deputy_id)
+    return own | Q(pk__in=co_signed) if co_signed else own
 
 
 def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
@@ -172,6 +175,16 @@ def deputy_items(user: Any) -> QuerySet[Suggestion]:
     return qs.order_by("-registered_at", "-id")
 
 
+def deputy_opinions_to_follow_up(user: Any) -> QuerySet[Suggestion]:
+    """Public opinions given through this deputy's QR code that they have not yet followed up
+    (noted, passed on or adopted), oldest first."""
+    deputy_id = getattr(user, "deputy_id", None)
+    if not deputy_id:
+        return Suggestion.objects.none()
+    return Suggestion.objects.filter(via_deputy_id=deputy_id, kind="public", deputy_follow_up="").exclude(
+        state__in=[State.WITHDRAWN, State.MERGED, State.DECLINED]).order_by("registered_at", "id")
+
+
 def deputy_to_evaluate(user: Any) -> QuerySet[Suggestion]:
     """Replied deputy suggestions that this deputy leads and has not evaluated yet."""
     deputy_id = getattr(user, "deputy_id", None)
@@ -186,8 +199,10 @@ def pending_extension(suggestion: Suggestion) -> Extension | None:
 
 
 def suggestion_for_tracking_code(code: str) -> Suggestion | None:
-    """The item a member of the public follows with their tracking code (the portal, later)."""
-    return Suggestion.objects.filter(tracking_code=code).first() if code else None
+    """The item a member of the public follows with their tracking code (the portal): the code as
+    typed (any case, spaces and dashes; a wrong check character finds nothing without a query)."""
+    stored = normalize_tracking_code(code)
+    return Suggestion.objects.filter(tracking_code=stored).first() if stored else None
 
 
 def suggestions_for_phone(phone: str) -> QuerySet[Suggestion]:

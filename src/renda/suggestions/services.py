@@ -56,6 +56,7 @@ from renda.places.services import check_places
 from renda.suggestions import documents, notify, policy, rules, selectors, workflow
 from renda.suggestions.models import (
     Attachment,
+    DeputyFollowUp,
     Evaluation,
     Extension,
     ExtensionStatus,
@@ -244,8 +245,13 @@ def suggestion_register(
     comment: str = "",
     files: Sequence[Any] = (),
     merge_into_id: int | None = None,
+    via_deputy: Deputy | None = None,
 ) -> Suggestion:
     """登记: a new item in state ``registered``; 编号 is generated when not given.
+
+    ``via_deputy``: a public opinion given through that deputy's QR code (the portal); the deputy
+    is told and may follow it up (``suggestion_deputy_note``, ``suggestion_pass_on``,
+    ``suggestion_adopt``).
 
     The register page's whole step in the same transaction: with ``files``, its attachments
     (``suggestion_attach``); with ``merge_into_id``, merged at once into that similar open item,
@@ -268,11 +274,16 @@ def suggestion_register(
         name, phone, no_unit_contact = "", "", False
     if kind != Kind.DEPUTY:
         lead_deputy, co_deputies = None, ()
+    else:
+        via_deputy = None
+    if via_deputy is not None and (via_deputy.town_id != town.pk or not via_deputy.is_active):
+        raise InvalidInput(_("代表不属于{town}").format(town=town.name), fields={"via_deputy": _("不属于该镇街")})
     s = Suggestion(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
         category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
         submitter_name=name, submitter_phone=phone, submitter_phone_hash=crypto.phone_lookup_hash(phone),
-        anonymous=anonymous, no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, state=State.REGISTERED,
+        anonymous=anonymous, no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, via_deputy=via_deputy,
+        state=State.REGISTERED,
         registered_at=on,
         created_by=actor_user(actor),
     )
@@ -298,6 +309,8 @@ def suggestion_register(
     record(actor=actor, verb="suggestion.register", target=s, before=None, after=_snap(s), comment=comment)
     if files:
         suggestion_attach(actor=actor, suggestion_id=s.pk, files=files)
+    if via_deputy is not None:
+        transaction.on_commit(partial(notify.via_deputy, s.pk))
     if merge_into_id is not None:
         target = selectors.suggestions_visible_to(actor).filter(pk=merge_into_id).first()
         if target is None:
@@ -701,6 +714,81 @@ def suggestion_merge(
              comment=_("{code} 合并至本事项，一并答复").format(code=s.code))
     transaction.on_commit(partial(notify.merged, s.pk))
     return s
+
+
+# --- a public opinion given through a deputy's QR code: the deputy's follow-up -----------------
+
+
+def _open_follow_up(*, actor: Actor, suggestion_id: int, action: str) -> Suggestion:
+    s = lock(Suggestion, suggestion_id)
+    policy.require(actor, action, s)
+    if s.kind != Kind.PUBLIC or s.via_deputy_id is None:
+        raise InvalidInput(_("只有经代表二维码提交的群众意见才能由代表处理"))
+    if s.deputy_follow_up in {DeputyFollowUp.PASSED_ON, DeputyFollowUp.ADOPTED}:
+        raise Conflict(_("该意见已{done}，不能重复处理").format(done=DeputyFollowUp(s.deputy_follow_up).label))
+    return s
+
+
+def _follow_up(s: Suggestion, *, actor: Actor, verb: str, changes: dict[str, Any], comment: str = "") -> Suggestion:
+    """Save the deputy's follow-up with its audit event (snapshots with the submitter masked)."""
+    before = _snap(s)
+    for name, value in changes.items():
+        setattr(s, name, value)
+    full_clean(s)
+    s.save(update_fields=[*changes, "updated_at"])
+    record(actor=actor, verb=verb, target=s, before=before, after=_snap(s), comment=comment)
+    return s
+
+
+def _note_text(note: str, *, required: bool) -> str:
+    text = (note or "").strip()
+    if required and not text:
+        raise InvalidInput(_("请填写代表意见"), fields={"note": _("必填")})
+    if len(text) > 2000:
+        raise InvalidInput(_("代表意见不能超过2000字"), fields={"note": _("过长")})
+    return text
+
+
+@transaction.atomic
+def suggestion_deputy_note(*, actor: Actor, suggestion_id: int, note: str) -> Suggestion:
+    """代表留言: the deputy the opinion was given through adds their note for the office (may be
+    written again until the opinion is passed on or adopted)."""
+    s = _open_follow_up(actor=actor, suggestion_id=suggestion_id, action="deputy_note")
+    text = _note_text(note, required=True)
+    return _follow_up(s, changes={"deputy_note": text, "deputy_follow_up": DeputyFollowUp.NOTED},
+                      actor=actor, verb="suggestion.deputy_note")
+
+
+@transaction.atomic
+def suggestion_pass_on(*, actor: Actor, suggestion_id: int, note: str = "") -> Suggestion:
+    """转人大办: the deputy passes the opinion on to the town's office (with an optional note); the
+    office is told."""
+    s = _open_follow_up(actor=actor, suggestion_id=suggestion_id, action="pass_on")
+    text = _note_text(note, required=False) or s.deputy_note
+    s = _follow_up(s, changes={"deputy_note": text, "deputy_follow_up": DeputyFollowUp.PASSED_ON},
+                   actor=actor, verb="suggestion.pass_on")
+    transaction.on_commit(partial(notify.passed_on, s.pk))
+    return s
+
+
+@transaction.atomic
+def suggestion_adopt(*, actor: Actor, suggestion_id: int, title: str = "", note: str = "") -> Suggestion:
+    """采纳为代表建议: the deputy files the opinion as their own deputy suggestion (a new item they
+    lead, registered through ``suggestion_register``); the opinion stays as it is, linked to it,
+    and its status page says a deputy took it up. Returns the new deputy suggestion."""
+    s = _open_follow_up(actor=actor, suggestion_id=suggestion_id, action="adopt")
+    deputy = s.via_deputy
+    assert deputy is not None
+    text = _note_text(note, required=False)
+    content = s.content + (f"\n\n{_('代表意见')}：{text}" if text else "")
+    adopted = suggestion_register(
+        actor=actor, town=s.town, kind=Kind.DEPUTY, title=(title or "").strip() or s.title, content=content,
+        source=Source.DEPUTY_COLLECTED, village=s.village, grid=s.grid, category=s.category, lead_deputy=deputy,
+        comment=_("采纳群众意见 {code}").format(code=s.code))
+    _follow_up(s, changes={"deputy_note": text or s.deputy_note, "deputy_follow_up": DeputyFollowUp.ADOPTED,
+                           "adopted_as": adopted},
+               actor=actor, verb="suggestion.adopt", comment=_("采纳为代表建议 {code}").format(code=adopted.code))
+    return adopted
 
 
 # --- remind, key supervision --------------------------------------------------------------

@@ -17,6 +17,7 @@ patterns = [
     path("<int:pk>/do/<slug:action>/", views.act, name="act"),
     path("<int:pk>/attachments/<int:att_id>/", views.attachment, name="attachment"),
     path("<int:pk>/reveal/", views.reveal, name="reveal"),
+    path("<int:pk>/follow-up/", views.follow_up, name="follow_up"),
     path("<int:pk>/documents/<slug:kind>/", views.document, name="document"),
     path("documents/<slug:kind>/", views.documents_bulk, name="documents"),
 ]

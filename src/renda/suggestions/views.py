@@ -386,6 +386,36 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """代表处理群众意见: the deputy a public opinion was given through (their QR code) adds a note,
+    passes it on to the office or adopts it as their own suggestion."""
+    s = _get(request, pk)
+    policy.require(request.user, "deputy_note", s)
+    form = forms.FollowUpForm(request.POST or None, initial={"note": s.deputy_note})
+    if request.method == "POST" and form.is_valid():
+        choice, note = request.POST.get("do"), form.cleaned_data["note"]
+        try:
+            if choice == "adopt":
+                adopted = services.suggestion_adopt(actor=acting(request), suggestion_id=s.pk, note=note)
+                messages.success(request, _("已采纳为代表建议 {code}").format(code=adopted.code))
+                return redirect("suggestions:detail", adopted.pk)
+            if choice == "pass_on":
+                services.suggestion_pass_on(actor=acting(request), suggestion_id=s.pk, note=note)
+                messages.success(request, _("已转交人大办"))
+            else:
+                services.suggestion_deputy_note(actor=acting(request), suggestion_id=s.pk, note=note)
+                messages.success(request, _("已保存代表意见"))
+        except (Forbidden, NotFound):
+            raise
+        except ApplicationError as exc:
+            add_error(form, exc)
+        else:
+            return redirect("suggestions:detail", s.pk)
+    return render(request, "suggestions/follow_up.html", {"s": s, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
 def document(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     """下载交办单 / 答复函 (Word) of one item."""
     s = _get(request, pk)

@@ -166,7 +166,7 @@ def test_qr_codes_and_landing_pages_are_public(world: World, client: Client) -> 
     assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml" and b"<svg" in r.content
     html = client.get(f"/liaison/s/{station.pk}/").content.decode()
     assert station.name in html and world.deputy.name in html
-    assert "source=contact_station" in html and f"station={station.pk}" in html
+    assert "/portal/submit/" in html and f"station={station.pk}" in html
     assert html.count("<li>") == 1  # only the day published (3 days ahead)
     html = client.get(f"/liaison/d/{world.deputy.pk}/").content.decode()
     assert world.deputy.name in html and f"deputy={world.deputy.pk}" in html
