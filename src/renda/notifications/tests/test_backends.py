@@ -39,7 +39,7 @@ class Gateway:
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers["Content-Length"])
                 gateway.requests.append(json.loads(self.rfile.read(length)))
                 status, body = gateway.answers.pop(0) if gateway.answers else (200, '{"code": 0}')

@@ -67,7 +67,7 @@ def test_list_shows_the_failed_masked_and_exports(world: World) -> None:
     assert "139****1111" in everything and "13900001111" not in everything  # … but on 全部
     detail = c.get(reverse("deliveries:detail", args=[failed.pk])).content.decode()
     assert "138****5678" in detail and "13812345678" not in detail and "QX7" in detail
-    assert 'href="/notifications/outbox/%d/retry/"' % failed.pk in detail
+    assert f'href="/notifications/outbox/{failed.pk}/retry/"' in detail
     assert sent is not None
     assert "/retry/" not in c.get(reverse("deliveries:detail", args=[sent.pk])).content.decode()
     response = c.get(reverse("deliveries:list") + "?export=xlsx")
