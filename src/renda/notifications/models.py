@@ -1,8 +1,7 @@
 """In-app notifications (站内通知): a message to one user, composed in Chinese when it is sent.
 
-Messages also go out by SMS or e-mail through the outbox (``Delivery``, see docs/notifications.md).
-Data only; writes are in
-``services.py``."""
+Some also go out by SMS or e-mail through the outbox (``Delivery``, docs/notifications.md).
+Data only; writes are in ``services.py``."""
 
 from __future__ import annotations
 
