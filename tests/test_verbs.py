@@ -23,7 +23,7 @@ NOT_RECORDED = {
     "duty_assignment.exchange",  # 互换班次 records each person's row as duty_assignment.swap
 }
 #: The apps whose verbs are declared on their AppConfig (the organisation's are in audit.verbs).
-DECLARING = ["calendar_days", "shifts", "suggestions", "petitions", "risks", "duties", "liaison",
+DECLARING = ["calendar_days", "notifications", "shifts", "suggestions", "petitions", "risks", "duties", "liaison",
              "congress", "projects"]
 
 

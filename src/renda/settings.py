@@ -16,6 +16,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import secrets
 from pathlib import Path
@@ -267,3 +268,32 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# Notification delivery (the outbox, docs/notifications.md): SMS and e-mail back ends. The default
+# ``log`` back ends write each message to the log and mark it sent: nothing is lost on an intranet.
+RENDA_SMS_BACKEND = os.environ.get("RENDA_SMS_BACKEND", "log")  # log | gateway | dotted path
+RENDA_EMAIL_BACKEND = os.environ.get("RENDA_EMAIL_BACKEND", "django" if os.environ.get("EMAIL_HOST") else "log")
+RENDA_SMS_GATEWAY_URL = os.environ.get("RENDA_SMS_GATEWAY_URL", "")
+RENDA_SMS_APP_KEY = os.environ.get("RENDA_SMS_APP_KEY", "")
+RENDA_SMS_APP_SECRET = os.environ.get("RENDA_SMS_APP_SECRET", "")
+RENDA_SMS_SIGN_NAME = os.environ.get("RENDA_SMS_SIGN_NAME", "")
+RENDA_SMS_TIMEOUT = float(os.environ.get("RENDA_SMS_TIMEOUT", "10"))
+#: verb → the gateway's pre-approved template id, as JSON ({"suggestion.reply": "SMS_1", "*": "SMS_0"}).
+RENDA_SMS_TEMPLATES: dict[str, str] = json.loads(os.environ.get("RENDA_SMS_TEMPLATES") or "{}")
+#: The in-app notifications that also go out by SMS/e-mail to the user's recorded phone/e-mail.
+RENDA_OUTBOX_VERBS = [v.strip() for v in os.environ.get("RENDA_OUTBOX_VERBS", ",".join([
+    "suggestion.assign", "suggestion.rehandle", "suggestion.remind", "risk.assign", "project.remind",
+    "petition.due_soon", "petition.overdue", "liaison.voter", "liaison.presidium", "liaison.office",
+])).split(",") if v.strip()]
+#: Minutes to wait after each failed attempt; one attempt more than the list is long, then failed.
+RENDA_OUTBOX_BACKOFF = [int(m) for m in os.environ.get("RENDA_OUTBOX_BACKOFF", "1,5,30,120,720").split(",")]
+#: The site's address, for links in e-mails (``https://renda.example.gov.cn``; none: no link).
+RENDA_SITE_URL = os.environ.get("RENDA_SITE_URL", "").rstrip("/")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _env_flag("EMAIL_USE_TLS")
+EMAIL_USE_SSL = _env_flag("EMAIL_USE_SSL")
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "renda@localhost")

@@ -32,6 +32,7 @@ PK_BY_NAMESPACE: dict[str, Pick] = {
     "suggestion_categories": lambda s, o: _category(s, o),
     "suggestions": _s("suggestion", "other_suggestion"),
     "notifications": lambda s, o: 0,  # POST-only
+    "deliveries": _s("delivery", "other_delivery"),
     "petitions": _s("petition", "other_petition"),
     "shifts": _s("shift", "other_shift"),  # the shift pages; the assignment pages are below
     "risks": _s("risk", "other_risk"),

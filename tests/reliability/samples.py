@@ -77,6 +77,8 @@ class Sample:
     other_duty_report: VoterReport
     duty_award: Award
     other_duty_award: Award
+    delivery: Any  # a failed SMS of each town's outbox (notifications)
+    other_delivery: Any
     export_job: str  # a finished export of the own town's office (staff); only its owner sees it
     other_export_job: str  # the other town's office's
     tokens: dict[str, str] = field(default_factory=dict)
@@ -167,6 +169,20 @@ def duty_samples(world: World) -> dict[str, Any]:
     return out
 
 
+def delivery_samples(world: World) -> dict[str, Any]:
+    """A failed SMS in each town's outbox (the gateway refused it)."""
+    from django.test import override_settings
+
+    from renda.notifications import services as outbox
+
+    with override_settings(RENDA_SMS_BACKEND="renda.notifications.tests.fakes.RefusingBackend"):
+        own = outbox.sms_to(phone="13812345678", verb="suggestion.reply", params={"code": "A"}, town_id=world.town.pk)
+        other = outbox.sms_to(phone="13812345678", verb="suggestion.reply", params={"code": "B"},
+                              town_id=world.other_town.pk)
+        outbox.send_due()
+    return {"delivery": own, "other_delivery": other}
+
+
 def build_sample() -> Sample:
     world = World()
     other_staff = world.other_staff
@@ -199,7 +215,7 @@ def build_sample() -> Sample:
         other_assignment=other_shift.assignments.get(),
         risk=risk, other_risk=other_risk, participant=risk.participants.order_by("id")[0],
         other_participant=other_risk.participants.get(),
-        **duty_samples(world),
+        **duty_samples(world), **delivery_samples(world),
         export_job=finished_export(staff), other_export_job=finished_export(other_staff))
     from renda.projects.tests.samples import build as build_projects
 

@@ -58,6 +58,8 @@ def sample_value(name: str, field: forms.Field, data: dict[str, Any], form: form
     from renda.places.models import Region
 
     k = next(_n)
+    if "email" in name:
+        return "wang.wu@example.cn"
     if "phone" in name:
         return phone() if (getattr(field, "max_length", None) or 20) <= 11 else "0552-1234567"
     if name == "code":

@@ -185,6 +185,11 @@ PAGES: dict[str, Expect] = {
     "notifications:index": E("2222222", form=True),
     "notifications:read": E("MMMMMMM", "MMMMMMM"),
     "notifications:read_all": E("MMMMMMM"),
+    # the outbox (外发通知): the town's office staff and the administrators
+    "deliveries:list": E("F2FFFF2"),
+    "deliveries:detail": E("N2NNNN2", "NNNNNN2"),
+    "deliveries:retry": E("N2NNNN2", "NNNNNN2", form=True),
+    "deliveries:retry_selected": E("MMMMMMM"),
     # Django's language switch: GET only redirects back, POST sets the cookie
     "set_language": E("33333333", public=True),
     "favicon": E("33333333", public=True),  # to the static icon

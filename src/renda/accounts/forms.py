@@ -57,6 +57,10 @@ class PasswordChangeForm(forms.Form):
 class UserForm(ResourceForm):
     username = forms.CharField(label=_("用户名"), max_length=150)
     display_name = forms.CharField(label=_("姓名"), max_length=50, required=False)
+    email = forms.CharField(label=_("电子邮箱"), max_length=254, required=False,
+                            help_text=_("填写后，交办、催办等通知同时发到该邮箱"))
+    phone = forms.CharField(label=_("手机号"), max_length=11, required=False,
+                            help_text=_("填写后，交办、催办等通知同时以短信发送"))
     role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
     town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none(), required=False)
     unit = forms.ModelChoiceField(

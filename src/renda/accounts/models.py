@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from renda.core import crypto
+from renda.core.fields import EncryptedTextField, masked_phone_fingerprint
 from renda.core.roles import DISTRICT_ROLES, Role
 
 __all__ = ["DISTRICT_ROLES", "ApiToken", "LoginFailure", "Role", "User"]
@@ -32,6 +34,8 @@ class User(AbstractUser):
 
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.STAFF)
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
+    #: Where the outbox sends the user's SMS (docs/notifications.md): encrypted, shown masked.
+    phone = EncryptedTextField(_("手机号"), blank=True, audit_mask=masked_phone_fingerprint)
     town = models.ForeignKey(
         "places.Region",
         verbose_name=_("所属镇街"),
@@ -80,6 +84,10 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return self.display_name or self.username
+
+    @property
+    def phone_masked(self) -> str:
+        return crypto.mask_phone(self.phone)
 
     @property
     def is_district_wide(self) -> bool:

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -16,10 +17,12 @@ from renda.accounts import policy
 from renda.accounts.models import ApiToken, User
 from renda.audit.security import log_event, log_event_limited
 from renda.audit.services import record, snapshot
+from renda.core import crypto
 from renda.core.errors import InvalidInput
 from renda.core.roles import DISTRICT_ROLES, Role
 from renda.core.services import create_audited, lock, set_active, update_audited
 from renda.core.types import Actor
+from renda.core.validators import validate_mobile
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Level, Region
 from renda.units.models import Unit
@@ -45,6 +48,22 @@ def _check_links(
         raise InvalidInput(_("网格员用户必须关联本镇街的一名网格员"), fields={"grid_worker": _("必填")})
 
 
+def _contact(*, email: str, phone: str) -> tuple[str, str]:
+    """The e-mail address and mobile phone the outbox sends the user's notifications to."""
+    email, phone = (email or "").strip(), crypto.normalize_phone(phone or "")
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError as exc:
+            raise InvalidInput(_("电子邮箱格式不正确"), fields={"email": _("格式不正确")}) from exc
+    if phone:
+        try:
+            validate_mobile(phone)
+        except ValidationError as exc:
+            raise InvalidInput(exc.messages[0], fields={"phone": exc.messages}) from exc
+    return email, phone
+
+
 def _check_password(password: str, user: User | None = None) -> None:
     try:
         validate_password(password, user)
@@ -64,12 +83,17 @@ def user_create(
     unit: Unit | None = None,
     deputy: Deputy | None = None,
     grid_worker: GridWorker | None = None,
+    email: str = "",
+    phone: str = "",
     validate: bool = True,
 ) -> User:
+    email, phone = _contact(email=email, phone=phone)
     user = User(
         username=username.strip(),
         role=role,
         display_name=display_name.strip(),
+        email=email,
+        phone=phone,
         town=town,
         unit=unit if role == Role.UNIT else None,
         deputy=deputy if role in {Role.DEPUTY, Role.PRESIDIUM} else None,
@@ -97,6 +121,8 @@ def user_update(
     unit: Unit | None = None,
     deputy: Deputy | None = None,
     grid_worker: GridWorker | None = None,
+    email: str | None = None,
+    phone: str | None = None,
 ) -> tuple[User, bool]:
     user = lock(User, user_id)
     policy.require(actor, "change", user)
@@ -105,6 +131,10 @@ def user_update(
     changes: dict[str, Any] = {"role": new_role, "town": new_town}
     if display_name is not None:
         changes["display_name"] = display_name.strip()
+    if email is not None or phone is not None:
+        new_email, new_phone = _contact(email=user.email if email is None else email,
+                                        phone=user.phone if phone is None else phone)
+        changes["email"], changes["phone"] = new_email, new_phone
     changes["unit"] = (unit or user.unit) if new_role == Role.UNIT else None
     changes["deputy"] = (deputy or user.deputy) if new_role in {Role.DEPUTY, Role.PRESIDIUM} else None
     changes["grid_worker"] = (grid_worker or user.grid_worker) if new_role == Role.GRID_WORKER else None

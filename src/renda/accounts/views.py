@@ -119,19 +119,22 @@ def password_change(request: HttpRequest) -> HttpResponse:
 def _user_initial(user: Any, obj: User | None) -> dict[str, Any]:
     if obj is None:
         return {"town": user.town_id} if user.town_id else {}
-    return {"username": obj.username, "display_name": obj.display_name, "role": obj.role, "town": obj.town_id,
+    return {"username": obj.username, "display_name": obj.display_name, "email": obj.email, "phone": obj.phone,
+            "role": obj.role, "town": obj.town_id,
             "unit": obj.unit_id, "deputy": obj.deputy_id, "grid_worker": obj.grid_worker_id}
 
 
 def _user_create(actor: User, d: dict[str, Any]) -> User:
     return services.user_create(actor=actor, username=d["username"], password=d["password"], role=d["role"],
                                 display_name=d["display_name"], town=d["town"] or actor.town, unit=d["unit"],
-                                deputy=d["deputy"], grid_worker=d["grid_worker"])
+                                deputy=d["deputy"], grid_worker=d["grid_worker"], email=d["email"],
+                                phone=d["phone"])
 
 
 def _user_update(actor: User, obj: User, d: dict[str, Any]) -> tuple[User, bool]:
     return services.user_update(actor=actor, user_id=obj.pk, display_name=d["display_name"], role=d["role"],
-                                town=d["town"], unit=d["unit"], deputy=d["deputy"], grid_worker=d["grid_worker"])
+                                town=d["town"], unit=d["unit"], deputy=d["deputy"], grid_worker=d["grid_worker"],
+                                email=d["email"], phone=d["phone"])
 
 
 users = Resource(
@@ -157,6 +160,8 @@ users = Resource(
         DetailField(gettext_lazy("用户名"), lambda o: o.username),
         DetailField(gettext_lazy("姓名"), lambda o: o.display_name),
         DetailField(gettext_lazy("角色"), lambda o: o.get_role_display()),
+        DetailField(gettext_lazy("电子邮箱"), lambda o: o.email),
+        DetailField(gettext_lazy("手机号"), lambda o: o.phone_masked),
         DetailField(gettext_lazy("所属镇街"), lambda o: o.town.name if o.town else _("全区")),
         DetailField(gettext_lazy("关联"), lambda o: o.unit or o.deputy or o.grid_worker or ""),
         DetailField(gettext_lazy("最近登录"), lambda o: o.last_login),

@@ -48,7 +48,9 @@ def snapshot(obj: models.Model, *, m2m: bool = True) -> dict[str, Any]:
             related = getattr(obj, field.name) if getattr(obj, field.attname) is not None else None
             data[field.name] = str(related) if related is not None else None
         else:
-            data[field.name] = _plain(field.value_from_object(obj))
+            value = field.value_from_object(obj)
+            mask = getattr(field, "audit_mask", None)  # personal data recorded masked (core.fields)
+            data[field.name] = mask(value) if mask is not None and value else _plain(value)
     if m2m and obj.pk is not None:
         for field in obj._meta.many_to_many:
             data[field.name] = sorted(str(o) for o in getattr(obj, field.name).all())

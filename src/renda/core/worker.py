@@ -10,6 +10,8 @@
   error marks that job failed (``db_worker`` catches it); jobs that meet a locked database retry
   it themselves (``core.retry.retry_when_locked``).
 - At start-up and then daily the stale pending uploads are swept (``core.uploads.sweep``).
+- The periodic tasks apps register (:func:`periodic`; the notifications' outbox) run every
+  ``every`` seconds; one that fails is logged and tried at its next turn, the loop goes on.
 - The process's address space is bounded (``RENDA_WORKER_MEMORY_MB``, default 2048): a job that
   runs away fails with ``MemoryError`` instead of taking the machine.
 - ``make run`` restarts the process if it exits all the same.
@@ -24,6 +26,7 @@ import os
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -41,6 +44,37 @@ BEAT = 10
 DEAD_AFTER = 60
 SWEEP_EVERY = 24 * 3600
 MAX_BACKOFF = 60.0
+
+
+@dataclass
+class Periodic:
+    name: str
+    every: float
+    fn: Callable[[], Any]
+    last: float = 0.0
+
+
+#: name → the periodic task an app registered (its AppConfig.ready)
+PERIODIC: dict[str, Periodic] = {}
+
+
+def periodic(name: str, *, every: float, fn: Callable[[], Any]) -> None:
+    """Have the worker call ``fn()`` every ``every`` seconds (registered again: replaced)."""
+    PERIODIC[name] = Periodic(name=name, every=every, fn=fn)
+
+
+def run_periodic(*, now: float | None = None) -> None:
+    """Each registered task whose turn has come; a failure is logged, not raised."""
+    at = time.time() if now is None else now
+    for task in list(PERIODIC.values()):
+        if at - task.last < task.every:
+            continue
+        task.last = at
+        try:
+            task.fn()
+        except Exception:
+            logger.exception("worker: periodic task %s failed", task.name)
+            close_old_connections()
 
 
 def heartbeat_path() -> Path:
@@ -133,6 +167,7 @@ def run(*, interval: float = 1.0, passes: int | None = None, sleep: Callable[[fl
                 last_sweep = time.time()
                 if removed:
                     logger.info("worker: removed %s stale upload(s)", removed)
+            run_periodic()
             worker.run()
             backoff = 1.0
         except Exception:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from renda.accounts.models import User
 from renda.core.roles import Role
-from renda.notifications.services import notify
+from renda.notifications.services import notify, sms_to
 from renda.suggestions.models import Extension, ExtensionStatus, Kind, Reminder, ReplyClass, Suggestion
 from renda.suggestions.workflow import Action
 
@@ -87,6 +88,7 @@ def returned(suggestion_id: int) -> int:
     return _send(office_users(s), f"suggestion.{Action.RETURN.value}", text, _url(s))
 
 
+@transaction.atomic
 def replied(suggestion_id: int) -> int:
     """The submitters of the item and of the items merged into it (merged items are answered
     with it): deputies are asked to evaluate; the office answers public submitters."""
@@ -106,7 +108,18 @@ def replied(suggestion_id: int) -> int:
         if public:
             text = _("意见建议「{title}」已答复（{label}），请告知提出人并记录测评").format(title=s.title, label=label)
             sent += _send(office_users(s), verb, text, _url(s))
+    for item in [s, *s.merged_items.all()]:
+        sent += _sms_submitter(item, verb)
     return sent
+
+
+def _sms_submitter(s: Suggestion, verb: str) -> int:
+    """The public submitter who left a mobile phone (and is not anonymous) gets an SMS with the
+    item's tracking code only (the gateway's template of ``verb``): no name, no title."""
+    if s.kind != Kind.PUBLIC or s.anonymous or not s.submitter_phone:
+        return 0
+    return int(sms_to(phone=s.submitter_phone, verb=verb, params={"code": s.tracking_code}, town_id=s.town_id,
+                      url=_url(s)) is not None)
 
 
 def extension_requested(extension_id: int) -> int:

@@ -100,3 +100,39 @@ def test_reply_and_close_notify_the_deputy(world: World, django_capture_on_commi
         services.suggestion_close(actor=world.users[Role.STAFF], suggestion_id=s.pk, on=D("2023-03-12"))
     texts = _texts(world.users[Role.DEPUTY])
     assert any("请查看并测评" in t for t in texts) and any("已办结" in t for t in texts)
+
+
+# --- the outbox (SMS and e-mail) -------------------------------------------------------------------
+
+
+def test_the_public_submitter_gets_an_sms_with_the_tracking_code_on_reply(
+        world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from renda.core import crypto
+    from renda.notifications.models import Delivery
+    from renda.notifications.services import send_due
+    from renda.suggestions.tests.helpers import replied
+
+    s = public_item(world)
+    anonymous = public_item(world, anonymous=True, title="匿名反映")
+    landline = public_item(world, submitter_phone="0552-1234567", title="固话反映")
+    with django_capture_on_commit_callbacks(execute=True):
+        for item in (s, anonymous, landline):
+            replied(world, item)
+    (d,) = Delivery.objects.all()
+    assert d.channel == "sms" and d.verb == "suggestion.reply" and d.user is None and d.town_id == world.town.pk
+    assert d.params == {"code": s.tracking_code} and crypto.decrypt(d.recipient) == "13812345678"
+    assert "张小三" not in str(d.params) and "修建" not in str(d.params)
+    assert send_due()["sent"] == 1
+
+
+def test_units_are_told_on_assignment_by_sms_and_email(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    from renda.accounts.services import user_update
+    from renda.notifications.models import Delivery
+
+    user_update(actor=None, user_id=world.users[Role.UNIT].pk, email="unit@example.cn", phone="13900001111")
+    s = public_item(world)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.suggestion_assign(actor=world.users[Role.STAFF], suggestion_id=s.pk, lead_unit=world.unit,
+                                   deadline=D("2023-04-01"), on=D("2023-03-02"))
+    got = {(d.channel, d.recipient_masked, d.verb) for d in Delivery.objects.all()}
+    assert got == {("sms", "139****1111", "suggestion.assign"), ("email", "u***@example.cn", "suggestion.assign")}
