@@ -1009,3 +1009,30 @@ def rank(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
         same = out and out[-1][key] == r[key]
         out.append({**r, "rank": out[-1]["rank"] if same else i + 1})
     return out + [{**r, "rank": None} for r in empty]
+
+
+def deputy_figures(period: Period, deputy: Deputy) -> dict[str, int]:
+    """One deputy's own figures (a deputy's dashboard), by the definitions of the sections restricted
+    to them: suggestions they led registered in the period (received; closed by as-of), activities
+    attended (``activities.deputy_attendances``), voter contacts and presidium contacts received
+    (``deputies``), their reports to voters held (``deputies.reports_to_voters``)."""
+    from renda.liaison.models import PresidiumContact, VoterContact
+
+    as_of, end = period.as_of, min(period.to, period.as_of)
+    exits = Transition.objects.filter(action__in=list(_EXIT), to_state__in=list(_EXIT.values()),
+                                      on__lte=as_of).values("suggestion_id")
+    led = (Suggestion.objects.filter(lead_deputy=deputy, registered_at__gte=period.from_, registered_at__lte=end)
+           .exclude(pk__in=exits).aggregate(received=Count("pk"), closed=Count("pk", filter=Q(closed_at__lte=as_of))))
+    held = Activity.objects.filter(on__gte=period.from_, on__lte=end, state__in=list(DUTY_COUNTED))
+    return {
+        "suggestions": led["received"],
+        "suggestions_closed": led["closed"],
+        "attendances": Participation.objects.filter(deputy=deputy, activity__in=held,
+                                                    attendance=Attendance.ATTENDED).count(),
+        "voter_contacts": VoterContact.objects.filter(deputy=deputy, on__gte=period.from_, on__lte=end).count(),
+        "presidium_contacts": PresidiumContact.objects.filter(deputy=deputy, on__gte=period.from_,
+                                                              on__lte=end).count(),
+        "reports_to_voters": VoterReport.objects.filter(deputy=deputy, meeting_on__gte=period.from_,
+                                                        meeting_on__lte=end,
+                                                        state__in=[ReportState.RATED, ReportState.FILED]).count(),
+    }
