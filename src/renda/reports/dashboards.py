@@ -35,6 +35,8 @@ class Panel:
     #: Columns holding rates (fractions): shown as percentages.
     rates: set[int] = field(default_factory=set)
     empty: str = ""
+    #: Many columns: the panel takes the whole width.
+    wide: bool = False
 
     def as_chart(self) -> dict[str, Any] | None:
         if self.chart is None or not self.rows:
@@ -109,7 +111,7 @@ def grids_panel(rows: Sequence[dict[str, Any]]) -> Panel:
     return Panel("grids", _("各网格情况"), [str(h) for h in GRID_HEADERS],
                  [[g["grid"], g["village"], g["workers"], g["deputies"], g["suggestions"], g["suggestions_closed"],
                    g["petitions"], g["risks_registered"], g["risks_resolved"]] for g in rows],
-                 None, empty=_("没有在用的网格"))
+                 None, empty=_("没有在用的网格"), wide=True)
 
 
 def activities_panel(by_type: dict[str, int]) -> Panel:
@@ -142,7 +144,7 @@ def towns_panel(comparison: dict[str, Any], key: str) -> Panel:
     column = {"received": 2, "closure_rate": 4, "on_time_rate": 5, "satisfaction_rate": 6, "overdue_open": 7,
               "petitions_overdue": 9}[key]
     return Panel("towns", _("各镇街对比与排名"), headers, rows, {"type": "hbar", "columns": [column]},
-                 rates={4, 5, 6}, empty=_("没有镇街"))
+                 rates={4, 5, 6}, empty=_("没有镇街"), wide=True)
 
 
 # --- the dashboards -----------------------------------------------------------------------------

@@ -85,8 +85,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "period_label": period_label(period),
         "picker": picker,
         "export_url": _url("reports:export", chosen.query),
-        "table_query": chosen.query,
-        "dashboard": "office",
+        "panel_query": urlencode({**chosen.query, "dashboard": "office"}),
         "scope": scope,
         "towns": towns,
         "error": error,
@@ -129,7 +128,7 @@ def _page(request: HttpRequest, chosen: selection.Chosen, picker: PeriodForm | N
     if picker is None:
         picker = PeriodForm.for_period(chosen.period, today=today(), as_of_given="as_of" in chosen.query)
     return {"period": chosen.period, "period_label": period_label(chosen.period), "picker": picker, "error": error,
-            "scope": chosen.scope, "table_query": chosen.query}
+            "scope": chosen.scope}
 
 
 def _own_data(user: Any, chosen: selection.Chosen) -> tuple[str, dict[str, Any]]:
@@ -155,8 +154,8 @@ def mine(request: HttpRequest) -> HttpResponseBase:
     if redirect_to is not None:
         return redirect_to
     kind, data = _own_data(request.user, chosen)
-    context = {**_page(request, chosen, picker), **data, "kind": kind, "dashboard": "mine",
-               "charts": _charts(data["panels"])}
+    context = {**_page(request, chosen, picker), **data, "kind": kind, "towns": [],
+               "panel_query": urlencode({**chosen.query, "dashboard": "mine"}), "charts": _charts(data["panels"])}
     return render(request, "reports/mine.html", context)
 
 
@@ -173,8 +172,9 @@ def district(request: HttpRequest) -> HttpResponseBase:
     key = key if key in metrics.RANKABLE else "closure_rate"
     data = dashboards.district(chosen.period, towns, key)
     query = {k: v for k, v in chosen.query.items() if k != "town"}
-    context = {**_page(request, chosen, picker), **data, "dashboard": "district", "rank": key,
-               "rank_choices": [(k, RANK_LABELS[k]) for k in metrics.RANKABLE], "table_query": {**query, "rank": key},
+    context = {**_page(request, chosen, picker), **data, "rank": key, "towns": [],
+               "rank_choices": [(k, RANK_LABELS[k]) for k in metrics.RANKABLE],
+               "panel_query": urlencode({**query, "rank": key, "dashboard": "district"}),
                "charts": _charts(data["panels"])}
     return render(request, "reports/district.html", context)
 
@@ -188,7 +188,8 @@ RANK_LABELS = {"closure_rate": _("办结率"), "on_time_rate": _("按期办结�
 @require_GET
 def table(request: HttpRequest) -> HttpResponseBase:
     """One panel's table as an Excel file (``?dashboard=office|mine|district&panel=KEY`` and the
-    page's period and town): the same rows the page shows, written through core.export."""
+    page's period and town; without ``panel`` every panel, a sheet each): the same rows the page
+    shows, written through core.export."""
     which = request.GET.get("dashboard", "office")
     towns = selection.towns_for(request.user)
     chosen = selection.choose(request.GET, towns, today=today())
@@ -205,13 +206,20 @@ def table(request: HttpRequest) -> HttpResponseBase:
         data = dashboards.office(chosen.period, chosen.scope)
     else:
         raise Http404
-    panel = next((p for p in data["panels"] if p.key == request.GET.get("panel")), None)
-    if panel is None:
-        raise Http404
-    rows = [[c["text"] if i in panel.rates else r[i] for i, c in enumerate(cells)]
+    panels: list[dashboards.Panel] = data["panels"]
+    if request.GET.get("panel"):
+        panels = [p for p in panels if p.key == request.GET["panel"]]
+        if not panels:
+            raise Http404
+    title = panels[0].title if len(panels) == 1 else gettext("统计图表")
+    name = f"{title}-{exports.scope_label(chosen) if which == 'office' else ''}{period_label(chosen.period)}.xlsx"
+    return xlsx_response(name, [(p.title[:31], p.headers, _sheet_rows(p)) for p in panels])
+
+
+def _sheet_rows(panel: dashboards.Panel) -> list[list[Any]]:
+    """The panel's rows as the page shows them: rates as percentages (text), counts as numbers."""
+    return [[c["text"] if i in panel.rates else r[i] for i, c in enumerate(cells)]
             for r, cells in zip(panel.rows, panel.cells(), strict=True)]
-    name = f"{panel.title}-{exports.scope_label(chosen) if which == 'office' else ''}{period_label(chosen.period)}.xlsx"
-    return xlsx_response(name, [(panel.title[:31], panel.headers, rows)])
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
