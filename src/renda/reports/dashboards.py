@@ -39,8 +39,8 @@ class Panel:
     wide: bool = False
 
     def as_chart(self) -> dict[str, Any] | None:
-        if self.chart is None or not self.rows:
-            return None
+        if self.chart is None or not any(r[c] for r in self.rows for c in self.chart["columns"]):
+            return None  # nothing to draw (an all-zero pie would show equal slices): the table says it
         names = [str(r[0]) for r in self.rows]
         series = []
         for c in self.chart["columns"]:
@@ -184,11 +184,14 @@ def unit(period: metrics.Period, scope: metrics.Scope, own: Unit) -> dict[str, A
     town = {**town, "closure_rate": rate(town["closed"], town["assigned"])}
     keys = ("assigned", "closed", "closure_rate", "on_time_rate", "overdue_open", "evaluated", "satisfaction_rate")
     labels = (_("交办"), _("办结"), _("办结率"), _("按期办结率"), _("超期未办结"), _("已测评"), _("满意率"))
-    rows = [[label, (mine or {}).get(k, 0 if "rate" not in k else None), town[k]] for k, label in zip(keys, labels,
-                                                                                                     strict=True)]
+    rows: list[list[Any]] = []
+    for k, label in zip(keys, labels, strict=True):
+        own_value, town_value = (mine or {}).get(k, None if "rate" in k else 0), town[k]
+        if "rate" in k:  # a row of rates: shown (and exported) as percentages
+            own_value, town_value = percent(own_value), percent(town_value)
+        rows.append([label, own_value, town_value])
     compare = Panel("compare", _("本单位与全镇对比"), [_("指标"), own.name, _("全镇（已交办）")], rows, None)
-    compare_rates = [i for i, k in enumerate(keys) if "rate" in k]
-    return {"mine": mine, "compare": compare, "compare_rates": compare_rates,
+    return {"mine": mine, "compare": compare,
             "panels": [compare, months_panel(metrics.suggestions_by_month(period, scope, facts, unit_id=own.pk))]}
 
 
