@@ -194,7 +194,7 @@ def test_town_user_cannot_read_another_towns_tables(fx: Fixture, world: World) -
     response.force_login(world.other_staff)
     r = response.get("/reports/table/", {"panel": "units", "period": "2023H1", "town": world.town.code})
     wb = load_workbook(io.BytesIO(b"".join(r.streaming_content)))  # type: ignore[attr-defined]
-    assert [row for row in wb.active.iter_rows(min_row=2, values_only=True)] == []
+    assert list(wb.active.iter_rows(min_row=2, values_only=True)) == []
 
 
 # --- export ---------------------------------------------------------------------------------------
