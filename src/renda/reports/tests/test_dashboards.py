@@ -245,3 +245,27 @@ def test_constant_query_count(world: World, role: str, url: str) -> None:
     before = _queries(client, url, params)
     _more(world)
     assert _queries(client, url, params) == before
+
+
+# --- METRICS.md: every key of every section (motions and information are added by their apps) -------
+
+METRICS_KEYS = {
+    "suggestions": {"received", "by_kind", "assigned", "replied", "closed", "open", "closure_rate", "on_time_closed",
+                    "on_time_rate", "overdue_open", "reply_class", "resolved_rate", "evaluated", "satisfaction",
+                    "satisfaction_rate", "key_supervised", "rehandled", "closed_dissatisfied", "withdrawn", "merged",
+                    "by_unit", "by_category"},
+    "petitions": {"received", "by_channel", "letters_reviewed", "accepted", "declined", "closed", "overdue_open",
+                  "duty_shifts", "risks_registered", "risks_resolved", "risks_resolved_with_deputies"},
+    "grids": {"grids", "grid_workers", "full_time", "part_time", "deputies_in_grids"},
+    "projects": {"candidates", "adopted", "count", "by_stage", "budget_total", "bid_total", "paid_total",
+                 "overdue_stages", "evaluated", "grades", "deputy_inspections"},
+    "activities": {"total", "by_type", "deputy_attendances", "receptions"},
+    "deputies": {"total", "district", "town", "voter_contacts", "presidium_contacts", "without_contact",
+                 "below_voter_target", "reports_to_voters"},
+}
+
+
+def test_stats_has_every_key_of_metrics_md(world: World) -> None:
+    data = metrics.stats(H1, metrics.resolve_scope(world.town.code))
+    for section, keys in METRICS_KEYS.items():
+        assert keys <= set(data[section]), (section, keys - set(data[section]))
