@@ -18,6 +18,8 @@ from renda.reports import metrics
 
 register(
     NavItem(gettext_lazy("统计"), "reports:dashboard", ORG, order=220),
+    # a unit's, a grid worker's, a deputy's own figures (a presidium member has 统计, and 我的统计 from there)
+    NavItem(gettext_lazy("我的统计"), "reports:mine", frozenset({Role.UNIT, Role.GRID_WORKER, Role.DEPUTY}), order=220),
 )
 
 #: The rates a town comparison shows (keys of the suggestions section), with the dashboard's labels.

@@ -86,6 +86,7 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         "picker": picker,
         "export_url": _url("reports:export", chosen.query),
         "panel_query": urlencode({**chosen.query, "dashboard": "office"}),
+        "period_query": urlencode({k: v for k, v in chosen.query.items() if k != "town"}),
         "scope": scope,
         "towns": towns,
         "error": error,
