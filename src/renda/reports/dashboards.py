@@ -53,7 +53,7 @@ class Panel:
 
     def cells(self) -> list[list[dict[str, Any]]]:
         """The rows for the template: each cell's text (rates as percentages) and whether it is a number."""
-        return [[{"text": percent(v) if i in self.rates else ("" if v is None else v),
+        return [[{"text": percent(v) if i in self.rates else ("—" if v is None else v), "header": self.headers[i],
                   "number": i > 0 and (isinstance(v, int | float) or v is None)} for i, v in enumerate(r)]
                 for r in self.rows]
 
@@ -152,7 +152,7 @@ def towns_panel(comparison: dict[str, Any], key: str) -> Panel:
 
 def office(period: metrics.Period, scope: metrics.Scope) -> dict[str, Any]:
     """The town's (or the district's) dashboard: the office, the presidium, the district viewer."""
-    facts = metrics.suggestion_facts(period, scope)
+    facts = metrics.suggestion_facts(period, scope, grids=True)
     section = metrics.suggestions_section(period, scope, facts)
     units = metrics.suggestions_by_unit(facts)
     petitions = metrics.petitions_section(period, scope)
@@ -197,7 +197,7 @@ def unit(period: metrics.Period, scope: metrics.Scope, own: Unit) -> dict[str, A
 
 def grid(period: metrics.Period, scope: metrics.Scope, grid_ids: Sequence[int]) -> dict[str, Any]:
     """A grid worker's dashboard: the grid table of their grids."""
-    facts = metrics.suggestion_facts(period, scope)
+    facts = metrics.suggestion_facts(period, scope, grids=True)
     return {"panels": [grids_panel(metrics.grid_table(period, scope, facts, grid_ids=grid_ids))]}
 
 

@@ -228,26 +228,19 @@ _FACTS_SQL = """WITH item_events AS (
   FROM {transition} t
   WHERE t.suggestion_id {in_c} AND {events}
   GROUP BY t.suggestion_id
-), latest_evaluation AS (
-  SELECT suggestion_id AS sid, result
-  FROM (SELECT v.suggestion_id, v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
-                                                             ORDER BY v.evaluated_at DESC, v.id DESC) AS recency
-        FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) ranked
-  WHERE recency = 1
 ), settled AS (
   SELECT s.town_id, s.kind, s.category_id, s.lead_unit_id, s.grid_id, s.closed_at, s.deadline, s.key_supervision,
     s.key_supervision_since, COALESCE(item_events.rehandled, 0) AS rehandled,
-    CASE WHEN latest_evaluation.sid IS NOT NULL THEN 1 ELSE 0 END AS evaluated,
-    CASE WHEN latest_evaluation.result IN ({satisfied}) THEN 1 ELSE 0 END AS satisfied,
+    (SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = s.id AND v.evaluated_at <= %(as_of)s
+     ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1) AS result,
     CASE WHEN {assigned} THEN 1 ELSE 0 END AS assigned,
     CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN item_events.sid IS NOT NULL THEN 1 ELSE 0 END AS odd
   FROM {suggestion} s LEFT JOIN item_events ON item_events.sid = s.id
-    LEFT JOIN latest_evaluation ON latest_evaluation.sid = s.id
   WHERE {c_filter} AND (item_events.path IS NULL OR item_events.path = 'p')
 )
 {g}
 FROM settled
-GROUP BY town_id, CASE WHEN assigned = 1 THEN lead_unit_id END, category_id, kind, grid_id
+GROUP BY town_id, CASE WHEN assigned = 1 THEN lead_unit_id END, category_id, kind{grid_group}
 UNION ALL
 {n}
 FROM item_events JOIN {suggestion} s ON s.id = item_events.sid
@@ -271,8 +264,11 @@ FROM (SELECT r.reply_class, ROW_NUMBER() OVER (PARTITION BY r.suggestion_id
 WHERE recency = 1 GROUP BY reply_class
 UNION ALL
 {v}
-FROM latest_evaluation JOIN {suggestion} s ON s.id = latest_evaluation.sid
-GROUP BY result
+FROM (SELECT v.suggestion_id, v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
+                                                           ORDER BY v.evaluated_at DESC, v.id DESC) AS recency
+      FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) latest_evaluation
+  JOIN {suggestion} s ON s.id = latest_evaluation.suggestion_id
+WHERE recency = 1 GROUP BY result
 UNION ALL
 {u}
 FROM {unit} u WHERE u.town_id IN ({towns})
@@ -286,7 +282,7 @@ _G = {
     "i1": "town_id",
     "i2": "CASE WHEN assigned = 1 THEN lead_unit_id END",
     "i3": "category_id",
-    "i4": "grid_id",
+    "i4": "{grid}",
     "t1": "kind",
     "n1": "COUNT(*)",
     "n2": "SUM(CASE WHEN closed_at <= %(as_of)s THEN 1 ELSE 0 END)",
@@ -296,8 +292,8 @@ _G = {
     "n5": "SUM(CASE WHEN key_supervision AND key_supervision_since <= %(as_of)s THEN 1 ELSE 0 END)",
     "n6": "SUM(rehandled)",
     "n7": "SUM(CASE WHEN odd THEN 1 ELSE 0 END)",
-    "n8": "SUM(evaluated)",
-    "n9": "SUM(satisfied)",
+    "n8": "SUM(CASE WHEN result IS NOT NULL THEN 1 ELSE 0 END)",
+    "n9": "SUM(CASE WHEN result IN ({satisfied}) THEN 1 ELSE 0 END)",
 }
 #: ``n``: an item to rebuild (the reply and evaluation subqueries run for these few rows only).
 _N = {
@@ -313,7 +309,7 @@ _N = {
 }
 
 
-def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
+def _facts_sql(towns: int, *, rebuild_all: bool = False, grids: bool = False) -> str:
     """``_FACTS_SQL`` for ``towns`` towns (parameters ``town0``…, ``from``, ``end``, ``as_of``). Only
     table names, constants of the workflow and placeholders are put into the text."""
 
@@ -331,6 +327,8 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
         "withdraw": Action.WITHDRAW, "withdrawn": State.WITHDRAWN, "merged": State.MERGED,
         "approved": ExtensionStatus.APPROVED,
         "satisfied": quoted(SATISFIED),
+        # by grid only when asked (the grid table): it multiplies the groups
+        "grid": "grid_id" if grids else "CAST(NULL AS BIGINT)", "grid_group": ", grid_id" if grids else "",
         "deadline_actions": quoted(_DEADLINE_ACTIONS), "exit_actions": quoted(_EXIT),
         "rebuild_all": "1 = 1" if rebuild_all else "1 = 0",
         # A counted item is assigned at as-of when it has a lead unit: ``p`` items have one, items
@@ -347,7 +345,7 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
     names["in_c"] = f"= ANY(ARRAY({c_ids}))" if connection.vendor == "postgresql" else f"IN ({c_ids})"
     names["events"] = _EVENTS.format(**names)
     branches = {
-        "g": _select("g", **_G),
+        "g": _select("g", **{k: v.format(**names) for k, v in _G.items()}),
         "n": _select("n", **{k: v.format(**names) for k, v in _N.items()}),
         "h": _select("h", i1="t.suggestion_id", i2="t.id", t1="t.action", d1='t."on"'),
         "a": _select("a", i1="a.suggestion_id", i2="a.id", d1="a.new_deadline", d2="a.decided_at"),
@@ -366,10 +364,12 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False) -> SuggestionFacts:
+def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False,
+                     grids: bool = False) -> SuggestionFacts:
     """The facts of S at as-of, read with ``_FACTS_SQL``. ``rebuild_all`` rebuilds every item that has
     deadline-setting or exit transitions from its timeline (the ``s`` path) instead of counting the
-    ``p`` items in the database: the same facts, more slowly."""
+    ``p`` items in the database: the same facts, more slowly. ``grids`` also groups them by grid
+    (``suggestions_by_grid``; off for ``renda stats``: it multiplies the groups)."""
     as_of = period.as_of
     facts = SuggestionFacts(period)
     if not scope.town_ids:
@@ -384,11 +384,11 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
             # and no JIT compilation (160 ms of compiling for one run). For this query only.
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_facts_sql(len(scope.town_ids), rebuild_all=rebuild_all), params)
+        cursor.execute(_facts_sql(len(scope.town_ids), rebuild_all=rebuild_all, grids=grids), params)
         for row in cursor.fetchall():
             rows[row[0]].append(dict(zip(_COLUMNS, row, strict=True)))
     if not rebuild_all and any(g["n7"] for g in rows["g"]):
-        return suggestion_facts(period, scope, rebuild_all=True)  # rows that disagree with their history
+        return suggestion_facts(period, scope, rebuild_all=True, grids=grids)  # rows that disagree with their history
     units = {u["i1"]: u["t1"] for u in rows["u"]}
     categories = {k["i1"]: k["t1"] for k in rows["k"]}
     if missing := {g["i2"] for g in rows["g"]} - units.keys() - {None}:  # a unit of another town
@@ -427,7 +427,8 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
         r = {"pk": n["i1"], "town_id": n["i2"], "kind": n["t3"], "category__name": n["t2"],
              "registered_at": _date(n["d1"]), "closed_at": _date(n["d2"]), "deadline": _date(n["d3"]),
              "original_deadline": _date(n["d4"]), "lead_unit_id": n["i3"], "lead_unit__name": n["t1"],
-             "key_supervision": bool(n["n1"]), "key_supervision_since": _date(n["d5"]), "grid_id": n["i4"]}
+             "key_supervision": bool(n["n1"]), "key_supervision_since": _date(n["d5"]),
+             "grid_id": n["i4"] if grids else None}
         exit_state, item, stale_index = _rebuild(r, history.get(r["pk"], []), extensions.get(r["pk"], []),
                                                  n["t4"], n["t5"], as_of)
         if exit_state is not None:
@@ -923,7 +924,8 @@ def suggestions_by_unit(facts: SuggestionFacts) -> list[dict[str, Any]]:
 
 
 def suggestions_by_grid(facts: SuggestionFacts) -> dict[int | None, dict[str, Any]]:
-    """Per grid of the items (None: no grid): the key figures of ``suggestions_by_town``."""
+    """Per grid of the items (None: no grid): the key figures of ``suggestions_by_town``. The facts
+    must have been read with ``grids=True``."""
     grouped: dict[int | None, list[_Group]] = defaultdict(list)
     for g in facts.groups:
         grouped[g.grid_id].append(g)
@@ -933,8 +935,9 @@ def suggestions_by_grid(facts: SuggestionFacts) -> dict[int | None, dict[str, An
 def grid_table(period: Period, scope: Scope, facts: SuggestionFacts, *,
                grid_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
     """The grid table: per grid in use (or the given ones), its grid workers and deputies serving at
-    as-of, the suggestions of S reported in it (received, closed), the petitions registered in the
-    period, the risks registered and resolved in it. A fixed number of queries."""
+    as-of, the suggestions of S reported in it (received, closed; ``facts`` read with ``grids=True``),
+    the petitions registered in the period, the risks registered and resolved in it. A fixed number
+    of queries."""
     from renda.petitions.models import Petition
     from renda.risks.models import Risk
 

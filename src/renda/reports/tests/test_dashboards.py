@@ -48,8 +48,10 @@ def login(world: World, role: str) -> Client:
 def test_breakdowns_sum_to_the_section_on_both_paths(fx: Fixture, world: World, as_of: str) -> None:
     period = metrics.Period.make(D("2023-01-01"), D("2023-06-30"), D(as_of))
     scope = metrics.resolve_scope(world.town.code)
-    facts = metrics.suggestion_facts(period, scope)
-    slow = metrics.suggestion_facts(period, scope, rebuild_all=True)
+    facts = metrics.suggestion_facts(period, scope, grids=True)
+    slow = metrics.suggestion_facts(period, scope, rebuild_all=True, grids=True)
+    assert metrics.suggestions_section(period, scope, metrics.suggestion_facts(period, scope)) \
+        == metrics.suggestions_section(period, scope, facts)
     section = metrics.suggestions_section(period, scope, facts)
     units = metrics.suggestions_by_unit(facts)
     assert units == metrics.suggestions_by_unit(slow)
