@@ -68,3 +68,56 @@ def test_district_viewer_downloads_a_template_for_a_town(live_server: Any, page:
     with page.expect_download() as info:
         page.click("#template-form button[type=submit]")
     assert info.value.suggested_filename == f"台账导入模板-{world.other_town.name}.xlsx"
+
+
+def _some_work(world: World) -> None:
+    """A few items over two units and two months, one closed and evaluated, one overdue."""
+    staff = world.users[Role.STAFF]
+    other = services.suggestion_category_create(actor=None, town=world.town, name="交通出行")
+    for i, (on, unit) in enumerate([("2023-02-01", world.unit), ("2023-03-05", world.unit), ("2023-04-10", None)]):
+        s = services.suggestion_register(actor=staff, town=world.town, kind="public", title=f"意见{i}",
+                                         submitter_name="张三", grid=world.grid, category=other if i else None,
+                                         on=dt.date.fromisoformat(on))
+        if unit is not None:
+            services.suggestion_assign(actor=staff, suggestion_id=s.pk, lead_unit=unit,
+                                       on=dt.date.fromisoformat(on) + dt.timedelta(days=1))
+    first = s.__class__.objects.filter(title="意见0").get()
+    unit_user = world.users[Role.UNIT]
+    services.suggestion_accept(actor=unit_user, suggestion_id=first.pk, on=dt.date(2023, 2, 3))
+    services.suggestion_reply(actor=unit_user, suggestion_id=first.pk, reply_class="A", text="已办理",
+                              on=dt.date(2023, 2, 10))
+    services.suggestion_evaluate(actor=staff, suggestion_id=first.pk, result="satisfied", on=dt.date(2023, 2, 12))
+    services.suggestion_close(actor=staff, suggestion_id=first.pk, on=dt.date(2023, 2, 15))
+
+
+def test_dashboard_charts_tables_and_exports(live_server: Any, page: Any) -> None:
+    """The office dashboard at 1366: each chart drawn, its table beside it, its export a workbook;
+    the screenshot is docs/screenshots/dashboard.png."""
+    world = World()
+    _some_work(world)
+    log_in(page, live_server.url, world.users[Role.STAFF].username)
+    page.goto(f"{live_server.url}/reports/?period=2023H1")
+    see(page, "各承办单位办结率与满意率")
+    page.wait_for_selector("#chart-months canvas")
+    assert page.locator("#chart-units canvas").count() == 1
+    assert page.locator("#table-units tbody tr").count() == 1
+    assert page.locator("#table-grids tbody th").first.inner_text() == world.grid.name
+    shot(page, "dashboard")
+    with page.expect_download() as info:
+        page.click("[data-export=units]")
+    assert info.value.suggested_filename.endswith(".xlsx")
+
+
+def test_own_and_district_dashboards_on_a_phone(live_server: Any, phone_page: Any) -> None:
+    world = World()
+    _some_work(world)
+    for role, url, title in [(Role.UNIT, "/reports/mine/?period=2023H1", "本单位与全镇对比"),
+                             (Role.DISTRICT_VIEWER, "/reports/district/?period=2023H1", "各镇街对比与排名"),
+                             (Role.STAFF, "/reports/?period=2023H1", "各承办单位办结率与满意率")]:
+        phone_page.context.clear_cookies()
+        log_in(phone_page, live_server.url, world.users[role].username)
+        phone_page.goto(f"{live_server.url}{url}")
+        see(phone_page, title)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, (role, width)
+        shot(phone_page, f"dashboard-{role}-phone")

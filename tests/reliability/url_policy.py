@@ -89,6 +89,9 @@ PAGES: dict[str, Expect] = {
     # reports
     "reports:dashboard": E("22FFF22"),
     "reports:export": E("22FFF22"),
+    "reports:mine": E("2F222FF"),  # a unit's, a grid worker's, a deputy's own (a presidium member's as a deputy)
+    "reports:district": E("FFFFF22"),
+    "reports:table": E("22FFF22"),  # ?dashboard=office by default
     # the sample job is a suggestions-list export: not a statistics job (404) for those who may export
     "reports:export_status": E("NNFFFNN", "NNFFFNN"),
     "reports:export_download": E("NNFFFNN", "NNFFFNN"),

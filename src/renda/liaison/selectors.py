@@ -265,3 +265,8 @@ def without_contact_count(town_ids: Iterable[int], from_: dt.date, to: dt.date, 
     """``deputies.without_contact``: deputies serving at ``as_of`` with no presidium contact dated
     in [from_, min(to, as_of)]."""
     return _without_contact(list(town_ids), from_, to, as_of).count()
+
+
+def without_contact_at(town_ids: Iterable[int], from_: dt.date, to: dt.date, as_of: dt.date) -> QuerySet[Deputy]:
+    """The deputies ``without_contact_count`` counts, by name (the dashboards list them)."""
+    return _without_contact(list(town_ids), from_, to, as_of)

@@ -60,6 +60,9 @@ from renda.suggestions.models import (
 from renda.suggestions.workflow import Action, State
 from renda.units.models import Unit
 
+#: The evaluation results the satisfaction rate counts (满意, 基本满意).
+SATISFIED = (Result.SATISFIED.value, Result.BASICALLY_SATISFIED.value)
+
 # --- scope ----------------------------------------------------------------------------------
 
 
@@ -117,6 +120,7 @@ class _Item:
     result: str | None = None  # result of the latest evaluation up to as-of
     rehandled: bool = False
     key_supervised: bool = False
+    grid_id: int | None = None
 
 
 @dataclass
@@ -141,6 +145,13 @@ class _Group:
     overdue_open: int = 0
     key_supervised: int = 0
     rehandled: int = 0
+    #: The town and the grid of the items (the dashboards' breakdowns by town and by grid).
+    town_id: int | None = None
+    grid_id: int | None = None
+    #: Of the items, those with an evaluation on or before as-of, and those whose latest one is
+    #: 满意 or 基本满意 (the breakdowns' satisfaction rates; they sum to the section's).
+    evaluated: int = 0
+    satisfied: int = 0
 
 
 @dataclass
@@ -161,7 +172,8 @@ class SuggestionFacts:
     withdrawn: int = 0
     merged: int = 0
     closed_dissatisfied: int = 0
-    left_out: list[tuple[dt.date, dt.date | None]] = field(default_factory=list)
+    #: (registered, closed, lead unit id of the row) of each item left out.
+    left_out: list[tuple[dt.date, dt.date | None, int | None]] = field(default_factory=list)
 
 
 # The suggestion facts are read with one statement (``_FACTS_SQL``, SQL for SQLite and PostgreSQL alike
@@ -189,8 +201,8 @@ class SuggestionFacts:
 #         those closed on or before as-of (``closed_dissatisfied`` from the 不满意 row: a closed item
 #         is in S, whichever path it takes)
 #   u, k  the names of the units and categories of the towns
-_COLUMNS = ("tag", "i1", "i2", "i3", "t1", "t2", "t3", "t4", "t5", "d1", "d2", "d3", "d4", "d5",
-            "n1", "n2", "n3", "n4", "n5", "n6", "n7")
+_COLUMNS = ("tag", "i1", "i2", "i3", "i4", "t1", "t2", "t3", "t4", "t5", "d1", "d2", "d3", "d4", "d5",
+            "n1", "n2", "n3", "n4", "n5", "n6", "n7", "n8", "n9")
 _NULLS = {"i": "CAST(NULL AS BIGINT)", "t": "CAST(NULL AS VARCHAR(200))", "d": "CAST(NULL AS DATE)",
           "n": "CAST(NULL AS BIGINT)"}
 
@@ -218,8 +230,10 @@ _FACTS_SQL = """WITH item_events AS (
   WHERE t.suggestion_id {in_c} AND {events}
   GROUP BY t.suggestion_id
 ), settled AS (
-  SELECT s.town_id, s.kind, s.category_id, s.lead_unit_id, s.closed_at, s.deadline, s.key_supervision,
+  SELECT s.town_id, s.kind, s.category_id, s.lead_unit_id, s.grid_id, s.closed_at, s.deadline, s.key_supervision,
     s.key_supervision_since, COALESCE(item_events.rehandled, 0) AS rehandled,
+    (SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = s.id AND v.evaluated_at <= %(as_of)s
+     ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1) AS result,
     CASE WHEN {assigned} THEN 1 ELSE 0 END AS assigned,
     CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN item_events.sid IS NOT NULL THEN 1 ELSE 0 END AS odd
   FROM {suggestion} s LEFT JOIN item_events ON item_events.sid = s.id
@@ -227,7 +241,7 @@ _FACTS_SQL = """WITH item_events AS (
 )
 {g}
 FROM settled
-GROUP BY town_id, CASE WHEN assigned = 1 THEN lead_unit_id END, category_id, kind
+GROUP BY town_id, CASE WHEN assigned = 1 THEN lead_unit_id END, category_id, kind{grid_group}
 UNION ALL
 {n}
 FROM item_events JOIN {suggestion} s ON s.id = item_events.sid
@@ -269,6 +283,7 @@ _G = {
     "i1": "town_id",
     "i2": "CASE WHEN assigned = 1 THEN lead_unit_id END",
     "i3": "category_id",
+    "i4": "{grid}",
     "t1": "kind",
     "n1": "COUNT(*)",
     "n2": "SUM(CASE WHEN closed_at <= %(as_of)s THEN 1 ELSE 0 END)",
@@ -278,10 +293,12 @@ _G = {
     "n5": "SUM(CASE WHEN key_supervision AND key_supervision_since <= %(as_of)s THEN 1 ELSE 0 END)",
     "n6": "SUM(rehandled)",
     "n7": "SUM(CASE WHEN odd THEN 1 ELSE 0 END)",
+    "n8": "SUM(CASE WHEN result IS NOT NULL THEN 1 ELSE 0 END)",
+    "n9": "SUM(CASE WHEN result IN ({satisfied}) THEN 1 ELSE 0 END)",
 }
 #: ``n``: an item to rebuild (the reply and evaluation subqueries run for these few rows only).
 _N = {
-    "i1": "item_events.sid", "i2": "s.town_id", "i3": "s.lead_unit_id",
+    "i1": "item_events.sid", "i2": "s.town_id", "i3": "s.lead_unit_id", "i4": "s.grid_id",
     "t1": "u.name", "t2": "c.name", "t3": "s.kind",
     "t4": "(SELECT r.reply_class FROM {reply} r WHERE r.suggestion_id = item_events.sid AND r.replied_at <= %(as_of)s "
           "ORDER BY r.replied_at DESC, r.id DESC LIMIT 1)",
@@ -293,7 +310,7 @@ _N = {
 }
 
 
-def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
+def _facts_sql(towns: int, *, rebuild_all: bool = False, grids: bool = False) -> str:
     """``_FACTS_SQL`` for ``towns`` towns (parameters ``town0``…, ``from``, ``end``, ``as_of``). Only
     table names, constants of the workflow and placeholders are put into the text."""
 
@@ -310,6 +327,9 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
         "assign": Action.ASSIGN, "return_": Action.RETURN, "rehandle": Action.REHANDLE,
         "withdraw": Action.WITHDRAW, "withdrawn": State.WITHDRAWN, "merged": State.MERGED,
         "approved": ExtensionStatus.APPROVED,
+        "satisfied": quoted(SATISFIED),
+        # by grid only when asked (the grid table): it multiplies the groups
+        "grid": "grid_id" if grids else "CAST(NULL AS BIGINT)", "grid_group": ", grid_id" if grids else "",
         "deadline_actions": quoted(_DEADLINE_ACTIONS), "exit_actions": quoted(_EXIT),
         "rebuild_all": "1 = 1" if rebuild_all else "1 = 0",
         # A counted item is assigned at as-of when it has a lead unit: ``p`` items have one, items
@@ -326,7 +346,7 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False) -> str:
     names["in_c"] = f"= ANY(ARRAY({c_ids}))" if connection.vendor == "postgresql" else f"IN ({c_ids})"
     names["events"] = _EVENTS.format(**names)
     branches = {
-        "g": _select("g", **_G),
+        "g": _select("g", **{k: v.format(**names) for k, v in _G.items()}),
         "n": _select("n", **{k: v.format(**names) for k, v in _N.items()}),
         "h": _select("h", i1="t.suggestion_id", i2="t.id", t1="t.action", d1='t."on"'),
         "a": _select("a", i1="a.suggestion_id", i2="a.id", d1="a.new_deadline", d2="a.decided_at"),
@@ -345,10 +365,12 @@ def _date(value: Any) -> dt.date | None:
     return dt.date.fromisoformat(str(value))
 
 
-def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False) -> SuggestionFacts:
+def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False,
+                     grids: bool = False) -> SuggestionFacts:
     """The facts of S at as-of, read with ``_FACTS_SQL``. ``rebuild_all`` rebuilds every item that has
     deadline-setting or exit transitions from its timeline (the ``s`` path) instead of counting the
-    ``p`` items in the database: the same facts, more slowly."""
+    ``p`` items in the database: the same facts, more slowly. ``grids`` also groups them by grid
+    (``suggestions_by_grid``; off for ``renda stats``: it multiplies the groups)."""
     as_of = period.as_of
     facts = SuggestionFacts(period)
     if not scope.town_ids:
@@ -364,11 +386,11 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
             # and no JIT compilation (160 ms of compiling for one run). For this query only.
             cursor.execute("SET LOCAL work_mem = '64MB'")
             cursor.execute("SET LOCAL jit = off")
-        cursor.execute(_facts_sql(len(scope.town_ids), rebuild_all=rebuild_all), params)
+        cursor.execute(_facts_sql(len(scope.town_ids), rebuild_all=rebuild_all, grids=grids), params)
         for row in cursor.fetchall():
             rows[row[0]].append(dict(zip(_COLUMNS, row, strict=True)))
     if not rebuild_all and any(g["n7"] for g in rows["g"]):
-        return suggestion_facts(period, scope, rebuild_all=True)  # rows that disagree with their history
+        return suggestion_facts(period, scope, rebuild_all=True, grids=grids)  # rows that disagree with their history
     units = {u["i1"]: u["t1"] for u in rows["u"]}
     categories = {k["i1"]: k["t1"] for k in rows["k"]}
     if missing := {g["i2"] for g in rows["g"]} - units.keys() - {None}:  # a unit of another town
@@ -380,7 +402,8 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
         facts.groups.append(_Group(
             kind=g["t1"], category=None if category is None else categories[category],
             unit_key=None if unit is None else (g["i1"], units[unit]), received=g["n1"], closed=g["n2"],
-            on_time_closed=g["n3"], overdue_open=g["n4"], key_supervised=g["n5"], rehandled=g["n6"]))
+            on_time_closed=g["n3"], overdue_open=g["n4"], key_supervised=g["n5"], rehandled=g["n6"],
+            town_id=g["i1"], grid_id=g["i4"], evaluated=g["n8"] or 0, satisfied=g["n9"] or 0))
     for r in rows["r"]:
         facts.reply_class[r["t1"]] += r["n1"]
     for v in rows["v"]:
@@ -406,7 +429,8 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
         r = {"pk": n["i1"], "town_id": n["i2"], "kind": n["t3"], "category__name": n["t2"],
              "registered_at": _date(n["d1"]), "closed_at": _date(n["d2"]), "deadline": _date(n["d3"]),
              "original_deadline": _date(n["d4"]), "lead_unit_id": n["i3"], "lead_unit__name": n["t1"],
-             "key_supervision": bool(n["n1"]), "key_supervision_since": _date(n["d5"])}
+             "key_supervision": bool(n["n1"]), "key_supervision_since": _date(n["d5"]),
+             "grid_id": n["i4"] if grids else None}
         exit_state, item, stale_index = _rebuild(r, history.get(r["pk"], []), extensions.get(r["pk"], []),
                                                  n["t4"], n["t5"], as_of)
         if exit_state is not None:
@@ -414,7 +438,7 @@ def suggestion_facts(period: Period, scope: Scope, *, rebuild_all: bool = False)
                 facts.withdrawn += 1
             else:
                 facts.merged += 1
-            facts.left_out.append((r["registered_at"], r["closed_at"]))
+            facts.left_out.append((r["registered_at"], r["closed_at"], r["lead_unit_id"]))
             continue
         if stale_index is not None:
             stale.append((item, stale_index))
@@ -439,7 +463,7 @@ def _rebuild(r: dict[str, Any], events: Sequence[dict[str, Any]], approved: Sequ
     item = _Item(pk=r["pk"], kind=r["kind"], category=r["category__name"], registered_at=r["registered_at"],
                  town_id=r["town_id"],
                  closed_at=r["closed_at"] if r["closed_at"] and r["closed_at"] <= as_of else None,
-                 reply_class=reply_class, result=result,
+                 reply_class=reply_class, result=result, grid_id=r.get("grid_id"),
                  key_supervised=bool(r["key_supervision"] and r["key_supervision_since"]
                                      and r["key_supervision_since"] <= as_of))
     upto = [t for t in events if t["on"] <= as_of]
@@ -515,7 +539,8 @@ def _group_of(item: _Item, as_of: dt.date) -> _Group:
     return _Group(kind=item.kind, category=item.category, unit_key=item.unit_key if _assigned(item) else None,
                   received=1, closed=int(item.closed_at is not None), on_time_closed=int(_on_time(item)),
                   overdue_open=int(_overdue(item, as_of)), key_supervised=int(item.key_supervised),
-                  rehandled=int(item.rehandled))
+                  rehandled=int(item.rehandled), town_id=item.town_id, grid_id=item.grid_id,
+                  evaluated=int(item.result is not None), satisfied=int(item.result in SATISFIED))
 
 
 def suggestions_section(period: Period, scope: Scope, facts: SuggestionFacts | None = None) -> dict[str, Any]:
@@ -578,10 +603,14 @@ def suggestions_section(period: Period, scope: Scope, facts: SuggestionFacts | N
     }
 
 
-def suggestions_by_month(period: Period, scope: Scope, facts: SuggestionFacts | None = None) -> list[dict[str, Any]]:
+def suggestions_by_month(period: Period, scope: Scope, facts: SuggestionFacts | None = None, *,
+                         unit_id: int | None = None) -> list[dict[str, Any]]:
     """Per month: items of S registered that month, and items of S closed that month (on or before
     as-of); the months run from ``from`` to the later of ``to`` and as-of. The ``closed`` column
-    sums to the section's ``closed``, the ``registered`` column to ``received``."""
+    sums to the section's ``closed``, the ``registered`` column to ``received``.
+
+    ``unit_id``: only the items whose lead unit is that unit now (a unit's dashboard; an item moved
+    to another unit after as-of follows its current unit here)."""
     facts = facts or suggestion_facts(period, scope)
     as_of = period.as_of
     last = max(period.to, as_of)
@@ -593,6 +622,8 @@ def suggestions_by_month(period: Period, scope: Scope, facts: SuggestionFacts | 
     # the items of the period counted by date, less those not in S (withdrawn or merged by as-of)
     in_period = Suggestion.objects.filter(town_id__in=scope.town_ids, registered_at__gte=period.from_,
                                           registered_at__lte=min(period.to, as_of)).order_by()
+    if unit_id is not None:
+        in_period = in_period.filter(lead_unit_id=unit_id)
     registered: dict[str, int] = defaultdict(int)
     closed: dict[str, int] = defaultdict(int)
     for day, count in in_period.values("registered_at").annotate(n=Count("pk")).values_list("registered_at", "n"):
@@ -601,7 +632,9 @@ def suggestions_by_month(period: Period, scope: Scope, facts: SuggestionFacts | 
                               .values_list("closed_at", "n")):
         if closed_day is not None:
             closed[closed_day.strftime("%Y-%m")] += count
-    for on, closed_on in facts.left_out:
+    for on, closed_on, unit in facts.left_out:
+        if unit_id is not None and unit != unit_id:
+            continue
         registered[on.strftime("%Y-%m")] -= 1
         if closed_on is not None and closed_on <= as_of:
             closed[closed_on.strftime("%Y-%m")] -= 1
@@ -840,3 +873,172 @@ def reports_to_voters(period: Period, scope: Scope) -> int:
 
 
 section("activities", order=450)(activities_section)
+
+
+# --- dashboards: the breakdowns (by town, unit, grid) over the same facts ------------------------
+#
+# METRICS.md defines the indicators over a scope; the dashboards also show them per town, per lead
+# unit and per grid. These are the same counts of the same ``SuggestionFacts`` grouped another way
+# (each column sums to the section's number), and the rates are recomputed from the counts the same
+# way: no page counts on its own.
+
+
+def _tally(groups: Iterable[_Group]) -> dict[str, Any]:
+    """The key figures of some groups of facts: counts, and the rates over them."""
+    n = dict.fromkeys(("received", "assigned", "closed", "on_time_closed", "overdue_open", "evaluated", "satisfied"),
+                      0)
+    for g in groups:
+        n["received"] += g.received
+        n["assigned"] += g.received if g.unit_key is not None else 0
+        n["closed"] += g.closed
+        n["on_time_closed"] += g.on_time_closed
+        n["overdue_open"] += g.overdue_open
+        n["evaluated"] += g.evaluated
+        n["satisfied"] += g.satisfied
+    return {**n, "closure_rate": rate(n["closed"], n["received"]),
+            "on_time_rate": rate(n["on_time_closed"], n["closed"]),
+            "satisfaction_rate": rate(n["satisfied"], n["evaluated"])}
+
+
+def suggestions_by_town(facts: SuggestionFacts, towns: Iterable[Region]) -> dict[int, dict[str, Any]]:
+    """Per town (every one of ``towns``, zeros included): received, assigned, closed, on-time,
+    overdue, evaluated and satisfied items of S, with the closure, on-time and satisfaction rates.
+    For a town the same numbers as ``suggestions_section`` of that town alone."""
+    grouped: dict[int, list[_Group]] = defaultdict(list)
+    for g in facts.groups:
+        if g.town_id is not None:
+            grouped[g.town_id].append(g)
+    return {t.pk: _tally(grouped.get(t.pk, [])) for t in towns}
+
+
+def suggestions_by_unit(facts: SuggestionFacts) -> list[dict[str, Any]]:
+    """Per lead unit at as-of: ``by_unit`` of the section (same order, same counts) with the unit's
+    closure rate (closed / assigned), on-time rate, evaluated items and satisfaction rate."""
+    grouped: dict[tuple[int, str], list[_Group]] = defaultdict(list)
+    for g in facts.groups:
+        if g.unit_key is not None:
+            grouped[g.unit_key].append(g)
+    rows = []
+    for (town_id, name), groups in grouped.items():
+        t = _tally(groups)
+        rows.append({"unit": name, "town_id": town_id, **t, "closure_rate": rate(t["closed"], t["assigned"])})
+    rows.sort(key=lambda r: (-r["assigned"], r["unit"], r["town_id"]))
+    return rows
+
+
+def suggestions_by_grid(facts: SuggestionFacts) -> dict[int | None, dict[str, Any]]:
+    """Per grid of the items (None: no grid): the key figures of ``suggestions_by_town``. The facts
+    must have been read with ``grids=True``."""
+    grouped: dict[int | None, list[_Group]] = defaultdict(list)
+    for g in facts.groups:
+        grouped[g.grid_id].append(g)
+    return {grid: _tally(groups) for grid, groups in grouped.items()}
+
+
+def grid_table(period: Period, scope: Scope, facts: SuggestionFacts, *,
+               grid_ids: Iterable[int] | None = None) -> list[dict[str, Any]]:
+    """The grid table: per grid in use (or the given ones), its grid workers and deputies serving at
+    as-of, the suggestions of S reported in it (received, closed; ``facts`` read with ``grids=True``),
+    the petitions registered in the period, the risks registered and resolved in it. A fixed number
+    of queries."""
+    from renda.petitions.models import Petition
+    from renda.risks.models import Risk
+
+    end = min(period.to, period.as_of)
+    grids = Region.objects.filter(level=Level.GRID, is_active=True, town_id__in=scope.town_ids)
+    if grid_ids is not None:
+        grids = grids.filter(pk__in=list(grid_ids))
+    grids = grids.select_related("parent").order_by("town_id", "code").annotate(
+        workers=Count("grid_workers", filter=Q(grid_workers__is_active=True), distinct=True))
+    deputies = dict(Deputy.objects.filter(_serving(period.as_of), grids__in=grids).order_by()
+                    .values("grids").annotate(n=Count("pk", distinct=True)).values_list("grids", "n"))
+    petitions = dict(Petition.objects.filter(grid__in=grids, registered_on__gte=period.from_, registered_on__lte=end)
+                     .order_by().values("grid").annotate(n=Count("pk")).values_list("grid", "n"))
+    risks = Risk.objects.filter(grid__in=grids).order_by()
+    registered = dict(risks.registered_between(period.from_, end).values("grid").annotate(n=Count("pk"))
+                      .values_list("grid", "n"))
+    resolved = dict(risks.resolved_between(period.from_, end).values("grid").annotate(n=Count("pk"))
+                    .values_list("grid", "n"))
+    by_grid = suggestions_by_grid(facts)
+    rows = []
+    for grid in grids:
+        s = by_grid.get(grid.pk, {})
+        rows.append({"grid": grid.name, "grid_id": grid.pk, "village": grid.parent.name if grid.parent else "",
+                     "workers": grid.workers, "deputies": deputies.get(grid.pk, 0),
+                     "suggestions": s.get("received", 0), "suggestions_closed": s.get("closed", 0),
+                     "petitions": petitions.get(grid.pk, 0), "risks_registered": registered.get(grid.pk, 0),
+                     "risks_resolved": resolved.get(grid.pk, 0)})
+    return rows
+
+
+def deputies_without_contact(period: Period, scope: Scope) -> list[Deputy]:
+    """The deputies counted by ``deputies.without_contact``: serving at as-of, no presidium contact
+    dated in [from, min(to, as-of)]; by name."""
+    from renda.liaison import selectors as liaison
+
+    return list(liaison.without_contact_at(scope.town_ids, period.from_, period.to, period.as_of))
+
+
+def town_comparison(period: Period, towns: Sequence[Region]) -> dict[str, Any]:
+    """Every town side by side (the district view and the district viewer's home): per town the
+    suggestion figures of ``suggestions_by_town`` (one read of the facts for all towns) and the
+    petitions section's received, overdue and resolved risks; and the district's, its rates
+    recomputed from the sums. Queries: one facts read, then the petitions section per town."""
+    district = Scope(tuple(towns), None)
+    facts = suggestion_facts(period, district)
+    by_town = suggestions_by_town(facts, towns)
+    rows = []
+    for t in towns:
+        p = petitions_section(period, Scope((t,), t))
+        rows.append({"town": t, **by_town[t.pk], "petitions": p["received"], "petitions_overdue": p["overdue_open"],
+                     "risks_resolved": p["risks_resolved"]})
+    total = {**_tally(facts.groups), **{k: sum(r[k] for r in rows)
+                                        for k in ("petitions", "petitions_overdue", "risks_resolved")}}
+    return {"rows": rows, "total": total}
+
+
+#: The indicators a ranking may use, and whether a larger value ranks higher.
+RANKABLE = {"closure_rate": True, "on_time_rate": True, "satisfaction_rate": True, "received": True,
+            "overdue_open": False, "petitions_overdue": False}
+
+
+def rank(rows: Sequence[dict[str, Any]], key: str) -> list[dict[str, Any]]:
+    """``rows`` ordered by ``key`` (best first; see ``RANKABLE``), each with its ``rank``: equal
+    values share a rank and the next one skips (1, 1, 3); a row without a value (a rate with no
+    denominator: a town with no data) has no rank (None) and comes last, in the given order."""
+    higher = RANKABLE[key]
+    valued = [r for r in rows if r.get(key) is not None]
+    empty = [r for r in rows if r.get(key) is None]
+    valued = sorted(valued, key=lambda r: -r[key] if higher else r[key])
+    out: list[dict[str, Any]] = []
+    for i, r in enumerate(valued):
+        same = out and out[-1][key] == r[key]
+        out.append({**r, "rank": out[-1]["rank"] if same else i + 1})
+    return out + [{**r, "rank": None} for r in empty]
+
+
+def deputy_figures(period: Period, deputy: Deputy) -> dict[str, int]:
+    """One deputy's own figures (a deputy's dashboard), by the definitions of the sections restricted
+    to them: suggestions they led registered in the period (received; closed by as-of), activities
+    attended (``activities.deputy_attendances``), voter contacts and presidium contacts received
+    (``deputies``), their reports to voters held (``deputies.reports_to_voters``)."""
+    from renda.liaison.models import PresidiumContact, VoterContact
+
+    as_of, end = period.as_of, min(period.to, period.as_of)
+    exits = Transition.objects.filter(action__in=list(_EXIT), to_state__in=list(_EXIT.values()),
+                                      on__lte=as_of).values("suggestion_id")
+    led = (Suggestion.objects.filter(lead_deputy=deputy, registered_at__gte=period.from_, registered_at__lte=end)
+           .exclude(pk__in=exits).aggregate(received=Count("pk"), closed=Count("pk", filter=Q(closed_at__lte=as_of))))
+    held = Activity.objects.filter(on__gte=period.from_, on__lte=end, state__in=list(DUTY_COUNTED))
+    return {
+        "suggestions": led["received"],
+        "suggestions_closed": led["closed"],
+        "attendances": Participation.objects.filter(deputy=deputy, activity__in=held,
+                                                    attendance=Attendance.ATTENDED).count(),
+        "voter_contacts": VoterContact.objects.filter(deputy=deputy, on__gte=period.from_, on__lte=end).count(),
+        "presidium_contacts": PresidiumContact.objects.filter(deputy=deputy, on__gte=period.from_,
+                                                              on__lte=end).count(),
+        "reports_to_voters": VoterReport.objects.filter(deputy=deputy, meeting_on__gte=period.from_,
+                                                        meeting_on__lte=end,
+                                                        state__in=[ReportState.RATED, ReportState.FILED]).count(),
+    }

@@ -4,6 +4,9 @@ from renda.reports import views
 
 patterns: list[URLPattern | URLResolver] = [
     path("", views.dashboard, name="dashboard"),
+    path("mine/", views.mine, name="mine"),
+    path("district/", views.district, name="district"),
+    path("table/", views.table, name="table"),
     path("export/", views.export, name="export"),
     path("exports/<uuid:job_id>/", views.export_status, name="export_status"),
     path("exports/<uuid:job_id>/download/", views.export_download, name="export_download"),

@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,9 +23,11 @@ from django.views.decorators.http import require_GET
 from renda.core import jobs
 from renda.core.downloads import attach
 from renda.core.errors import Forbidden, NotFound
+from renda.core.export import xlsx_response
 from renda.core.replica import replica_reads
+from renda.core.roles import Role
 from renda.duties.models import ActivityType
-from renda.reports import exports, metrics, policy, selection, workbook
+from renda.reports import dashboards, exports, metrics, policy, selection, workbook
 from renda.reports.forms import PeriodForm, period_label
 
 
@@ -33,9 +35,9 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _require(request: HttpRequest) -> None:
+def _require(request: HttpRequest, action: str = "view") -> None:
     try:
-        policy.require(request.user, "view")
+        policy.require(request.user, action)
     except (Forbidden, NotFound) as exc:
         raise PermissionDenied(exc.message) from exc
 
@@ -77,46 +79,153 @@ def dashboard(request: HttpRequest) -> HttpResponseBase:
         error = picker.error_text()
     else:
         picker = PeriodForm.for_period(period, today=today(), as_of_given="as_of" in chosen.query)
-    facts = metrics.suggestion_facts(period, scope)
-    section = metrics.suggestions_section(period, scope, facts)
-    months = metrics.suggestions_by_month(period, scope, facts)
-    petitions = metrics.petitions_section(period, scope)
+    data = dashboards.office(period, scope)
+    section, petitions, act = data["s"], data["p"], data["act"]
     context = {
+        **data,
         "period": period,
         "period_label": period_label(period),
         "picker": picker,
         "export_url": _url("reports:export", chosen.query),
+        "panel_query": urlencode({**chosen.query, "dashboard": "office"}),
+        "period_query": urlencode({k: v for k, v in chosen.query.items() if k != "town"}),
         "scope": scope,
         "towns": towns,
         "error": error,
-        "s": section,
         "rates": [{"key": k, "label": label, "value": section[k],
                    "percent": None if section[k] is None else f"{section[k] * 100:.2f}%"} for k, label in RATES],
-        "months": months,
-        "p": petitions,
+        "months": data["months"],
         "petition_cards": [(k, label, petitions[k]) for k, label in PETITION_CARDS],
-        "g": metrics.grids_section(period, scope),
-        "proj": metrics.projects_section(period, scope),  # projects (民生实事)
-        # duties (履职活动): the activities of the period and the reports to voters
-        "act": (act := metrics.activities_section(period, scope)),
         "act_types": [(ActivityType(k).label, n) for k, n in act["by_type"].items()],
-        "reports_to_voters": metrics.reports_to_voters(period, scope),
-        # liaison: deputies' contacts and the contact stations' receptions
-        "d": metrics.deputies_section(period, scope),
-        "receptions": metrics.receptions_count(period, scope),
-        "channels": [(CHANNEL_LABELS[k], n) for k, n in petitions["by_channel"].items()],
-        "chart": {
-            "channels": [{"name": str(CHANNEL_LABELS[k]), "value": n} for k, n in petitions["by_channel"].items()],
-            "months": [m["month"] for m in months],
-            "registered": [m["registered"] for m in months],
-            "closed": [m["closed"] for m in months],
-            "units": [u["unit"] for u in section["by_unit"]],
-            "unit_assigned": [u["assigned"] for u in section["by_unit"]],
-            "unit_closed": [u["closed"] for u in section["by_unit"]],
-            "categories": [{"name": k, "value": v} for k, v in section["by_category"].items()],
-        },
+        "reports_to_voters": data["d"]["reports_to_voters"],
+        "receptions": act["receptions"],
+        "charts": _charts(data["panels"]),
     }
     return render(request, "reports/dashboard.html", context)
+
+
+def _charts(panels: list[dashboards.Panel]) -> list[dict[str, Any]]:
+    return [c for p in panels if (c := p.as_chart()) is not None]
+
+
+Chosen = tuple[selection.Chosen, PeriodForm | None, HttpResponseBase | None]
+
+
+def _chosen(request: HttpRequest, towns: list[Any]) -> Chosen:
+    """The period and town of the URL, or a redirect when the picker was submitted."""
+    if "kind" in request.GET:
+        picker = PeriodForm(request.GET, today=today())
+        if picker.is_valid():
+            query = picker.query()
+            for name in ("town", "rank"):
+                if request.GET.get(name):
+                    query[name] = request.GET[name]
+            return selection.choose(request.GET, towns, today=today()), picker, redirect(
+                _url(request.resolver_match.view_name if request.resolver_match else "reports:dashboard", query))
+        return selection.choose(request.GET, towns, today=today()), picker, None
+    return selection.choose(request.GET, towns, today=today()), None, None
+
+
+def _page(request: HttpRequest, chosen: selection.Chosen, picker: PeriodForm | None) -> dict[str, Any]:
+    error = chosen.error if picker is None else picker.error_text()
+    if picker is None:
+        picker = PeriodForm.for_period(chosen.period, today=today(), as_of_given="as_of" in chosen.query)
+    return {"period": chosen.period, "period_label": period_label(chosen.period), "picker": picker, "error": error,
+            "scope": chosen.scope}
+
+
+def _own_data(user: Any, chosen: selection.Chosen) -> tuple[str, dict[str, Any]]:
+    """The dashboard of a unit, a grid worker or a deputy (a presidium member sees theirs as a deputy)."""
+    period, scope = chosen.period, chosen.scope
+    if user.role == Role.UNIT and user.unit is not None:
+        return "unit", {**dashboards.unit(period, scope, user.unit), "own": user.unit}
+    if user.role == Role.GRID_WORKER and user.grid_worker is not None:
+        worker = user.grid_worker
+        return "grid", {**dashboards.grid(period, scope, [g.pk for g in worker.grids.all()]), "own": worker}
+    if user.deputy is not None:
+        return "deputy", {**dashboards.deputy(period, user.deputy), "own": user.deputy}
+    raise PermissionDenied(gettext("没有可显示的统计"))
+
+
+@login_required
+@require_GET
+@replica_reads()
+def mine(request: HttpRequest) -> HttpResponseBase:
+    """我的统计: a handling unit's, a grid worker's or a deputy's own figures (``dashboards``)."""
+    _require(request, "view_own")
+    towns = selection.towns_for(request.user)
+    chosen, picker, redirect_to = _chosen(request, towns)
+    if redirect_to is not None:
+        return redirect_to
+    kind, data = _own_data(request.user, chosen)
+    context = {**_page(request, chosen, picker), **data, "kind": kind, "towns": [],
+               "panel_query": urlencode({**chosen.query, "dashboard": "mine"}), "charts": _charts(data["panels"])}
+    return render(request, "reports/mine.html", context)
+
+
+@login_required
+@require_GET
+@replica_reads()
+def district(request: HttpRequest) -> HttpResponseBase:
+    """The district view: every town side by side, charted and ranked by one indicator."""
+    _require(request, "view_district")
+    towns = [t for t in selection.towns_for(request.user) if t.is_active]
+    chosen, picker, redirect_to = _chosen(request, towns)
+    if redirect_to is not None:
+        return redirect_to
+    key = request.GET.get("rank", "")
+    key = key if key in metrics.RANKABLE else "closure_rate"
+    data = dashboards.district(chosen.period, towns, key)
+    query = {k: v for k, v in chosen.query.items() if k != "town"}
+    context = {**_page(request, chosen, picker), **data, "rank": key, "towns": [],
+               "rank_choices": [(k, RANK_LABELS[k]) for k in metrics.RANKABLE],
+               "panel_query": urlencode({**query, "rank": key, "dashboard": "district"}),
+               "charts": _charts(data["panels"])}
+    return render(request, "reports/district.html", context)
+
+
+RANK_LABELS = {"closure_rate": _("办结率"), "on_time_rate": _("按期办结率"), "satisfaction_rate": _("满意率"),
+               "received": _("意见建议数"), "overdue_open": _("超期未办结（少者在前）"),
+               "petitions_overdue": _("信访超期（少者在前）")}
+
+
+@login_required
+@require_GET
+@replica_reads()
+def table(request: HttpRequest) -> HttpResponseBase:
+    """One panel's table as an Excel file (``?dashboard=office|mine|district&panel=KEY`` and the
+    page's period and town; without ``panel`` every panel, a sheet each): the same rows the page
+    shows, written through core.export."""
+    which = request.GET.get("dashboard", "office")
+    towns = selection.towns_for(request.user)
+    chosen = selection.choose(request.GET, towns, today=today())
+    if which == "mine":
+        _require(request, "view_own")
+        _kind, data = _own_data(request.user, chosen)
+    elif which == "district":
+        _require(request, "view_district")
+        key = request.GET.get("rank", "")
+        data = dashboards.district(chosen.period, [t for t in towns if t.is_active],
+                                   key if key in metrics.RANKABLE else "closure_rate")
+    elif which == "office":
+        _require(request)
+        data = dashboards.office(chosen.period, chosen.scope)
+    else:
+        raise Http404
+    panels: list[dashboards.Panel] = data["panels"]
+    if request.GET.get("panel"):
+        panels = [p for p in panels if p.key == request.GET["panel"]]
+        if not panels:
+            raise Http404
+    title = panels[0].title if len(panels) == 1 else gettext("统计图表")
+    name = f"{title}-{exports.scope_label(chosen) if which == 'office' else ''}{period_label(chosen.period)}.xlsx"
+    return xlsx_response(name, [(p.title[:31], p.headers, _sheet_rows(p)) for p in panels])
+
+
+def _sheet_rows(panel: dashboards.Panel) -> list[list[Any]]:
+    """The panel's rows as the page shows them: rates as percentages (text), counts as numbers."""
+    return [[c["text"] if i in panel.rates else r[i] for i, c in enumerate(cells)]
+            for r, cells in zip(panel.rows, panel.cells(), strict=True)]
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

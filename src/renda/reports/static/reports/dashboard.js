@@ -19,30 +19,40 @@
   }
 })();
 (function () {
-  var d = JSON.parse(document.getElementById("report-data").textContent);
-  var L = document.getElementById("report-labels").dataset;
-  function chart(id, option) {
-    var el = document.getElementById(id);
-    if (!el || typeof echarts === "undefined") return;
+  // The panels' charts: one spec per panel in #report-data (reports.dashboards.Panel.as_chart); the
+  // table below each chart holds the same numbers.
+  var data = document.getElementById("report-data");
+  if (!data || typeof echarts === "undefined") return;
+  var narrow = window.matchMedia("(max-width: 576px)").matches;
+  JSON.parse(data.textContent).forEach(function (spec) {
+    var el = document.getElementById(spec.id);
+    if (!el) return;
+    var fmt = spec.percent ? "{value}%" : "{value}";
+    var option;
+    if (spec.type === "pie") {
+      option = {tooltip: {trigger: "item", renderMode: "richText"},
+                legend: {type: "scroll", bottom: 0},
+                series: [{type: "pie", radius: narrow ? ["30%", "55%"] : ["35%", "65%"], top: -20,
+                          data: spec.names.map(function (n, i) { return {name: n, value: spec.series[0].data[i]}; })}]};
+    } else {
+      var horizontal = spec.type === "hbar";
+      var names = horizontal ? spec.names.slice().reverse() : spec.names;
+      var category = {type: "category", data: names,
+                      axisLabel: {width: narrow ? 80 : 140, overflow: "truncate", interval: 0,
+                                  rotate: !horizontal && names.length > 6 ? 45 : 0}};
+      var value = {type: "value", minInterval: spec.percent ? 0 : 1, axisLabel: {formatter: fmt}};
+      if (spec.percent) value.max = 100;
+      option = {tooltip: {trigger: "axis", renderMode: "richText"},
+                legend: {show: spec.series.length > 1, top: 0},
+                grid: {containLabel: true, left: 8, right: 16, top: spec.series.length > 1 ? 30 : 10, bottom: 8},
+                xAxis: horizontal ? value : category, yAxis: horizontal ? category : value,
+                series: spec.series.map(function (s) {
+                  return {name: s.name, type: "bar", data: horizontal ? s.data.slice().reverse() : s.data};
+                })};
+      if (horizontal) el.style.height = Math.max(260, 40 + names.length * 26 * spec.series.length) + "px";
+    }
     var c = echarts.init(el);
     c.setOption(option);
     window.addEventListener("resize", function () { c.resize(); });
-  }
-  chart("chart-months", {
-    tooltip: {trigger: "axis", renderMode: "richText"}, legend: {data: [L.registered, L.closed]},
-    xAxis: {type: "category", data: d.months}, yAxis: {type: "value", minInterval: 1},
-    series: [{name: L.registered, type: "bar", data: d.registered}, {name: L.closed, type: "bar", data: d.closed}]
-  });
-  chart("chart-units", {
-    tooltip: {trigger: "axis", renderMode: "richText"}, legend: {data: [L.assigned, L.closed]}, grid: {containLabel: true},
-    xAxis: {type: "value", minInterval: 1}, yAxis: {type: "category", data: d.units.slice().reverse()},
-    series: [{name: L.assigned, type: "bar", data: d.unit_assigned.slice().reverse()},
-             {name: L.closed, type: "bar", data: d.unit_closed.slice().reverse()}]
-  });
-  chart("chart-channels", {
-    tooltip: {trigger: "item", renderMode: "richText"}, series: [{type: "pie", radius: ["35%", "65%"], data: d.channels}]
-  });
-  chart("chart-categories", {
-    tooltip: {trigger: "item", renderMode: "richText"}, series: [{type: "pie", radius: "60%", data: d.categories}]
   });
 })();
