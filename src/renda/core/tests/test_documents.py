@@ -148,7 +148,7 @@ def test_letters_one_per_page_and_no_empty_page() -> None:
     body = _parts(render(letters))["word/document.xml"].find("w:body", NS)
     breaks = body.findall(".//w:pageBreakBefore", NS)
     assert len(breaks) == 2  # before the 2nd and 3rd letters, none before the first or after the last
-    assert body.find("w:p").find("w:pPr/w:pageBreakBefore", NS) is None
+    assert body.find("w:p", NS).find("w:pPr/w:pageBreakBefore", NS) is None
     assert not body.findall(".//w:br[@w:type='page']", NS)
     # the margins are the same for letters (one helper)
     assert body.find("w:sectPr/w:pgMar", NS).get(w("top")) == str(documents.MARGIN_TOP)
