@@ -139,6 +139,17 @@ class OfficialDocument:
         # the first page is numbered like every other (no separate first-page footer): said explicitly
         sect_pr.get_or_add_titlePg().set(qn("w:val"), "0")
         doc.settings.odd_and_even_pages_header_footer = True
+        # the document defaults carry the body size too: LibreOffice measures the character grid from them
+        defaults = doc.styles.element.find(qn("w:docDefaults"))
+        if defaults is not None:
+            rpr = defaults.find(qn("w:rPrDefault") + "/" + qn("w:rPr"))
+            if rpr is not None:
+                for tag in ("w:sz", "w:szCs"):
+                    el = rpr.find(qn(tag))
+                    if el is None:
+                        el = OxmlElement(tag)
+                        rpr.append(el)
+                    el.set(qn("w:val"), str(int(BODY_SIZE.pt * 2)))
         normal = doc.styles["Normal"]
         normal.font.size = BODY_SIZE
         normal.font.name = LATIN_FONT
@@ -251,7 +262,7 @@ class OfficialDocument:
     def table(self, rows: Sequence[Sequence[object]], *, header: Sequence[str] = (),
               widths: Sequence[float] = (), bold_first_column: bool = False) -> Table:
         """A grid table (仿宋_GB2312 4号) the width of the text block; ``widths`` are shares of it."""
-        ncols = max([len(header), *(len(r) for r in rows)] or [1])
+        ncols = max([1, len(header), *(len(r) for r in rows)])
         shares = list(widths) if len(widths) == ncols else [1.0] * ncols
         twips = [int(TEXT_WIDTH * s / sum(shares)) for s in shares]
         table = self.doc.add_table(rows=0, cols=ncols)

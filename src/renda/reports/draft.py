@@ -9,6 +9,7 @@ paragraphs; a paragraph that starts with ``!`` is a placeholder (叙述性内容
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -51,7 +52,7 @@ class Draft:
     def placeholder(self, text: str) -> None:
         self.blocks.append(Block(PLACEHOLDER, text))
 
-    def table(self, header: tuple[str, ...], rows: list[tuple[str, ...]], widths: tuple[float, ...] = ()) -> None:
+    def table(self, header: tuple[str, ...], rows: Sequence[tuple[str, ...]], widths: tuple[float, ...] = ()) -> None:
         self.blocks.append(Block(TABLE, header=header, rows=tuple(rows), widths=widths))
 
     def new_page(self) -> None:

@@ -218,7 +218,8 @@ def _shortcomings(cite: Cited, s: dict[str, Any]) -> list[str]:
         found.append({"kind": "below_voter_target", "n": cite("deputies.below_voter_target")})
     inspections = cite("activities.by_type.inspection") + cite("activities.by_type.law_inspection")
     if not inspections or not cite("suggestions.key_supervised"):
-        found.append({"kind": "weak_supervision", "inspections": inspections, "key": cite("suggestions.key_supervised")})
+        found.append({"kind": "weak_supervision", "inspections": inspections,
+                      "key": cite("suggestions.key_supervised")})
     if cite("suggestions.overdue_open"):
         units = [u for u in s["by_unit"] if u["overdue_open"]]
         names = "、".join(_("{unit}{n}件").format(unit=u["unit"], n=u["overdue_open"]) for u in units[:5])

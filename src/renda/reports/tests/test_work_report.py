@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -43,8 +44,6 @@ def _stats(*args: str) -> dict[str, Any]:
 def _docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as z:
         xml = z.read("word/document.xml").decode()
-    import re
-
     return "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", xml.replace("</w:p>", "</w:p>\n")))
 
 
@@ -112,8 +111,8 @@ def test_imported_town_report_equals_its_stats(db: None, settings: Any) -> None:
                  "测评结果", "测评日期", "办结日期"]
     sheets["意见建议"] = [s_headers,
                        ["YJ2023-001", "代表建议", None, "2023-01-05", town, None, None, "王五", "修建公交车站台",
-                        "交通出行", "镇经济发展中心", "2023-01-10", "2023-04-10", "是", "王五", "2023-03-01", "A", "已建成",
-                        "满意", "2023-03-05", "2023-03-08"],
+                        "交通出行", "镇经济发展中心", "2023-01-10", "2023-04-10", "是", "王五", "2023-03-01", "A",
+                        "已建成", "满意", "2023-03-05", "2023-03-08"],
                        ["YJ2023-002", "群众意见", "来访", "2023-02-01", town, "张小三", "13812345678", None,
                         "整治村道积水", None, "市场所", "2023-02-03", "2023-03-03", None, None, None, None, None, None,
                         None, None]]
