@@ -18,6 +18,7 @@ from renda.reports import metrics
 
 register(
     NavItem(gettext_lazy("统计"), "reports:dashboard", ORG, order=220),
+    NavItem(gettext_lazy("工作报告"), "reports:work_report", ORG, order=221),
 )
 
 #: The rates a town comparison shows (keys of the suggestions section), with the dashboard's labels.

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from renda.core import stats as core_stats
-from renda.core.documents import cn_date
+from renda.core.documents import DOCX_TYPE, cn_date
 from renda.reports import metrics
 from renda.reports.draft import Draft
 from renda.reports.forms import period_label
@@ -428,5 +428,25 @@ def render(draft: Draft, fmt: str, title: str) -> bytes:
 
 
 FORMATS = ("docx", "html", "md")
+
+#: The content type of each format's file (the page's download sends it).
+CONTENT_TYPES = {
+    "docx": DOCX_TYPE,
+    "html": "text/html; charset=utf-8",
+    "md": "text/markdown; charset=utf-8",
+}
+
+
+def produce(period: core_stats.Period, scope: metrics.Scope, fmt: str, *, progress: Progress | None = None) -> bytes:
+    """The file of the report in ``fmt``: what ``renda work_report`` writes and the page's job
+    stores (one implementation for both). ``progress`` hears 0–100 as the parts are done."""
+    if fmt not in FORMATS:
+        raise ValueError(fmt)
+    step = progress or (lambda pct: None)
+    step(5)
+    draft = build(period, scope, progress=step)
+    content = render(draft, fmt, title_of(period, scope))
+    step(100)
+    return content
 
 

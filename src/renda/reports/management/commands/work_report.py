@@ -50,8 +50,6 @@ class Command(BaseCommand):
         if options["district"] and scope.town is not None:
             scope = metrics.Scope(scope.towns, None)
         fmt = options["format"]
-        draft = work_report.build(period, scope)
-        title = work_report.title_of(period, scope)
         output = Path(options["output"] or work_report.filename(period, scope, fmt))
-        output.write_bytes(work_report.render(draft, fmt, title))
+        output.write_bytes(work_report.produce(period, scope, fmt))
         self.stdout.write(str(output))
