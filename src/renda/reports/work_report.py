@@ -234,16 +234,23 @@ def _shortcomings(cite: Cited, s: dict[str, Any]) -> list[str]:
 
 def _review(draft: Draft, period: core_stats.Period, scope: metrics.Scope, data: dict[str, Any], cite: Cited, *,
             progress: Progress) -> None:
-    """Parts 二 to 四 of the review: every passage that carries numbers (also the district's summary)."""
+    """Parts 二 to 四 of the review: every passage that carries numbers; for the district (its
+    summary) the same parts numbered from 一 and worded for the district's towns (各镇街, 全区)."""
     s = data["suggestions"]
-    draft.heading(_("二、聚焦中心大局，更好助力全镇经济社会发展"), 1)
+    district = scope.town is None
+    central, deputies, self_building = (
+        (_("一、聚焦中心大局，更好助力全区经济社会发展"), _("二、聚焦代表履职，充分发挥代表主体作用"),
+         _("三、聚焦自身建设，全面提升履职能力水平")) if district else
+        (_("二、聚焦中心大局，更好助力全镇经济社会发展"), _("三、聚焦代表履职，充分发挥代表主体作用"),
+         _("四、聚焦自身建设，全面提升履职能力水平")))
+    draft.heading(central, 1)
     p_keys = ("duty_shifts", "letters_reviewed", "received", "closed")
     p_values: dict[str, Any] = {k: value_at(data, f"petitions.{k}") for k in p_keys}
     no_petitions = not any(p_values.values())
     if not no_petitions:
         p_values = {k: cite(f"petitions.{k}") for k in p_keys}
     grids = cite("grids.grids")
-    draft.passage("petitions", no_petition_data=no_petitions, **p_values, grids=grids,
+    draft.passage("petitions", district=district, no_petition_data=no_petitions, **p_values, grids=grids,
                   grid_workers=cite("grids.grid_workers") if grids else 0,
                   full_time=cite("grids.full_time") if grids else 0, part_time=cite("grids.part_time") if grids else 0,
                   deputies_in_grids=cite("grids.deputies_in_grids") if grids else 0,
@@ -255,10 +262,10 @@ def _review(draft: Draft, period: core_stats.Period, scope: metrics.Scope, data:
     draft.passage("rural", surveys=any(surveys.values()), **surveys)
     progress(60)
 
-    draft.heading(_("三、聚焦代表履职，充分发挥代表主体作用"), 1)
+    draft.heading(deputies, 1)
     projects = metrics.projects_list(period, scope)
     count = cite("projects.count")
-    draft.passage("projects", projects=[{**p, "budget": wan(p["budget"]), "bid_price": wan(p["bid_price"])}
+    draft.passage("projects", district=district, projects=[{**p, "budget": wan(p["budget"]), "bid_price": wan(p["bid_price"])}
                                         for p in projects],
                   count=count, year=period.from_.year,
                   inspections=cite("projects.deputy_inspections") if count else 0)
@@ -280,13 +287,13 @@ def _review(draft: Draft, period: core_stats.Period, scope: metrics.Scope, data:
                   **{k: (motions or {}).get(k, 0) for k in ("submitted", "on_agenda", "as_suggestions")})
     progress(75)
 
-    draft.heading(_("四、聚焦自身建设，全面提升履职能力水平"), 1)
-    draft.passage("rules", duties=division_of_duties_data(period, scope),
+    draft.heading(self_building, 1)
+    draft.passage("rules", district=district, duties=division_of_duties_data(period, scope),
                   presidium_contacts=cite("deputies.presidium_contacts"), deputies=cite("deputies.total"),
                   reports_to_voters=cite("deputies.reports_to_voters"))
     key_items = metrics.key_suggestions(period, scope)
     evaluated = cite("suggestions.evaluated")
-    draft.passage("key_supervision", key_items=key_items, key_titles=_titles(key_items),
+    draft.passage("key_supervision", district=district, key_items=key_items, key_titles=_titles(key_items),
                   key_supervised=cite("suggestions.key_supervised"), evaluated=evaluated,
                   satisfaction_rate=percent(cite("suggestions.satisfaction_rate")) if evaluated else "",
                   resolved_rate=percent(cite("suggestions.resolved_rate")) if evaluated else "")
@@ -386,6 +393,8 @@ def district_draft(period: core_stats.Period, scope: metrics.Scope, *, progress:
                                                            as_of=cn_date(period.as_of)))
     cite = Cited(total)
     draft.heading(_("全区综述"), 0)
+    draft.paragraph(_("{period}，全区{n}个镇街人大工作的主要数据汇总如下（各镇街分列数见后）。").format(
+        period=period_label(period), n=len(scope.towns)))
     _review(draft, period, scope, total, cite, progress=lambda pct: None)
     draft.new_page()
     draft.heading(_("各镇街指标对比"), 0)

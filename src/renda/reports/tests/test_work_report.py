@@ -143,3 +143,25 @@ def test_passages_are_text_not_escaped_and_numbers_traceable() -> None:
     assert "「A&B」" in paragraphs[0] and "&amp;" not in paragraphs[0]
     assert work_report.cn_number(18) == "十八" and work_report.cn_number(4) == "四"
     assert work_report.cn_number(20) == "二十" and work_report.cn_number(10) == "十"
+
+
+@pytest.mark.django_db
+def test_district_summary_is_worded_for_the_district(world: Any) -> None:
+    """Issue #17 item 3: the district's summary numbers its parts from 「一、」 and never says 全镇
+    (nor 我镇, nor one town's presidium); a town's report keeps 「二、」 to 「四、」 and its wording."""
+    period = metrics.Period.parse("2023H1")
+    district = work_report.build(period, metrics.Scope((world.town, world.other_town), None))
+    blocks = district.blocks[:next(i for i, b in enumerate(district.blocks) if b.text == "各镇街指标对比")]
+    headings = [b.text for b in blocks if b.kind == "heading" and b.level == 1]
+    assert [h[:2] for h in headings] == ["一、", "二、", "三、"]
+    assert "全区经济社会发展" in headings[0]
+    summary = "\n".join(b.text for b in blocks)
+    for town_word in ("全镇", "我镇", "镇人大主席团成员的职责分工", "镇党委"):
+        assert town_word not in summary, town_word
+    assert "全区2个镇街人大工作的主要数据汇总如下" in summary
+    assert "各镇街主席团成员联系代表" in summary and "各镇街在任代表共" in summary
+
+    town = work_report.build(period, metrics.Scope((world.town,), world.town))
+    headings = [b.text for b in town.blocks if b.kind == "heading" and b.level == 1 and b.text[1] == "、"]
+    assert [h[:2] for h in headings] == ["一、", "二、", "三、", "四、"]
+    assert "全镇经济社会发展" in headings[1] and "全镇在任代表" in town.text()
