@@ -17,7 +17,8 @@ from typing import Any
 
 TARGETS = {
     "list_p95_ms": 300, "search3_p95_ms": 150, "search12_p95_ms": 1000, "intake_ratio": 0.3,
-    "intake_p99_ms": 250, "stats_ratio": 1.5, "import_peak_mb": 500, "export_peak_mb": 300,
+    "intake_p99_ms": 250, "stats_ratio": 1.5,
+    "work_report_town_ratio": 2.0, "work_report_district_ratio": 3.0, "import_peak_mb": 500, "export_peak_mb": 300,
 }
 
 
@@ -112,6 +113,22 @@ def section_stats(r: dict[str, Any]) -> list[str]:
     return out
 
 
+def section_work_report(r: dict[str, Any]) -> list[str]:
+    rows = r.get("work_report")
+    if not rows:
+        return ["(not run)"]
+    if isinstance(rows, dict):
+        return [f"failed: `{rows.get('error')}`"]
+    out = ["| scope | period | work report, .docx (s) | `metrics.stats` (s) | ratio | target | .docx (KB) |",
+           "|---|---|---|---|---|---|---|"]
+    for x in rows:
+        target = TARGETS[f"work_report_{x['scope']}_ratio"]
+        out.append(f"| {x['scope']} | {x['period']} | {num(x['report_s'], 3)} | {num(x['stats_s'], 3)} | "
+                   f"{num(x['ratio'], 2)} | {ok(x['ratio'] is not None and x['ratio'] <= target)} ≤ {target} | "
+                   f"{num(x['docx_kb'])} |")
+    return out
+
+
 def section_import(r: dict[str, Any]) -> list[str]:
     x = r.get("import")
     if not x:
@@ -159,7 +176,8 @@ def render(runs: list[dict[str, Any]], notes: str = "") -> str:
                      + (f" — {r['label']}" if r.get("label") else ""))
     lines += ["", "Targets: lists p95 < 300 ms with a constant number of queries; search p95 < 150 ms (3+ "
               "characters), < 1 s (1–2); intake ≥ 0.3 × the bare view's throughput, p99 < 250 ms at 50 req/s, "
-              "no \"database is locked\" with 64 clients; stats ≤ 1.5 × hand-written SQL; import peak < 500 MB; "
+              "no \"database is locked\" with 64 clients; stats ≤ 1.5 × hand-written SQL; "
+              "work report ≤ 2 × the same period's statistics for a town, ≤ 3 × for the district; import peak < 500 MB; "
               "export peak < 300 MB, page not blocked.", ""]
     if notes:
         lines += [notes.strip(), ""]
@@ -168,6 +186,7 @@ def render(runs: list[dict[str, Any]], notes: str = "") -> str:
         lines += [f"## {e['database']}", ""]
         for title, fn in (("Intake", section_intake), ("List pages and queues", section_lists),
                           ("Full-text search", section_search), ("`renda stats` vs hand-written SQL", section_stats),
+                          ("Work report vs the statistics it cites", section_work_report),
                           ("Ledger import (意见建议 sheet)", section_import),
                           ("Excel export as a background job", section_export)):
             lines += [f"### {title}", "", *fn(r), ""]

@@ -6,7 +6,12 @@ office prints looks the same everywhere and like the documents it already files.
 ``OfficialDocument`` sets the page and the styles once and writes the parts of a document:
 
 - A4, margins top 37 mm, bottom 35, left 28, right 26 (a text block of 156 × 225 mm), on a
-  document grid of 22 lines × 28 characters (``docGrid`` ``linePitch`` 579, ``charSpace`` −842);
+  document grid of 22 lines × 28 characters (``docGrid`` ``linePitch`` 579, ``charSpace`` −842,
+  as Word writes it). The text keeps that grid by itself, the same in Word, WPS and LibreOffice:
+  lines at exactly the grid's pitch (579 twips) and characters condensed by 0.3 pt (28 × 15.7 pt
+  fit the 156 mm), the body paragraphs not snapped to the character grid (``snapToGrid`` off in
+  the Normal style) — LibreOffice gives a 3号 glyph two cells of a grid narrower than 16 pt and
+  would set 14 characters a line (docs/decisions/0013-report-official-format.md);
 - body text 仿宋_GB2312 3号 (16 pt), two characters indented; the title 方正小标宋简体 2号 (22 pt);
   headings 「一、」 黑体 3号, 「（一）」 楷体_GB2312 3号, 「1.」 and 「（1）」 仿宋_GB2312 3号;
 - page numbers 「— 1 —」 in 宋体 4号 (14 pt, half-width digits) 7 mm under the text block, odd pages
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -73,6 +79,9 @@ TABLE_SIZE = Pt(14)  # 4号 in tables, so that a table of several columns fits t
 #: between the pitch and the body size, in 1/4096 pt), both rounded down as Word does (579, −842).
 LINE_PITCH = TEXT_HEIGHT // LINES
 CHAR_SPACE = int(((TEXT_WIDTH / 20 / CHARS) - BODY_SIZE.pt) * 4096 // 1)
+#: The body's character spacing in twentieths of a point: the grid's pitch less the 3号 glyph
+#: (15.795 − 16 pt), rounded down, less a twentieth for the renderers' rounding (−6: 15.7 pt).
+CHAR_SPACING = math.floor(((TEXT_WIDTH / 20 / CHARS) - BODY_SIZE.pt) * 20) - 1
 #: The footer's distance from the bottom edge: the page number's line (one 4号 line, 14 pt = 280
 #: twips) starts 7 mm under the text block.
 FOOTER_DISTANCE = MARGIN_BOTTOM - mm(7) - int(PAGE_NUMBER_SIZE.pt * 20)
@@ -160,6 +169,20 @@ class OfficialDocument:
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
         fmt.line_spacing = Twips(LINE_PITCH)
         fmt.widow_control = False
+        # 28 characters a line in every renderer: condensed glyphs, not the character grid's cells
+        ppr = normal.element.get_or_add_pPr()
+        snap = OxmlElement("w:snapToGrid")
+        snap.set(qn("w:val"), "0")
+        spacing = ppr.find(qn("w:spacing"))
+        if spacing is not None:
+            spacing.addprevious(snap)
+        else:
+            ppr.append(snap)
+        condensed = OxmlElement("w:spacing")
+        condensed.set(qn("w:val"), str(CHAR_SPACING))
+        size = normal.element.get_or_add_rPr().find(qn("w:sz"))
+        assert size is not None
+        size.addprevious(condensed)
         self._footer(section.footer, WD_ALIGN_PARAGRAPH.RIGHT)
         self._footer(section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)
 

@@ -72,6 +72,16 @@ def test_page_margins_and_grid() -> None:
     # 28 characters of 16 pt: the pitch is 16 pt + charSpace/4096 pt
     pitch = 16 + int(grid.get(w("charSpace"))) / 4096
     assert int(grid.get(w("charSpace"))) == -842 and int(text_width / 20 / pitch) == 28
+    # ... and the text keeps it in every renderer: the Normal style's lines are exactly the grid's
+    # pitch, its characters 16 pt condensed by 0.3 pt (28 of them fit the line, with slack for
+    # rounding), not snapped to the character grid (LibreOffice would give each glyph two cells)
+    normal = parts["word/styles.xml"].find("w:style[@w:styleId='Normal']", NS)
+    line = normal.find("w:pPr/w:spacing", NS)
+    assert line.get(w("lineRule")) == "exact" and int(line.get(w("line"))) == 579
+    assert normal.find("w:pPr/w:snapToGrid", NS).get(w("val")) == "0"
+    condensed = int(normal.find("w:rPr/w:spacing", NS).get(w("val"))) / 20
+    assert condensed == -0.3
+    assert 28 * (16 + condensed) < text_width / 20 < 29 * (16 + condensed)
     # the page number's line starts 7 mm under the text block: footer distance + one 14 pt line
     assert abs((twips["bottom"] - twips["footer"] - 280) - 7 * 1440 / 25.4) < 2
     # the first page is numbered like the others; odd and even pages have their own footers
