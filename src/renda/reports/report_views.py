@@ -54,7 +54,8 @@ class WorkReportForm(PeriodForm):
     """The statistics page's period picker, the scope (a town, or 全区 for district roles) and the format."""
 
     town = forms.ChoiceField(label=_("范围"), required=False, widget=forms.Select(attrs={"class": "form-select"}))
-    format = forms.ChoiceField(label=_("格式"), choices=FORMAT_CHOICES, initial="docx", widget=forms.RadioSelect)
+    format = forms.ChoiceField(label=_("格式"), choices=FORMAT_CHOICES, initial="docx",
+                               widget=forms.RadioSelect(attrs={"class": "form-check-input"}))
 
     def __init__(self, *args: Any, towns: list[Region], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
