@@ -265,8 +265,8 @@ def _review(draft: Draft, period: core_stats.Period, scope: metrics.Scope, data:
     draft.heading(deputies, 1)
     projects = metrics.projects_list(period, scope)
     count = cite("projects.count")
-    draft.passage("projects", district=district, projects=[{**p, "budget": wan(p["budget"]), "bid_price": wan(p["bid_price"])}
-                                        for p in projects],
+    draft.passage("projects", district=district,
+                  projects=[{**p, "budget": wan(p["budget"]), "bid_price": wan(p["bid_price"])} for p in projects],
                   count=count, year=period.from_.year,
                   inspections=cite("projects.deputy_inspections") if count else 0)
     if count:
