@@ -17,7 +17,8 @@ from typing import Any
 
 TARGETS = {
     "list_p95_ms": 300, "search3_p95_ms": 150, "search12_p95_ms": 1000, "intake_ratio": 0.3,
-    "intake_p99_ms": 250, "stats_ratio": 1.5, "import_peak_mb": 500, "export_peak_mb": 300,
+    "intake_p99_ms": 250, "stats_ratio": 1.5,
+    "work_report_town_ratio": 2.0, "work_report_district_ratio": 3.0, "import_peak_mb": 500, "export_peak_mb": 300,
 }
 
 
@@ -112,6 +113,20 @@ def section_stats(r: dict[str, Any]) -> list[str]:
     return out
 
 
+def section_work_report(r: dict[str, Any]) -> list[str]:
+    rows = r.get("work_report")
+    if not rows:
+        return ["(not run)"]
+    if isinstance(rows, dict):
+        return [f"failed: `{rows.get('error')}`"]
+    out = ["| scope | period | work report, .docx (s) | `metrics.stats` (s) | ratio (reported, no target yet) "
+           "| .docx (KB) |", "|---|---|---|---|---|---|"]
+    for x in rows:
+        out.append(f"| {x['scope']} | {x['period']} | {num(x['report_s'], 3)} | {num(x['stats_s'], 3)} | "
+                   f"{num(x['ratio'], 2)} | {num(x['docx_kb'])} |")
+    return out
+
+
 def section_import(r: dict[str, Any]) -> list[str]:
     x = r.get("import")
     if not x:
@@ -168,6 +183,7 @@ def render(runs: list[dict[str, Any]], notes: str = "") -> str:
         lines += [f"## {e['database']}", ""]
         for title, fn in (("Intake", section_intake), ("List pages and queues", section_lists),
                           ("Full-text search", section_search), ("`renda stats` vs hand-written SQL", section_stats),
+                          ("Work report vs the statistics it cites", section_work_report),
                           ("Ledger import (意见建议 sheet)", section_import),
                           ("Excel export as a background job", section_export)):
             lines += [f"### {title}", "", *fn(r), ""]

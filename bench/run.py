@@ -30,7 +30,7 @@ from bench.generate import PASSWORD, setup_django
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
-SCENARIOS = ("intake", "lists", "search", "stats", "export", "import")
+SCENARIOS = ("intake", "lists", "search", "stats", "work_report", "export", "import")
 
 
 def _ms(seconds: float) -> float:
@@ -238,6 +238,41 @@ def stats(runs: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
     return out
 
 
+# --- the work report vs the statistics of the same period -----------------------------------------
+
+
+def work_report(runs: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
+    """The work report draft (``work_report.produce``, as ``renda work_report`` and the page's job
+    make it: the draft and its .docx) of one town and of the district, against the same run's
+    ``metrics.stats`` of the same period and scope (what ``renda stats`` computes); the ratio says
+    what the report adds to the numbers it cites (the lists, the district's per-town columns, the
+    rendering)."""
+    from renda.accounts.models import User
+    from renda.reports import metrics
+    from renda.reports import work_report as wr
+
+    town = User.objects.get(username="t01_staff").town
+    assert town is not None
+    out = []
+    for scope_name, code in (("town", town.code), ("district", None)):
+        scope = metrics.resolve_scope(code)
+        for period_text in ("2025", "2026H1"):
+            period = metrics.Period.parse(period_text)
+            t_report, t_stats, size = [], [], 0
+            for _ in range(runs):
+                t = time.perf_counter()
+                size = len(wr.produce(period, scope, "docx"))
+                t_report.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                metrics.stats(period, scope)
+                t_stats.append(time.perf_counter() - t)
+            a, b = statistics.median(t_report), statistics.median(t_stats)
+            log(f"  work_report {scope_name} {period_text}: {a:.2f}s vs stats {b:.2f}s ({size // 1024} KB)")
+            out.append({"scope": scope_name, "period": period_text, "report_s": round(a, 3), "stats_s": round(b, 3),
+                        "ratio": round(a / b, 2) if b else None, "docx_kb": size // 1024})
+    return out
+
+
 # --- export of the whole district as a background job ---------------------------------------------
 
 
@@ -415,6 +450,8 @@ def main(argv: list[str] | None = None) -> int:
                 result["search"] = search(max(5, args.runs // 2), log)
             elif name == "stats":
                 result["stats"] = stats(3, log)
+            elif name == "work_report":
+                result["work_report"] = work_report(3, log)
             elif name == "export":
                 result["export"] = export(log)
             elif name == "import":

@@ -95,6 +95,11 @@ PAGES: dict[str, Expect] = {
     # the sample job is a suggestions-list export: not a statistics job (404) for those who may export
     "reports:export_status": E("NNFFFNN", "NNFFFNN"),
     "reports:export_download": E("NNFFFNN", "NNFFFNN"),
+    # the work report page (a form that starts a job); its job's status and download: another
+    # user's job id (the sample export's) is a 404 to those who may see reports
+    "reports:work_report": E("22FFF22", form=True),
+    "reports:work_report_status": E("NNFFFNN", "NNFFFNN"),
+    "reports:work_report_download": E("NNFFFNN", "NNFFFNN"),
     # suggestions
     "suggestions:list": E("2222222"),
     "suggestions:create": E("222F2F2", form=True),

@@ -1,13 +1,24 @@
-"""Background jobs a user started (exports, ledger uploads): finding the user's own job, the file
-it wrote, and the one status page and download every background export shares.
+"""Background jobs a user started (exports, ledger uploads, the work report): finding the user's
+own job, the file it wrote, how far it has got, and the one status page and download every
+background export shares.
 
 A job is a ``django_tasks`` result whose first argument is the user's id: a job id someone else
 started answers as if it did not exist (404, logged), like another town's object.
+
+Progress: a job that knows how far it is (a task with ``takes_context=True`` knows its own id,
+``context.task_result.id``) calls ``set_progress(id, percent)``; the status page reads
+``progress(id)`` and shows a bar while the job runs. The store is one small JSON file per job id
+under ``$RENDA_DATA_DIR/jobs`` (written atomically, readable by every web process on the machine
+that also serves the job's file), removed when the job ends (``tracking``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import contextlib
+import json
+import os
+import uuid
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +40,48 @@ def export_dir() -> Path:
     path = Path(settings.DATA_DIR) / "exports"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _progress_file(job_id: object) -> Path:
+    """The progress file of ``job_id`` (a UUID: anything else is refused, so no path is built
+    from free text)."""
+    path = Path(settings.DATA_DIR) / "jobs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path / f"{uuid.UUID(str(job_id)).hex}.json"
+
+
+def set_progress(job_id: object, percent: int) -> None:
+    """Record that the job ``job_id`` is ``percent`` (0–100) done."""
+    path = _progress_file(job_id)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps({"percent": max(0, min(100, int(percent)))}))
+    os.replace(tmp, path)
+
+
+def progress(job_id: object) -> int | None:
+    """How far the job ``job_id`` is (0–100), or None when it has not said (or has ended)."""
+    try:
+        data = json.loads(_progress_file(job_id).read_text())
+    except (OSError, ValueError):
+        return None
+    value = data.get("percent") if isinstance(data, dict) else None
+    return value if isinstance(value, int) else None
+
+
+def clear_progress(job_id: object) -> None:
+    with contextlib.suppress(OSError, ValueError):
+        _progress_file(job_id).unlink()
+
+
+@contextlib.contextmanager
+def tracking(job_id: object) -> Iterator[Callable[[int], None]]:
+    """``with tracking(id) as step: ... step(40) ...``: the job's progress, removed when it ends
+    (successfully or not)."""
+    set_progress(job_id, 0)
+    try:
+        yield lambda percent: set_progress(job_id, percent)
+    finally:
+        clear_progress(job_id)
 
 
 def owned_result(tasks: Iterable[Any], user: Any, job_id: str) -> Any | None:
@@ -65,15 +118,25 @@ def finished_file(result: Any) -> tuple[Path, str] | None:
     return (path, str(value.get("filename") or name)) if path.exists() else None
 
 
+def content_type(result: Any) -> str:
+    """The content type of the file a job wrote (its return value's ``content_type``; xlsx when
+    it says none, as the list and statistics exports do)."""
+    value = (result.return_value or {}) if result.status == TaskResultStatus.SUCCESSFUL else {}
+    return str(value.get("content_type") or XLSX)
+
+
 def export_status_response(request: HttpRequest, job: Any, *, status_url: str, download_url: str,
-                           title: str, back_url: str, back_label: str) -> HttpResponse:
-    """The state of a background export: a page that polls itself (HTMX), or JSON with ?format=json."""
+                           title: str, back_url: str, back_label: str,
+                           download_label: str | None = None) -> HttpResponse:
+    """The state of a background export: a page that polls itself (HTMX), or JSON with ?format=json.
+    While the job runs, its progress (``set_progress``) shows as a bar."""
     done = finished_file(job)
     status = str(job.status)
     data = {
         "id": str(job.id), "status": status, "finished": job.is_finished,
         "rows": (job.return_value or {}).get("rows") if done else None,
         "download": download_url if done else None,
+        "progress": None if job.is_finished else progress(job.id),
     }
     if request.GET.get("format") == "json":
         return JsonResponse(data)
@@ -82,6 +145,7 @@ def export_status_response(request: HttpRequest, job: Any, *, status_url: str, d
     return render(request, template, {
         **data, "label": labels.get(status, status), "failed": status == "FAILED", "status_url": status_url,
         "title": title, "back_url": back_url, "back_label": back_label,
+        "download_label": download_label or _("下载 Excel"),
     })
 
 
@@ -91,6 +155,6 @@ def export_download_response(job: Any) -> FileResponse:
     if done is None:
         raise Http404
     path, filename = done
-    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=XLSX)
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=filename, content_type=content_type(job))
     attach(response, filename)
     return response

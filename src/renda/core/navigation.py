@@ -26,6 +26,8 @@ SYSTEM = _("系统")
 PETITIONS = _("信访网格")
 #: 人代会, 民生实事, 履职 and 联系群众: the deputies' work, for the office and the deputies alike.
 DEPUTY_WORK = _("代表工作")
+#: The statistics, the town comparison and the work report.
+REPORTS = _("统计报告")
 
 #: Role sets that several apps' menu entries use.
 EVERYONE = frozenset({"presidium", "staff", "deputy", "unit", "grid_worker", "district_viewer", "admin"})

@@ -10,16 +10,19 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 from renda.core.home import card
-from renda.core.navigation import ORG, NavItem, register
+from renda.core.navigation import ORG, REPORTS, NavItem, register
 from renda.core.roles import Role
 from renda.places.models import Region
 from renda.places.selectors import towns_visible_to
 from renda.reports import metrics
 
 register(
-    NavItem(gettext_lazy("统计"), "reports:dashboard", ORG, order=220),
+    NavItem(gettext_lazy("统计分析"), "reports:dashboard", ORG, REPORTS, order=220),
     # a unit's, a grid worker's, a deputy's own figures (a presidium member has 统计, and 我的统计 from there)
     NavItem(gettext_lazy("我的统计"), "reports:mine", frozenset({Role.UNIT, Role.GRID_WORKER, Role.DEPUTY}), order=220),
+    NavItem(gettext_lazy("镇街对比"), "reports:district", frozenset({Role.DISTRICT_VIEWER, Role.ADMIN}), REPORTS,
+            order=221),
+    NavItem(gettext_lazy("工作报告"), "reports:work_report", ORG, REPORTS, order=222),
 )
 
 #: The rates a town comparison shows (keys of the suggestions section), with the dashboard's labels.

@@ -1042,3 +1042,47 @@ def deputy_figures(period: Period, deputy: Deputy) -> dict[str, int]:
                                                         meeting_on__lte=end,
                                                         state__in=[ReportState.RATED, ReportState.FILED]).count(),
     }
+# --- the lists a work report names (the items behind the counts above) --------------------------
+
+
+def _suggestions_in_s(period: Period, scope: Scope) -> Any:
+    """The items of S (registered in [from, min(to, as-of)], not withdrawn or merged by as-of)."""
+    end = min(period.to, period.as_of)
+    exits = Transition.objects.filter(
+        Q(action=Action.WITHDRAW, to_state=State.WITHDRAWN) | Q(action=Action.MERGE, to_state=State.MERGED),
+        on__lte=period.as_of).values("suggestion_id")
+    return (Suggestion.objects.filter(town_id__in=scope.town_ids, registered_at__gte=period.from_,
+                                      registered_at__lte=end).exclude(pk__in=exits))
+
+
+def open_suggestions(period: Period, scope: Scope) -> list[dict[str, Any]]:
+    """The items of S not closed by as-of (``suggestions.open`` of them), oldest first: code,
+    title and the lead unit's name (as the row stands)."""
+    qs = (_suggestions_in_s(period, scope).exclude(closed_at__lte=period.as_of)
+          .order_by("registered_at", "pk").values("code", "title", "lead_unit__name"))
+    return [{"code": r["code"], "title": r["title"], "unit": r["lead_unit__name"] or ""} for r in qs]
+
+
+def key_suggestions(period: Period, scope: Scope) -> list[dict[str, Any]]:
+    """The items of S under key supervision at as-of (``suggestions.key_supervised`` of them)."""
+    qs = (_suggestions_in_s(period, scope).filter(key_supervision=True, key_supervision_since__lte=period.as_of)
+          .order_by("registered_at", "pk").values("code", "title", "closed_at"))
+    return [{"code": r["code"], "title": r["title"],
+             "closed": r["closed_at"] is not None and r["closed_at"] <= period.as_of} for r in qs]
+
+
+def projects_list(period: Period, scope: Scope) -> list[dict[str, Any]]:
+    """The projects of ``projects.count``, each with its stage at as-of (``by_stage``), budget and
+    bid price (Decimal yuan, None when not recorded), in the order of their codes."""
+    from renda.projects import rules as project_rules
+    from renda.projects.models import STAGE_ORDER, Project, Stage
+
+    labels = {**{s.value: str(s.label) for s in Stage}, "done": _("已完成")}
+    projects = Project.objects.filter(town_id__in=scope.town_ids, year__gte=period.from_.year,
+                                      year__lte=period.to.year, adopted_on__lte=period.as_of)
+    out = []
+    for p in projects.prefetch_related("stages").select_related("town").order_by("code"):
+        stage = project_rules.current_stage([_StageAt(s, period.as_of) for s in p.stages.all()], STAGE_ORDER)
+        out.append({"code": p.code, "title": p.title, "town": p.town.name, "stage": stage,
+                    "stage_label": labels.get(stage, stage), "budget": p.budget, "bid_price": p.bid_price})
+    return out
