@@ -11,7 +11,7 @@ office prints looks the same everywhere and like the documents it already files.
   lines at exactly the grid's pitch (579 twips) and characters condensed by 0.3 pt (28 × 15.7 pt
   fit the 156 mm), the body paragraphs not snapped to the character grid (``snapToGrid`` off in
   the Normal style) — LibreOffice gives a 3号 glyph two cells of a grid narrower than 16 pt and
-  would set 14 characters a line (docs/decisions/0013-report-official-format.md);
+  would set 14 characters a line (docs/decisions/0016-report-official-format.md);
 - body text 仿宋_GB2312 3号 (16 pt), two characters indented; the title 方正小标宋简体 2号 (22 pt);
   headings 「一、」 黑体 3号, 「（一）」 楷体_GB2312 3号, 「1.」 and 「（1）」 仿宋_GB2312 3号;
 - page numbers 「— 1 —」 in 宋体 4号 (14 pt, half-width digits) 7 mm under the text block, odd pages
