@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "renda.reports",
     "renda.notifications",
     "renda.ledger",
+    "renda.open311",
 ]
 
 MIDDLEWARE = [
