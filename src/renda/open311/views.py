@@ -129,8 +129,10 @@ def _clean(value: str, name: str, *, max_length: int, multiline: bool = False) -
 
 
 def _form(request: HttpRequest) -> Any:
+    """The POSTed form: form-encoded as the specification says (multipart is read too, without
+    files: media is a link), at most ``MAX_BODY`` bytes and ``MAX_FIELDS`` fields."""
     content_type = request.content_type or ""
-    if content_type != "application/x-www-form-urlencoded":
+    if content_type not in {"application/x-www-form-urlencoded", "multipart/form-data"}:
         raise bad(_("请以 application/x-www-form-urlencoded 格式提交"))
     try:
         length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -139,6 +141,8 @@ def _form(request: HttpRequest) -> Any:
     if length > protocol.MAX_BODY:
         raise bad(_("提交的内容过大"))
     form = request.POST
+    if request.FILES:
+        raise bad(_("不接收文件：图片等请以 media_url 链接给出"))
     if len(form) > protocol.MAX_FIELDS:
         raise bad(_("提交的参数过多"))
     return form
