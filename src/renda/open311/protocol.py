@@ -45,7 +45,7 @@ REQUEST_ID_LIST = r"^([0-9A-Za-z_.-]{1,30}(,[0-9A-Za-z_.-]{1,30})*)?$"
 STATUS_LIST = r"^((open|closed)(,(open|closed))*)?$"
 JURISDICTION_RE = re.compile(r"^[0-9]{12}$")
 #: Markup in a description: a tag, a comment, a declaration or an entity.
-HTML_RE = re.compile(r"<\s*[A-Za-z/!?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
+HTML_RE = re.compile(r"<[A-Za-z/!?]|&(#\d+|#x[0-9A-Fa-f]+|[A-Za-z]+);")
 EMAIL_RE = re.compile(r"^[^@\s<>\"']{1,64}@[A-Za-z0-9.-]{1,189}\.[A-Za-z]{2,24}$")
 ATTRIBUTE_RE = re.compile(r"^attribute\[([A-Za-z0-9_]{1,40})\](\[\])?$")
 
