@@ -361,13 +361,13 @@ API.update({
 # -- open311 (GeoReport v2): public, no login, the same answer for everyone. The seeded world serves two
 # towns, so a call without jurisdiction_id is the specification's 400 (tests in src/renda/open311/tests).
 PAGES.update({
-    "open311:discovery": E("22222222", public=True),
+    "open311:discovery": E("22222222", "22222222", public=True),
     "open311:openapi": E("22222222", public=True),
-    "open311:services": E("BBBBBBBB", public=True),
+    "open311:services": E("BBBBBBBB", "BBBBBBBB", public=True),
     "open311:service": E("BBBBBBBB", "BBBBBBBB", public=True),
-    "open311:requests": E("BBBBBBBB", public=True),
+    "open311:requests": E("BBBBBBBB", "BBBBBBBB", public=True),
     "open311:request": E("BBBBBBBB", "BBBBBBBB", public=True),
-    "open311:unknown": E("NNNNNNNN", public=True),
+    "open311:unknown": E("NNNNNNNN", "NNNNNNNN", public=True),
 })
 
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}
