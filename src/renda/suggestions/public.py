@@ -94,7 +94,8 @@ def public_steps(s: Suggestion) -> list[PublicStep]:
 
 def public_replies(s: Suggestion) -> list[PublicReply]:
     """The replies, oldest first: class, date, answering unit and text (never who typed it)."""
-    replies: list[Reply] = list(s.replies.select_related("unit").all())
+    prefetched = "replies" in getattr(s, "_prefetched_objects_cache", {})  # a list's prefetch (Open311)
+    replies: list[Reply] = list(s.replies.all() if prefetched else s.replies.select_related("unit").all())
     return [
         PublicReply(on=r.replied_at, reply_class=r.reply_class, reply_class_label=r.get_reply_class_display(),
                     unit=r.unit.name, text=r.text)

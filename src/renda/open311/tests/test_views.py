@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client as HttpClient
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from tests.support import World, make_town
 
@@ -415,6 +417,29 @@ def test_paging(client: HttpClient, setup: Setup) -> None:
     assert codes(client.get(url, q(setup, page_size="2", page="2"))) == newest_first[2:]
     assert codes(client.get(url, q(setup, page_size="2", page="3"))) == []
     assert codes(client.get(url, q(setup, page_size="1000"))) == newest_first  # the largest page
+
+
+def test_the_list_takes_the_same_queries_for_one_item_or_many(client: HttpClient, setup: Setup) -> None:
+    w = setup.world
+    today = timezone.localdate()
+
+    def replied(s: Suggestion) -> None:
+        suggestion_services.suggestion_assign(actor=w.users[Role.STAFF], suggestion_id=s.pk, lead_unit=w.unit,
+                                              deadline=today + dt.timedelta(days=30))
+        suggestion_services.suggestion_accept(actor=w.users[Role.UNIT], suggestion_id=s.pk)
+        suggestion_services.suggestion_reply(actor=w.users[Role.UNIT], suggestion_id=s.pk, reply_class="B",
+                                             text="正在办理")
+
+    replied(_received(client, setup))
+    url = f"{BASE}/requests.json"
+    with CaptureQueriesContext(connection) as one:
+        assert len(codes(client.get(url, q(setup)))) == 1
+    for _ in range(2):
+        replied(_received(client, setup))
+        _item(setup, on=today, category=setup.category, village=w.village, grid=w.grid)
+    with CaptureQueriesContext(connection) as many:
+        assert len(codes(client.get(url, q(setup)))) == 5
+    assert len(many) == len(one)
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
