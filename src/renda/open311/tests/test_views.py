@@ -110,6 +110,13 @@ def test_services_list_the_towns_active_categories(client: HttpClient, setup: Se
     assert row["keywords"] == "城乡建设" and row["group"] == "群众意见建议"
 
 
+def test_xml_escapes_what_it_carries(client: HttpClient, setup: Setup) -> None:
+    name = '水&电<改造>"]]>'
+    suggestion_services.suggestion_category_update(actor=None, category_id=setup.category.pk, name=name)
+    root = xml(client.get(f"{BASE}/services.xml", q(setup)))
+    assert root.findtext("service/service_name") == name and len(root) == 1
+
+
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_service_definition(client: HttpClient, setup: Setup, fmt: str) -> None:
     r = client.get(f"{BASE}/services/{setup.category.pk}.{fmt}", q(setup))
