@@ -24,7 +24,7 @@ NOT_RECORDED = {
 }
 #: The apps whose verbs are declared on their AppConfig (the organisation's are in audit.verbs).
 DECLARING = ["calendar_days", "notifications", "shifts", "suggestions", "petitions", "risks", "duties", "liaison",
-             "congress", "projects"]
+             "congress", "projects", "open311"]
 
 
 def _verb_expressions(tree: ast.AST) -> Iterator[ast.expr]:

@@ -124,6 +124,7 @@ INSTALLED_APPS = [
     "renda.notifications",
     "renda.ledger",
     "renda.portal",
+    "renda.open311",
 ]
 
 MIDDLEWARE = [
@@ -197,6 +198,9 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 RENDA_LOGIN_MAX_FAILURES = int(os.environ.get("RENDA_LOGIN_MAX_FAILURES", "5"))
 RENDA_LOGIN_LOCK_SECONDS = int(os.environ.get("RENDA_LOGIN_LOCK_SECONDS", "900"))
 RENDA_LOGIN_IP_MAX_FAILURES = int(os.environ.get("RENDA_LOGIN_IP_MAX_FAILURES", "50"))
+# Open311 GeoReport v2 (docs/open311.md): the discovery's contact line, POSTs per client and hour
+RENDA_OPEN311_CONTACT = os.environ.get("RENDA_OPEN311_CONTACT", "")
+RENDA_OPEN311_HOURLY_LIMIT = int(os.environ.get("RENDA_OPEN311_HOURLY_LIMIT", "120"))
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("简体中文")), ("en", _("English"))]

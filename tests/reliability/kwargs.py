@@ -139,6 +139,16 @@ BY_ARGUMENT.update({
 })
 
 
+# -- open311 (GeoReport v2): the format, a category's service_code, a public item's 编号
+BY_ARGUMENT.update({
+    **{(f"open311:{n}", "fmt"): (lambda s, o: "json") for n in ("discovery", "services", "service", "requests",
+                                                                 "request")},
+    ("open311:service", "service_code"): lambda s, o: str(_category(s, o)),
+    ("open311:request", "request_id"): lambda s, o: (s.other_suggestion if o else s.suggestion).code,
+    ("open311:unknown", "rest"): lambda s, o: "no-such-resource.json",
+})
+
+
 def _p(s: Sample, other: bool, key: str) -> int:
     """A projects sample object's id (``Sample.projects``)."""
     return int(s.projects[f"other_{key}" if other else key].pk)

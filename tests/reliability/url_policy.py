@@ -6,7 +6,7 @@ naming it. Statuses are one character per role, in the order of ``ROLES``:
     presidium staff deputy unit grid_worker district_viewer admin [anonymous]
 
     2 = 200   3 = 302 (not to the login page)   L = 302 to the login page
-    U = 401   F = 403   N = 404   M = 405   5 = 503
+    B = 400   U = 401   F = 403   N = 404   M = 405   5 = 503
 
 When the anonymous character is left off it is ``L`` for pages and ``U`` for the API (an
 explicit one is given for public URLs). ``own`` is a GET with the tester's town's object
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-CODES = {"2": 200, "3": 302, "L": 302, "U": 401, "F": 403, "N": 404, "M": 405, "5": 503}
+CODES = {"2": 200, "3": 302, "L": 302, "B": 400, "U": 401, "F": 403, "N": 404, "M": 405, "5": 503}
 
 
 @dataclass(frozen=True)
@@ -382,6 +382,18 @@ API.update({
     "api:get_reception": E("222NN22", "NNNNN22"),
     "api:act_on_reception": E(*_WRITE),
     "api:reveal_visitor": E(*_WRITE),
+})
+
+# -- open311 (GeoReport v2): public, no login, the same answer for everyone. The seeded world serves two
+# towns, so a call without jurisdiction_id is the specification's 400 (tests in src/renda/open311/tests).
+PAGES.update({
+    "open311:discovery": E("22222222", "22222222", public=True),
+    "open311:openapi": E("22222222", public=True),
+    "open311:services": E("BBBBBBBB", "BBBBBBBB", public=True),
+    "open311:service": E("BBBBBBBB", "BBBBBBBB", public=True),
+    "open311:requests": E("BBBBBBBB", "BBBBBBBB", public=True),
+    "open311:request": E("BBBBBBBB", "BBBBBBBB", public=True),
+    "open311:unknown": E("NNNNNNNN", "NNNNNNNN", public=True),
 })
 
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}

@@ -94,7 +94,8 @@ def public_steps(s: Suggestion) -> list[PublicStep]:
 
 def public_replies(s: Suggestion) -> list[PublicReply]:
     """The replies, oldest first: class, date, answering unit and text (never who typed it)."""
-    replies: list[Reply] = list(s.replies.select_related("unit").all())
+    prefetched = "replies" in getattr(s, "_prefetched_objects_cache", {})  # a list's prefetch (Open311)
+    replies: list[Reply] = list(s.replies.all() if prefetched else s.replies.select_related("unit").all())
     return [
         PublicReply(on=r.replied_at, reply_class=r.reply_class, reply_class_label=r.get_reply_class_display(),
                     unit=r.unit.name, text=r.text)
@@ -115,3 +116,12 @@ def may_evaluate(s: Suggestion) -> bool:
     """Whether the public may evaluate now: the item is replied and this reply not yet evaluated
     (one evaluation per reply; the service refuses a second)."""
     return public_state(s) == State.REPLIED
+
+
+def public_description(s: Suggestion) -> str:
+    """What the item is about without a word a person typed (Open311 ``description``): its kind,
+    its category and where — the village, or the town. Never the title or the content, which may
+    hold the submitter's name, phone or address."""
+    place = s.village.name if s.village is not None else s.town.name
+    category = s.category.name if s.category is not None else str(_("未分类"))
+    return str(_("{kind}：{category}，{place}")).format(kind=s.get_kind_display(), category=category, place=place)
