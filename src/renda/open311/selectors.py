@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import hmac
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
@@ -171,6 +172,6 @@ def requests(town: Region, *, ids: list[str], codes: list[str], start: dt.dateti
 def received(s: Suggestion) -> Request | None:
     """The Open311 request an item came in as, if it did."""
     try:
-        return s.open311
+        return cast(Request, cast(Any, s).open311)  # the reverse one-to-one (Request.suggestion)
     except Request.DoesNotExist:
         return None
