@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "renda.projects",
     "renda.duties",
     "renda.liaison",
+    "renda.presidium",
     "renda.gridwork",
     "renda.reports",
     "renda.notifications",
