@@ -837,3 +837,19 @@ def reports_to_voters(period: Period, scope: Scope) -> int:
 
 
 section("activities", order=450)(activities_section)
+
+
+# --- information (信息与荣誉): the presidium's information items and the honours (duties.Award) ------
+
+
+def information_section(period: Period, scope: Scope) -> dict[str, int]:
+    """METRICS ``information``: information items submitted in [from, to] (up to as-of), those of
+    them adopted by as-of, and the honours received in [from, to] (the presidium's, the office's
+    and the deputies')."""
+    from renda.presidium import selectors as presidium
+
+    info = presidium.information_for_report(period, scope)
+    return {"submitted": info.submitted, "adopted": info.adopted, "honours": len(info.honours)}
+
+
+section("information", order=700)(information_section)
