@@ -19,7 +19,8 @@ from renda.presidium.models import DutyDivision, Plan, PlanTask
 def _task_text(t: PlanTask) -> str:
     supporters = "、".join(str(u) for u in t.supporters.all()) or "—"
     due = halves.label(t.due_half) + (f"（{t.due_on.isoformat()}）" if t.due_on else "")
-    return "\n".join([t.text, _("牵头：{lead}；配合：{s}；完成时限：{due}").format(lead=t.lead.name, s=supporters, due=due)])
+    line = _("牵头：{lead}；配合：{s}；完成时限：{due}").format(lead=t.lead.name, s=supporters, due=due)
+    return "\n".join([t.text, line])
 
 
 def plan_letter(plan: Plan, tasks: Sequence[PlanTask]) -> Letter:

@@ -121,7 +121,9 @@ class LinkForm(forms.Form):
         groups.append((str(LinkKind.PROJECT.label), [(f"project:{p.pk}", f"{p.code} {p.title}") for p in projects]))
         targets = LiaisonSettings.objects.filter(town_id=town_id)
         groups.append((str(LinkKind.CONTACT_TARGET.label), [(f"contact_target:{t.pk}", str(t)) for t in targets]))
-        self.fields["record"].choices = [("", _("请选择")), *[(g, opts) for g, opts in groups if opts]]
+        record = self.fields["record"]
+        assert isinstance(record, forms.ChoiceField)
+        record.choices = [("", _("请选择")), *[(g, opts) for g, opts in groups if opts]]
         self.fields["record"].widget.attrs["class"] = "form-select"
 
     def target(self) -> tuple[str, Any]:
@@ -139,7 +141,9 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args: Any, halves_open: list[str], user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["half"].choices = [(h, halves.label(h)) for h in reversed(halves_open)]
+        half = self.fields["half"]
+        assert isinstance(half, forms.ChoiceField)
+        half.choices = [(h, halves.label(h)) for h in reversed(halves_open)]
         for f in self.fields.values():
             f.widget.attrs.setdefault("class", "form-select" if isinstance(f.widget, forms.Select) else "form-control")
 
@@ -216,7 +220,8 @@ class TaskFilter(FilterForm):
 
 class InfoFilter(FilterForm):
     recipient = forms.ChoiceField(label=_("报送对象"), choices=[("", _("全部")), *Recipient.choices])
-    adopted = forms.ChoiceField(label=_("是否采用"), choices=[("", _("全部")), ("yes", _("已采用")), ("no", _("未采用"))])
+    adopted = forms.ChoiceField(label=_("是否采用"),
+                                choices=[("", _("全部")), ("yes", _("已采用")), ("no", _("未采用"))])
     date_from = forms.DateField(label=_("报送日期自"), widget=DATE)
     date_to = forms.DateField(label=_("报送日期至"), widget=DATE)
 

@@ -112,12 +112,12 @@ class PlanTaskLink(models.Model):
                                       name=f"presidium_link_unique_{f}") for f in LINK_FIELDS.values()],
         ]
 
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}：{self.target}"
+
     @property
     def target(self) -> models.Model | None:
         return getattr(self, LINK_FIELDS[LinkKind(self.kind)], None)
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()}：{self.target}"
 
 
 class ReviewStatus(models.TextChoices):

@@ -55,7 +55,8 @@ def _member(member: Deputy | None, town_id: int, field: str) -> Deputy:
     if member is None:
         raise InvalidInput(_("请选择主席团成员"), fields={field: _("必填")})
     if member.town_id != town_id:
-        raise InvalidInput(_("「{name}」不是本镇街的主席团成员").format(name=member.name), fields={field: _("不属于该镇街")})
+        raise InvalidInput(_("「{name}」不是本镇街的主席团成员").format(name=member.name),
+                           fields={field: _("不属于该镇街")})
     if not member.is_presidium:
         raise InvalidInput(_("「{name}」不是主席团成员").format(name=member.name), fields={field: _("不是主席团成员")})
     if not member.is_active:
@@ -67,7 +68,8 @@ def _supporters(users: Sequence[Any], town_id: int) -> list[Any]:
     out: list[Any] = []
     for u in users:
         if u.role != Role.STAFF or u.town_id != town_id or not u.is_active:
-            raise InvalidInput(_("「{name}」不是本镇街人大办的工作人员").format(name=u), fields={"supporters": _("不符合")})
+            raise InvalidInput(_("「{name}」不是本镇街人大办的工作人员").format(name=u),
+                               fields={"supporters": _("不符合")})
         if u not in out:
             out.append(u)
     return out
@@ -117,7 +119,8 @@ def _task_fields(plan: Plan, *, area: str, text: str, lead: Deputy | None, suppo
     if halves.key(due_half)[0] != plan.year:
         raise InvalidInput(_("完成时限应在{year}年度内").format(year=plan.year), fields={"due_half": _("不在本年度")})
     if due_on is not None and halves.of(due_on) != due_half:
-        raise InvalidInput(_("完成日期应在{half}内").format(half=halves.label(due_half)), fields={"due_on": _("不在该半年度")})
+        raise InvalidInput(_("完成日期应在{half}内").format(half=halves.label(due_half)),
+                           fields={"due_on": _("不在该半年度")})
     body = clean_text(text, "text", multiline=True)
     if not body:
         raise InvalidInput(_("请填写任务内容"), fields={"text": _("必填")})
@@ -155,7 +158,8 @@ def task_update(*, actor: Actor, task_id: int, area: str, text: str, lead: Deput
     first_review = task.reviews.order_by("half").values_list("half", flat=True)
     reviewed = sorted(first_review, key=halves.key)
     if reviewed and halves.key(fields["due_half"]) > halves.key(reviewed[0]):
-        raise InvalidInput(_("该任务已有{half}的进展评估，完成时限不能晚于该半年度").format(half=halves.label(reviewed[0])),
+        raise InvalidInput(_("该任务已有{half}的进展评估，完成时限不能晚于该半年度").format(
+                           half=halves.label(reviewed[0])),
                            fields={"due_half": _("晚于已有评估")})
     return update_audited(task, actor=actor, verb="plan_task.update", changes=fields, m2m={"supporters": people})
 
@@ -230,7 +234,8 @@ def task_review(*, actor: Actor, task: PlanTask, half: str, status: str, note: s
             due=halves.label(task.due_half), half=halves.label(half)), fields={"half": _("早于完成时限")})
     on = _not_future(on, "on")
     if halves.bounds(half)[0] > on:
-        raise InvalidInput(_("{half}尚未开始，不能评估").format(half=halves.label(half)), fields={"half": _("尚未开始")})
+        raise InvalidInput(_("{half}尚未开始，不能评估").format(half=halves.label(half)),
+                           fields={"half": _("尚未开始")})
     if status not in ReviewStatus.values:
         raise InvalidInput(_("请选择进展情况"), fields={"status": _("不正确")})
     note = clean_text(note, "note", multiline=True)
