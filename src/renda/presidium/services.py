@@ -225,7 +225,7 @@ def task_review(*, actor: Actor, task: PlanTask, half: str, status: str, note: s
                 on: dt.date | None = None) -> tuple[PlanTaskReview, bool]:
     """半年进展评估: the task's status at a half (done / under way / not started, with a note) —
     only for the half it is due in or a later one that has begun; one per task and half (a second
-    review of the same half corrects the first)."""
+    review of the same half corrects the first). Returns the review and whether anything changed."""
     task = lock(PlanTask, task.pk)
     policy.require(actor, "review", task)
     half = _half(half, "half")
