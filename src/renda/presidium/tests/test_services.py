@@ -88,7 +88,8 @@ def test_review_only_for_the_due_half_or_later_once_begun(world: World, half: st
 def test_one_review_per_task_and_half_a_second_corrects_the_first(world: World) -> None:
     task = make_task(world)
     staff = world.users[Role.STAFF]
-    services.task_review(actor=staff, task=task, half="2023H1", status="under_way", note="已完成一半", on=D("2023-06-30"))
+    services.task_review(actor=staff, task=task, half="2023H1", status="under_way", note="已完成一半",
+                         on=D("2023-06-30"))
     review, changed = services.task_review(actor=staff, task=task, half="2023H1", status="done", on=D("2023-07-01"))
     assert changed and review.status == "done" and review.note == ""
     assert PlanTaskReview.objects.filter(task=task).count() == 1

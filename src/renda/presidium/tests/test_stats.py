@@ -25,7 +25,8 @@ def test_information_at_the_edges_of_the_period(world: World) -> None:
     for on in ("2022-12-31", "2023-01-01", "2023-06-30", "2023-07-01"):
         duty_services.award_create(actor=None, recipient="office", town=world.town, title="先进", body="区人大常委会",
                                    on=D(on))
-    duty_services.award_create(actor=None, deputy=world.deputy, title="优秀代表", body="区人大常委会", on=D("2023-03-01"))
+    duty_services.award_create(actor=None, deputy=world.deputy, title="优秀代表", body="区人大常委会",
+                               on=D("2023-03-01"))
     h1 = Period.make(D("2023-01-01"), D("2023-06-30"))
     assert metrics.information_section(h1, scope) == {"submitted": 3, "adopted": 1, "honours": 3}
     later = Period.make(D("2023-01-01"), D("2023-06-30"), D("2023-07-01"))

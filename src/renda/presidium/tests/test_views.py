@@ -28,8 +28,8 @@ LISTS = ["/presidium/plans/", "/presidium/tasks/", "/presidium/divisions/", "/pr
 def _fill(world: World, k: int) -> None:
     plan = make_plan(world, year=2010 + k)
     make_task(world, plan, due_half=f"{2010 + k}H1", supporters=[world.users[Role.STAFF]])
-    services.division_create(actor=None, town=world.town, year=2010 + k, member=world.presidium_deputy, areas="代表工作",
-                             regions=[world.village])
+    services.division_create(actor=None, town=world.town, year=2010 + k, member=world.presidium_deputy,
+                             areas="代表工作", regions=[world.village])
     make_info(world)
     duty_services.award_create(actor=None, recipient="presidium", town=world.town, title="先进", body="区人大常委会",
                                on=D("2023-07-01"))
