@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Model
+
 from renda.accounts.demo import org
 from renda.core.demo import Demo, step
 from renda.duties import services as duty_services
 from renda.duties.models import Activity, Award
 from renda.liaison.models import LiaisonSettings
+from renda.places.models import Region
 from renda.presidium import services
 from renda.presidium.models import DutyDivision, InfoItem, LinkKind, Plan
 from renda.projects.models import Project
@@ -118,7 +121,7 @@ def build_presidium(demo: Demo) -> None:
         demo.created["honour"] += 1
 
 
-def _targets(town: object, kind: str, key: str) -> list[object]:
+def _targets(town: Region, kind: str, key: str) -> list[Model]:
     """The records a demo task links to, where the earlier steps made them."""
     if kind == LinkKind.ACTIVITY:
         return list(Activity.objects.filter(town=town, title=key)[:1])
