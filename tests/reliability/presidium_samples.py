@@ -58,3 +58,10 @@ def info(s: Sample, other: bool) -> int:
     found = InfoItem.objects.filter(town=town).first()
     return (found or services.info_create(actor=None, town=town, title="我镇开展代表述职", submitted_on=D("2023-05-10"),
                                           recipient="district")).pk
+
+
+def build(s: Sample) -> None:
+    """Every presidium sample in both towns (the task form's plan choice needs one to exist)."""
+    for other in (False, True):
+        for pick in (plan, task, division, info):
+            pick(s, other)
