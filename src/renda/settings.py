@@ -119,6 +119,7 @@ INSTALLED_APPS = [
     "renda.projects",
     "renda.duties",
     "renda.liaison",
+    "renda.presidium",
     "renda.gridwork",
     "renda.reports",
     "renda.notifications",

@@ -182,3 +182,18 @@ def sample_kwargs(name: str, args: tuple[str, ...], sample: Sample, *, other: bo
             return None
         out[arg] = pick(sample, other)
     return out
+
+
+# -- presidium (主席团工作): samples found or created on first use (tests/reliability/presidium_samples.py)
+from tests.reliability import presidium_samples as _ps  # noqa: E402 - kept with the presidium block
+
+PK_BY_NAMESPACE.update({
+    "presidium_plans": _ps.plan, "plan_tasks": _ps.task, "duty_divisions": _ps.division, "info_items": _ps.info,
+})
+BY_ARGUMENT.update({
+    ("plan_tasks:unlink", "link_id"): _ps.link,
+    ("api:get_presidium_plan", "plan_id"): _ps.plan,
+    ("api:get_presidium_task", "task_id"): _ps.task,
+    ("api:review_presidium_task", "task_id"): _ps.task,
+    ("api:get_presidium_information", "item_id"): _ps.info,
+})

@@ -226,6 +226,9 @@ def build_sample() -> Sample:
     from tests.reliability import liaison_samples  # liaison: its records in both towns (found or created)
 
     liaison_samples.build(sample)
+    from tests.reliability import presidium_samples  # presidium: its records in both towns (found or created)
+
+    presidium_samples.build(sample)
     return sample
 
 

@@ -36,6 +36,10 @@ FIXED: dict[str, dict[str, Any]] = {
     "projects:create": {"year": "2024"},
     "project_candidates:create": {"year": "2023", "collected_on": "2022-11-01"},
     "project_lists:create": {"year": "2023"},
+    # presidium: a year without the sample's plan or division (2023), a half within the sample plan's year
+    "presidium_plans:create": {"year": "2025"},
+    "duty_divisions:create": {"year": "2025"},
+    "plan_tasks:create": {"due_half": "2023H2", "due_on": "", "ordinal": ""},
 }
 
 

@@ -87,7 +87,8 @@ def test_every_request_body_is_its_own_apps_schema() -> None:
 
 TEXT = "测试样例说明文字"
 #: A value for each pattern the document uses (an unknown pattern fails: add it here).
-PATTERNS: dict[str, Any] = {r"^\d{4}-\d{2}$": lambda: timezone.localdate().strftime("%Y-%m")}
+PATTERNS: dict[str, Any] = {r"^\d{4}-\d{2}$": lambda: timezone.localdate().strftime("%Y-%m"),
+                            r"^\d{4}H[12]$": lambda: f"{timezone.localdate().year}H1"}
 
 
 def _resolve(schema: dict[str, Any], components: dict[str, Any]) -> dict[str, Any]:

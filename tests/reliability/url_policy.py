@@ -396,6 +396,37 @@ PAGES.update({
     "open311:unknown": E("NNNNNNNN", "NNNNNNNN", public=True),
 })
 
+# -- presidium (主席团工作): the office and the presidium manage; deputies read the plan, its tasks and
+# the division of duties; district viewers read everything; the honours page (duty_awards) edits
+_PRESIDIUM_RESOURCES = {
+    # namespace: (list, create, detail, change)
+    "presidium_plans": ("222FF22", "22FFFF2", "222NN22", "22FNNF2"),
+    "plan_tasks": ("222FF22", "22FFFF2", "222NN22", "22FNNF2"),
+    "duty_divisions": ("222FF22", "22FFFF2", "222NN22", "22FNNF2"),
+    "info_items": ("22FFF22", "22FFFF2", "22NNN22", "22NNNF2"),
+}
+for _ns, (_lst, _create, _detail, _change) in _PRESIDIUM_RESOURCES.items():
+    PAGES[f"{_ns}:list"] = E(_lst)
+    PAGES[f"{_ns}:create"] = E(_create, form=True)
+    PAGES[f"{_ns}:detail"] = E(_detail, "NNNNN22", form=_ns == "plan_tasks")
+    PAGES[f"{_ns}:edit"] = E(_change, "NNNNNF2", form=True)
+PAGES.update({
+    "presidium_plans:document": E("222NN22", "NNNNN22"),
+    "duty_divisions:document": E("222FF22"),
+    **{f"plan_tasks:{n}": E("MMMMMMM", "MMMMMMM") for n in ("review", "link", "unlink")},  # POST only
+    "duty_awards:edit": E("22FNNF2", "NNNNNF2", form=True),
+})
+API.update({
+    **{f"api:{op}": E("222FF22") for op in ("list_presidium_plans", "list_presidium_tasks",
+                                            "list_presidium_divisions")},
+    "api:list_presidium_information": E("22FFF22"),
+    "api:create_presidium_information": E("22FFF22"),  # shares its path with list_presidium_information
+    "api:get_presidium_plan": E("222NN22", "NNNNN22"),
+    "api:get_presidium_task": E("222NN22", "NNNNN22"),
+    "api:get_presidium_information": E("22NNN22", "NNNNN22"),
+    "api:review_presidium_task": E(*_WRITE),
+})
+
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}
 
 #: TODO — URLs of apps still being built: name → route. ``test_no_url_is_left_to_do`` fails while

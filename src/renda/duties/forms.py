@@ -20,12 +20,14 @@ from renda.duties.models import (
     ActivityAttachment,
     ActivityType,
     Attendance,
+    AwardRecipient,
     Cadence,
     OrganizerKind,
     VoterReport,
 )
 from renda.people.models import Deputy
-from renda.places.models import Region
+from renda.places.forms import RegionLabelField
+from renda.places.models import Level, Region
 from renda.places.selectors import towns_visible_to
 
 ALL = [("", _("全部"))]
@@ -85,11 +87,14 @@ class ReportFilter(FilterForm):
 
 
 class AwardFilter(FilterForm):
+    recipient = forms.ChoiceField(label=_("获奖对象"), choices=[("", _("全部")), *AwardRecipient.choices])
     date_from = forms.DateField(label=_("授予日期自"), widget=DATE)
     date_to = forms.DateField(label=_("授予日期至"), widget=DATE)
 
     def apply(self, qs: QuerySet[Any]) -> QuerySet[Any]:
         d = self.cleaned_data
+        if d.get("recipient"):
+            qs = qs.filter(recipient=d["recipient"])
         if d.get("date_from"):
             qs = qs.filter(on__gte=d["date_from"])
         if d.get("date_to"):
@@ -228,14 +233,24 @@ class FindingForm(ActionForm):
 
 
 class AwardForm(ResourceForm):
-    deputy = DeputyField(label=_("代表"), queryset=Deputy.objects.none())
+    recipient = forms.ChoiceField(label=_("获奖对象"), choices=AwardRecipient.choices, initial=AwardRecipient.DEPUTY)
+    deputy = DeputyField(label=_("代表"), queryset=Deputy.objects.none(), required=False,
+                         help_text=_("获奖对象为代表时必选"))
+    town = RegionLabelField(label=_("所属镇街"), queryset=Region.objects.none(), required=False,
+                            help_text=_("获奖对象为主席团或人大办时，区级用户须选择"))
     title = forms.CharField(label=_("荣誉名称"), max_length=200)
     body = forms.CharField(label=_("授予单位"), max_length=100)
     on = forms.DateField(label=_("授予日期"), widget=DATE)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        set_queryset(self, "deputy", town_deputies(getattr(self.user, "town_id", None)))
+        town_id = getattr(self.user, "town_id", None)
+        set_queryset(self, "deputy", town_deputies(town_id))
+        set_queryset(self, "town", Region.objects.filter(level=Level.TOWN, is_active=True).order_by("code"))
+        if town_id or self.instance is not None:
+            del self.fields["town"]
+        if self.instance is not None:
+            self.fields["recipient"].help_text = _("获奖对象可在主席团、人大办和代表之间更改")
 
 
 class SettingsForm(forms.Form):

@@ -25,7 +25,7 @@ register(
     NavItem(gettext_lazy("履职活动"), "duty_activities:list", OFFICE, DEPUTY_WORK, order=400),
     NavItem(gettext_lazy("履职档案"), "duties:archives", OFFICE, DEPUTY_WORK, order=410),
     NavItem(gettext_lazy("述职评议"), "duty_reports:list", OFFICE, DEPUTY_WORK, order=420),
-    NavItem(gettext_lazy("代表荣誉"), "duty_awards:list", OFFICE, DEPUTY_WORK, order=430),
+    NavItem(gettext_lazy("荣誉"), "duty_awards:list", OFFICE, DEPUTY_WORK, order=430),
     NavItem(gettext_lazy("履职积分排名"), "duties:ranking", frozenset({"presidium", "staff"}), DEPUTY_WORK,
             order=440),
     NavItem(gettext_lazy("履职积分设置"), "duties:settings", frozenset({"staff"}), DEPUTY_WORK, order=450),

@@ -184,11 +184,21 @@ class ActivityTransition(TimelineEntry):
         ordering = ["activity_id", "on", "id"]
 
 
-class Award(TimeStampedModel):
-    """An award (荣誉) of a deputy: title, awarding body, date."""
+class AwardRecipient(models.TextChoices):
+    PRESIDIUM = "presidium", _("人大主席团")
+    OFFICE = "office", _("人大办")
+    DEPUTY = "deputy", _("代表")
 
+
+class Award(TimeStampedModel):
+    """An honour (荣誉) received by the presidium, the office or a deputy: title, awarding body,
+    date. A deputy's honour names the deputy (and is part of their duty archive); the others name
+    none (decision 0013-presidium-honours)."""
+
+    recipient = models.CharField(_("获奖对象"), max_length=10, choices=AwardRecipient.choices,
+                                 default=AwardRecipient.DEPUTY)
     deputy = models.ForeignKey("people.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT,
-                               related_name="duty_awards")
+                               related_name="duty_awards", null=True, blank=True)
     town = models.ForeignKey("places.Region", verbose_name=_("所属镇街"), on_delete=models.PROTECT, related_name="+")
     title = models.CharField(_("荣誉名称"), max_length=200)
     body = models.CharField(_("授予单位"), max_length=100)
@@ -198,9 +208,22 @@ class Award(TimeStampedModel):
         verbose_name = _("荣誉")
         verbose_name_plural = _("荣誉")
         ordering = ["-on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(recipient="deputy") & Q(deputy__isnull=False))
+                | (Q(recipient__in=["presidium", "office"]) & Q(deputy__isnull=True)),
+                name="duties_award_deputy_iff_deputy_recipient"),
+        ]
+        indexes = [models.Index(fields=["town", "on"])]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def recipient_text(self) -> str:
+        if self.recipient == AwardRecipient.DEPUTY and self.deputy is not None:
+            return self.deputy.name
+        return str(self.get_recipient_display())
 
 
 class Cadence(models.TextChoices):

@@ -8,7 +8,8 @@
   district viewers and administrators every town. The points ranking: presidium and office only.
 - Reports to voters (述职评议): the deputy their own (draft, edit, submit); the office and
   presidium their town's (everything); district viewers read; administrators as the office.
-- Awards and the points settings: the office (and administrators) write; readers of archives read.
+- Honours (awards) and the points settings: the office (and administrators) write (honours: the
+  presidium too); readers of archives read; a deputy reads their own honours.
 """
 
 from __future__ import annotations
@@ -131,6 +132,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
         return bool(roles & workflow.REPORT_ROLES_FOR_ACTION[ReportAction(action)])
     if isinstance(obj, Award):
         if action == "view":
+            if obj.deputy is None:  # the presidium's or the office's honour
+                return user.role in ARCHIVE_READERS and base.in_town(user, obj.town_id)
             return can_view_archive(user, obj.deputy)
         return user.role in WRITERS and base.in_town(user, obj.town_id)
     if isinstance(obj, DutySettings):

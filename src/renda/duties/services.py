@@ -50,6 +50,7 @@ from renda.duties.models import (
     ActivityType,
     Attendance,
     Award,
+    AwardRecipient,
     Cadence,
     DutySettings,
     OrganizerKind,
@@ -417,15 +418,47 @@ def activity_finding(*, actor: Actor, activity_id: int, title: str, content: str
 # --- awards and settings ------------------------------------------------------------------------
 
 
-@transaction.atomic
-def award_create(*, actor: Actor, deputy: Deputy, title: str, body: str, on: dt.date) -> Award:
-    """登记荣誉: an award of a deputy (not in the future)."""
+def _award_fields(*, recipient: str, deputy: Deputy | None, town: Region | None, title: str, body: str,
+                  on: dt.date) -> dict[str, Any]:
     if on > timezone.localdate():
         raise InvalidInput(_("授予日期不能晚于今天"), fields={"on": _("不能晚于今天")})
-    award = Award(deputy=deputy, town_id=deputy.town_id, title=required_text(title, "title", _("请填写荣誉名称")),
-                  body=required_text(body, "body", _("请填写授予单位")), on=on)
+    if recipient not in AwardRecipient.values:
+        raise InvalidInput(_("请选择获奖对象"), fields={"recipient": _("不正确")})
+    if recipient == AwardRecipient.DEPUTY:
+        if deputy is None:
+            raise InvalidInput(_("代表荣誉请选择代表"), fields={"deputy": _("必填")})
+        if town is not None and deputy.town_id != town.pk:
+            raise InvalidInput(_("代表「{name}」不属于{town}").format(name=deputy.name, town=town.name),
+                               fields={"deputy": _("不属于该镇街")})
+        town_id = deputy.town_id
+    else:
+        if town is None:
+            raise InvalidInput(_("请选择所属镇街"), fields={"town": _("必填")})
+        deputy, town_id = None, town.pk
+    return {"recipient": recipient, "deputy": deputy, "town_id": town_id,
+            "title": required_text(title, "title", _("请填写荣誉名称"), max_length=200),
+            "body": required_text(body, "body", _("请填写授予单位"), max_length=100), "on": on}
+
+
+@transaction.atomic
+def award_create(*, actor: Actor, title: str, body: str, on: dt.date, deputy: Deputy | None = None,
+                 recipient: str = AwardRecipient.DEPUTY, town: Region | None = None) -> Award:
+    """登记荣誉 (not in the future): a deputy's (``deputy``), or the presidium's or the office's
+    (``recipient``, ``town``)."""
+    award = Award(**_award_fields(recipient=recipient, deputy=deputy, town=town, title=title, body=body, on=on))
     policy.require(actor, "create", award)
     return create_audited(award, actor=actor, verb="duty_award.create")
+
+
+@transaction.atomic
+def award_update(*, actor: Actor, award_id: int, title: str, body: str, on: dt.date, deputy: Deputy | None = None,
+                 recipient: str = AwardRecipient.DEPUTY) -> tuple[Award, bool]:
+    """修改荣誉 (within its town)."""
+    award = lock(Award, award_id)
+    policy.require(actor, "change", award)
+    fields = _award_fields(recipient=recipient, deputy=deputy, town=award.town, title=title, body=body, on=on)
+    fields.pop("town_id")
+    return update_audited(award, actor=actor, verb="duty_award.update", changes=fields)
 
 
 @transaction.atomic

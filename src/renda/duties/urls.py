@@ -24,6 +24,7 @@ award_patterns = [
     path("", login_required(views.awards.list_view), name="list"),
     path("new/", login_required(views.awards.create_view), name="create"),
     path("<int:pk>/", login_required(views.awards.detail_view), name="detail"),
+    path("<int:pk>/edit/", login_required(views.awards.edit_view), name="edit"),
 ]
 
 patterns = [

@@ -379,7 +379,14 @@ def settings_view(request: HttpRequest) -> HttpResponseBase:
 
 
 def _award_create(user: Any, d: dict[str, Any]) -> Award:
-    return services.award_create(actor=user, deputy=d["deputy"], title=d["title"], body=d["body"], on=d["on"])
+    return services.award_create(actor=user, recipient=d["recipient"], deputy=d.get("deputy"),
+                                 town=d.get("town") or getattr(user, "town", None), title=d["title"], body=d["body"],
+                                 on=d["on"])
+
+
+def _award_update(user: Any, obj: Award, d: dict[str, Any]) -> tuple[Award, bool]:
+    return services.award_update(actor=user, award_id=obj.pk, recipient=d["recipient"], deputy=d.get("deputy"),
+                                 title=d["title"], body=d["body"], on=d["on"])
 
 
 def _award_can(user: Any, action: str, obj: Any = None) -> bool:
@@ -390,24 +397,30 @@ def _award_can(user: Any, action: str, obj: Any = None) -> bool:
     return policy.can(user, action, obj)
 
 
+#: One table of honours (decision 0013-presidium-honours): the presidium's, the office's and the
+#: deputies'; a deputy's also appear in their duty archive.
 awards = Resource(
-    name="duty_awards", model=Award, label=gettext_lazy("代表荣誉"), label_plural=gettext_lazy("代表荣誉"),
+    name="duty_awards", model=Award, label=gettext_lazy("荣誉"), label_plural=gettext_lazy("荣誉"),
     can=_award_can, require=lambda u, a, o=None: base.require(_award_can, u, a, o),
     selector=selectors.awards_visible_to,
     columns=[
         Column("title", gettext_lazy("荣誉名称"), lambda o: o.title, link=True, card="title"),
-        Column("deputy", gettext_lazy("代表"), lambda o: o.deputy.name, sort="deputy__name", card="code"),
+        Column("recipient", gettext_lazy("获奖对象"), lambda o: o.recipient_text, sort="recipient", card="code"),
         Column("body", gettext_lazy("授予单位"), lambda o: o.body),
         Column("on", gettext_lazy("授予日期"), lambda o: date_text(o.on), sort="on", nowrap=True, card="deadline"),
         Column("town", gettext_lazy("所属镇街"), lambda o: o.town.name, district_only=True),
     ],
     search_fields=("title", "body", "deputy__name"), filter_form=forms.AwardFilter, default_sort="-on",
-    form_class=forms.AwardForm, create=_award_create, export_name="代表荣誉",
+    form_class=forms.AwardForm, create=_award_create, update=_award_update, export_name="荣誉",
+    initial=lambda u, o: {} if o is None else {"recipient": o.recipient, "deputy": o.deputy_id, "title": o.title,
+                                                 "body": o.body, "on": o.on},
     detail_fields=[
-        DetailField(gettext_lazy("代表"), lambda o: o.deputy.name),
+        DetailField(gettext_lazy("获奖对象"), lambda o: o.get_recipient_display()),
+        DetailField(gettext_lazy("代表"), lambda o: o.deputy.name if o.deputy else "—"),
         DetailField(gettext_lazy("荣誉名称"), lambda o: o.title),
         DetailField(gettext_lazy("授予单位"), lambda o: o.body),
         DetailField(gettext_lazy("授予日期"), lambda o: date_text(o.on)),
+        DetailField(gettext_lazy("所属镇街"), lambda o: o.town.name),
     ],
 )
 

@@ -1086,3 +1086,17 @@ def projects_list(period: Period, scope: Scope) -> list[dict[str, Any]]:
         out.append({"code": p.code, "title": p.title, "town": p.town.name, "stage": stage,
                     "stage_label": labels.get(stage, stage), "budget": p.budget, "bid_price": p.bid_price})
     return out
+# --- information (信息与荣誉): the presidium's information items and the honours (duties.Award) ------
+
+
+def information_section(period: Period, scope: Scope) -> dict[str, int]:
+    """METRICS ``information``: information items submitted in [from, to] (up to as-of), those of
+    them adopted by as-of, and the honours received in [from, to] (the presidium's, the office's
+    and the deputies')."""
+    from renda.presidium import selectors as presidium
+
+    info = presidium.information_for_report(period, scope)
+    return {"submitted": info.submitted, "adopted": info.adopted, "honours": len(info.honours)}
+
+
+section("information", order=700)(information_section)

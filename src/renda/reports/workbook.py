@@ -91,6 +91,11 @@ LABELS.update({
     "deputies.without_contact": _("无主席团成员联系的代表"), "deputies.below_voter_target": _("联系选民未达目标的代表"),
     "activities.receptions": _("联络站接待"),
 })
+# presidium (信息报送) and honours (duties.Award)
+LABELS.update({
+    "information.submitted": _("报送信息（条）"), "information.adopted": _("被采用信息（条）"),
+    "information.honours": _("获得荣誉（项）"),
+})
 #: Keys holding a rate: written as numbers shown as percentages.
 RATES = {"closure_rate", "on_time_rate", "resolved_rate", "satisfaction_rate"}
 SCOPES = {"town": _("镇街"), "district": _("全区")}

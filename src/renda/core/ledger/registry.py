@@ -48,6 +48,10 @@ ORDER_PROJECTS = 140
 ORDER_DUTY_ACTIVITIES = 145
 ORDER_DEPUTY_GROUPS = 152
 ORDER_CONTACTS = 154
+#: The presidium's sheets: 工作要点 (after 代表 and 履职活动), 信息报送, 荣誉.
+ORDER_PLAN_TASKS = 160
+ORDER_INFO_ITEMS = 162
+ORDER_HONOURS = 164
 
 
 class RowError(Exception):
