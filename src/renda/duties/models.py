@@ -193,7 +193,7 @@ class AwardRecipient(models.TextChoices):
 class Award(TimeStampedModel):
     """An honour (荣誉) received by the presidium, the office or a deputy: title, awarding body,
     date. A deputy's honour names the deputy (and is part of their duty archive); the others name
-    none (decision 0013-presidium-honours)."""
+    none (decision 0018-presidium-honours)."""
 
     recipient = models.CharField(_("获奖对象"), max_length=10, choices=AwardRecipient.choices,
                                  default=AwardRecipient.DEPUTY)

@@ -397,7 +397,7 @@ def _award_can(user: Any, action: str, obj: Any = None) -> bool:
     return policy.can(user, action, obj)
 
 
-#: One table of honours (decision 0013-presidium-honours): the presidium's, the office's and the
+#: One table of honours (decision 0018-presidium-honours): the presidium's, the office's and the
 #: deputies'; a deputy's also appear in their duty archive.
 awards = Resource(
     name="duty_awards", model=Award, label=gettext_lazy("荣誉"), label_plural=gettext_lazy("荣誉"),

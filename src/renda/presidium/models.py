@@ -2,7 +2,7 @@
 the links from a task to the records that show its progress and the half-year reviews; the
 division of duties (职责分工) among the presidium members; information items submitted to the
 district congress and higher (信息报送). Data and constraints only; every write goes through
-``services.py``. Honours (荣誉) are ``duties.Award`` (decision 0013-presidium-honours)."""
+``services.py``. Honours (荣誉) are ``duties.Award`` (decision 0018-presidium-honours)."""
 
 from __future__ import annotations
 
