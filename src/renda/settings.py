@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "renda.projects",
     "renda.duties",
     "renda.liaison",
+    "renda.motions",
     "renda.gridwork",
     "renda.reports",
     "renda.notifications",
