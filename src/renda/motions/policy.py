@@ -82,6 +82,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if not _active(user):
         return False
     if isinstance(obj, Motion):
+        if action == "change":  # the generic edit page (core.crud)
+            action = Action.EDIT.value
         if action == "view":
             return can_view(user, obj)
         if action not in _ACTIONS:

@@ -53,8 +53,15 @@ from renda.core.services import (
 from renda.core.types import Actor
 from renda.core.workflow import check_not_before
 from renda.motions import policy, selectors, workflow
-from renda.motions.models import Decision, Motion, MotionSettings, MotionSignature, MotionTransition, SessionLimit
-from renda.motions.models import SubmittedBy
+from renda.motions.models import (
+    Decision,
+    Motion,
+    MotionSettings,
+    MotionSignature,
+    MotionTransition,
+    SessionLimit,
+    SubmittedBy,
+)
 from renda.motions.workflow import Action, State
 from renda.people.models import Deputy
 from renda.places.models import Region
@@ -150,7 +157,8 @@ def limit_set(*, actor: Actor, session: Session, deadline: dt.datetime) -> Sessi
     day = timezone.localtime(deadline).date()
     if not session.starts_on <= day <= session.ends_on:
         raise InvalidInput(
-            _("截止时间应在会议期间（{a} 至 {b}）").format(a=session.starts_on.isoformat(), b=session.ends_on.isoformat()),
+            _("截止时间应在会议期间（{a} 至 {b}）").format(a=session.starts_on.isoformat(),
+                                                     b=session.ends_on.isoformat()),
             fields={"deadline": _("不在会议期间")})
     if current is None:
         obj.deadline = deadline
@@ -211,7 +219,8 @@ def motion_create(
     if code:
         code_series(session.starts_on.year).note(m.code)
     insert_coded(m, code=code, next_code=lambda: code_series(session.starts_on.year).next(),
-                 taken=lambda taken: Conflict(_("编号「{code}」已被使用").format(code=taken), fields={"code": _("已被使用")}))
+                 taken=lambda taken: Conflict(_("编号「{code}」已被使用").format(code=taken),
+                                              fields={"code": _("已被使用")}))
     if lead_deputy is not None and submitted_by == SubmittedBy.DEPUTIES:
         _add_signature(m, lead_deputy, at)
     on = timezone.localtime(at).date()
@@ -234,7 +243,7 @@ def _signer(actor: Actor, deputy: Deputy | None) -> Deputy:
     """A deputy signs as themselves; the office (and the presidium) records a paper signature."""
     own = policy.deputy_of(actor)
     if actor is not None and actor.role == UserRole.DEPUTY:
-        if deputy is not None and deputy.pk != own:
+        if own is None or (deputy is not None and deputy.pk != own):
             raise InvalidInput(_("代表只能本人联名"), fields={"deputy": _("只能本人联名")})
         deputy = Deputy.objects.get(pk=own)
     if deputy is None:

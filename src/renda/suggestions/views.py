@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from renda.audit.security import log_event
-from renda.core import jobs
+from renda.core import jobs, panels
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
 from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
@@ -317,6 +317,8 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
         "reveal_form": reveal_form or (_reveal_form() if can_reveal and revealed is None else None),
         "documents": [{"kind": k, "title": documents.TITLES[k]} for k in documents.available(s)
                       if policy.can(user, k, s)],
+        # what the apps above add to this page (a motion treated as this suggestion …): core.panels
+        "related": panels.tables("suggestions", user, s),
     }
     response = render(request, "suggestions/detail.html", ctx, status=status)
     if revealed is not None:

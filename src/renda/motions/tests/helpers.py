@@ -46,8 +46,8 @@ def deputies(world: World, total: int) -> list[Deputy]:
     return have[:total]
 
 
-def motion(world: World, s: Session | None = None, *, signers: int = 5, title: str = "关于加快农村饮水安全巩固提升的议案",
-           **kw: Any) -> Motion:
+def motion(world: World, s: Session | None = None, *, signers: int = 5,
+           title: str = "关于加快农村饮水安全巩固提升的议案", **kw: Any) -> Motion:
     """A draft joint motion led by the World's deputy, signed by ``signers`` deputies (lead included)."""
     s = s or session(world)
     ds = deputies(world, max(signers, 1))

@@ -50,7 +50,8 @@ def test_town_rule_is_editable_n_minus_one_refused_n_accepted(world: World) -> N
     with pytest.raises(InvalidInput):
         services.motion_submit(actor=staff(world), motion_id=short.pk, at=at("2023-01-12", "15:00"))
     ok = motion(world, short.session, signers=3, title="关于村道硬化的议案")
-    assert services.motion_submit(actor=staff(world), motion_id=ok.pk, at=at("2023-01-12", "15:00")).state == "submitted"
+    ok = services.motion_submit(actor=staff(world), motion_id=ok.pk, at=at("2023-01-12", "15:00"))
+    assert ok.state == "submitted"
 
 
 def test_town_rule_edges_and_only_the_office(world: World) -> None:
