@@ -135,6 +135,16 @@ BY_ARGUMENT.update({
 })
 
 
+# -- motions (议案): an adopted motion in each town (tests/reliability/motions_samples.py)
+from tests.reliability import motions_samples as _ms  # noqa: E402 - kept with the motions block
+
+PK_BY_NAMESPACE["motions"] = _ms.motion
+BY_ARGUMENT.update({
+    ("motions:act", "action"): lambda s, o: "progress",
+    ("*", "motion_id"): _ms.motion,
+})
+
+
 def _p(s: Sample, other: bool, key: str) -> int:
     """A projects sample object's id (``Sample.projects``)."""
     return int(s.projects[f"other_{key}" if other else key].pk)

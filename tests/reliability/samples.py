@@ -210,6 +210,9 @@ def build_sample() -> Sample:
     from tests.reliability import liaison_samples  # liaison: its records in both towns (found or created)
 
     liaison_samples.build(sample)
+    from tests.reliability import motions_samples  # motions: an adopted motion in each town
+
+    motions_samples.build(sample)
     return sample
 
 

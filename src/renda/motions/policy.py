@@ -82,8 +82,8 @@ def can(user: Any, action: str, obj: Any = None) -> bool:
     if not _active(user):
         return False
     if isinstance(obj, Motion):
-        if action == "change":  # the generic edit page (core.crud)
-            action = Action.EDIT.value
+        if action == "change":  # the generic edit page (core.crud): a draft only
+            return obj.state == workflow.State.DRAFT and can(user, Action.EDIT.value, obj)
         if action == "view":
             return can_view(user, obj)
         if action not in _ACTIONS:

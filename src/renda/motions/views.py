@@ -10,6 +10,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -198,7 +199,7 @@ def settings_page(request: HttpRequest) -> HttpResponseBase:
     """议案设置: the town's minimum number of joint signers and the sessions' time limits."""
     user: Any = request.user
     if not policy.can(user, "settings"):
-        raise Http404
+        raise PermissionDenied
     town = getattr(user, "town", None)
     current = MotionSettings.objects.filter(town=town).first() if town else None
     settings_form = forms.SettingsForm(initial={"min_signers": selectors.min_signers(town.pk) if town else 5})
