@@ -48,6 +48,8 @@ ORDER_PROJECTS = 140
 ORDER_DUTY_ACTIVITIES = 145
 ORDER_DEPUTY_GROUPS = 152
 ORDER_CONTACTS = 154
+#: 议案 after them all: it names deputies, units and the sessions, and may register a suggestion.
+ORDER_MOTIONS = 158
 
 
 class RowError(Exception):
