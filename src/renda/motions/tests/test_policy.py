@@ -37,7 +37,8 @@ def records(shared_world: World, django_db_blocker: Any) -> Iterator[dict[str, A
 
 
 OBJECTLESS = {
-    "list": {P, S, D_, U, V, A}, "export": {P, S, D_, U, V, A}, "create": {P, S, D_, A}, "settings": {S, A},
+    "list": {P, S, D_, U, V, A}, "export": {P, S, D_, U, V, A}, "create": {P, S, D_, A},
+    "settings": {S, A},
 }
 
 
@@ -49,8 +50,9 @@ def test_objectless(shared_world: World, role: Role) -> None:
         assert policy.can(user, action) == (role in roles), action
 
 
-#: (record, action) → the roles offered it now (policy × workflow state). The World's deputy leads the draft; the World's unit
-#: carries the adopted motion's follow-up; the other town's motion is seen only district-wide.
+#: (record, action) → the roles offered it now (policy × workflow state). The World's deputy
+#: leads the draft; the World's unit carries the adopted motion's follow-up; the other town's
+#: motion is seen only district-wide.
 MATRIX = {
     ("draft", "view"): {P, S, D_, V, A},
     ("draft", "sign"): {P, S, D_, A},
