@@ -50,3 +50,12 @@ def suggestion_motion(user: Any, suggestion: Any) -> list[dict[str, Any]]:
     rows = [(_("由议案 {code}「{title}」转来").format(code=m.code, title=m.title),
              reverse("motions:detail", args=[m.pk])) for m in selectors.motions_for_suggestion(user, suggestion.pk)]
     return [{"title": _("来源议案"), "count": len(rows), "rows": rows}] if rows else []
+
+
+@panel("deputies")
+def deputy_motions(user: Any, deputy: Any) -> list[dict[str, Any]]:
+    """On a deputy's page: the motions the deputy led or signed (among those the viewer sees)."""
+    qs = selectors.motions_visible_to(user).filter(signatures__deputy=deputy).order_by("-id")[:50]
+    rows = [(f"{m.code} {m.title}（{_('领衔') if m.lead_deputy_id == deputy.pk else _('联名')} · "
+             f"{m.get_state_display()}）", reverse("motions:detail", args=[m.pk])) for m in qs]
+    return [{"title": _("领衔和联名的议案"), "count": len(rows), "rows": rows}] if rows else []
