@@ -364,7 +364,7 @@ PAGES.update({
     "motions:list": E("2222F22"),
     "motions:create": E("222FFF2", form=True),
     "motions:detail": E("2222N22", "NNNNN22", form=True),
-    "motions:edit": E("FFFFNFF", "NNNNNFF", form=True),
+    "motions:edit": E("FFFFNFF", "NNNNNFF"),  # the sample is adopted: no one edits it
     "motions:act": E("MMMMMMM", "MMMMMMM"),  # POST only; the detail page holds the forms
     "motions:settings": E("F2FFFF2", form=True),
 })

@@ -1,6 +1,7 @@
 """The ledger sheet 议案 (see docs/ledger.md), keyed by 编号.
 
-A row names its session by the town and the 届次/会次, the motion's text, how it was submitted
+A row names its session by the town and the 届次/会次 (one not registered yet is registered on
+its 开幕日期, as a one-day session), the motion's text, how it was submitted
 (主席团 / 代表联名, the lead deputy and the signers by name), its state and the facts of each step
 (提交时间, the presidium's decision with its date and reason, the resolution, the follow-up units,
 the follow-up and the date it was finished). A new row is created and walked through the workflow
@@ -19,6 +20,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from renda.congress import services as congress_services
 from renda.congress.models import Session
 from renda.core.ledger import cells
 from renda.core.ledger.registry import (
@@ -96,9 +98,13 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
     town = town_by_code(row["所属镇街代码"], "所属镇街代码")
     term, number = _int(row["届次"], "届次"), _int(row["会次"], "会次")
     session = Session.objects.filter(town=town, term=term, number=number).first()
-    if session is None:
-        raise RowError("会次", _("{town}没有第{term}届第{number}次人代会").format(
+    opens_on = row.get("开幕日期")
+    if session is None and not opens_on:
+        raise RowError("会次", _("{town}没有第{term}届第{number}次人代会（填写开幕日期可一并登记）").format(
             town=town.name, term=term, number=number))
+    if session is not None and opens_on and opens_on != session.starts_on:
+        raise RowError("开幕日期", _("第{term}届第{number}次人代会的开幕日期是 {d}").format(
+            term=term, number=number, d=session.starts_on.isoformat()))
     lead = _deputy(town, row["领衔代表"], "领衔代表") if row.get("领衔代表") else None
     signers = [_deputy(town, n, "联名代表") for n in row.get("联名代表") or []]
     state = State(row.get("状态") or State.DRAFT)
@@ -107,7 +113,8 @@ def _resolve(ctx: ImportContext, row: Row) -> Resolved:
         raise RowError("主席团决定", _("状态为「{s}」的议案须填写主席团决定").format(s=STATE_LABELS[state]))
     code: str = row["编号"]
     return Resolved(key=(code,), town_code=town.code, label=code, values={
-        "code": code, "session": session, "title": row["案由"], "reasons": row.get("理由和依据") or "",
+        "code": code, "session": session, "new_session": (town, term, number, opens_on), "title": row["案由"],
+        "reasons": row.get("理由和依据") or "",
         "proposal": row.get("办法和措施") or "", "by": row.get("提出方式") or SubmittedBy.DEPUTIES, "lead": lead,
         "signers": signers, "state": state, "submitted_at": _time(row.get("提交时间"), "提交时间"),
         "decision": decision, "decided_on": row.get("决定日期"), "reason": row.get("决定理由") or "",
@@ -142,8 +149,19 @@ def _advance(ctx: ImportContext, m: Motion, v: dict[str, Any]) -> None:
         services.motion_finish(actor=actor, motion_id=m.pk, summary=v["follow_up"], on=v["finished_on"])
 
 
+def _session(ctx: ImportContext, v: dict[str, Any]) -> Session:
+    """The row's session; one not registered yet is registered (a one-day session on 开幕日期)."""
+    if v["session"] is not None:
+        return v["session"]
+    town, term, number, opens_on = v["new_session"]
+    found = Session.objects.filter(town=town, term=term, number=number).first()
+    return found or congress_services.session_create(actor=ctx.actor, town=town, term=term, number=number,
+                                                     starts_on=opens_on, ends_on=opens_on)
+
+
 def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
     v = r.values
+    v["session"] = _session(ctx, v)
     m = Motion.objects.filter(code=v["code"]).first()
     if m is None:
         first = v["submitted_at"] or timezone.now()
@@ -183,6 +201,7 @@ def _export(town: Region | None) -> Iterator[dict[str, Any]]:
     for m in sorted(qs, key=lambda m: (m.town.code, m.code)):
         yield {
             "编号": m.code, "所属镇街代码": m.town.code, "届次": str(m.session.term), "会次": str(m.session.number),
+            "开幕日期": m.session.starts_on,
             "案由": m.title, "理由和依据": m.reasons, "办法和措施": m.proposal,
             "提出方式": _BY_TEXT[m.submitted_by], "领衔代表": m.lead_deputy.name if m.lead_deputy else "",
             "联名代表": [s.deputy.name for s in sorted(m.signatures.all(), key=lambda s: (s.signed_at, s.pk))],
@@ -202,6 +221,7 @@ MOTIONS = register(SheetSpec(
         cells.region_code("所属镇街代码", required=True),
         cells.text("届次", required=True, max_length=3, help="人代会的届次，如 18"),
         cells.text("会次", required=True, max_length=3, help="人代会的会次，如 3（第三次会议）"),
+        cells.date("开幕日期", help="人代会的开幕日期；该次会议尚未登记时必填（一并登记）"),
         cells.text("案由", required=True, max_length=200),
         cells.text("理由和依据", max_length=10000),
         cells.text("办法和措施", max_length=10000),
@@ -222,9 +242,9 @@ MOTIONS = register(SheetSpec(
     ),
     resolve=_resolve, apply=_apply, export=_export,
     example={"编号": "YA2023-001", "所属镇街代码": "340302100000", "届次": "18", "会次": "3",
-             "案由": "关于加快农村饮水安全巩固提升的议案", "理由和依据": "部分村组供水管网老化、水压不足",
-             "办法和措施": "改造管网，新建加压泵站", "提出方式": "代表联名", "领衔代表": "王五",
-             "联名代表": "王五;赵六;孙七;周八;吴九", "状态": "已落实", "提交时间": "2023-01-12 14:20",
+             "开幕日期": "2023-01-12", "案由": "关于加快农村饮水安全巩固提升的议案",
+             "理由和依据": "部分村组供水管网老化、水压不足", "办法和措施": "改造管网，新建加压泵站",
+             "提出方式": "主席团", "领衔代表": "", "联名代表": "", "状态": "已落实", "提交时间": "2023-01-12 14:20",
              "主席团决定": "列入会议议程", "决定日期": "2023-01-12", "决定理由": "",
              "决议": "大会通过关于农村饮水安全巩固提升的决议", "决议日期": "2023-01-13",
              "落实单位": "镇经济发展中心", "落实情况": "新建加压泵站2座，改造管网12.6公里",
