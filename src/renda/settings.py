@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "renda.duties",
     "renda.liaison",
     "renda.presidium",
+    "renda.motions",
     "renda.gridwork",
     "renda.reports",
     "renda.notifications",

@@ -148,6 +148,15 @@ BY_ARGUMENT.update({
     ("open311:unknown", "rest"): lambda s, o: "no-such-resource.json",
 })
 
+# -- motions (议案): an adopted motion in each town (tests/reliability/motions_samples.py)
+from tests.reliability import motions_samples as _ms  # noqa: E402 - kept with the motions block
+
+PK_BY_NAMESPACE["motions"] = _ms.motion
+BY_ARGUMENT.update({
+    ("motions:act", "action"): lambda s, o: "progress",
+    ("*", "motion_id"): _ms.motion,
+})
+
 
 def _p(s: Sample, other: bool, key: str) -> int:
     """A projects sample object's id (``Sample.projects``)."""

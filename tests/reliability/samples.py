@@ -229,6 +229,10 @@ def build_sample() -> Sample:
     from tests.reliability import presidium_samples  # presidium: its records in both towns (found or created)
 
     presidium_samples.build(sample)
+
+    from tests.reliability import motions_samples  # motions: an adopted motion in each town
+
+    motions_samples.build(sample)
     return sample
 
 

@@ -427,6 +427,23 @@ API.update({
     "api:review_presidium_task": E(*_WRITE),
 })
 
+# -- motions (议案): the sample is adopted, its follow-up carried by the unit of its town (who sees it);
+# drafting: the office, presidium and deputies (and admins); a draft only is edited; settings: the office
+PAGES.update({
+    "motions:list": E("2222F22"),
+    "motions:create": E("222FFF2", form=True),
+    "motions:detail": E("2222N22", "NNNNN22", form=True),
+    "motions:edit": E("FFFFNFF", "NNNNNFF"),  # the sample is adopted: no one edits it
+    "motions:act": E("MMMMMMM", "MMMMMMM"),  # POST only; the detail page holds the forms
+    "motions:settings": E("F2FFFF2", form=True),
+})
+API.update({
+    "api:list_motions": E("2222F22"),
+    "api:create_motion": E("2222F22"),  # shares its path with list_motions
+    "api:get_motion": E("2222N22", "NNNNN22"),
+    "api:act_on_motion": E(*_WRITE),
+})
+
 POLICY: dict[str, Expect] = {**_crud(), **PAGES, **API}
 
 #: TODO — URLs of apps still being built: name → route. ``test_no_url_is_left_to_do`` fails while

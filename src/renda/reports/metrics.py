@@ -34,6 +34,7 @@ from typing import Any
 
 from django.db import connection, connections, transaction
 from django.db.models import Count, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from renda.core.errors import InvalidInput
@@ -1100,3 +1101,26 @@ def information_section(period: Period, scope: Scope) -> dict[str, int]:
 
 
 section("information", order=700)(information_section)
+# --- motions (议案) ------------------------------------------------------------------------------
+
+
+def motions_section(period: Period, scope: Scope) -> dict[str, int]:
+    """METRICS ``motions``: M = motions submitted (by the presidium or jointly by deputies, on or
+    before as-of) at sessions held (opened) in [from, to]; of those, put on the session's agenda
+    and treated as suggestions by a decision dated on or before as-of; ``resolved``: adopted
+    motions whose resolution's follow-up is finished by as-of. Withdrawn motions are left out."""
+    from renda.motions.models import Decision, Motion
+
+    as_of, end = period.as_of, min(period.to, period.as_of)
+    as_of_end = timezone.make_aware(dt.datetime.combine(as_of + dt.timedelta(days=1), dt.time()))
+    m = Motion.objects.filter(town_id__in=scope.town_ids, session__starts_on__gte=period.from_,
+                              session__starts_on__lte=end, submitted_at__lt=as_of_end).exclude(state="withdrawn")
+    return m.aggregate(
+        submitted=Count("pk"),
+        on_agenda=Count("pk", filter=Q(decision=Decision.ON_AGENDA, decided_on__lte=as_of)),
+        as_suggestions=Count("pk", filter=Q(decision=Decision.AS_SUGGESTION, decided_on__lte=as_of)),
+        resolved=Count("pk", filter=Q(resolution_on__lte=as_of, finished_on__lte=as_of)),
+    )
+
+
+section("motions", order=470)(motions_section)

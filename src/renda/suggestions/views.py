@@ -317,7 +317,8 @@ def _render_detail(request: HttpRequest, s: Suggestion, bound: tuple[Action, for
         "reveal_form": reveal_form or (_reveal_form() if can_reveal and revealed is None else None),
         "documents": [{"kind": k, "title": documents.TITLES[k]} for k in documents.available(s)
                       if policy.can(user, k, s)],
-        # what apps above add (Open311: the client an item came from), ``core.panels``
+        # what the apps above add to this page (Open311: the client an item came from; a motion
+        # treated as this suggestion …): core.panels
         "related": panels.tables("suggestions", user, s),
     }
     response = render(request, "suggestions/detail.html", ctx, status=status)

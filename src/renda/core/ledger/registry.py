@@ -48,6 +48,8 @@ ORDER_PROJECTS = 140
 ORDER_DUTY_ACTIVITIES = 145
 ORDER_DEPUTY_GROUPS = 152
 ORDER_CONTACTS = 154
+#: 议案 after the deputies, units and suggestions: it names them and the sessions, and may register a suggestion.
+ORDER_MOTIONS = 158
 #: The presidium's sheets: 工作要点 (after 代表 and 履职活动), 信息报送, 荣誉.
 ORDER_PLAN_TASKS = 160
 ORDER_INFO_ITEMS = 162

@@ -21,6 +21,7 @@ from renda.duties.tests.helpers import make_activity
 from renda.ledger import template
 from renda.ledger.importer import import_workbook
 from renda.liaison.tests.helpers import make_group, make_voter_contact
+from renda.motions.tests.helpers import session, submitted
 from renda.petitions.tests.helpers import petition, through
 from renda.projects.tests.helpers import project
 from renda.reports.tests.test_metrics import Fixture
@@ -49,6 +50,7 @@ def records(world: World) -> World:
     make_activity(world)
     make_group(world)
     make_voter_contact(world)
+    submitted(world, session(world, number=7))  # a motion (议案)
     return world
 
 

@@ -68,7 +68,8 @@ def sheets_of(content: bytes) -> dict[str, list[tuple[Any, ...]]]:
 
 
 TITLES = {"period": "统计期间", "suggestions": "意见建议", "petitions": "信访", "grids": "网格", "deputies": "代表",
-          "projects": "民生实事", "activities": "履职活动", "information": "信息与荣誉"}
+          "projects": "民生实事", "activities": "履职活动", "information": "信息与荣誉",
+          "motions": "议案"}
 
 
 @pytest.mark.django_db

@@ -381,7 +381,7 @@ def run_stats(*args: str) -> dict[str, Any]:
 def test_command_prints_the_json(fx: Fixture, world: World) -> None:
     data = run_stats("--period", "2023H1", "--town", world.town.code, "--format", "json")
     assert set(data) == {"period", "suggestions", "petitions", "grids", "deputies", "projects",
-                         "activities", "information"}
+                         "activities", "information", "motions"}
     assert data["period"] == {"from": "2023-01-01", "to": "2023-06-30", "as_of": "2023-06-30", "scope": "town",
                               "town": world.town.code, "town_name": world.town.name}
     assert data["suggestions"] == metrics.suggestions_section(H1, town_scope(world))

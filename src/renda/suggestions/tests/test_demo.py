@@ -133,3 +133,25 @@ def test_second_run_creates_nothing(settings) -> None:
     counts = (Suggestion.objects.count(), Transition.objects.count(), AuditEvent.objects.count())
     assert "演示数据已存在" in run_demo()
     assert (Suggestion.objects.count(), Transition.objects.count(), AuditEvent.objects.count()) == counts
+
+
+@pytest.mark.usefixtures("built", "db")
+def test_demo_motions_one_adopted_and_followed_up_one_treated_as_a_suggestion() -> None:
+    """The motions step (renda.motions.demo) on the same demo run: the 2023 first session's joint
+    motion adopted and finished, the mid-year one a deputy suggestion (outside the half year, which
+    keeps its 38); ``renda stats`` counts them. Here so that the demo is built once."""
+    import json
+
+    from renda.motions.demo import ROADS, WATER
+    from renda.motions.models import Motion
+
+    water, roads = Motion.objects.get(title=WATER), Motion.objects.get(title=ROADS)
+    assert water.state == "finished" and water.signatures.count() == 6 and water.agenda_item is not None
+    assert water.finished_on == dt.date(2023, 6, 20) and water.follow_units.count() == 2
+    assert roads.state == "suggestion" and roads.suggestion is not None
+    assert roads.suggestion.co_deputies.count() == 4 and roads.suggestion.registered_at == dt.date(2023, 7, 14)
+    for period, expected in (("2023H1", {"submitted": 1, "on_agenda": 1, "as_suggestions": 0, "resolved": 1}),
+                             ("2023", {"submitted": 2, "on_agenda": 1, "as_suggestions": 1, "resolved": 1})):
+        out = StringIO()
+        call_command("stats", "--period", period, "--format", "json", stdout=out)
+        assert json.loads(out.getvalue())["motions"] == expected
