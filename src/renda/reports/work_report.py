@@ -17,6 +17,7 @@ one function each (``information_data``, ``division_of_duties_data``, ``plan_tas
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -92,6 +93,13 @@ INDICATORS: dict[str, tuple[Any, Any]] = {
     "deputies.below_voter_target": (gettext_lazy("联系选民未达标的代表"), gettext_lazy(
         "在任代表中，期间内联系选民次数低于全镇目标（按时间折算）的人数")),
     "deputies.reports_to_voters": (gettext_lazy("代表述职"), gettext_lazy("期间内举行的代表向选民述职人次")),
+    "information.submitted": (gettext_lazy("报送信息"), gettext_lazy("期间内向区人大及以上报送的信息条数")),
+    "information.adopted": (gettext_lazy("信息被采用"), gettext_lazy("其中截至日前被采用（采编或刊发）的条数")),
+    "motions.submitted": (gettext_lazy("代表议案"), gettext_lazy(
+        "期间内召开的人代会上提出的议案数（主席团提出或代表联名提出）")),
+    "motions.on_agenda": (gettext_lazy("列入议程的议案"), gettext_lazy("其中截至日前决定列入会议议程的件数")),
+    "motions.as_suggestions": (gettext_lazy("作为建议处理的议案"), gettext_lazy(
+        "其中截至日前决定作为代表建议处理的件数")),
 }
 
 
@@ -129,31 +137,90 @@ class Cited:
         return value_at(self.data, key)
 
 
-# --- the passages that wait for other apps (presidium, motions): plain data in, None = not recorded --
+# --- the presidium's records and the motions: plain data for the passages; None = not recorded ----
 
 
-def information_data(period: core_stats.Period, scope: metrics.Scope) -> dict[str, Any] | None:
-    """Information items and honours (presidium.selectors.information_for_report, honours):
-    ``{"submitted": n, "adopted": n, "items": [...], "honours": [{"on", "title"}]}``, or None."""
-    return None
+def report_session(period: core_stats.Period, scope: metrics.Scope) -> Any:
+    """The town's first congress session that opens after the period: where the report is given."""
+    from renda.congress.models import Session
+
+    if scope.town is None:
+        return None
+    return Session.objects.filter(town=scope.town, starts_on__gt=period.to).order_by("starts_on", "pk").first()
+
+
+def information_data(period: core_stats.Period, scope: metrics.Scope, cite: Cited) -> dict[str, Any] | None:
+    """Information items of the period (numbers from the ``information`` section) and the honours
+    received from the period's start to the day the report is given (the next session, when one is
+    recorded; otherwise the period's end): the report cites an honour of July at the July session.
+    None when the towns record neither information items nor honours at all."""
+    from renda.presidium import selectors as presidium
+
+    session = report_session(period, scope)
+    until = session.starts_on if session is not None else min(period.to, period.as_of)
+    honours = list(presidium.honours_in(scope.town_ids, period.from_, until).order_by("on", "pk"))
+    info = presidium.information_for_report(period, scope)
+    if not info.items and not honours and not presidium.info_items_in(
+            scope.town_ids, dt.date.min, dt.date.max).exists():
+        return None  # the towns have never recorded their information work here
+    return {"submitted": cite("information.submitted"), "adopted": cite("information.adopted"),
+            "items": [{"title": i.title, "on": i.submitted_on} for i in info.items],
+            "honours": [{"on": cn_date(h.on), "title": h.title} for h in honours]}
 
 
 def division_of_duties_data(period: core_stats.Period, scope: metrics.Scope) -> list[dict[str, str]] | None:
-    """The presidium members' division of duties (presidium.selectors.division_of_duties):
-    ``[{"name", "duty"}]``, or None."""
-    return None
+    """The presidium members' division of duties of the period's year (职责分工): ``[{"name",
+    "duty"}]``, or None when none is recorded."""
+    from renda.presidium import selectors as presidium
+
+    if scope.town is None:
+        return None
+    rows = [{"name": d.member.name, "duty": d.areas}
+            for d in presidium.division_of_duties(scope.town, period.from_.year)]
+    return rows or None
+
+
+def _next_halves(period: core_stats.Period) -> list[str]:
+    """The half-years after the period: the next half after a half, both halves after a year."""
+    from renda.presidium import halves
+
+    kind, year, number = core_stats.period_kind(period.from_, period.to)
+    if kind == core_stats.HALF and number is not None:
+        return [halves.following(halves.code(year, number))]
+    if kind == core_stats.YEAR:
+        return [halves.code(year + 1, 1), halves.code(year + 1, 2)]
+    return []
 
 
 def plan_tasks_data(period: core_stats.Period, scope: metrics.Scope) -> list[dict[str, str]] | None:
-    """The annual plan's tasks of the next period (presidium.selectors.tasks_for_half):
-    ``[{"title", "due"}]``, or None."""
-    return None
+    """The annual plan's tasks due in the half-years after the period (下半年工作安排):
+    ``[{"title", "due"}]``; None when the town has no plan for those years."""
+    from renda.presidium import selectors as presidium
+    from renda.presidium.models import Plan
+
+    wanted = _next_halves(period)
+    if scope.town is None or not wanted:
+        return None
+    years = {int(h[:4]) for h in wanted}
+    if not Plan.objects.filter(town=scope.town, year__in=years).exists():
+        return None
+    return [{"title": t.text, "due": cn_date(t.due_on) if t.due_on else ""}
+            for half in wanted for t in presidium.tasks_for_half(scope.town, half)]
 
 
-def motions_data(period: core_stats.Period, scope: metrics.Scope) -> dict[str, Any] | None:
-    """The motions of the period's sessions (motions.selectors.motions_for_report):
-    ``{"submitted", "on_agenda", "as_suggestions", "motions": [{"title"}]}``, or None."""
-    return None
+def motions_data(period: core_stats.Period, scope: metrics.Scope, cite: Cited) -> dict[str, Any]:
+    """The motions of the period's sessions (numbers from the ``motions`` section, titles from
+    ``motions.selectors.motions_for_report``); ``motions`` None when no session of the towns opened
+    in the period is recorded (the passage then says so instead of "no motion")."""
+    from renda.congress.models import Session
+    from renda.motions import selectors as motions
+
+    if not Session.objects.filter(town_id__in=scope.town_ids, starts_on__gte=period.from_,
+                                  starts_on__lte=min(period.to, period.as_of)).exists():
+        return {"motions": None, "submitted": 0, "on_agenda": 0, "as_suggestions": 0}
+    return {"submitted": cite("motions.submitted"), "on_agenda": cite("motions.on_agenda"),
+            "as_suggestions": cite("motions.as_suggestions"),
+            "motions": [{"title": m.title} for m in motions.motions_for_report(period, scope)]}
 
 
 # --- the town's draft --------------------------------------------------------------------------
@@ -190,10 +257,8 @@ def title_of(period: core_stats.Period, scope: metrics.Scope) -> str:
 def session_line(period: core_stats.Period, scope: metrics.Scope) -> str:
     """「（YYYY年M月D日在XX镇第X届人民代表大会第X次会议上）」: the town's first session that opens
     after the period; the blanks are left as ×× when none is recorded yet."""
-    from renda.congress.models import Session
-
     assert scope.town is not None
-    s = Session.objects.filter(town=scope.town, starts_on__gt=period.to).order_by("starts_on", "pk").first()
+    s = report_session(period, scope)
     if s is None:
         return _("（××××年×月×日在{town}第×届人民代表大会第×次会议上）").format(town=scope.town.name)
     return _("（{date}在{town}第{term}届人民代表大会第{number}次会议上）").format(
@@ -283,9 +348,8 @@ def _review(draft: Draft, period: core_stats.Period, scope: metrics.Scope, data:
                   voter_contacts=cite("deputies.voter_contacts"), receptions=cite("activities.receptions"))
     draft.passage("judicial", judicial_witness=cite("activities.by_type.judicial_witness"),
                   symposium=cite("activities.by_type.symposium"))
-    motions = motions_data(period, scope)
-    draft.passage("motions", motions=None if motions is None else motions.get("motions", []),
-                  **{k: (motions or {}).get(k, 0) for k in ("submitted", "on_agenda", "as_suggestions")})
+    motions = motions_data(period, scope, cite)
+    draft.passage("motions", **motions)
     progress(75)
 
     draft.heading(self_building, 1)
@@ -318,7 +382,7 @@ def town_draft(period: core_stats.Period, scope: metrics.Scope, *, progress: Pro
 
     draft.heading(_("一、聚焦政治引领，始终坚持党的全面领导"), 1)
     draft.passage("political")
-    info = information_data(period, scope)
+    info = information_data(period, scope, cite)
     draft.passage("information", items=None if info is None else info.get("items", []),
                   honours=None if info is None else info.get("honours", []),
                   submitted=(info or {}).get("submitted", 0), adopted=(info or {}).get("adopted", 0))

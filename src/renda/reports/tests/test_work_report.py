@@ -71,10 +71,15 @@ def test_demo_report_carries_the_half_year_numbers(tmp_path: Path) -> None:
                      "共收集惠民生工作意见建议38条，除「建设XX镇域内公交车站台」1件未办结外，其余37件均已办结",
                      "等7件重点建议", "司法见证活动4次，参与座谈会1次",
                      "XX镇XXX路、XX路绿化亮化工程，目前处于施工阶段", "XXX提升改造项目，目前处于招标阶段",
-                     "平台未记录本期的信息报送和荣誉数据", "平台未记录本期人代会的议案数据",
-                     "镇人大主席团成员的职责分工：平台未记录", "平台未记录主席团年度工作计划的任务",
+                     "本期报送人大工作信息6条，被采用4条", "2023年7月12日，获评全区人大信息工作先进单位",
+                     "本期代表提出议案1件，其中列入会议议程1件",
+                     "进一步明确了镇人大主席团成员的职责分工：",
+                     "按照主席团年度工作计划，2023年下半年重点做好以下工作：1. ",
                      "【待办公室撰写：", "主要表现在：", "附件", "统计指标及口径"):
         assert sentence in text, sentence
+    # issue #20: the July honour in the first part, the plan's second-half tasks in the last part
+    assert text.index("获评全区人大信息工作先进单位") < text.index("二、聚焦中心大局")
+    assert text.index("2023年下半年工作安排") < text.index("2023年下半年重点做好以下工作")
 
 
 @pytest.mark.usefixtures("demo")
@@ -132,6 +137,10 @@ def test_imported_town_report_equals_its_stats(db: None, settings: Any) -> None:
     assert "司法见证活动1次" in text and "「修建公交车站台」等1件重点建议" in text
     assert "超过办理期限" in text  # a shortcoming from data: 市场所's item is overdue
     assert "（××××年×月×日在示例镇第×届人民代表大会第×次会议上）" in text  # no session recorded
+    # no information work, motions, division of duties or plan recorded: said plainly, no number
+    for missing in ("平台未记录本期的信息报送和荣誉数据", "平台未记录本期人代会的议案数据",
+                    "镇人大主席团成员的职责分工：平台未记录", "平台未记录主席团年度工作计划的任务"):
+        assert missing in text, missing
 
 
 def test_passages_are_text_not_escaped_and_numbers_traceable() -> None:
