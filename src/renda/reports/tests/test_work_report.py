@@ -95,6 +95,23 @@ def test_demo_report_numbers_equal_renda_stats() -> None:
 
 
 @pytest.mark.usefixtures("demo")
+def test_demo_dashboard_numbers_equal_renda_stats(client: Any) -> None:
+    """Issue #17 item 1, the dashboard half on the demo: every number the town's dashboard shows
+    equals ``renda stats``."""
+    from renda.accounts.models import User
+    from renda.core.roles import Role
+    from renda.reports.tests.test_dashboards import assert_shows_stats
+
+    staff = User.objects.filter(role=Role.STAFF, town__code=DEMO_TOWN).first()
+    assert staff is not None
+    client.force_login(staff)
+    html = client.get("/reports/", {"period": "2023H1"}).content.decode()
+    stats = _stats("--period", "2023H1", "--town", DEMO_TOWN)
+    assert assert_shows_stats(html, stats) > 30
+    assert 'data-key="petitions.duty_shifts">158<' in html
+
+
+@pytest.mark.usefixtures("demo")
 def test_district_report_has_each_town_and_the_district(tmp_path: Path) -> None:
     period = metrics.Period.parse("2023H1")
     draft = work_report.build(period, metrics.resolve_scope(None))
