@@ -1,10 +1,12 @@
 """Half-years (半年) as codes — ``2023H1``, ``2023H2`` — pure Python: parsing, their dates,
-their order and the half of a date. The plan's tasks are due in a half and reviewed per half."""
+their order and the half of a date (the label translated). The plan's tasks are due in a half and reviewed per half."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+
+from django.utils.translation import gettext as _
 
 HALF_RE = re.compile(r"^(\d{4})H([12])$")
 
@@ -50,4 +52,4 @@ def following(half_code: str) -> str:
 def label(half_code: str) -> str:
     """``2023H1`` → 2023年上半年 (the reports' wording)."""
     year, half = key(half_code)
-    return f"{year}年{'上' if half == 1 else '下'}半年"
+    return (_("{y}年上半年") if half == 1 else _("{y}年下半年")).format(y=year)
