@@ -4,6 +4,7 @@ unchanged with no error, drop-down lists on the coded columns, widths, a frozen 
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import Any
 
@@ -17,12 +18,14 @@ from tests.support import World
 
 from renda.core.ledger import registry
 from renda.core.roles import Role
+from renda.duties.services import award_create
 from renda.duties.tests.helpers import make_activity
 from renda.ledger import template
 from renda.ledger.importer import import_workbook
 from renda.liaison.tests.helpers import make_group, make_voter_contact
 from renda.motions.tests.helpers import session, submitted
 from renda.petitions.tests.helpers import petition, through
+from renda.presidium.tests.helpers import make_info, make_task
 from renda.projects.tests.helpers import project
 from renda.reports.tests.test_metrics import Fixture
 from renda.risks.tests.helpers import make_risk
@@ -40,8 +43,8 @@ def login(user: Any) -> Client:
 @pytest.fixture
 def records(world: World) -> World:
     """The town's suggestions in many states (with masked submitters), a petition with an
-    opinion, a risk, a livelihood project, a duty activity, a deputy group and a voter contact;
-    no duty shift."""
+    opinion, a risk, a livelihood project, a duty activity, a deputy group, a voter contact, a
+    motion, a plan task, an information item and an honour; no duty shift."""
     Fixture(world)
     public_item(world)
     through(world, petition(world), "closed")
@@ -51,6 +54,10 @@ def records(world: World) -> World:
     make_group(world)
     make_voter_contact(world)
     submitted(world, session(world, number=7))  # a motion (议案)
+    make_task(world)  # 工作要点
+    make_info(world)  # 信息报送
+    award_create(actor=world.users[Role.STAFF], title="全区人大信息工作先进单位", body="区人大常委会",
+                 on=dt.date(2023, 7, 12), recipient="office", town=world.town)  # 荣誉
     return world
 
 
