@@ -70,7 +70,8 @@ def test_a_deputy_records_a_voter_contact_on_a_phone(live_server: Any, phone_pag
     public.goto(f"{base}/liaison/s/{station.pk}/")
     public.wait_for_load_state("networkidle")
     see(public, station.name)
-    assert "source=contact_station" in (public.locator("#register").get_attribute("href") or "")
+    # the station's landing page opens the portal's form with the station chosen
+    assert f"/portal/submit/?station={station.pk}" in (public.locator("#register").get_attribute("href") or "")
     shot(public, "liaison-phone-station-landing")
     anonymous.close()
 

@@ -24,6 +24,7 @@ def test_office_makes_the_work_report_and_downloads_it(live_server: Any, page: A
     world = World()
     log_in(page, live_server.url, world.users[Role.STAFF].username)
     page.goto(f"{live_server.url}/reports/")
+    page.click("#nav a.dropdown-toggle:text-is('统计报告')")  # the 统计报告 menu group
     page.click("#nav a:text-is('工作报告')")
     see(page, "工作报告初稿")
     page.select_option("#id_kind", "half")
