@@ -13,6 +13,7 @@ from renda.core.roles import Role
 from renda.suggestions import services
 from renda.suggestions.models import Suggestion, format_tracking_code
 from tests.browser.conftest import see, shot
+from tests.browser.test_suggestions import _act, _as
 from tests.support import World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -22,11 +23,12 @@ def _fits(page: Any) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
 
 
-def test_a_resident_submits_through_a_deputys_qr_code_and_rates_the_reply(live_server: Any,
+def test_a_resident_submits_through_a_deputys_qr_code_and_rates_the_reply(live_server: Any, page: Any,
                                                                            phone_page: Any) -> None:
     world = World()
     services.suggestion_category_create(actor=None, town=world.town, name="城乡建设")
-    base, page = live_server.url, phone_page
+    base, office = live_server.url, page
+    page = phone_page
     page.goto(f"{base}/liaison/d/{world.deputy.pk}/")
     see(page, world.deputy.name)
     shot(page, "portal-phone-1-deputy-landing")
@@ -51,10 +53,19 @@ def test_a_resident_submits_through_a_deputys_qr_code_and_rates_the_reply(live_s
     _fits(page)
     shot(page, "portal-phone-3-code")
 
-    services.suggestion_assign(actor=world.users[Role.STAFF], suggestion_id=s.pk, lead_unit=world.unit)
-    services.suggestion_accept(actor=world.users[Role.UNIT], suggestion_id=s.pk)
-    services.suggestion_reply(actor=world.users[Role.UNIT], suggestion_id=s.pk, reply_class="A",
-                              text="已更换村口两盏路灯，恢复照明。")
+    # The office assigns it and the unit signs for it and replies, each in their own pages.
+    detail = f"{base}/suggestions/{s.pk}/"
+    _as(office, base, world, Role.STAFF)
+    office.goto(detail)
+    _act(office, "assign", select={"lead_unit": str(world.unit.pk)})
+    see(office, "已交办给")
+    _as(office, base, world, Role.UNIT)
+    office.goto(detail)
+    _act(office, "accept")
+    _act(office, "reply", fill={"text": "已更换村口两盏路灯，恢复照明。"}, select={"reply_class": "A"})
+    see(office, "已答复")
+    shot(office, "portal-desktop-unit-replied")
+
     page.goto(f"{base}/portal/")
     page.fill("#id_code", format_tracking_code(s.tracking_code).lower())
     page.locator("main form button[type=submit]").click()
