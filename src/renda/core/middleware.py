@@ -46,6 +46,10 @@ def _in(addr: str, networks: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network
     return any(ip.version == n.version and ip in n for n in networks)
 
 
+#: Paths of machine clients (the Ninja API, the Open311 server): their audit events say ``api``.
+API_PREFIXES = ("/api/", "/open311/")
+
+
 class RequestContextMiddleware:
     """Binds a request id and the client IP for the audit trail; echoes X-Request-ID."""
 
@@ -55,7 +59,7 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         incoming = request.headers.get("X-Request-ID", "")
         rid = incoming if incoming.isalnum() and len(incoming) <= 64 else uuid.uuid4().hex
-        source = "api" if request.path.startswith("/api/") else "web"
+        source = "api" if request.path.startswith(API_PREFIXES) else "web"
         with context.bind(request_id=rid, ip=client_ip(request), source=source):
             request.request_id = rid  # type: ignore[attr-defined]
             response = self.get_response(request)

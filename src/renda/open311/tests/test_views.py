@@ -200,6 +200,7 @@ def test_post_lands_as_a_public_suggestion(client: HttpClient, setup: Setup, fmt
     assert step.action == "register" and step.comment == "来自 Open311 客户端 区12345热线"
     event = AuditEvent.objects.get(verb="open311_request.receive")
     assert event.after["email"] == "o***@example.com" and EMAIL not in str(event.after)
+    assert event.source == "api"  # a machine client, as /api/ is
     assert AuditEvent.objects.filter(verb="suggestion.register", target_id=str(s.pk)).exists()
 
 
