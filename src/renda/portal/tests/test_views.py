@@ -271,6 +271,10 @@ def test_the_deputy_notes_passes_on_or_adopts(world: World, client: Client,
     adopted = services.suggestion_adopt(actor=deputy, suggestion_id=s.pk)
     s.refresh_from_db()
     assert adopted.kind == "deputy" and adopted.lead_deputy == world.deputy and s.adopted_as == adopted
+    office = Client()
+    office.force_login(world.users[Role.STAFF])
+    page = office.get(f"/suggestions/{s.pk}/").content.decode()  # the office sees the deputy's part
+    assert world.deputy.name in page and "已电话了解，情况属实" in page and adopted.code in page
     assert "代表已将您的意见" in client.get(f"/portal/track/{s.tracking_code}/").content.decode()
     with pytest.raises(Exception, match="不能重复处理"):
         services.suggestion_pass_on(actor=deputy, suggestion_id=s.pk)
