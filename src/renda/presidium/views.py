@@ -261,7 +261,7 @@ def division_document(request: HttpRequest) -> HttpResponse:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
     qs = selectors.divisions_visible_to(request.user).filter(year=year)
-    code = (request.GET.get("town") or "").strip()[:12]
+    code = "".join(ch for ch in request.GET.get("town") or "" if ch.isascii() and ch.isdigit())[:12]  # a 12-digit code
     if code:
         qs = qs.filter(town__code=code)
     rows = list(qs.order_by("town__code", "member__name", "pk"))
