@@ -17,8 +17,10 @@ once (:meth:`ImportContext.lookup`). Whatever a service hands to ``transaction.o
 
 from __future__ import annotations
 
+import contextlib
 import logging
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -158,6 +160,56 @@ class ImportResult:
 Source = str | Path | IO[bytes]
 
 
+@dataclass
+class Progress:
+    """How far an import has got, handed to the ``progress`` callback of :func:`import_workbook`
+    every :data:`PROGRESS_EVERY` rows and when a sheet ends. ``rows_total`` is what the sheets
+    declare (their dimension; 0 when a workbook does not say), so it is an estimate."""
+
+    rows_total: int = 0
+    rows_checked: int = 0
+    rows_written: int = 0
+    errors: int = 0
+    sheet: str = ""
+    started: float = field(default_factory=time.monotonic)
+    finished: bool = False
+
+    @property
+    def elapsed(self) -> float:
+        return time.monotonic() - self.started
+
+    @property
+    def seconds_left(self) -> float | None:
+        """The time left at the rate so far (None before there is a rate or without a total)."""
+        if not self.rows_total or self.rows_checked < 1 or self.rows_checked >= self.rows_total:
+            return None if not self.finished else 0.0
+        return self.elapsed / self.rows_checked * (self.rows_total - self.rows_checked)
+
+    @property
+    def percent(self) -> int:
+        if self.finished:
+            return 100
+        if not self.rows_total:
+            return 0
+        return min(99, self.rows_checked * 100 // self.rows_total)
+
+    def as_dict(self) -> dict[str, Any]:
+        left = self.seconds_left
+        return {"rows_total": self.rows_total, "rows_checked": self.rows_checked,
+                "rows_written": self.rows_written, "errors": self.errors, "sheet": self.sheet,
+                "percent": self.percent, "elapsed": round(self.elapsed, 1),
+                "seconds_left": None if left is None else round(left, 1), "finished": self.finished}
+
+
+ProgressFn = Callable[[Progress], None]
+#: How often (in rows) an import reports its progress.
+PROGRESS_EVERY = 200
+
+
+class ImportCancelled(Exception):
+    """Raised by a ``progress`` callback to stop an import: everything it wrote is rolled back."""
+
+
 def scope_for(actor: Actor) -> Any:
     """The town a user may import into, or None for the system and district-wide users."""
     if actor is None or actor.town_id is None:
@@ -166,12 +218,17 @@ def scope_for(actor: Actor) -> Any:
 
 
 def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False,
-                    limit_rows: bool = True) -> ImportResult:
+                    limit_rows: bool = True, progress: ProgressFn | None = None) -> ImportResult:
     """Validate and import ``source``; see the module docstring. ``actor`` None = the system.
     The workbook's size is checked before it is parsed (``core.uploads.check_xlsx``); the rows
     and cells limits apply unless ``limit_rows`` is False (the command line, run by an
-    administrator on the server, imports a district's full ledger)."""
+    administrator on the server, imports a district's full ledger).
+
+    ``progress(p)`` is called with a :class:`Progress` every ``PROGRESS_EVERY`` rows, when a sheet
+    ends and once at the end (``p.finished``); it may raise :class:`ImportCancelled`, which rolls
+    the whole import back and reports "导入已取消"."""
     result = ImportResult(dry_run=dry_run)
+    tracker = _Tracker(progress)
     if actor is not None and not policy.can(actor, "import"):
         result.errors.append(LedgerError(_("您没有导入台账的权限。")))
         return result
@@ -201,21 +258,59 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
             result.errors.append(LedgerError(_("工作簿中没有可导入的工作表（应为 {names}）").format(names=names)))
             return result
         present.sort(key=lambda p: p[0].order)
+        tracker.state.rows_total = sum(max(0, (ws.max_row or 1) - 1) for _spec, ws in present)
         ctx = context.current()
-        with context.bind(request_id=ctx.request_id, ip=ctx.ip, source="import"), transaction.atomic():
-            ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
-            budget = _Budget(limit_rows)
-            for spec, ws in present:
-                _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result)
-                if budget.exceeded:
-                    result.errors.append(LedgerError(uploads.too_many_rows()))
-                    break
-            if result.errors or dry_run:
-                transaction.set_rollback(True)
+        try:
+            with context.bind(request_id=ctx.request_id, ip=ctx.ip, source="import"), transaction.atomic():
+                ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
+                budget = _Budget(limit_rows)
+                for spec, ws in present:
+                    _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result, tracker)
+                    if budget.exceeded:
+                        result.errors.append(LedgerError(uploads.too_many_rows()))
+                        break
+                if result.errors or dry_run:
+                    transaction.set_rollback(True)
+        except ImportCancelled:
+            result.errors.append(LedgerError(_("导入已取消，数据库未改动。")))
     finally:
         wb.close()
     result.committed = not result.errors and not dry_run
+    tracker.finish(result)
     return result
+
+
+class _Tracker:
+    """Counts rows for the ``progress`` callback and calls it now and then."""
+
+    def __init__(self, callback: ProgressFn | None) -> None:
+        self.callback = callback
+        self.state = Progress()
+
+    def row(self, result: ImportResult, *, written: int = 0) -> None:
+        self.state.rows_checked += 1
+        self.state.rows_written += written
+        if self.callback is not None and self.state.rows_checked % PROGRESS_EVERY == 0:
+            self.report(result)
+
+    def written(self, n: int) -> None:
+        self.state.rows_written += n
+
+    def report(self, result: ImportResult, sheet: str | None = None) -> None:
+        if sheet is not None:
+            self.state.sheet = sheet
+        self.state.errors = len(result.errors)
+        if self.callback is not None:
+            self.callback(self.state)
+
+    def finish(self, result: ImportResult) -> None:
+        self.state.finished = True
+        if not result.committed:
+            self.state.rows_written = 0 if not result.dry_run else self.state.rows_written
+        self.state.errors = len(result.errors)
+        if self.callback is not None:
+            with contextlib.suppress(ImportCancelled):  # the import is over either way
+                self.callback(self.state)
 
 
 class _Budget:
@@ -239,10 +334,13 @@ class _Budget:
             yield row
 
 
-def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any, ...]], result: ImportResult) -> None:
+def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any, ...]], result: ImportResult,
+                  tracker: _Tracker | None = None) -> None:
     sheet = spec.name
     sheet_result = SheetResult(sheet)
     result.sheets.append(sheet_result)
+    tracker = tracker or _Tracker(None)
+    tracker.report(result, sheet)
     header = next(rows, None)
     if header is None:
         result.warnings.append(LedgerError(_("工作表为空，已跳过"), sheet=sheet))
@@ -276,8 +374,10 @@ def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any,
             continue
         row = _parse_row(spec, number, raw, result)
         if row is None:
+            tracker.row(result)
             continue
         problems: list[tuple[str, str]] = []
+        written = 0
         try:
             with transaction.atomic():
                 resolved = spec.resolve(ctx, row)
@@ -301,12 +401,15 @@ def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any,
             problems = [(spec.key[0], _("与已有数据冲突"))]
         else:
             sheet_result.add(number, outcome)
+            written = int(outcome.action != Action.UNCHANGED)
+        tracker.row(result, written=written)
         if problems:
             # The row's savepoint was rolled back, and with it whatever the row created: a
             # record it put among the memoized lookups may no longer exist.
             ctx.forget_lookups()
         for column, message in problems:
             result.errors.append(LedgerError(message, sheet=sheet, row=number, column=column))
+    tracker.report(result)
 
 
 def _parse_row(
