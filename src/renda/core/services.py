@@ -86,7 +86,7 @@ def clean_text(value: str | None, field: str, *, label: Any = "", max_length: in
         raise InvalidInput(exc.messages[0], fields={field: exc.messages[0]}) from None
 
 
-def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None) -> None:
+def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None, unique: bool = True) -> None:
     """``Model.full_clean`` (field checks, ``clean()``, unique checks), raised as ``InvalidInput``,
     after the edge rule (``edge_rule``: texts cleaned, dates in their window, safe 编号), with two
     savings that keep registering fast: the model's check constraints are evaluated in Python (no
@@ -109,10 +109,11 @@ def full_clean(obj: models.Model, *, exclude: Iterable[str] | None = None) -> No
         errors = exc.update_error_dict(errors)
     # As Django does: unique checks and constraints are not checked on fields that already failed.
     skip = excluded | {name for name in errors if name != NON_FIELD_ERRORS}
-    try:
-        obj.validate_unique(exclude=skip)
-    except ValidationError as exc:
-        errors = exc.update_error_dict(errors)
+    if unique:  # (a bulk import checks its keys for a whole batch in one query: ``unique=False``)
+        try:
+            obj.validate_unique(exclude=skip)
+        except ValidationError as exc:
+            errors = exc.update_error_dict(errors)
     skip |= {name for name in errors if name != NON_FIELD_ERRORS}
     try:
         validate_constraints(obj, skip)
@@ -265,14 +266,23 @@ def required_text(value: str, field: str, message: str, *, max_length: int | Non
     return value
 
 
-def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,
-                      on: dt.date, comment: str = "", **owner: models.Model) -> M:
-    """One row of an item's timeline (``Transition``-shaped: action, from/to state, actor, date);
-    ``owner`` names the item (``petition=p``)."""
-    return timeline._default_manager.create(
+def transition_row(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,
+                   on: dt.date, comment: str = "", **owner: models.Model) -> M:
+    """One row of an item's timeline (``Transition``-shaped: action, from/to state, actor, date),
+    not saved; ``owner`` names the item (``petition=p``). A bulk import writes many at once."""
+    return timeline(
         **owner, action=action, from_state=from_state, to_state=to_state, actor=actor_user(actor),
         actor_label=actor_label(actor), on=on, at=business_at(on), comment=comment,
     )
+
+
+def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,
+                      on: dt.date, comment: str = "", **owner: models.Model) -> M:
+    """``transition_row``, saved."""
+    row = transition_row(timeline, action=action, from_state=from_state, to_state=to_state, actor=actor, on=on,
+                         comment=comment, **owner)
+    row.save(force_insert=True)
+    return row
 
 
 def commit_transition(obj: M, *, history: Callable[..., Any], snap: Callable[[M], dict[str, Any]], verb: str,

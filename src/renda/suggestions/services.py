@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
@@ -114,14 +114,19 @@ def _history(
                              actor=actor, on=on, comment=comment)
 
 
+def bump_version(s: Suggestion, from_state: str) -> None:
+    """``version`` counts the changes of state."""
+    if s.state != from_state:
+        s.version += 1
+
+
 def _commit(
     s: Suggestion, *, action: Action, actor: Actor, on: dt.date, from_state: str, before: dict[str, Any],
     comment: str = "",
 ) -> Suggestion:
     """Validate and save ``s``, then write its timeline row and audit event; ``version`` counts
     the changes of state."""
-    if s.state != from_state:
-        s.version += 1
+    bump_version(s, from_state)
     return commit_transition(s, history=_history, snap=_snap, verb=f"suggestion.{action.value}", action=action,
                              actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
@@ -222,42 +227,24 @@ def register_problems(*, kind: str, anonymous: bool, submitter_name: str, submit
 
 
 
-@transaction.atomic
-def suggestion_register(
-    *,
-    actor: Actor,
-    town: Region,
-    kind: str,
-    title: str,
-    content: str = "",
-    source: str = "",
-    village: Region | None = None,
-    grid: Region | None = None,
-    category: SuggestionCategory | None = None,
-    submitter_name: str = "",
-    submitter_phone: str = "",
-    anonymous: bool = False,
-    no_unit_contact: bool = False,
-    lead_deputy: Deputy | None = None,
-    co_deputies: Sequence[Deputy] = (),
-    code: str | None = None,
-    on: dt.date | None = None,
-    comment: str = "",
-    files: Sequence[Any] = (),
-    merge_into_id: int | None = None,
-    via_deputy: Deputy | None = None,
-) -> Suggestion:
-    """登记: a new item in state ``registered``; 编号 is generated when not given.
+# --- steps ----------------------------------------------------------------------------------
+# Each verb's rules and changes, on the item in memory. A service locks the item, takes the step
+# and commits it (``_commit``: validated, saved, its timeline row, its audit event). The bulk
+# ledger import (``suggestions.bulk``) takes the same steps on items it has not written yet and
+# writes a batch of them at once (``suggestion_import_batch``): one implementation of each rule.
 
-    ``via_deputy``: a public opinion given through that deputy's QR code (the portal); the deputy
-    is told and may follow it up (``suggestion_deputy_note``, ``suggestion_pass_on``,
-    ``suggestion_adopt``).
+#: ``_commit``'s signature: what a step calls to record itself (saved, or kept for a batch).
+Commit = Callable[..., Suggestion]
 
-    The register page's whole step in the same transaction: with ``files``, its attachments
-    (``suggestion_attach``); with ``merge_into_id``, merged at once into that similar open item,
-    which the actor must see (``suggestion_merge``; the item returned is then the merged one). A
-    refused file or merge leaves nothing registered."""
-    on = business_date(on)
+
+def registration(
+    *, actor: Actor, town: Region, kind: str, title: str, content: str = "", source: str = "",
+    village: Region | None = None, grid: Region | None = None, category: SuggestionCategory | None = None,
+    submitter_name: str = "", submitter_phone: str = "", anonymous: bool = False, no_unit_contact: bool = False,
+    lead_deputy: Deputy | None = None, co_deputies: Sequence[Deputy] = (), code: str | None = None,
+    on: dt.date, via_deputy: Deputy | None = None,
+) -> tuple[Suggestion, list[Deputy]]:
+    """登记's rules: the new item (not saved, 编号 as given) and its co-deputies, or the refusal."""
     if kind not in Kind.values:
         raise InvalidInput(_("类型不正确"), fields={"kind": _("不正确")})
     if source and source not in Source.values:
@@ -295,6 +282,51 @@ def suggestion_register(
     if lead_deputy is not None and lead_deputy.town_id != town.pk:
         raise InvalidInput(_("领衔代表不属于{town}").format(town=town.name), fields={"lead_deputy": _("不属于该镇街")})
     co = [d for d in co_deputies if lead_deputy is None or d.pk != lead_deputy.pk]
+    return s, co
+
+
+@transaction.atomic
+def suggestion_register(
+    *,
+    actor: Actor,
+    town: Region,
+    kind: str,
+    title: str,
+    content: str = "",
+    source: str = "",
+    village: Region | None = None,
+    grid: Region | None = None,
+    category: SuggestionCategory | None = None,
+    submitter_name: str = "",
+    submitter_phone: str = "",
+    anonymous: bool = False,
+    no_unit_contact: bool = False,
+    lead_deputy: Deputy | None = None,
+    co_deputies: Sequence[Deputy] = (),
+    code: str | None = None,
+    on: dt.date | None = None,
+    comment: str = "",
+    files: Sequence[Any] = (),
+    merge_into_id: int | None = None,
+    via_deputy: Deputy | None = None,
+) -> Suggestion:
+    """登记: a new item in state ``registered``; 编号 is generated when not given.
+
+    ``via_deputy``: a public opinion given through that deputy's QR code (the portal); the deputy
+    is told and may follow it up (``suggestion_deputy_note``, ``suggestion_pass_on``,
+    ``suggestion_adopt``).
+
+    The register page's whole step in the same transaction: with ``files``, its attachments
+    (``suggestion_attach``); with ``merge_into_id``, merged at once into that similar open item,
+    which the actor must see (``suggestion_merge``; the item returned is then the merged one). A
+    refused file or merge leaves nothing registered."""
+    on = business_date(on)
+    s, co = registration(
+        actor=actor, town=town, kind=kind, title=title, content=content, source=source, village=village, grid=grid,
+        category=category, submitter_name=submitter_name, submitter_phone=submitter_phone, anonymous=anonymous,
+        no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, co_deputies=co_deputies, code=code, on=on,
+        via_deputy=via_deputy)
+    via_deputy = s.via_deputy
     if not code:
         _serialize_codes(on.year)
     else:
@@ -322,6 +354,23 @@ def suggestion_register(
 # --- assign, accept, return, co-opinion ---------------------------------------------------
 
 
+def assign_step(s: Suggestion, *, lead_unit: Unit, co_units: Sequence[Unit], deadline: dt.date | None,
+                on: dt.date) -> list[Unit]:
+    """交办's rules and changes on ``s``; the co-handling units (the lead left out)."""
+    s.state = workflow.next_state(s.state, Action.ASSIGN)
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    co = [u for u in co_units if u.pk != lead_unit.pk]
+    for unit in [lead_unit, *co]:
+        if unit.town_id != s.town_id or not unit.is_active:
+            raise InvalidInput(_("承办单位「{unit}」不属于本镇街或已停用").format(unit=unit),
+                               fields={"lead_unit" if unit is lead_unit else "co_units": _("不可用")})
+    deadline = deadline or rules.deadline_for(s.kind, on, rules.rules_for(s.town))
+    if deadline < on:
+        raise InvalidInput(_("办理期限不能早于交办日期"), fields={"deadline": _("早于交办日期")})
+    s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = lead_unit, on, deadline, deadline, None
+    return co
+
+
 @transaction.atomic
 def suggestion_assign(
     *,
@@ -340,21 +389,18 @@ def suggestion_assign(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.ASSIGN, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.ASSIGN)
-    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
-    co = [u for u in co_units if u.pk != lead_unit.pk]
-    for unit in [lead_unit, *co]:
-        if unit.town_id != s.town_id or not unit.is_active:
-            raise InvalidInput(_("承办单位「{unit}」不属于本镇街或已停用").format(unit=unit),
-                               fields={"lead_unit" if unit is lead_unit else "co_units": _("不可用")})
-    deadline = deadline or rules.deadline_for(s.kind, on, rules.rules_for(s.town))
-    if deadline < on:
-        raise InvalidInput(_("办理期限不能早于交办日期"), fields={"deadline": _("早于交办日期")})
-    s.lead_unit, s.assigned_at, s.deadline, s.original_deadline, s.accepted_at = lead_unit, on, deadline, deadline, None
+    co = assign_step(s, lead_unit=lead_unit, co_units=co_units, deadline=deadline, on=on)
     SuggestionCoUnit.objects.filter(suggestion=s).delete()
     SuggestionCoUnit.objects.bulk_create([SuggestionCoUnit(suggestion=s, unit=u) for u in co])
     transaction.on_commit(partial(notify.assigned, s.pk))
     return _commit(s, action=Action.ASSIGN, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
+
+
+def accept_step(s: Suggestion, *, on: dt.date) -> None:
+    """签收's rules and changes on ``s``."""
+    s.state = workflow.next_state(s.state, Action.ACCEPT)
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    s.accepted_at = on
 
 
 @transaction.atomic
@@ -367,9 +413,7 @@ def suggestion_accept(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.ACCEPT, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.ACCEPT)
-    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
-    s.accepted_at = on
+    accept_step(s, on=on)
     return _commit(s, action=Action.ACCEPT, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
@@ -431,6 +475,22 @@ def suggestion_co_opinion(
 # --- reply, evaluate, re-handle, close ----------------------------------------------------
 
 
+def reply_step(s: Suggestion, *, actor: Actor, last: Reply | None, reply_class: str, text: str,
+               on: dt.date) -> Reply:
+    """答复's rules and changes on ``s`` (``last``: its latest reply); the reply, not saved."""
+    new_state = workflow.next_state(s.state, Action.REPLY)
+    workflow.check_reply_again(state=s.state, last_class=last.reply_class if last else None)
+    if reply_class not in ReplyClass.values:
+        raise InvalidInput(_("答复类别应为 A、B、C 或 D"), fields={"reply_class": _("不正确")})
+    text = required_text(text, "text", _("请填写答复内容"))
+    workflow.check_not_before(on=on, earlier=last.replied_at if last else s.accepted_at, what=_("上一步"))
+    assert s.lead_unit is not None
+    reply = Reply(suggestion=s, reply_class=reply_class, text=text, replied_at=on, unit=s.lead_unit,
+                  by=actor_user(actor))
+    s.state = new_state
+    return reply
+
+
 @transaction.atomic
 def suggestion_reply(
     *, actor: Actor, suggestion_id: int, reply_class: str, text: str, on: dt.date | None = None,
@@ -442,44 +502,51 @@ def suggestion_reply(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.REPLY, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    new_state = workflow.next_state(s.state, Action.REPLY)
-    last = _last_reply(s)
-    workflow.check_reply_again(state=s.state, last_class=last.reply_class if last else None)
-    if reply_class not in ReplyClass.values:
-        raise InvalidInput(_("答复类别应为 A、B、C 或 D"), fields={"reply_class": _("不正确")})
-    text = required_text(text, "text", _("请填写答复内容"))
-    workflow.check_not_before(on=on, earlier=last.replied_at if last else s.accepted_at, what=_("上一步"))
-    assert s.lead_unit is not None
-    reply = Reply.objects.create(suggestion=s, reply_class=reply_class, text=text, replied_at=on, unit=s.lead_unit,
-                                 by=actor_user(actor))
-    s.state = new_state
+    reply = reply_step(s, actor=actor, last=_last_reply(s), reply_class=reply_class, text=text, on=on)
+    reply.save(force_insert=True)
     _commit(s, action=Action.REPLY, actor=actor, on=on, from_state=from_state, before=before,
-            comment=f"{reply_class}：{text}")
+            comment=f"{reply.reply_class}：{reply.text}")
     transaction.on_commit(partial(notify.replied, s.pk))
     if files:
         suggestion_attach(actor=actor, suggestion_id=s.pk, files=files, reply_id=reply.pk)
     return reply
 
 
-def _rehandle(s: Suggestion, *, actor: Actor, on: dt.date, comment: str) -> None:
+def rehandle_steps(s: Suggestion, *, actor: Actor, on: dt.date, comment: str, commit: Commit = _commit,
+                   snap: Callable[[Suggestion], dict[str, Any]] = _snap) -> None:
     """重新办理 (after 不满意): back to the lead unit with a new deadline; the third time the
-    item goes under key supervision."""
-    before, from_state = _snap(s), s.state
+    item goes under key supervision. Each step recorded through ``commit``."""
+    before, from_state = snap(s), s.state
     s.state = workflow.next_state(s.state, Action.REHANDLE)
     town_rules = rules.rules_for(s.town)
     s.rehandle_count += 1
     s.deadline = max(rules.rehandle_deadline(on, town_rules), s.assigned_at or on)
-    _commit(s, action=Action.REHANDLE, actor=actor, on=on, from_state=from_state, before=before,
-            comment=comment or _("第{n}次重新办理").format(n=s.rehandle_count))
-    transaction.on_commit(partial(notify.rehandled, s.pk))
+    commit(s, action=Action.REHANDLE, actor=actor, on=on, from_state=from_state, before=before,
+           comment=comment or _("第{n}次重新办理").format(n=s.rehandle_count))
     if not s.key_supervision and workflow.key_supervision_due(
         rehandle_count=s.rehandle_count, threshold=town_rules.key_supervision_after_rehandles
     ):
-        before, from_state = _snap(s), s.state
+        before, from_state = snap(s), s.state
         s.state = workflow.next_state(s.state, Action.SUPERVISE)
         s.key_supervision, s.key_supervision_since = True, on
-        _commit(s, action=Action.SUPERVISE, actor=None, on=on, from_state=from_state, before=before,
+        commit(s, action=Action.SUPERVISE, actor=None, on=on, from_state=from_state, before=before,
                 comment=_("重新办理达{n}次，自动列入重点督办").format(n=s.rehandle_count))
+
+
+def evaluate_step(s: Suggestion, *, actor: Actor, last_reply: Reply | None, result: str, comment: str,
+                  on: dt.date) -> Evaluation:
+    """测评's rules and changes on ``s`` (``last_reply``: its latest reply); the evaluation, not
+    saved. 不满意 then needs ``rehandle_steps``."""
+    s.state = workflow.next_state(s.state, Action.EVALUATE)
+    if result not in Result.values:
+        raise InvalidInput(_("测评结果应为满意、基本满意或不满意"), fields={"result": _("不正确")})
+    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
+    return Evaluation(suggestion=s, result=result, evaluated_at=on, comment=comment.strip(), by=actor_user(actor))
+
+
+def evaluation_comment(evaluation: Evaluation) -> str:
+    """The timeline's words for an evaluation: 满意, or 不满意：why."""
+    return f"{Result(evaluation.result).label}{'：' + evaluation.comment if evaluation.comment else ''}"
 
 
 @transaction.atomic
@@ -493,18 +560,27 @@ def suggestion_evaluate(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.EVALUATE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.EVALUATE)
-    if result not in Result.values:
-        raise InvalidInput(_("测评结果应为满意、基本满意或不满意"), fields={"result": _("不正确")})
-    last = _last_reply(s)
-    workflow.check_not_before(on=on, earlier=last.replied_at if last else None, what=_("答复"))
-    evaluation = Evaluation.objects.create(suggestion=s, result=result, evaluated_at=on, comment=comment.strip(),
-                                           by=actor_user(actor))
+    evaluation = evaluate_step(s, actor=actor, last_reply=_last_reply(s), result=result, comment=comment, on=on)
+    evaluation.save(force_insert=True)
     _commit(s, action=Action.EVALUATE, actor=actor, on=on, from_state=from_state, before=before,
-            comment=f"{Result(result).label}{'：' + comment.strip() if comment.strip() else ''}")
+            comment=evaluation_comment(evaluation))
     if workflow.needs_rehandle(result):
-        _rehandle(s, actor=actor, on=on, comment="")
+        rehandle_steps(s, actor=actor, on=on, comment="")
+        transaction.on_commit(partial(notify.rehandled, s.pk))
     return evaluation
+
+
+def _closed_on(s: Suggestion, *, last_reply: Reply | None, last_evaluation: Evaluation | None, on: dt.date) -> None:
+    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
+    workflow.check_not_before(on=on, earlier=last_evaluation.evaluated_at if last_evaluation else None,
+                              what=_("测评"))
+    s.closed_at = on
+
+
+def close_step(s: Suggestion, *, last_reply: Reply | None, last_evaluation: Evaluation | None, on: dt.date) -> None:
+    """办结's rules and changes on ``s``."""
+    s.state = workflow.next_state(s.state, Action.CLOSE)
+    _closed_on(s, last_reply=last_reply, last_evaluation=last_evaluation, on=on)
 
 
 @transaction.atomic
@@ -517,17 +593,29 @@ def suggestion_close(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CLOSE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    s.state = workflow.next_state(s.state, Action.CLOSE)
-    last_reply, last_eval = _last_reply(s), _last_evaluation(s)
-    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
-    workflow.check_not_before(on=on, earlier=last_eval.evaluated_at if last_eval else None, what=_("测评"))
-    s.closed_at = on
+    close_step(s, last_reply=_last_reply(s), last_evaluation=_last_evaluation(s), on=on)
     transaction.on_commit(partial(notify.closed, s.pk))
     return _commit(s, action=Action.CLOSE, actor=actor, on=on, from_state=from_state, before=before, comment=comment)
 
 
 #: The reason written for a 不满意办结 that a ledger row records (the row has no column for it).
 LEDGER_CLOSE_DISSATISFIED_REASON = "据台账记载：测评不满意，已办结"
+
+
+def close_dissatisfied_step(s: Suggestion, *, known: workflow.Facts, last_reply: Reply | None,
+                            last_evaluation: Evaluation | None, reason: str, on: dt.date,
+                            from_ledger: bool = False) -> str:
+    """不满意办结's rules and changes on ``s`` (``known``: ``policy.facts``); the reason, cleaned."""
+    from_state = s.state
+    if from_ledger:
+        s.state = workflow.next_state(s.state, Action.CLOSE_DISSATISFIED)
+        workflow.check_close_dissatisfied(state=from_state, last_result=known.last_result,
+                                          rehandle_count=known.rehandle_count, min_rehandles=0)
+    else:
+        s.state = workflow.check(s.state, Action.CLOSE_DISSATISFIED, known)
+    reason = required_text(reason, "reason", _("请填写不满意办结的理由"))
+    _closed_on(s, last_reply=last_reply, last_evaluation=last_evaluation, on=on)
+    return reason
 
 
 @transaction.atomic
@@ -546,18 +634,8 @@ def suggestion_close_dissatisfied(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.CLOSE_DISSATISFIED,
               expected_state=expected_state, expected_version=expected_version)
     before, from_state = _snap(s), s.state
-    known = policy.facts(s)
-    if from_ledger:
-        s.state = workflow.next_state(s.state, Action.CLOSE_DISSATISFIED)
-        workflow.check_close_dissatisfied(state=from_state, last_result=known.last_result,
-                                          rehandle_count=known.rehandle_count, min_rehandles=0)
-    else:
-        s.state = workflow.check(s.state, Action.CLOSE_DISSATISFIED, known)
-    reason = required_text(reason, "reason", _("请填写不满意办结的理由"))
-    last_reply, last_eval = _last_reply(s), _last_evaluation(s)
-    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
-    workflow.check_not_before(on=on, earlier=last_eval.evaluated_at if last_eval else None, what=_("测评"))
-    s.closed_at = on
+    reason = close_dissatisfied_step(s, known=policy.facts(s), last_reply=_last_reply(s),
+                                     last_evaluation=_last_evaluation(s), reason=reason, on=on, from_ledger=from_ledger)
     transaction.on_commit(partial(notify.closed, s.pk))
     return _commit(s, action=Action.CLOSE_DISSATISFIED, actor=actor, on=on, from_state=from_state, before=before,
                    comment=reason)
@@ -833,6 +911,15 @@ def suggestion_set_key_supervision(
     s = _open(actor=actor, suggestion_id=suggestion_id, action=Action.SUPERVISE, expected_state=expected_state,
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
+    text = key_supervision_step(s, actor=actor, enabled=enabled, supervisor=supervisor, on=on)
+    transaction.on_commit(partial(notify.key_supervised, s.pk))
+    return _commit(s, action=Action.SUPERVISE, actor=actor, on=on, from_state=from_state, before=before,
+                   comment=text + (f"：{comment.strip()}" if comment.strip() else ""))
+
+
+def key_supervision_step(s: Suggestion, *, actor: Actor, enabled: bool, supervisor: Deputy | None,
+                         on: dt.date) -> str:
+    """重点督办's rules and changes on ``s``; the timeline's words for it."""
     s.state = workflow.next_state(s.state, Action.SUPERVISE)
     if enabled:
         if supervisor is None and actor is not None and actor.role == Role.PRESIDIUM and actor.deputy_id:
@@ -851,9 +938,7 @@ def suggestion_set_key_supervision(
             raise InvalidInput(_("该事项未列入重点督办"))
         s.key_supervision, s.key_supervision_since, s.supervisor = False, None, None
         text = _("取消重点督办")
-    transaction.on_commit(partial(notify.key_supervised, s.pk))
-    return _commit(s, action=Action.SUPERVISE, actor=actor, on=on, from_state=from_state, before=before,
-                   comment=text + (f"：{comment.strip()}" if comment.strip() else ""))
+    return text
 
 
 # --- attachments --------------------------------------------------------------------------
