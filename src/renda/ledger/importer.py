@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
@@ -35,7 +35,7 @@ from renda.core import uploads
 from renda.core.errors import ApplicationError, InvalidInput
 from renda.core.ledger import registry
 from renda.core.ledger.cells import CellError, ColumnSpec, is_blank
-from renda.core.ledger.registry import Action, ImportContext, Outcome, Row, RowError, SheetSpec
+from renda.core.ledger.registry import Action, ImportContext, Outcome, Resolved, Row, RowError, SheetSpec
 from renda.core.types import Actor
 from renda.ledger import policy
 from renda.ledger.template import TEMPLATE_SHEETS
@@ -218,7 +218,8 @@ def scope_for(actor: Actor) -> Any:
 
 
 def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = False,
-                    limit_rows: bool = True, progress: ProgressFn | None = None) -> ImportResult:
+                    limit_rows: bool = True, progress: ProgressFn | None = None,
+                    bulk: bool | None = None) -> ImportResult:
     """Validate and import ``source``; see the module docstring. ``actor`` None = the system.
     The workbook's size is checked before it is parsed (``core.uploads.check_xlsx``); the rows
     and cells limits apply unless ``limit_rows`` is False (the command line, run by an
@@ -226,7 +227,13 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
 
     ``progress(p)`` is called with a :class:`Progress` every ``PROGRESS_EVERY`` rows, when a sheet
     ends and once at the end (``p.finished``); it may raise :class:`ImportCancelled`, which rolls
-    the whole import back and reports "导入已取消"."""
+    the whole import back and reports "导入已取消".
+
+    ``bulk``: new rows of a sheet that has a bulk path (``SheetSpec.bulk``: 意见建议) are checked by
+    the same rules and written a batch at a time, with one audit event per batch (True), or go
+    one by one through the services, with an audit event per step (False); None (the default)
+    takes the bulk path for a sheet of ``BULK_MIN_ROWS`` rows or more. Either way a ledger is
+    history: the import notifies nobody (docs/decisions/0020-bulk-ledger-import.md)."""
     result = ImportResult(dry_run=dry_run)
     tracker = _Tracker(progress)
     if actor is not None and not policy.can(actor, "import"):
@@ -262,13 +269,18 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
         ctx = context.current()
         try:
             with context.bind(request_id=ctx.request_id, ip=ctx.ip, source="import"), transaction.atomic():
+                queued = len(connection.run_on_commit)
                 ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
                 budget = _Budget(limit_rows)
                 for spec, ws in present:
-                    _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result, tracker)
+                    by_bulk = bulk if bulk is not None else (ws.max_row or 0) - 1 >= BULK_MIN_ROWS
+                    _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result, tracker,
+                                  bulk=by_bulk)
                     if budget.exceeded:
                         result.errors.append(LedgerError(uploads.too_many_rows()))
                         break
+                # A ledger is history: what the services queued to tell people is not sent.
+                del connection.run_on_commit[queued:]
                 if result.errors or dry_run:
                     transaction.set_rollback(True)
         except ImportCancelled:
@@ -335,7 +347,9 @@ class _Budget:
 
 
 def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any, ...]], result: ImportResult,
-                  tracker: _Tracker | None = None) -> None:
+                  tracker: _Tracker | None = None, *, bulk: bool = False) -> None:
+    """Import one sheet's rows; ``bulk``: by the sheet's bulk path (it must have one)."""
+    bulk = bulk and spec.bulk is not None
     sheet = spec.name
     sheet_result = SheetResult(sheet)
     result.sheets.append(sheet_result)
@@ -364,73 +378,157 @@ def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any,
 
     # What the row loop reads per cell, worked out once: (header, index, column).
     present = [(name, index, spec.column(name)) for name, index in columns.items()]
-    # The keys seen so far (duplicate rows): the one per-row state the import keeps.
-    seen: dict[tuple[Any, ...], int] = {}
     ctx.forget_lookups()  # a sheet sees the records as the earlier sheets left them
+    rows_of = _SheetRows(ctx, spec, result, sheet_result, tracker)
+    batch: list[tuple[int, Row | None, list[LedgerError]]] = []
     for number, cells in enumerate(rows, start=2):
         width = len(cells)
         raw = [(name, column, cells[index] if index < width else None) for name, index, column in present]
         if all(is_blank(value) for _name, _column, value in raw):
             continue
-        row = _parse_row(spec, number, raw, result)
-        if row is None:
-            tracker.row(result)
+        row, errors = _parse_row(spec, number, raw)
+        if not bulk:
+            rows_of.one(number, row, errors)
             continue
-        problems: list[tuple[str, str]] = []
-        written = 0
-        try:
-            with transaction.atomic():
-                resolved = spec.resolve(ctx, row)
-                resolved.row = row
-                first = seen.get(resolved.key)
-                if first is not None:
-                    raise RowError(spec.key[0], _("与第{row}行重复").format(row=first))
-                seen[resolved.key] = number
-                scope = ctx.scope_town
-                if scope is not None and resolved.town_code != scope.code:
-                    raise RowError(spec.town_column or spec.key[0], _("不属于您所在的镇街"))
-                outcome = spec.apply(ctx, resolved)
-        except RowError as exc:
-            problems = exc.problems
-        except ApplicationError as exc:
-            problems = [(_column_for(spec, exc.fields), exc.message)]
-        except ValidationError as exc:
-            problems = [(spec.key[0], "；".join(exc.messages))]
-        except IntegrityError as exc:
-            logger.warning("ledger: integrity error in %s row %s: %s", sheet, number, exc)
-            problems = [(spec.key[0], _("与已有数据冲突"))]
-        else:
-            sheet_result.add(number, outcome)
-            written = int(outcome.action != Action.UNCHANGED)
-        tracker.row(result, written=written)
-        if problems:
-            # The row's savepoint was rolled back, and with it whatever the row created: a
-            # record it put among the memoized lookups may no longer exist.
-            ctx.forget_lookups()
-        for column, message in problems:
-            result.errors.append(LedgerError(message, sheet=sheet, row=number, column=column))
+        batch.append((number, row, errors))
+        if len(batch) >= BULK_BATCH:
+            rows_of.batch(batch)
+            batch = []
+    if batch:
+        rows_of.batch(batch)
     tracker.report(result)
 
 
+#: The rows a bulk path takes at a time: their keys looked up in one query, their new records
+#: written together (``BulkPath``).
+BULK_BATCH = 1000
+#: With ``bulk=None``, a sheet that has a bulk path takes it when it declares at least this many rows.
+BULK_MIN_ROWS = 1000
+
+
+class _SheetRows:
+    """The rows of one sheet: checked and applied one by one (``one``), or a batch at a time by the
+    sheet's bulk path (``batch``) — the same checks, errors and results either way."""
+
+    def __init__(self, ctx: ImportContext, spec: SheetSpec, result: ImportResult, sheet_result: SheetResult,
+                 tracker: _Tracker) -> None:
+        self.ctx, self.spec, self.result, self.sheet_result, self.tracker = ctx, spec, result, sheet_result, tracker
+        # The keys seen so far (duplicate rows): the one per-row state the import keeps.
+        self.seen: dict[tuple[Any, ...], int] = {}
+
+    def _resolve(self, number: int, row: Row) -> Resolved:
+        resolved = self.spec.resolve(self.ctx, row)
+        resolved.row = row
+        first = self.seen.get(resolved.key)
+        if first is not None:
+            raise RowError(self.spec.key[0], _("与第{row}行重复").format(row=first))
+        self.seen[resolved.key] = number
+        scope = self.ctx.scope_town
+        if scope is not None and resolved.town_code != scope.code:
+            raise RowError(self.spec.town_column or self.spec.key[0], _("不属于您所在的镇街"))
+        return resolved
+
+    def _problems(self, number: int, exc: Exception) -> list[tuple[str, str]]:
+        """A refused row's problems by column (the exception re-raised if it is not a refusal)."""
+        if isinstance(exc, RowError):
+            return exc.problems
+        if isinstance(exc, ApplicationError):
+            return [(_column_for(self.spec, exc.fields), exc.message)]
+        if isinstance(exc, ValidationError):
+            return [(self.spec.key[0], "；".join(exc.messages))]
+        if isinstance(exc, IntegrityError):
+            logger.warning("ledger: integrity error in %s row %s: %s", self.spec.name, number, exc)
+            return [(self.spec.key[0], _("与已有数据冲突"))]
+        raise exc
+
+    def _refused(self, number: int, problems: list[tuple[str, str]]) -> None:
+        # The row's savepoint was rolled back, and with it whatever the row created: a record it
+        # put among the memoized lookups may no longer exist.
+        self.ctx.forget_lookups()
+        for column, message in problems:
+            self.result.errors.append(LedgerError(message, sheet=self.spec.name, row=number, column=column))
+
+    def one(self, number: int, row: Row | None, errors: list[LedgerError], resolved: Resolved | None = None) -> None:
+        """Check and apply one row (in a savepoint: a refused row leaves nothing)."""
+        if row is None:
+            self.result.errors.extend(errors)
+            self.tracker.row(self.result)
+            return
+        try:
+            with transaction.atomic():
+                outcome = self.spec.apply(self.ctx, resolved or self._resolve(number, row))
+        except (RowError, ApplicationError, ValidationError, IntegrityError) as exc:
+            self._refused(number, self._problems(number, exc))
+            self.tracker.row(self.result)
+            return
+        self.sheet_result.add(number, outcome)
+        self.tracker.row(self.result, written=int(outcome.action != Action.UNCHANGED))
+
+    def batch(self, batch: list[tuple[int, Row | None, list[LedgerError]]]) -> None:
+        """A batch by the bulk path: rows resolved in order, the keys already in the database
+        looked up at once (those rows are applied one by one), the others planned in order and
+        written together."""
+        bulk = self.spec.bulk
+        assert bulk is not None
+        checked: list[tuple[int, Row | None, list[LedgerError], Resolved | None, list[tuple[str, str]]]] = []
+        for number, row, errors in batch:
+            resolved, problems = None, []
+            if row is not None:
+                try:
+                    resolved = self._resolve(number, row)
+                except (RowError, ApplicationError, ValidationError) as exc:
+                    problems = self._problems(number, exc)
+            checked.append((number, row, errors, resolved, problems))
+        existing = bulk.existing([r.key for *_rest, r, _p in checked if r is not None])
+        drafts: list[Any] = []
+        numbers: list[int] = []
+        for number, row, errors, resolved, problems in checked:
+            if row is None or resolved is None or resolved.key in existing:
+                if problems:
+                    self._refused(number, problems)
+                    self.tracker.row(self.result)
+                else:
+                    self.one(number, row, errors, resolved)
+                continue
+            try:
+                draft, outcome = bulk.plan(self.ctx, resolved)
+            except (RowError, ApplicationError, ValidationError, IntegrityError) as exc:
+                self._refused(number, self._problems(number, exc))
+            else:
+                drafts.append(draft)
+                numbers.append(number)
+                self.sheet_result.add(number, outcome)
+            self.tracker.row(self.result)
+        if not drafts:
+            return
+        rows = _("工作表「{sheet}」第{first}–{last}行").format(sheet=self.spec.name, first=numbers[0], last=numbers[-1])
+        try:
+            bulk.write(self.ctx, drafts, rows)
+        except IntegrityError as exc:  # a key taken since the batch was checked (a concurrent write)
+            logger.warning("ledger: integrity error writing %s: %s", rows, exc)
+            self.result.errors.append(LedgerError(_("与已有数据冲突（{rows}），请重新导入").format(rows=rows),
+                                                  sheet=self.spec.name))
+            return
+        self.tracker.written(len(drafts))
+
+
 def _parse_row(
-    spec: SheetSpec, number: int, raw: list[tuple[str, ColumnSpec | None, Any]], result: ImportResult
-) -> Row | None:
+    spec: SheetSpec, number: int, raw: list[tuple[str, ColumnSpec | None, Any]]
+) -> tuple[Row | None, list[LedgerError]]:
     values: dict[str, Any] = {}
-    ok = True
+    errors: list[LedgerError] = []
     for header, column, value in raw:
         assert column is not None
         if is_blank(value):
             if column.required:
-                result.errors.append(LedgerError(_("不能为空"), sheet=spec.name, row=number, column=header))
-                ok = False
+                errors.append(LedgerError(_("不能为空"), sheet=spec.name, row=number, column=header))
             values[header] = list(column.blank) if isinstance(column.blank, list) else column.blank
             continue
         try:
             values[header] = column.parse(value)
         except CellError as exc:
-            result.errors.append(LedgerError(exc.message, sheet=spec.name, row=number, column=header))
-            ok = False
-    return Row(spec.name, number, values) if ok else None
+            errors.append(LedgerError(exc.message, sheet=spec.name, row=number, column=header))
+    return (None if errors else Row(spec.name, number, values)), errors
 
 
 def _column_for(spec: SheetSpec, fields: dict[str, list[str]]) -> str:

@@ -17,10 +17,13 @@ masked cell back onto the same item counts as unchanged.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from functools import partial
+from typing import Any, Protocol, cast
 
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from renda.audit import context
@@ -30,6 +33,7 @@ from renda.core.ledger import cells
 from renda.core.ledger.registry import (
     ORDER_SUGGESTIONS,
     Action,
+    BulkPath,
     ImportContext,
     Outcome,
     Resolved,
@@ -41,11 +45,13 @@ from renda.core.ledger.registry import (
     register,
     same_or_masked,
 )
+from renda.core.types import Actor
 from renda.core.validators import is_phone
 from renda.people.models import Deputy
 from renda.places.ledger_sheets import region_by_code
 from renda.places.models import Level, Region
 from renda.suggestions import policy, services
+from renda.suggestions.bulk import Draft
 from renda.suggestions.models import Kind, Result, Source, Suggestion, SuggestionCategory
 from renda.suggestions.workflow import Action as WAction
 from renda.suggestions.workflow import State
@@ -223,11 +229,16 @@ def _step(column: str, fn: Callable[[], Any]) -> Any:
         raise RowError(column, exc.message) from exc
 
 
+def _category_found(ctx: ImportContext, town: Region, name: str) -> SuggestionCategory | None:
+    return ctx.lookup(("category", town.pk, name),
+                      lambda: SuggestionCategory.objects.filter(town=town, name=name).first())
+
+
 def _category(ctx: ImportContext, town: Region, name: str) -> tuple[SuggestionCategory | None, bool]:
     if not name:
         return None, False
     key = ("category", town.pk, name)
-    found = ctx.lookup(key, lambda: SuggestionCategory.objects.filter(town=town, name=name).first())
+    found = _category_found(ctx, town, name)
     if found is not None:
         return found, False
     created = _step("类别", lambda: services.suggestion_category_create(actor=ctx.actor, town=town, name=name))
@@ -239,51 +250,115 @@ def _supervise_on(row: Row) -> dt.date:
     return row.get("交办日期") or row["登记日期"]
 
 
-def _forward(ctx: ImportContext, s: Suggestion, v: dict[str, Any], *, new: bool = False) -> bool:
-    """Take ``s`` through the steps the row has and the item has not yet had. True if any.
-    ``new``: ``s`` was just registered, so it has no reply or evaluation yet. After each step
-    ``s`` is the item as the service saved it (for a reply or an evaluation, the item it
-    belongs to), not read again."""
+class Steps(Protocol):
+    """The steps an import takes an item through, named and shaped as the services: ``_Live`` calls
+    the services on an item in the database, ``bulk.Draft`` takes the same steps in memory."""
+
+    item: Suggestion
+
+    def assign(self, *, actor: Actor, lead_unit: Unit, co_units: list[Unit], deadline: dt.date | None,
+               on: dt.date) -> Suggestion: ...
+
+    def set_key_supervision(self, *, actor: Actor, enabled: bool, supervisor: Deputy | None,
+                            on: dt.date) -> Suggestion: ...
+
+    def accept(self, *, actor: Actor, on: dt.date) -> Suggestion: ...
+
+    def reply(self, *, actor: Actor, reply_class: str, text: str, on: dt.date) -> Suggestion: ...
+
+    def evaluate(self, *, actor: Actor, result: str, on: dt.date) -> Suggestion: ...
+
+    def close(self, *, actor: Actor, on: dt.date) -> Suggestion: ...
+
+    def close_dissatisfied(self, *, actor: Actor, reason: str, on: dt.date, from_ledger: bool) -> Suggestion: ...
+
+
+class _Live:
+    """The steps through the services, each locking, saving and auditing the item."""
+
+    def __init__(self, item: Suggestion) -> None:
+        self.item = item
+
+    def assign(self, *, actor: Actor, lead_unit: Unit, co_units: list[Unit], deadline: dt.date | None,
+               on: dt.date) -> Suggestion:
+        self.item = services.suggestion_assign(actor=actor, suggestion_id=self.item.pk, lead_unit=lead_unit,
+                                               co_units=co_units, deadline=deadline, on=on)
+        return self.item
+
+    def set_key_supervision(self, *, actor: Actor, enabled: bool, supervisor: Deputy | None,
+                            on: dt.date) -> Suggestion:
+        self.item = services.suggestion_set_key_supervision(actor=actor, suggestion_id=self.item.pk, enabled=enabled,
+                                                            supervisor=supervisor, on=on)
+        return self.item
+
+    def accept(self, *, actor: Actor, on: dt.date) -> Suggestion:
+        self.item = services.suggestion_accept(actor=actor, suggestion_id=self.item.pk, on=on)
+        return self.item
+
+    def reply(self, *, actor: Actor, reply_class: str, text: str, on: dt.date) -> Suggestion:
+        reply = services.suggestion_reply(actor=actor, suggestion_id=self.item.pk, reply_class=reply_class, text=text,
+                                          on=on)
+        self.item = reply.suggestion
+        return self.item
+
+    def evaluate(self, *, actor: Actor, result: str, on: dt.date) -> Suggestion:
+        evaluation = services.suggestion_evaluate(actor=actor, suggestion_id=self.item.pk, result=result, on=on)
+        self.item = evaluation.suggestion
+        return self.item
+
+    def close(self, *, actor: Actor, on: dt.date) -> Suggestion:
+        self.item = services.suggestion_close(actor=actor, suggestion_id=self.item.pk, on=on)
+        return self.item
+
+    def close_dissatisfied(self, *, actor: Actor, reason: str, on: dt.date, from_ledger: bool) -> Suggestion:
+        self.item = services.suggestion_close_dissatisfied(actor=actor, suggestion_id=self.item.pk, reason=reason,
+                                                           on=on, from_ledger=from_ledger)
+        return self.item
+
+
+def _forward(ctx: ImportContext, steps: Steps, v: dict[str, Any], *, new: bool = False) -> bool:
+    """Take ``steps.item`` through the steps the row has and the item has not yet had. True if
+    any. ``new``: the item was just registered, so it has no reply or evaluation yet. After each
+    step ``s`` is the item as the step left it, not read again."""
     row: Row = v["row"]
+    s = steps.item
     did = False
     if s.state == State.REGISTERED and row.get("交办日期"):
-        s = _step("交办日期", lambda: services.suggestion_assign(
-            actor=_as(ctx, WAction.ASSIGN, s), suggestion_id=s.pk, lead_unit=v["unit"], co_units=v["co_units"],
+        s = _step("交办日期", lambda: steps.assign(
+            actor=_as(ctx, WAction.ASSIGN, s), lead_unit=v["unit"], co_units=v["co_units"],
             deadline=row["办理期限"], on=row["交办日期"]))
         did = True
     want_key, supervisor = bool(row.get("重点督办")), v["supervisor"]
     if row.has("重点督办") and (want_key != s.key_supervision
                                or (want_key and supervisor is not None and s.supervisor_id != supervisor.pk)):
-        s = _step("重点督办", lambda: services.suggestion_set_key_supervision(
-            actor=_as(ctx, WAction.SUPERVISE, s), suggestion_id=s.pk, enabled=want_key,
-            supervisor=supervisor if want_key else None, on=_supervise_on(row)))
+        s = _step("重点督办", lambda: steps.set_key_supervision(
+            actor=_as(ctx, WAction.SUPERVISE, s), enabled=want_key, supervisor=supervisor if want_key else None,
+            on=_supervise_on(row)))
         did = True
     replied_on = row.get("答复日期")
     last = None if new else s.replies.order_by("-replied_at", "-id").first()
     if replied_on is not None and (last is None or replied_on > last.replied_at):
         if s.state == State.ASSIGNED:
-            s = _step("答复日期", lambda: services.suggestion_accept(
-                actor=_as(ctx, WAction.ACCEPT, s), suggestion_id=s.pk, on=row["交办日期"]))
-        reply = _step("答复日期", lambda: services.suggestion_reply(
-            actor=_as(ctx, WAction.REPLY, s), suggestion_id=s.pk, reply_class=row["答复类别"],
-            text=row.get("答复内容") or NO_REPLY_TEXT, on=replied_on))
-        s, did = reply.suggestion, True
+            s = _step("答复日期", lambda: steps.accept(actor=_as(ctx, WAction.ACCEPT, s), on=row["交办日期"]))
+        s = _step("答复日期", lambda: steps.reply(
+            actor=_as(ctx, WAction.REPLY, s), reply_class=row["答复类别"], text=row.get("答复内容") or NO_REPLY_TEXT,
+            on=replied_on))
+        did = True
     evaluated_on = row.get("测评日期")
     last_eval = None if new else s.evaluations.order_by("-evaluated_at", "-id").first()
     if evaluated_on is not None and (last_eval is None or evaluated_on > last_eval.evaluated_at):
-        evaluation = _step("测评日期", lambda: services.suggestion_evaluate(
-            actor=_as(ctx, WAction.EVALUATE, s), suggestion_id=s.pk, result=row["测评结果"], on=evaluated_on))
-        s, did = evaluation.suggestion, True
+        s = _step("测评日期", lambda: steps.evaluate(
+            actor=_as(ctx, WAction.EVALUATE, s), result=row["测评结果"], on=evaluated_on))
+        did = True
     if row.get("办结日期") is not None and s.state != State.CLOSED:
         if s.state == State.ACCEPTED and row.get("测评结果") == Result.DISSATISFIED:
             # 不满意 sent it back for re-handling; the ledger says it was closed all the same: 不满意办结,
             # as history (the row cannot show the re-handling in between; docs/decisions/0009)
-            _step("办结日期", lambda: services.suggestion_close_dissatisfied(
-                actor=_as(ctx, WAction.CLOSE_DISSATISFIED, s), suggestion_id=s.pk, on=row["办结日期"],
+            _step("办结日期", lambda: steps.close_dissatisfied(
+                actor=_as(ctx, WAction.CLOSE_DISSATISFIED, s), on=row["办结日期"],
                 reason=services.LEDGER_CLOSE_DISSATISFIED_REASON, from_ledger=True))
         else:
-            _step("办结日期", lambda: services.suggestion_close(
-                actor=_as(ctx, WAction.CLOSE, s), suggestion_id=s.pk, on=row["办结日期"]))
+            _step("办结日期", lambda: steps.close(actor=_as(ctx, WAction.CLOSE, s), on=row["办结日期"]))
         did = True
     return did
 
@@ -381,23 +456,31 @@ def _compare(s: Suggestion, v: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
     v = r.values
-    row: Row = v["row"]
-    town: Region = v["town"]
     existing = Suggestion.objects.filter(code=r.key[0]).first()
     if existing is not None:
         problems = _compare(existing, v)
         if problems:
             raise RowError.many(problems)
-        if _forward(ctx, existing, v):
+        if _forward(ctx, _Live(existing), v):
             return Outcome(Action.UPDATED, r.label, _("办理进度"))
         return Outcome(Action.UNCHANGED, r.label)
+    _steps, outcome = _new(ctx, r, lambda **values: _Live(services.suggestion_register(**values)))
+    return outcome
+
+
+def _new(ctx: ImportContext, r: Resolved, register: Callable[..., Steps]) -> tuple[Steps, Outcome]:
+    """A new row: registered (``register``: through the service, or in memory) and taken through
+    the steps the row has."""
+    v = r.values
+    row: Row = v["row"]
+    town: Region = v["town"]
     category, new_category = _category(ctx, town, row.get("类别", ""))
     deputies: list[Deputy] = v["deputies"]
     name = row.get("提出人", "")
     if "*" in name or "*" in row.get("联系电话", ""):
         raise RowError("提出人" if "*" in name else "联系电话",
                        _("是脱敏后的内容，请使用命令行（系统）导出的台账导入新事项"))
-    s = services.suggestion_register(
+    steps = register(
         actor=ctx.actor, town=town, kind=row["类型"], title=row["标题"], content=row.get("内容", ""),
         source=row.get("来源") or "", village=v["village"], grid=v["grid"], category=category,
         submitter_name=name, submitter_phone=row.get("联系电话", ""),
@@ -405,9 +488,39 @@ def _apply(ctx: ImportContext, r: Resolved) -> Outcome:
         lead_deputy=deputies[0] if deputies else None, co_deputies=deputies[1:], code=r.key[0],
         on=row["登记日期"], comment=row.get("备注", ""),
     )
-    _forward(ctx, s, v, new=True)
+    _forward(ctx, steps, v, new=True)
     extra = (_("类别 {name}").format(name=category.name),) if new_category and category else ()
-    return Outcome(Action.CREATED, r.label, extra_created=extra)
+    return steps, Outcome(Action.CREATED, r.label, extra_created=extra)
+
+
+# --- the bulk path (new rows of a large sheet; suggestions.bulk) ------------------------------
+
+
+def _existing(keys: Sequence[tuple[Any, ...]]) -> set[tuple[Any, ...]]:
+    codes = [k[0] for k in keys]
+    return {(c,) for c in Suggestion.objects.filter(code__in=codes).values_list("code", flat=True)}
+
+
+def _plan(ctx: ImportContext, r: Resolved) -> tuple[Draft, Outcome]:
+    """A new row checked by the same rules and taken through the same steps as ``_apply``, in
+    memory; only a category the row names for the first time is written (in a savepoint, so the
+    row's failure takes it back, as for ``_apply``)."""
+    name = r.values["row"].get("类别", "")
+    creates = bool(name) and _category_found(ctx, r.values["town"], name) is None
+    with transaction.atomic() if creates else contextlib.nullcontext():
+        steps, outcome = _new(ctx, r, Draft.register)
+        draft = cast(Draft, steps)
+        try:
+            draft.validate()
+        except ApplicationError:
+            # Where would the services have refused it? They validate after every step.
+            _new(ctx, r, partial(Draft.register, strict=True))
+            raise
+    return draft, outcome
+
+
+def _write(ctx: ImportContext, drafts: Sequence[Any], rows: str) -> None:
+    services.suggestion_import_batch(actor=ctx.actor, drafts=drafts, rows=rows)
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -511,6 +624,7 @@ SUGGESTIONS = register(
         columns=tuple(_columns()),
         resolve=_resolve,
         apply=_apply,
+        bulk=BulkPath(existing=_existing, plan=_plan, write=_write),
         export=_export,
         example={
             "编号": "YJ2023-001",

@@ -155,6 +155,20 @@ class ImportContext:
         self.lookups.clear()
 
 
+@dataclass(frozen=True)
+class BulkPath:
+    """A sheet's faster path for the rows that create records (a large ledger's history): the
+    importer takes a batch of rows, asks ``existing(keys)`` which keys the database already has
+    (one query; those rows go through ``apply``), ``plan(ctx, resolved)`` for each other row —
+    the same rules and steps as ``apply``, in memory, returning a draft and the row's ``Outcome``
+    or raising as ``apply`` would — and ``write(ctx, drafts, rows)`` once for the batch (``rows``
+    names the sheet's rows, e.g. for one audit event). The resolved key must be the key cells."""
+
+    existing: Callable[[Sequence[tuple[Any, ...]]], set[tuple[Any, ...]]]
+    plan: Callable[[ImportContext, Resolved], tuple[Any, Outcome]]
+    write: Callable[[ImportContext, Sequence[Any], str], None]
+
+
 ResolveFn = Callable[[ImportContext, Row], Resolved]
 ApplyFn = Callable[[ImportContext, Resolved], Outcome]
 #: ``export(town)``: the sheet's rows for one town (a places.Region), or for every town (None).
@@ -178,6 +192,8 @@ class SheetSpec:
     description: str = ""
     #: Holds personal data (names, ID numbers, phones): masked in web exports unless revealed.
     personal_data: bool = False
+    #: The bulk path for new rows (``BulkPath``), if the sheet has one.
+    bulk: BulkPath | None = None
 
     def __post_init__(self) -> None:
         headers = [c.header for c in self.columns]

@@ -6,6 +6,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 Sheets = Mapping[str, Sequence[Sequence[Any]]]
@@ -97,3 +98,14 @@ def with_rows(base: Mapping[str, list[list[Any]]], sheet: str, *rows: list[Any])
     out = {k: [list(r) for r in v] for k, v in base.items()}
     out.setdefault(sheet, []).extend(list(r) for r in rows)
     return out
+
+
+@pytest.fixture(params=["row", "bulk"])
+def import_path(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run a test with every sheet imported row by row, then with every sheet that has a bulk
+    path (意见建议) imported by it: both must refuse, write and report the same. Use with
+    ``pytest.mark.usefixtures("import_path")`` (and import this fixture into the module)."""
+    from renda.ledger import importer
+
+    monkeypatch.setattr(importer, "BULK_MIN_ROWS", 0 if request.param == "bulk" else 10**9)
+    return str(request.param)

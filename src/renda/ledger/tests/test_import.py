@@ -10,12 +10,12 @@ from renda.audit.services import verify_chain
 from renda.core.ledger import cells
 from renda.core.roles import Role
 from renda.ledger.importer import import_workbook
-from renda.ledger.tests.helpers import GOOD, with_rows, workbook
+from renda.ledger.tests.helpers import GOOD, import_path, with_rows, workbook  # noqa: F401 (import_path: a fixture)
 from renda.people.models import Deputy
 from renda.places.models import GridWorker, Kind, Level, Region
 from renda.units.models import Unit
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_path")]
 
 
 def counts() -> tuple[int, int, int, int, int]:

@@ -18,11 +18,11 @@ from tests.support import World
 from renda.core.roles import Role
 from renda.ledger import importer
 from renda.ledger.importer import import_workbook
-from renda.ledger.tests.helpers import GOOD, with_rows, workbook
+from renda.ledger.tests.helpers import GOOD, import_path, with_rows, workbook  # noqa: F401 (import_path: a fixture)
 from renda.places.models import Region
 from renda.suggestions.models import Suggestion, SuggestionCategory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_path")]
 
 #: GOOD with five grids in all.
 FIVE_GRIDS = with_rows(

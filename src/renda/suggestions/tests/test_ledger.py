@@ -13,12 +13,12 @@ from tests.support import World
 from renda.audit import context
 from renda.ledger.exporter import export_workbook
 from renda.ledger.importer import import_workbook
-from renda.ledger.tests.helpers import read, workbook
+from renda.ledger.tests.helpers import import_path, read, workbook  # noqa: F401 (import_path: a fixture)
 from renda.suggestions import services
 from renda.suggestions.models import Suggestion, Transition
 from renda.suggestions.tests.helpers import D, assigned, deputy_item, public_item, replied
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("import_path")]
 
 HEADERS = ["编号", "类型", "来源", "登记日期", "所属镇街代码", "提出人", "联系电话", "提出代表", "所属村社区代码",
            "所属网格编码", "类别", "标题", "内容", "主办单位", "协办单位", "交办日期", "办理期限", "重点督办",
