@@ -51,7 +51,8 @@ def generated(world: World, rng: random.Random, n: int, *, first: int = 1, bad: 
                              "备注": rng.choice(["", "据台账"])}
         if deputy:
             names = [world.deputy.name] + ([world.plain_deputy.name] if rng.random() < 0.5 else [])
-            v.update({"类型": "代表建议", "来源": "闭会期间", "提出人": None, "联系电话": None, "提出代表": ";".join(names)})
+            v.update({"类型": "代表建议", "来源": "闭会期间", "提出人": None, "联系电话": None,
+                      "提出代表": ";".join(names)})
         elif rng.random() < 0.2:
             v.update({"提出人": None, "联系电话": None})
         k = rng.randrange(7) if stage is None else stage
