@@ -326,13 +326,18 @@ def _user(username: str) -> Any:
 # --- import of a ledger -------------------------------------------------------------------------------
 
 
-def ledger_file(path: Path, rows: int) -> None:
-    """A 意见建议 sheet of ``rows`` public items of town t01 (registered in 2019, some assigned)."""
+def ledger_file(path: Path, rows: int, *, year: int = 2019) -> None:
+    """A 意见建议 sheet of ``rows`` items of town t01 registered in ``year``, in a realistic mix
+    (as a town's ledger of past years holds them): a quarter deputies' suggestions (some with
+    co-deputies), the rest public opinions (a tenth anonymous); 10 % registered, 15 % assigned
+    (some with a co-handling unit, 5 % under key supervision), 20 % replied, 15 % evaluated, 40 %
+    closed — 3 % of them evaluated 不满意 and closed all the same."""
     from openpyxl import Workbook
 
     from bench import phrases
     from renda.core.export import write_sheet
     from renda.core.ledger.registry import get
+    from renda.people.models import Deputy
     from renda.places.models import Region
     from renda.units.models import Unit
 
@@ -342,19 +347,44 @@ def ledger_file(path: Path, rows: int) -> None:
     town = _user("t01_staff").town
     assert town is not None
     villages = list(Region.objects.filter(town=town, level="village").values_list("code", flat=True))
-    unit = Unit.objects.filter(town=town).order_by("id").first()
+    units = list(Unit.objects.filter(town=town, is_active=True).order_by("id").values_list("name", flat=True))
+    names = list(Deputy.objects.filter(town=town, is_active=True).order_by("id").values_list("name", flat=True))
+    deputies = [n for n in names if names.count(n) == 1]
+    presidium = [n for n in Deputy.objects.filter(town=town, is_active=True, is_presidium=True)
+                 .order_by("id").values_list("name", flat=True) if n in deputies]
     rng = random.Random(7)
 
     def gen() -> Any:
         for i in range(rows):
             cat, title, content = phrases.suggestion_text(rng)
-            reg = dt.date(2019, 1, 1) + dt.timedelta(days=i % 360)
-            row = {"编号": f"YJ2019-{i + 1:06d}", "类型": "群众意见", "来源": "来访", "登记日期": reg,
-                   "所属镇街代码": town.code, "提出人": "张三", "联系电话": f"139{i:08d}",
-                   "所属村社区代码": villages[i % len(villages)], "类别": cat, "标题": title, "内容": content}
-            if i % 2 and unit is not None:
-                row.update({"主办单位": unit.name, "交办日期": reg + dt.timedelta(days=2),
-                            "办理期限": reg + dt.timedelta(days=32)})
+            reg = dt.date(year, 1, 1) + dt.timedelta(days=i % 300)
+            row: dict[str, Any] = {"编号": f"YJ{year}-{i + 1:06d}", "登记日期": reg, "所属镇街代码": town.code,
+                                   "所属村社区代码": villages[i % len(villages)], "类别": cat, "标题": title,
+                                   "内容": content}
+            if rng.random() < 0.25 and deputies:
+                signers = rng.sample(deputies, min(len(deputies), 1 + (rng.random() < 0.3) * 2))
+                row.update({"类型": "代表建议", "来源": "闭会期间", "提出代表": ";".join(signers)})
+            else:
+                row.update({"类型": "群众意见", "来源": "来访"})
+                if rng.random() >= 0.1:
+                    row.update({"提出人": "张三", "联系电话": f"139{i:08d}"})
+            stage = rng.random()
+            if stage >= 0.10 and units:
+                on = reg + dt.timedelta(days=2)
+                row.update({"主办单位": units[i % len(units)], "交办日期": on, "办理期限": on + dt.timedelta(days=30)})
+                if rng.random() < 0.1 and len(units) > 1:
+                    row["协办单位"] = units[(i + 1) % len(units)]
+                if rng.random() < 0.05 and presidium:
+                    row.update({"重点督办": "是", "督办领导": presidium[0]})
+                if stage >= 0.25:
+                    on += dt.timedelta(days=3 + i % 20)
+                    row.update({"答复日期": on, "答复类别": "A" if i % 5 else "B", "答复内容": "已办理"})
+                    if stage >= 0.45:
+                        on += dt.timedelta(days=5)
+                        unhappy = stage >= 0.97
+                        row.update({"测评结果": "不满意" if unhappy else "满意", "测评日期": on})
+                        if stage >= 0.60:
+                            row["办结日期"] = on + dt.timedelta(days=1)
             yield [row.get(h, "") for h in headers]
 
     wb = Workbook(write_only=True)

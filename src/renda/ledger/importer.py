@@ -273,7 +273,8 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
                 ictx = ImportContext(actor=actor, scope_town=scope_for(actor), dry_run=dry_run)
                 budget = _Budget(limit_rows)
                 for spec, ws in present:
-                    by_bulk = bulk if bulk is not None else (ws.max_row or 0) - 1 >= BULK_MIN_ROWS
+                    by_bulk = bulk if bulk is not None else (
+                        None if ws.max_row is None else ws.max_row - 1 >= BULK_MIN_ROWS)
                     _import_sheet(ictx, spec, budget.rows(ws.iter_rows(values_only=True)), result, tracker,
                                   bulk=by_bulk)
                     if budget.exceeded:
@@ -347,9 +348,12 @@ class _Budget:
 
 
 def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any, ...]], result: ImportResult,
-                  tracker: _Tracker | None = None, *, bulk: bool = False) -> None:
-    """Import one sheet's rows; ``bulk``: by the sheet's bulk path (it must have one)."""
-    bulk = bulk and spec.bulk is not None
+                  tracker: _Tracker | None = None, *, bulk: bool | None = False) -> None:
+    """Import one sheet's rows; ``bulk``: by the sheet's bulk path if it has one, None: if it has
+    ``BULK_MIN_ROWS`` rows or more (a sheet that does not declare its size: the first rows are
+    held until there are that many, or the sheet ends)."""
+    if spec.bulk is None:
+        bulk = False
     sheet = spec.name
     sheet_result = SheetResult(sheet)
     result.sheets.append(sheet_result)
@@ -387,15 +391,21 @@ def _import_sheet(ctx: ImportContext, spec: SheetSpec, rows: Iterator[tuple[Any,
         if all(is_blank(value) for _name, _column, value in raw):
             continue
         row, errors = _parse_row(spec, number, raw)
-        if not bulk:
+        if bulk is False:
             rows_of.one(number, row, errors)
             continue
         batch.append((number, row, errors))
-        if len(batch) >= BULK_BATCH:
+        if bulk is None and len(batch) >= BULK_MIN_ROWS:
+            bulk = True
+        if bulk and len(batch) >= BULK_BATCH:
             rows_of.batch(batch)
             batch = []
-    if batch:
-        rows_of.batch(batch)
+    if bulk:
+        if batch:
+            rows_of.batch(batch)
+    else:
+        for entry in batch:  # a sheet of fewer rows than BULK_MIN_ROWS
+            rows_of.one(*entry)
     tracker.report(result)
 
 

@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days import workdays
-from renda.core import attachments, crypto, sequences, uploads
+from renda.core import attachments, bulk, crypto, sequences, uploads
 from renda.core import policy as base_policy
 from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.core.privacy import record_reveal
@@ -358,22 +358,22 @@ def suggestion_register(
 def suggestion_import_batch(*, actor: Actor, drafts: Sequence[Draft], rows: str) -> list[Suggestion]:
     """Write a batch of new items a ledger import took through the steps in memory
     (``suggestions.bulk.Draft``): the items, co-deputies, co-handling units, replies, evaluations and
-    timeline rows with one ``bulk_create`` each (COPY-like speed on both databases), the 编号
+    timeline rows written at once each (``core.bulk``: executemany on SQLite, COPY on PostgreSQL), the 编号
     counters advanced once per year of the batch, and one audit event naming the sheet's ``rows``
     and the items' ids. Historical rows notify nobody (docs/decisions/0020-bulk-ledger-import.md).
     The caller checked the 编号 are free (one query per batch); a clash that slipped in between
     fails the batch on the unique index."""
     if not drafts:
         return []
-    items = Suggestion.objects.bulk_create([d.item for d in drafts])
+    items = [d.item for d in drafts]
+    bulk.write_objects(items, with_ids=True)
     through = Suggestion.co_deputies.through
-    through.objects.bulk_create([through(suggestion_id=d.item.pk, deputy_id=deputy.pk)
-                                 for d in drafts for deputy in d.co_deputies])
-    SuggestionCoUnit.objects.bulk_create([SuggestionCoUnit(suggestion=d.item, unit=u)
-                                          for d in drafts for u in d.co_units])
-    Reply.objects.bulk_create([r for d in drafts for r in d.replies])
-    Evaluation.objects.bulk_create([e for d in drafts for e in d.evaluations])
-    Transition.objects.bulk_create([t for d in drafts for t in d.transitions])
+    bulk.write_objects([through(suggestion_id=d.item.pk, deputy_id=deputy.pk)
+                        for d in drafts for deputy in d.co_deputies])
+    bulk.write_objects([SuggestionCoUnit(suggestion=d.item, unit=u) for d in drafts for u in d.co_units])
+    bulk.write_objects([r for d in drafts for r in d.replies])
+    bulk.write_objects([e for d in drafts for e in d.evaluations])
+    bulk.write_objects([t for d in drafts for t in d.transitions])
     highest: dict[int, tuple[int, str]] = {}
     for s in items:
         m = re.match(rf"^{CODE_PREFIX}(\d{{4}})-(\d+)$", s.code)
