@@ -176,82 +176,20 @@ def build_org(*, towns: int, villages: int, grids: int, deputies: int, seed: int
 # --------------------------------------------------------------------------------------------
 
 
-class Table:
-    """The columns of a model and, for each, how a Python value becomes a database value."""
-
-    def __init__(self, model: Any, vendor: str, *, with_id: bool) -> None:
-        from django.db import models
-
-        self.model = model
-        self.name = model._meta.db_table
-        pk = model._meta.pk
-        self.fields = [f for f in model._meta.concrete_fields if with_id or f is not pk]
-        self.attnames = [f.attname for f in self.fields]
-        self.columns = [f.column for f in self.fields]
-        self.defaults: dict[str, Any] = {}
-        for f in self.fields:
-            if f.has_default() and not callable(f.default):
-                self.defaults[f.attname] = f.default
-            elif isinstance(f, models.TextField | models.CharField) and not f.null:
-                self.defaults[f.attname] = ""
-            else:
-                self.defaults[f.attname] = None
-        self.convert: list[Callable[[Any], Any] | None] = []
-        for f in self.fields:
-            conv: Callable[[Any], Any] | None = None
-            if isinstance(f, models.JSONField):
-                def conv(v: Any) -> Any:
-                    return None if v is None else json.dumps(v, ensure_ascii=False)
-            elif vendor == "sqlite":
-                if isinstance(f, models.DateTimeField):
-                    def conv(v: Any) -> Any:
-                        return None if v is None else v.astimezone(dt.UTC).replace(tzinfo=None).isoformat(" ")
-                elif isinstance(f, models.DateField):
-                    def conv(v: Any) -> Any:
-                        return None if v is None else v.isoformat()
-                elif isinstance(f, models.BooleanField):
-                    def conv(v: Any) -> Any:
-                        return None if v is None else int(v)
-            self.convert.append(conv)
-
-    def row(self, values: dict[str, Any]) -> tuple[Any, ...]:
-        out = []
-        for name, conv in zip(self.attnames, self.convert, strict=True):
-            v = values[name] if name in values else self.defaults[name]
-            out.append(conv(v) if conv is not None else v)
-        return tuple(out)
-
-
 class Writer:
+    """Rows written by ``renda.core.bulk`` (executemany on SQLite, COPY on PostgreSQL), counted."""
+
     def __init__(self) -> None:
         from django.db import connection
 
         self.connection = connection
         self.vendor = connection.vendor
-        self.tables: dict[Any, Table] = {}
         self.rows_written = 0
 
-    def table(self, model: Any, with_id: bool) -> Table:
-        if (model, with_id) not in self.tables:
-            self.tables[(model, with_id)] = Table(model, self.vendor, with_id=with_id)
-        return self.tables[(model, with_id)]
-
     def write(self, model: Any, rows: Sequence[dict[str, Any]]) -> None:
-        if not rows:
-            return
-        t = self.table(model, "id" in rows[0])
-        data = [t.row(r) for r in rows]
-        self.connection.ensure_connection()
-        raw = self.connection.connection
-        cols = ", ".join(f'"{c}"' for c in t.columns)
-        if self.vendor == "postgresql":
-            with raw.cursor() as cur, cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
-                for r in data:
-                    copy.write_row(r)
-        else:
-            marks = ", ".join("?" for _ in t.columns)
-            raw.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})', data)  # noqa: S608
-        self.rows_written += len(data)
+        from renda.core import bulk
+
+        self.rows_written += bulk.write_rows(model, rows)
 
     def next_id(self, model: Any) -> int:
         from django.db.models import Max

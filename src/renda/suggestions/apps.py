@@ -15,6 +15,7 @@ class SuggestionsConfig(plugins.RendaAppConfig):
         "suggestion.pass_on": _("代表将群众意见转人大办"),
         "suggestion.adopt": _("代表采纳群众意见为代表建议"),
         "suggestion.via_deputy": _("群众经代表二维码反映意见"),
+        "suggestion.import_batch": _("台账批量导入意见建议"),
         "suggestion_category.create": _("新增意见建议类别"),
         "suggestion_category.update": _("修改意见建议类别"),
         "suggestion_category.deactivate": _("停用意见建议类别"),
