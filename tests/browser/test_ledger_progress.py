@@ -111,4 +111,4 @@ def test_a_large_import_shows_its_progress_then_its_result(live_server: Any, pag
     shot(page, "ledger-progress-import-done")
     top(page, "ledger-progress-import-done-top")
     assert Suggestion.objects.filter(code__startswith="YJ2023-").count() == ROWS
-    print(f"\n{ROWS} rows: preview {preview_seconds:.1f} s, import {import_seconds:.1f} s")  # noqa: T201
+    print(f"\n{ROWS} rows: preview {preview_seconds:.1f} s, import {import_seconds:.1f} s")
