@@ -103,6 +103,14 @@ def test_a_large_import_shows_its_progress_then_its_result(live_server: Any, pag
     assert 0 < written < ROWS
     assert "已写入" in page.inner_text("#ledger-progress")
     shot(page, "ledger-progress-import-running")
+    # The page polls: the counts grow without a reload.
+    deadline = time.monotonic() + 300
+    while page.locator("#ledger-progress").count() and count(page, "rows_written") <= written:
+        assert time.monotonic() < deadline
+        page.wait_for_timeout(300)
+    if page.locator("#ledger-progress").count():
+        assert count(page, "rows_checked") > written
+        shot(page, "ledger-progress-import-running-later")
     see(page, f"已导入：新增 {ROWS + 1} 条", timeout=600_000)
     import_seconds = time.monotonic() - started
     thread.join()

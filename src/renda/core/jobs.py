@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
@@ -116,6 +117,24 @@ def clear_progress(job_id: object) -> None:
         for path in (_progress_file(job_id), _cancel_file(job_id)):
             with contextlib.suppress(OSError):
                 path.unlink()
+
+
+def sweep_progress(max_age: float, *, now: float | None = None) -> int:
+    """Remove progress files and cancel flags untouched for ``max_age`` seconds (what a killed
+    worker's jobs left: a running job rewrites its file as it goes); returns how many."""
+    folder = Path(settings.DATA_DIR) / "jobs"
+    if not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - max_age
+    removed = 0
+    for f in folder.iterdir():
+        try:
+            if f.suffix in {".json", ".tmp", ".cancel"} and f.stat().st_mtime < cutoff:
+                f.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 @contextlib.contextmanager

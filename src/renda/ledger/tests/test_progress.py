@@ -263,3 +263,20 @@ def test_the_background_export_shows_rows_written_then_offers_the_file(world: Wo
     assert other.get(reverse("ledger:export_download", args=[job])).status_code == 404
     assert client.get(reverse("ledger:job", args=[job])).status_code == 404
     assert ledger_jobs.export_job_for(world.users[Role.STAFF], job) is not None
+
+
+def test_the_sweep_removes_what_a_killed_job_left_only(data_dir: Path) -> None:
+    import os
+    import time
+
+    dead, alive = uuid.uuid4(), uuid.uuid4()
+    core_jobs.set_progress(dead, 40, {"rows_checked": 800})
+    core_jobs.request_cancel(dead)
+    core_jobs.set_progress(alive, 10, {"rows_checked": 200})
+    old = time.time() - 3 * 3600
+    for f in (data_dir / "jobs").iterdir():
+        if f.stem == dead.hex:
+            os.utime(f, (old, old))
+    assert core_jobs.sweep_progress(2 * 3600) == 2
+    assert core_jobs.progress(dead) is None and not core_jobs.cancel_requested(dead)
+    assert core_jobs.progress(alive) == 10
