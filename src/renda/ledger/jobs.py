@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 import uuid
 from pathlib import Path
 from typing import Any
@@ -85,17 +86,29 @@ def as_json(result: ImportResult) -> dict[str, Any]:
     }
 
 
+#: The least time (seconds) between two progress writes of a job, and two looks at its cancel
+#: flag: the importer reports every 200 rows, which a fast import reaches many times a second.
+#: The last report is always written.
+REPORT_EVERY = 0.5
+
+
 class _Reporter:
-    """The importer's ``progress`` callback for the job ``job_id``: records each report in the
-    job's progress store and stops the import when the job's cancel flag is set."""
+    """The importer's ``progress`` callback for the job ``job_id``: records the reports in the
+    job's progress store (at most every ``REPORT_EVERY`` seconds) and stops the import when the
+    job's cancel flag is set."""
 
     def __init__(self, job_id: object) -> None:
         self.job_id = job_id
         self.cancelled = False
         self.last: dict[str, Any] = {}
+        self.written_at = float("-inf")
 
     def __call__(self, p: Progress) -> None:
         self.last = p.as_dict()
+        now = time.monotonic()
+        if not p.finished and now - self.written_at < REPORT_EVERY:
+            return
+        self.written_at = now
         core_jobs.set_progress(self.job_id, p.percent, self.last)
         if not p.finished and core_jobs.cancel_requested(self.job_id):
             self.cancelled = True

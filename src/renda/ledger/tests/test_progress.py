@@ -40,6 +40,12 @@ def world(transactional_db: None) -> World:
     return World()
 
 
+@pytest.fixture(autouse=True)
+def every_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every report of the importer reaches the store (the tests count them)."""
+    monkeypatch.setattr(ledger_jobs, "REPORT_EVERY", 0)
+
+
 def job_id_of(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[1]
 
@@ -280,3 +286,31 @@ def test_the_sweep_removes_what_a_killed_job_left_only(data_dir: Path) -> None:
     assert core_jobs.sweep_progress(2 * 3600) == 2
     assert core_jobs.progress(dead) is None and not core_jobs.cancel_requested(dead)
     assert core_jobs.progress(alive) == 10
+
+
+def test_a_fast_import_writes_its_progress_at_most_twice_a_second(data_dir: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ledger_jobs, "REPORT_EVERY", 0.5)
+    clock = [100.0]
+    monkeypatch.setattr(ledger_jobs.time, "monotonic", lambda: clock[0])
+    job = uuid.uuid4()
+    reporter = ledger_jobs._Reporter(job)
+    state = importer.Progress(rows_total=1000)
+    state.rows_checked = 200
+    reporter(state)
+    assert core_jobs.progress_details(job)["rows_checked"] == 200  # type: ignore[index]
+    core_jobs.request_cancel(job)
+    clock[0] += 0.4  # too soon: neither written nor looked at
+    state.rows_checked = 400
+    reporter(state)
+    assert core_jobs.progress_details(job)["rows_checked"] == 200  # type: ignore[index]
+    assert reporter.last["rows_checked"] == 400 and not reporter.cancelled
+    clock[0] += 0.1  # half a second on: written, and the flag seen
+    state.rows_checked = 600
+    with pytest.raises(importer.ImportCancelled):
+        reporter(state)
+    assert core_jobs.progress_details(job)["rows_checked"] == 600  # type: ignore[index]
+    assert reporter.cancelled
+    state.rows_checked, state.finished = 650, True  # the last report: always written, never cancelled
+    reporter(state)
+    assert core_jobs.progress_details(job)["finished"] is True
