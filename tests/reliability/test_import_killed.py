@@ -1,10 +1,13 @@
 """An import killed with SIGKILL halfway leaves no partial data: ``renda import_ledger`` runs in
 its own process on its own database (a SQLite file in a fresh RENDA_DATA_DIR), is killed while
 it writes, and afterwards every table has the rows it had before, ``PRAGMA integrity_check``
-says ok, and the same import then runs to the end."""
+says ok, and the same import then runs to the end. The second test kills the import once its own
+progress report (``import_workbook(progress=...)``, what the web job's page shows) says rows have
+been written: none of them remain."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sqlite3
@@ -105,3 +108,54 @@ def test_import_killed_halfway_leaves_nothing(tmp_path: Path) -> None:
     assert integrity(db) == "ok"
     audit = subprocess.run([RENDA, "audit", "verify"], env=env, capture_output=True, text=True, check=False)
     assert audit.returncode == 0, audit.stderr
+
+
+#: The import the killed process runs: the importer with a progress callback that prints each
+#: report as a JSON line (what the web job writes to its progress store), so the test kills it
+#: once the importer itself says it has written rows.
+IMPORT_REPORTING = """
+import json
+from renda.ledger.importer import import_workbook
+
+def report(p):
+    print("PROGRESS " + json.dumps(p.as_dict()), flush=True)
+
+import_workbook({path!r}, limit_rows=False, progress=report)
+print("DONE", flush=True)
+"""
+
+
+@pytest.mark.django_db
+def test_import_killed_once_progress_reports_rows_written_leaves_none_of_them(tmp_path: Path) -> None:
+    for f in build_sample().export_files():
+        f.unlink(missing_ok=True)
+    book = tmp_path / "ledger.xlsx"
+    make_workbook(book, ROWS)
+    data = tmp_path / "data"
+    env = renda_env(data)
+    subprocess.run([RENDA, "migrate", "--noinput", "-v0"], env=env, check=True, timeout=300)
+    db = data / "renda.sqlite3"
+    before = counts(db)
+
+    proc = subprocess.Popen([RENDA, "shell", "-c", IMPORT_REPORTING.format(path=str(book))], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.stdout is not None
+    reported: dict[str, object] = {}
+    lines: list[str] = []
+    for line in proc.stdout:  # ends when the process does
+        lines.append(line)
+        if line.startswith("PROGRESS "):
+            state = json.loads(line.removeprefix("PROGRESS "))
+            if state["rows_written"] > 0 and not state["finished"]:
+                reported = state
+                os.kill(proc.pid, signal.SIGKILL)
+                break
+    proc.wait(timeout=60)
+    assert reported, "the import ended before it reported rows written:\n" + "".join(lines[-20:])
+    assert proc.returncode == -signal.SIGKILL
+    assert 0 < int(reported["rows_written"]) < ROWS  # type: ignore[call-overload]
+
+    assert integrity(db) == "ok"
+    after = counts(db)
+    assert after == before, {t: (before.get(t), after.get(t)) for t in set(before) | set(after)
+                             if before.get(t) != after.get(t)}

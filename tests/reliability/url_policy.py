@@ -82,6 +82,11 @@ PAGES: dict[str, Expect] = {
     "ledger:job": E("FNFFFFN", "FNFFFFN"),  # another user's job (an export's id): 404 to those who may import
     "ledger:template": E("22FFF22"),
     "ledger:export": E("22FFF22"),
+    "ledger:cancel": E("MMMMMMM", "MMMMMMM"),  # POST only
+    "ledger:export_start": E("MMMMMMM"),  # POST only (the index page holds the form)
+    # another user's job (a suggestions export's id): 404 to those who may export
+    "ledger:export_status": E("NNFFFNN", "NNFFFNN"),
+    "ledger:export_download": E("NNFFFNN", "NNFFFNN"),
     # calendar
     "calendar_days:index": E("2222222", form=True),
     "calendar_days:set": E("MMMMMMM"),

@@ -7,9 +7,16 @@ started answers as if it did not exist (404, logged), like another town's object
 
 Progress: a job that knows how far it is (a task with ``takes_context=True`` knows its own id,
 ``context.task_result.id``) calls ``set_progress(id, percent)``; the status page reads
-``progress(id)`` and shows a bar while the job runs. The store is one small JSON file per job id
-under ``$RENDA_DATA_DIR/jobs`` (written atomically, readable by every web process on the machine
-that also serves the job's file), removed when the job ends (``tracking``).
+``progress(id)`` and shows a bar while the job runs. A job may add a small dict of counts
+(``set_progress(id, percent, details)``, read with ``progress_details(id)``): the ledger import
+says how many rows it has checked and written, its errors and the time left. The store is one
+small JSON file per job id under ``$RENDA_DATA_DIR/jobs`` (written atomically, readable by every
+web process on the machine that also serves the job's file), removed when the job ends
+(``tracking``).
+
+Cancelling: ``request_cancel(id)`` leaves a flag beside the progress file (a file of its own, so
+the job's next progress write cannot overwrite it); a job that can stop asks
+``cancel_requested(id)`` as it goes. The flag goes when the job ends (``clear_progress``).
 """
 
 from __future__ import annotations
@@ -17,8 +24,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import time
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -50,27 +58,83 @@ def _progress_file(job_id: object) -> Path:
     return path / f"{uuid.UUID(str(job_id)).hex}.json"
 
 
-def set_progress(job_id: object, percent: int) -> None:
-    """Record that the job ``job_id`` is ``percent`` (0–100) done."""
+#: The most a job's progress details may hold (JSON), so a page never reads a large file.
+DETAILS_MAX_BYTES = 4096
+
+
+def set_progress(job_id: object, percent: int, details: Mapping[str, Any] | None = None) -> None:
+    """Record that the job ``job_id`` is ``percent`` (0–100) done, with ``details`` (a small
+    JSON-serializable dict: counts, not rows) for its status page."""
     path = _progress_file(job_id)
+    data: dict[str, Any] = {"percent": max(0, min(100, int(percent)))}
+    if details:
+        encoded = json.dumps(dict(details))
+        if len(encoded) > DETAILS_MAX_BYTES:
+            raise ValueError("progress details too large")
+        data["details"] = dict(details)
     tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"percent": max(0, min(100, int(percent)))}))
+    tmp.write_text(json.dumps(data))
     os.replace(tmp, path)
+
+
+def _read(job_id: object) -> dict[str, Any]:
+    try:
+        data = json.loads(_progress_file(job_id).read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def progress(job_id: object) -> int | None:
     """How far the job ``job_id`` is (0–100), or None when it has not said (or has ended)."""
-    try:
-        data = json.loads(_progress_file(job_id).read_text())
-    except (OSError, ValueError):
-        return None
-    value = data.get("percent") if isinstance(data, dict) else None
+    value = _read(job_id).get("percent")
     return value if isinstance(value, int) else None
 
 
+def progress_details(job_id: object) -> dict[str, Any] | None:
+    """The details the job ``job_id`` last recorded with its progress, or None when it has not
+    said (or has ended)."""
+    value = _read(job_id).get("details")
+    return value if isinstance(value, dict) else None
+
+
+def _cancel_file(job_id: object) -> Path:
+    return _progress_file(job_id).with_suffix(".cancel")
+
+
+def request_cancel(job_id: object) -> None:
+    """Ask the job ``job_id`` to stop (it sees it through ``cancel_requested``)."""
+    _cancel_file(job_id).touch()
+
+
+def cancel_requested(job_id: object) -> bool:
+    return _cancel_file(job_id).exists()
+
+
 def clear_progress(job_id: object) -> None:
-    with contextlib.suppress(OSError, ValueError):
-        _progress_file(job_id).unlink()
+    """Forget the job's progress and its cancel flag (the job has ended)."""
+    with contextlib.suppress(ValueError):  # not a job id: nothing to forget
+        for path in (_progress_file(job_id), _cancel_file(job_id)):
+            with contextlib.suppress(OSError):
+                path.unlink()
+
+
+def sweep_progress(max_age: float, *, now: float | None = None) -> int:
+    """Remove progress files and cancel flags untouched for ``max_age`` seconds (what a killed
+    worker's jobs left: a running job rewrites its file as it goes); returns how many."""
+    folder = Path(settings.DATA_DIR) / "jobs"
+    if not folder.is_dir():
+        return 0
+    cutoff = (time.time() if now is None else now) - max_age
+    removed = 0
+    for f in folder.iterdir():
+        try:
+            if f.suffix in {".json", ".tmp", ".cancel"} and f.stat().st_mtime < cutoff:
+                f.unlink(missing_ok=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 @contextlib.contextmanager
@@ -129,7 +193,8 @@ def export_status_response(request: HttpRequest, job: Any, *, status_url: str, d
                            title: str, back_url: str, back_label: str,
                            download_label: str | None = None) -> HttpResponse:
     """The state of a background export: a page that polls itself (HTMX), or JSON with ?format=json.
-    While the job runs, its progress (``set_progress``) shows as a bar."""
+    While the job runs, its progress (``set_progress``) shows as a bar, with the rows written so
+    far when its details say (``rows_written``, ``sheet``)."""
     done = finished_file(job)
     status = str(job.status)
     data = {
@@ -137,6 +202,7 @@ def export_status_response(request: HttpRequest, job: Any, *, status_url: str, d
         "rows": (job.return_value or {}).get("rows") if done else None,
         "download": download_url if done else None,
         "progress": None if job.is_finished else progress(job.id),
+        "details": None if job.is_finished else progress_details(job.id),
     }
     if request.GET.get("format") == "json":
         return JsonResponse(data)

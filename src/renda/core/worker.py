@@ -9,7 +9,8 @@
   a lost connection) is logged and the pass retried after 1, 2, 4 … 60 seconds. A job's own
   error marks that job failed (``db_worker`` catches it); jobs that meet a locked database retry
   it themselves (``core.retry.retry_when_locked``).
-- At start-up and then daily the stale pending uploads are swept (``core.uploads.sweep``).
+- At start-up and then daily the stale pending uploads are swept (``core.uploads.sweep``), and
+  the progress files and cancel flags a killed job left (``core.jobs.sweep_progress``).
 - The periodic tasks apps register (:func:`periodic`; the notifications' outbox) run every
   ``every`` seconds; one that fails is logged and tried at its next turn, the loop goes on.
 - The process's address space is bounded (``RENDA_WORKER_MEMORY_MB``, default 2048): a job that
@@ -35,7 +36,7 @@ from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from renda.core import uploads
+from renda.core import jobs, uploads
 
 logger = logging.getLogger("renda.worker")
 
@@ -164,9 +165,10 @@ def run(*, interval: float = 1.0, passes: int | None = None, sleep: Callable[[fl
             beat()
             if time.time() - last_sweep >= SWEEP_EVERY:
                 removed = uploads.sweep()
+                stale = jobs.sweep_progress(uploads.PENDING_MAX_AGE)
                 last_sweep = time.time()
-                if removed:
-                    logger.info("worker: removed %s stale upload(s)", removed)
+                if removed or stale:
+                    logger.info("worker: removed %s stale upload(s), %s stale job progress file(s)", removed, stale)
             run_periodic()
             worker.run()
             backoff = 1.0

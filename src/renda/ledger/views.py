@@ -1,5 +1,6 @@
-"""Ledger pages: upload (a background dry run, its preview), confirm (a background import),
-template and export downloads. The jobs are in ``ledger.jobs``."""
+"""Ledger pages: upload (a background dry run, its preview), confirm (a background import), the
+job page (its progress while it runs, 取消, then its result), template and export downloads (at
+once, or as a background job with its own progress page). The jobs are in ``ledger.jobs``."""
 
 from __future__ import annotations
 
@@ -9,9 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from renda.audit import context
@@ -95,6 +98,17 @@ def _job(request: HttpRequest, job_id: Any) -> Any:
     return core_jobs.job_or_404(request, jobs.job_for, job_id, kind="ledger job")
 
 
+def time_left(seconds: Any) -> str:
+    """"约 N 秒" / "约 N 分钟" for the progress page ("" when not known yet)."""
+    if not isinstance(seconds, int | float) or seconds < 0:
+        return ""
+    if seconds < 60:
+        n = max(1, round(seconds))
+        return ngettext("约 %(n)s 秒", "约 %(n)s 秒", n) % {"n": n}
+    n = round(seconds / 60)
+    return ngettext("约 %(n)s 分钟", "约 %(n)s 分钟", n) % {"n": n}
+
+
 @login_required
 @require_GET
 def job(request: HttpRequest, job_id: Any) -> HttpResponse:
@@ -104,6 +118,7 @@ def job(request: HttpRequest, job_id: Any) -> HttpResponse:
     confirmed = jobs.is_import(job)
     value = jobs.value(job)
     pending = request.session.get(SESSION_KEY)
+    progress = jobs.progress_of(job)
     ctx = {
         "job_id": str(job.id),
         "status": status,
@@ -119,12 +134,30 @@ def job(request: HttpRequest, job_id: Any) -> HttpResponse:
                         and pending.get("job") == str(job.id)),
         "filename": job.args[2] if len(job.args) > 2 else "",
         "scope_label": _scope_label(request.user),
+        "progress": progress,
+        "time_left": time_left((progress or {}).get("seconds_left")),
+        "cancelled": bool(value.get("cancelled")),
+        "cancelling": not job.is_finished and core_jobs.cancel_requested(job.id),
     }
     if request.GET.get("format") == "json":
-        return JsonResponse({k: ctx[k] for k in ("job_id", "status", "finished", "confirmed")} | {"result": value})
+        keys = ("job_id", "status", "finished", "confirmed", "progress", "cancelled", "cancelling")
+        return JsonResponse({k: ctx[k] for k in keys} | {"result": value})
     if getattr(request, "htmx", False):
         return render(request, "ledger/partials/job.html", ctx)
     return render(request, "ledger/preview.html", ctx)
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, job_id: Any) -> HttpResponseBase:
+    """取消 a running preview or import: its next progress report stops it, and the importer
+    rolls everything back (the page then says so)."""
+    job = _job(request, job_id)
+    if jobs.cancel(job):
+        messages.info(request, _("已请求取消，正在撤销本次导入的全部改动……"))
+    else:
+        messages.warning(request, _("该任务已结束，无法取消。"))
+    return redirect("ledger:job", job_id=job.id)
 
 
 @login_required
@@ -198,3 +231,35 @@ def export(request: HttpRequest) -> HttpResponseBase:
         return redirect("ledger:index")
     with context.revealing():
         return xlsx_response(export_filename(town), ledger_sheets(town))
+
+
+# --- the background export ----------------------------------------------------------------
+
+
+def _export_job(request: HttpRequest, job_id: Any) -> Any:
+    _require(request, "export")
+    return core_jobs.job_or_404(request, jobs.export_job_for, job_id, kind="ledger export")
+
+
+@login_required
+@require_POST
+def export_start(request: HttpRequest) -> HttpResponseBase:
+    """Enqueue the export of the user's ledger (masked); its page shows the rows written so far."""
+    _require(request, "export")
+    return redirect("ledger:export_status", job_id=jobs.start_export(request.user))
+
+
+@login_required
+@require_GET
+def export_status(request: HttpRequest, job_id: Any) -> HttpResponse:
+    job = _export_job(request, job_id)
+    return core_jobs.export_status_response(
+        request, job, status_url=reverse("ledger:export_status", args=[job.id]),
+        download_url=reverse("ledger:export_download", args=[job.id]), title=_("导出台账"),
+        back_url=reverse("ledger:index"), back_label=_("返回台账导入导出"))
+
+
+@login_required
+@require_GET
+def export_download(request: HttpRequest, job_id: Any) -> FileResponse:
+    return core_jobs.export_download_response(_export_job(request, job_id))

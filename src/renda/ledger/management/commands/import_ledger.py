@@ -1,7 +1,10 @@
-"""``renda import_ledger FILE.xlsx [--dry-run] [--user USERNAME]`` — see docs/ledger.md."""
+"""``renda import_ledger FILE.xlsx [--dry-run] [--user USERNAME] [--progress/--no-progress]`` — see
+docs/ledger.md. On a terminal a bar shows the rows checked and written, the errors so far and the
+time left (``ledger.console``); piped, the command prints only its report."""
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +14,7 @@ from django.utils.translation import ngettext
 
 from renda.accounts.models import User
 from renda.core.ledger.registry import Action
+from renda.ledger import console
 from renda.ledger.importer import ImportResult, import_workbook
 
 
@@ -26,6 +30,8 @@ class Command(BaseCommand):
             default=None,
             help="import as this user (audited as them, limited to their town); default: the system",
         )
+        parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                            help="show a progress bar (default: only when the output is a terminal)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -36,10 +42,12 @@ class Command(BaseCommand):
             actor = User.objects.filter(username=options["username"], is_active=True).first()
             if actor is None:
                 raise CommandError(_("用户不存在或已停用：{username}").format(username=options["username"]))
-        with path.open("rb") as fh:
+        enabled = console.wants_progress(options.get("progress"), self.stdout)
+        with path.open("rb") as fh, console.import_progress(self.stdout, enabled=enabled) as progress:
             # No rows limit on the server's command line (a district's full ledger); the zip's
             # sizes are still checked before parsing.
-            result = import_workbook(fh, actor=actor, dry_run=options["dry_run"], limit_rows=False)
+            result = import_workbook(fh, actor=actor, dry_run=options["dry_run"], limit_rows=False,
+                                     progress=progress)
         self._report(result, verbosity=int(options["verbosity"]))
         if not result.ok:
             raise CommandError(_("导入失败：{n} 个错误，数据库未改动").format(n=len(result.errors)), returncode=1)
