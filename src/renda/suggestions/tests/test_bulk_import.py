@@ -285,3 +285,15 @@ def test_progress_counts_rows_checked_written_and_errors(world: World, monkeypat
     assert last["finished"] and last["rows_checked"] == 100 and last["rows_total"] == 100
     assert last["rows_written"] == 99 and last["errors"] == 1 and last["percent"] == 100
     assert [r["rows_checked"] for r in reports if not r["finished"]][:4] == [0, 25, 50, 75]
+
+
+@pytest.mark.parametrize(("flag", "batches"), [("--bulk", 1), ("--no-bulk", 0)])
+def test_the_command_takes_the_path_it_is_told(world: World, tmp_path: Any, flag: str, batches: int) -> None:
+    from django.core.management import call_command
+
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(data_of(generated(world, random.Random(10), 20)))
+    call_command("import_ledger", str(path), flag, stdout=io.StringIO())
+    assert Suggestion.objects.count() == 20
+    assert AuditEvent.objects.filter(verb="suggestion.import_batch").count() == batches
+    assert AuditEvent.objects.filter(verb="suggestion.register").count() == 20 - 20 * batches

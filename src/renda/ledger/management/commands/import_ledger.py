@@ -32,6 +32,8 @@ class Command(BaseCommand):
         )
         parser.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                             help="show a progress bar (default: only when the output is a terminal)")
+        parser.add_argument("--bulk", action=argparse.BooleanOptionalAction, default=None,
+                            help="new 意见建议 rows by the bulk path (default: for a sheet of 1,000 rows or more)")
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -47,7 +49,7 @@ class Command(BaseCommand):
             # No rows limit on the server's command line (a district's full ledger); the zip's
             # sizes are still checked before parsing.
             result = import_workbook(fh, actor=actor, dry_run=options["dry_run"], limit_rows=False,
-                                     progress=progress)
+                                     progress=progress, bulk=options.get("bulk"))
         self._report(result, verbosity=int(options["verbosity"]))
         if not result.ok:
             raise CommandError(_("导入失败：{n} 个错误，数据库未改动").format(n=len(result.errors)), returncode=1)
