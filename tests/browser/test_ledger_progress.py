@@ -65,8 +65,22 @@ def wait_for_rows(page: Any, name: str, timeout: float = 300) -> int:
 
 
 def test_a_large_import_shows_its_progress_then_its_result(live_server: Any, page: Any, settings: Any,
-                                                            tmp_path: Path) -> None:
+                                                            tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.DATA_DIR = tmp_path
+    # The bulk path (a sheet of 1,000 rows or more) takes 2,000 rows in a few seconds: smaller
+    # batches and a pause at each report (every 50 rows) keep it running for a few of the page's
+    # 2-second polls, so the test sees the counts grow, whatever the machine's speed.
+    from renda.ledger import importer
+
+    monkeypatch.setattr(importer, "BULK_BATCH", 250)
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 50)
+    report = importer._Tracker.report
+
+    def slowly(self: Any, result: Any, sheet: str | None = None) -> None:
+        report(self, result, sheet)
+        time.sleep(0.15)
+
+    monkeypatch.setattr(importer._Tracker, "report", slowly)
     world = World()
     book = tmp_path / "意见建议台账.xlsx"
     rows = [suggestion_row(world, f"YJ2023-{n:05d}") for n in range(1, ROWS + 1)]
