@@ -183,7 +183,10 @@ def _no_relations_yet(obj: models.Model) -> None:
     if cache is None:
         cache = obj._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     for field in obj._meta.many_to_many:
-        cache.setdefault(field.name, getattr(obj, field.name).none())
+        if field.name not in cache:  # as ``prefetch_related`` leaves it: rows already fetched (none)
+            rows = field.related_model._base_manager.none()
+            rows._result_cache, rows._prefetch_done = [], True
+            cache[field.name] = rows
 
 
 def create_audited(
