@@ -184,7 +184,8 @@ def _no_relations_yet(obj: models.Model) -> None:
         cache = obj._prefetched_objects_cache = {}  # type: ignore[attr-defined]
     for field in obj._meta.many_to_many:
         if field.name not in cache:  # as ``prefetch_related`` leaves it: rows already fetched (none)
-            rows = field.related_model._base_manager.none()
+            related: Any = field.related_model
+            rows: Any = related._base_manager.none()
             rows._result_cache, rows._prefetch_done = [], True
             cache[field.name] = rows
 

@@ -55,26 +55,26 @@ def statement(sql: str) -> str:
 
 
 @pytest.fixture
-def token_client(world: World) -> tuple[Client, dict[str, str]]:
+def client(world: World) -> Client:
+    """A hotline's integration: the town office's bearer token, no session."""
     _token, raw = api_token_create(actor=None, user=world.users[Role.STAFF], name="热线")
-    return Client(), {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
 
 
-def register(client: Client, headers: dict[str, str], world: World, n: int) -> Any:
+def register(client: Client, world: World, n: int) -> Any:
     body = {"kind": "public", "title": f"村口路灯不亮{n}", "content": "晚上出行不便，建议尽快修复。",
             "source": "online", "submitter_name": "张三", "submitter_phone": f"1391234{n:04d}",
             "village_id": world.village.pk, "grid_id": world.grid.pk}
-    r = client.post("/api/suggestions", data=json.dumps(body), content_type="application/json", **headers)
+    r = client.post("/api/suggestions", data=json.dumps(body), content_type="application/json")
     assert r.status_code == 201, r.content
     return r.json()
 
 
 def test_one_registration_through_the_api_runs_a_pinned_list_of_queries(
-        world: World, token_client: tuple[Client, dict[str, str]]) -> None:
-    client, headers = token_client
-    register(client, headers, world, 1)  # creates the year's counter row, stamps the token's use
+        world: World, client: Client) -> None:
+    register(client, world, 1)  # creates the year's counter row, stamps the token's use
     with CaptureQueriesContext(connection) as ctx:
-        answer = register(client, headers, world, 2)
+        answer = register(client, world, 2)
     got = [statement(q["sql"]) for q in ctx.captured_queries]
     assert got == (POSTGRES if connection.vendor == "postgresql" else EXPECTED), "\n".join(got)
     s = Suggestion.objects.select_related("village", "grid").get(pk=answer["id"])
@@ -83,15 +83,14 @@ def test_one_registration_through_the_api_runs_a_pinned_list_of_queries(
 
 
 def test_the_town_comes_with_the_token_only_for_the_users_own_town(
-        world: World, token_client: tuple[Client, dict[str, str]]) -> None:
+        world: World, client: Client) -> None:
     """A village or grid of another town is a 404 naming its field, as before the reads were
     folded; a town other than the user's own is read (and refused for an office user)."""
-    client, headers = token_client
-    register(client, headers, world, 1)
+    register(client, world, 1)
 
     def post(**fields: Any) -> Any:
         body = {"kind": "public", "title": "修路", "anonymous": True, **fields}
-        return client.post("/api/suggestions", data=json.dumps(body), content_type="application/json", **headers)
+        return client.post("/api/suggestions", data=json.dumps(body), content_type="application/json")
 
     with CaptureQueriesContext(connection) as ctx:
         r = post(grid_id=world.other_grid.pk)
