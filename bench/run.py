@@ -75,7 +75,10 @@ def intake(seconds: float, workers: int, log: Callable[[str], None]) -> dict[str
     grid_ids = list(Region.objects.filter(town=town, level="grid").values_list("pk", flat=True))
     port = _free_port()
     logfile = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": str(ROOT)}
+    # The caller's PYTHONPATH is kept after ROOT: a worktree run with PYTHONPATH=$PWD/src serves its
+    # own code, not the one the virtualenv's editable install points at.
+    pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": pythonpath}
     server = subprocess.Popen(  # noqa: S603
         [str(BIN / "gunicorn"), "renda.wsgi:application", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--graceful-timeout", "10", "--chdir", str(ROOT)],

@@ -385,6 +385,8 @@ def visible_ref(qs: QuerySet[M], pk: int | None, field: str) -> M | None:
 
 def visible_refs(qs: QuerySet[M], pks: Iterable[int], field: str) -> list[M]:
     wanted = list(dict.fromkeys(pks))
+    if not wanted:
+        return []
     found = {o.pk: o for o in qs.filter(pk__in=wanted)}
     missing = [str(pk) for pk in wanted if pk not in found]
     if missing:

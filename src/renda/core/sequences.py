@@ -13,16 +13,35 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
 from django.db.models import QuerySet
 
 from renda.core.models import Sequence
 
 
+def _bump(db: str, key: str) -> int | None:
+    """``value + 1`` of the row ``key``, written and read back in one statement (``UPDATE …
+    RETURNING``: SQLite ≥ 3.35, PostgreSQL), which also locks the row until the transaction ends;
+    ``None`` when the row does not exist yet."""
+    conn = connections[db]
+    qn = conn.ops.quote_name
+    with conn.cursor() as cursor:
+        cursor.execute(f"UPDATE {qn(Sequence._meta.db_table)} SET {qn('value')} = {qn('value')} + 1 "  # noqa: S608
+                       f"WHERE {qn('key')} = %s RETURNING {qn('value')}", [key])
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
+
+
 def take(key: str, *, start: Callable[[], int]) -> int:
     """The next number of ``key``, inside the caller's transaction (the row stays locked until
-    it commits, so two registrations take turns)."""
-    with transaction.atomic():
+    it commits, so two registrations take turns). An existing counter is one statement; no
+    savepoint of its own (an error here aborts the caller's transaction, as it should)."""
+    db = router.db_for_write(Sequence)
+    with transaction.atomic(using=db, savepoint=False):
+        if connections[db].features.can_return_columns_from_insert:  # RETURNING: SQLite ≥ 3.35
+            value = _bump(db, key)
+            if value is not None:
+                return value
         row = Sequence.objects.select_for_update().filter(key=key).first()
         if row is None:
             try:

@@ -170,7 +170,25 @@ def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], atte
             obj.pk = None
             continue
         break
+    _no_relations_yet(obj)
     return obj
+
+
+def _no_relations_yet(obj: models.Model) -> None:
+    """A row just inserted has no many-to-many rows yet (its key is new, and the foreign keys of a
+    through table refuse rows for a key that does not exist): its managers answer ``[]`` without a
+    query, e.g. for the audit snapshot. ``add``/``set``/``remove``/``clear`` forget this, as they
+    forget any prefetched rows; a service that writes a through model directly (``bulk_create`` of
+    ``SuggestionCoUnit``) does so on a row it has read again (``lock``), never on this object."""
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = obj._prefetched_objects_cache = {}  # type: ignore[attr-defined]
+    for field in obj._meta.many_to_many:
+        if field.name not in cache:  # as ``prefetch_related`` leaves it: rows already fetched (none)
+            related: Any = field.related_model
+            rows: Any = related._base_manager.none()
+            rows._result_cache, rows._prefetch_done = [], True
+            cache[field.name] = rows
 
 
 def create_audited(

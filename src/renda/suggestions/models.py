@@ -233,7 +233,10 @@ class Suggestion(TimeStampedModel):
         ordering = ["-registered_at", "-id"]
         indexes = [
             models.Index(fields=["town", "state", "deadline"]),
-            models.Index(fields=["town", "registered_at"]),
+            # a town's items newest first, ``id`` breaking ties as every list does: read in index
+            # order and stopped at the first page (or the similarity check's 200 candidates).
+            # SQLite's indexes end with the rowid anyway; PostgreSQL's need ``id`` named.
+            models.Index(fields=["town", "registered_at", "id"], name="suggestion_town_recent"),
             # the office's queues: a state's items, oldest first
             models.Index(fields=["town", "state", "registered_at"], name="suggestion_town_state_reg"),
             models.Index(fields=["lead_unit", "state"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import cache
 from typing import Any
 
 from django.db import connection
@@ -227,10 +228,20 @@ def similar_open_items(user: Any, *, title: str, content: str = "", exclude_id: 
     qs = suggestions_visible_to(user).filter(state__in=[s.value for s in OPEN]).select_related(None)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    # The candidates' texts only (no model instances); the few best are then read in full.
-    rows = qs.order_by("-registered_at", "-pk").values_list("pk", "title", "content")[:similarity.CANDIDATES]
-    best = similarity.best(rows, title=title, content=content, limit=limit)
-    if not best:
-        return []
-    items = qs.only("pk", "code", "title", "content", "state", "registered_at").in_bulk([pk for _s, pk in best])
-    return [similarity.Match(items[pk], score) for score, pk in best if pk in items]
+    # One query: the candidates as plain rows (no model instances); only the few best become
+    # items, built from the same rows (as ``.only(*_SIMILAR_FIELDS)`` would).
+    fields = _similar_fields()
+    at_pk, at_title, at_content = (fields.index(name) for name in ("id", "title", "content"))
+    rows = {row[at_pk]: row for row in qs.order_by("-registered_at", "-pk")
+            .values_list(*fields)[:similarity.CANDIDATES]}
+    best = similarity.best(((pk, row[at_title], row[at_content]) for pk, row in rows.items()),
+                           title=title, content=content, limit=limit)
+    return [similarity.Match(Suggestion.from_db(qs.db, fields, rows[pk]), score) for score, pk in best]
+
+
+@cache
+def _similar_fields() -> tuple[str, ...]:
+    """What a similar item shows (编号, title, state) and is compared by (title, content), in the
+    model's field order (what ``Model.from_db`` expects of a partial row)."""
+    wanted = {"id", "code", "title", "content", "state"}
+    return tuple(f.attname for f in Suggestion._meta.concrete_fields if f.attname in wanted)
