@@ -79,6 +79,7 @@ BENCH_PG ?= postgres://postgres@127.0.0.1:5432
 BENCH_PG_DB ?= renda_bench
 BENCH_ARGS ?=
 BENCH_OUT ?=
+BENCH_RESUME :=
 
 $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.base-installed
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/bench.txt
@@ -86,10 +87,10 @@ $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.base-installed
 
 bench: install $(VENV)/.bench-installed
 	$(BIN)/python -m bench.full --scale $(BENCH_SCALE) --dir $(BENCH_DIR) --pg "$(BENCH_PG)" \
-		--pg-db $(BENCH_PG_DB) $(if $(BENCH_OUT),--results $(BENCH_OUT)) $(BENCH_ARGS)
+		--pg-db $(BENCH_PG_DB) $(if $(BENCH_OUT),--results $(BENCH_OUT)) $(BENCH_RESUME) $(BENCH_ARGS)
 
-bench-resume:
-	$(MAKE) bench BENCH_ARGS="--resume $(BENCH_ARGS)"
+bench-resume: BENCH_RESUME := --resume
+bench-resume: bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache
