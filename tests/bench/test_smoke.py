@@ -99,6 +99,10 @@ def test_results_writer(tmp_path: Path) -> None:
     assert "target p95 < 100 ms" in text and "< 50 ms" in text and "target ≤ 1.2" in text
     assert "p50/p95 over 30 requests" in text
     assert "| 100,000 | 50.0 | ✅ | 170.0 | ✅ | 2,000.0 | 10.0 | 5.00 | 0 |" in text
+    run["import"] = {**run["import"], "rows": 2000}  # the targets are for 100,000 rows
+    src.write_text(json.dumps(run))
+    assert report.main([str(src), "--out", str(out)]) == 0
+    assert "| 2,000 | 50.0 | — (100,000 rows) | 170.0 | — |" in out.read_text()
 
 
 def test_marker_says_what_is_loaded_and_resume_keeps_it(loaded: dict) -> None:
@@ -133,6 +137,10 @@ def test_run_resume_skips_measured_scenarios_and_reruns_failed_ones(loaded: dict
     assert calls == ["search 30"]  # p95 over 30 requests by default, searches as pages
     assert data["lists"] == [{"label": "old"}] and data["search"] == [{"q": "new"}]
     assert data["started"] == "earlier" and data["runs"] == 30
+    # --redo: measured again although already in the file
+    calls.clear()
+    assert run.main(["--out", str(out), "--scenarios", "lists,search", "--resume", "--redo", "lists"]) == 0
+    assert calls == ["lists 30"]
     # without --resume every scenario runs again
     calls.clear()
     assert run.main(["--out", str(out), "--scenarios", "lists,search", "--runs", "31"]) == 0
