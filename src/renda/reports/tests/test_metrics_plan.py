@@ -5,6 +5,7 @@ whichever database the suite runs. The numbers themselves are proved by test_met
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -30,8 +31,8 @@ def test_the_covering_indexes_exist() -> None:
     assert not [n for n, c in transition.items() if c["index"] and c["columns"] == ["suggestion_id", "action"]]
 
 
-def _facts_statement(towns: int = 2) -> tuple[str, dict[str, object]]:
-    params: dict[str, object] = {"as_of": dt.date(2025, 12, 31), "from": dt.date(2025, 1, 1),
+def _facts_statement(towns: int = 2) -> tuple[str, dict[str, Any]]:
+    params: dict[str, Any] = {"as_of": dt.date(2025, 12, 31), "from": dt.date(2025, 1, 1),
                                  "end": dt.date(2025, 12, 31)}
     params.update({f"town{i}": i + 1 for i in range(towns)})
     return metrics._facts_sql(towns), params
