@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 WORKERS ?= 2
 export RENDA_DATA_DIR ?= $(CURDIR)/var
 
-.PHONY: run test install install-dev lint typecheck layers pytest migrate demo clean bench fuzz
+.PHONY: run test install install-dev lint typecheck layers pytest migrate demo clean bench bench-resume fuzz
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "renda needs Python >= 3.11")'
@@ -68,33 +68,29 @@ FUZZ_EXAMPLES ?= 25
 fuzz: install-dev
 	RENDA_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest -p no:cacheprovider tests/reliability/test_api_fuzz.py
 
-# `make bench`: load a district (1M suggestions, 200k petitions; BENCH_SCALE=0.01 for a quick run)
-# into a throwaway SQLite data dir and a throwaway PostgreSQL database, run the scenarios on each
-# and write bench/results/YYYY-MM-DD.md (see bench/README.md). Takes hours at scale 1.
+# `make bench`: load a district (1M suggestions, 200k petitions; BENCH_SCALE=0.1 for a shorter run)
+# into SQLite (BENCH_DIR/sqlite) and PostgreSQL (database BENCH_PG_DB), run every scenario on each and
+# write bench/results/YYYY-MM-DD[-scaleS].md (see bench/README.md). Takes hours at scale 1.
+# Resumable: `make bench-resume` (or BENCH_ARGS=--resume) keeps a database already loaded at the scale
+# and the scenarios already measured; other BENCH_ARGS go to bench.run (--scenarios, --runs, …).
 BENCH_SCALE ?= 1
 BENCH_DIR ?= /tmp/renda-bench
 BENCH_PG ?= postgres://postgres@127.0.0.1:5432
-BENCH_DB := renda_bench_$(shell date +%s)
+BENCH_PG_DB ?= renda_bench
 BENCH_ARGS ?=
-BENCH_DATE := $(shell date +%F)
+BENCH_OUT ?=
+BENCH_RESUME :=
 
 $(VENV)/.bench-installed: requirements/bench.txt $(VENV)/.base-installed
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements/bench.txt
 	touch $@
 
 bench: install $(VENV)/.bench-installed
-	rm -rf $(BENCH_DIR) && mkdir -p $(BENCH_DIR)/sqlite $(BENCH_DIR)/pg
-	RENDA_DATA_DIR=$(BENCH_DIR)/sqlite $(BIN)/python -m bench.generate --scale $(BENCH_SCALE) \
-		--json $(BENCH_DIR)/sqlite-load.json
-	RENDA_DATA_DIR=$(BENCH_DIR)/sqlite $(BIN)/python -m bench.run --out $(BENCH_DIR)/sqlite.json $(BENCH_ARGS)
-	psql "$(BENCH_PG)/postgres" -qc "CREATE DATABASE $(BENCH_DB)"
-	RENDA_DATA_DIR=$(BENCH_DIR)/pg DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(BIN)/python -m bench.generate \
-		--scale $(BENCH_SCALE) --json $(BENCH_DIR)/pg-load.json \
-	&& RENDA_DATA_DIR=$(BENCH_DIR)/pg DATABASE_URL=$(BENCH_PG)/$(BENCH_DB) $(BIN)/python -m bench.run \
-		--out $(BENCH_DIR)/pg.json $(BENCH_ARGS); \
-	status=$$?; psql "$(BENCH_PG)/postgres" -qc "DROP DATABASE IF EXISTS $(BENCH_DB)"; exit $$status
-	$(BIN)/python -m bench.report $(BENCH_DIR)/sqlite.json $(BENCH_DIR)/pg.json --out bench/results/$(BENCH_DATE).md
-	rm -rf $(BENCH_DIR)
+	$(BIN)/python -m bench.full --scale $(BENCH_SCALE) --dir $(BENCH_DIR) --pg "$(BENCH_PG)" \
+		--pg-db $(BENCH_PG_DB) $(if $(BENCH_OUT),--results $(BENCH_OUT)) $(BENCH_RESUME) $(BENCH_ARGS)
+
+bench-resume: BENCH_RESUME := --resume
+bench-resume: bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

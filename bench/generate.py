@@ -580,6 +580,41 @@ def load(*, scale: float, towns: int = 20, villages: int = 15, grids: int = 3, d
         "analyze": round(t_an, 1)}, "towns": [t.region.code for t in org.towns]}
 
 
+#: The table in the loaded database that says what was loaded (``make bench`` with ``--resume``
+#: reuses a database only when it finds this row at the requested scale and seed). It is written
+#: in the load's last step, so a load that was interrupted leaves no marker and is done again.
+MARKER_TABLE = "bench_loaded"
+#: The exit status of ``--resume`` when the database must be emptied and loaded again.
+RELOAD = 3
+
+
+def loaded_marker() -> dict[str, Any] | None:
+    """What ``load`` recorded in this database (scale, seed, towns, counts), or None."""
+    from django.db import connection
+
+    if MARKER_TABLE not in connection.introspection.table_names():
+        return None
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT scale, seed, towns, loaded_at, counts FROM {MARKER_TABLE}")  # noqa: S608
+        row = cur.fetchone()
+    if row is None:
+        return None
+    return {"scale": float(row[0]), "seed": int(row[1]), "towns": int(row[2]), "loaded_at": row[3],
+            "counts": json.loads(row[4])}
+
+
+def write_marker(*, scale: float, seed: int, towns: int, counts: dict[str, Any]) -> None:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f"CREATE TABLE IF NOT EXISTS {MARKER_TABLE} (scale REAL NOT NULL, seed INTEGER NOT NULL, "
+                    "towns INTEGER NOT NULL, loaded_at TEXT NOT NULL, counts TEXT NOT NULL)")
+        cur.execute(f"DELETE FROM {MARKER_TABLE}")  # noqa: S608
+        cur.execute(f"INSERT INTO {MARKER_TABLE} VALUES (%s, %s, %s, %s, %s)",  # noqa: S608
+                    [scale, seed, towns, timezone.now().isoformat(timespec="seconds"), json.dumps(counts)])
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Bulk-load a benchmark district (see bench/README.md).")
     parser.add_argument("--scale", type=float, default=1.0, help="1 = 1,000,000 suggestions, 200,000 petitions")
@@ -591,14 +626,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--batch", type=int, default=5000)
     parser.add_argument("--no-migrate", action="store_true")
     parser.add_argument("--json", help="write the counts and timings to this file")
+    parser.add_argument("--resume", action="store_true",
+                        help="if this database is already loaded at this scale and seed, only migrate it")
+    parser.add_argument("--mark-only", action="store_true",
+                        help="record that this database is loaded at --scale/--seed (a load made by hand)")
     args = parser.parse_args(argv)
     setup_django()
     from django.core.management import call_command
 
+    if args.mark_only:
+        from renda.suggestions.models import Suggestion
+
+        write_marker(scale=args.scale, seed=args.seed, towns=args.towns,
+                     counts={"suggestions": Suggestion.objects.count()})
+        return 0
+    marker = loaded_marker() if args.resume else None
+    if marker is not None:
+        if (marker["scale"], marker["seed"], marker["towns"]) != (args.scale, args.seed, args.towns):
+            print(f"loaded at scale {marker['scale']}, seed {marker['seed']}, {marker['towns']} towns, not "
+                  f"{args.scale}/{args.seed}/{args.towns}: start afresh (without --resume)", file=sys.stderr)
+            return RELOAD
+        print(f"already loaded at scale {args.scale} (seed {args.seed}, {marker['loaded_at']}): "
+              "migrating only", flush=True)
+        call_command("migrate", verbosity=0, interactive=False)
+        return 0
+    from renda.accounts.models import User
+
     if not args.no_migrate:
         call_command("migrate", verbosity=0, interactive=False)
+    if User.objects.filter(username="bench_admin").exists():
+        print("this database holds a load that did not finish: start afresh (a new data dir or database)",
+              file=sys.stderr)
+        return RELOAD
     result = load(scale=args.scale, towns=args.towns, villages=args.villages, grids=args.grids,
-                  deputies=args.deputies, seed=args.seed, batch=args.batch)
+                  deputies=args.deputies, seed=args.seed, batch=args.batch,
+                  out=lambda msg: print(msg, flush=True))
+    write_marker(scale=args.scale, seed=args.seed, towns=args.towns, counts=result["counts"])
     if args.json:
         with open(args.json, "w", encoding="utf-8") as fh:
             json.dump(result, fh, ensure_ascii=False, indent=1)

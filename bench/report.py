@@ -15,11 +15,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
+#: The goals of issue 19 (lists, search, stats, intake, import); export's and the 1–2 character
+#: search's from issue 5.
 TARGETS = {
-    "list_p95_ms": 300, "search3_p95_ms": 150, "search12_p95_ms": 1000, "intake_ratio": 0.3,
-    "intake_p99_ms": 250, "stats_ratio": 1.5,
-    "work_report_town_ratio": 2.0, "work_report_district_ratio": 3.0, "import_peak_mb": 500, "export_peak_mb": 300,
+    "list_p95_ms": 100, "search3_p95_ms": 50, "search12_p95_ms": 1000, "intake_ratio": 0.5,
+    "intake_p99_ms": 250, "stats_ratio": 1.2,
+    "work_report_town_ratio": 2.0, "work_report_district_ratio": 3.0, "import_seconds": 60, "import_peak_mb": 500,
+    "export_peak_mb": 300,
 }
+MIN_RUNS = 30  # a p95 over fewer requests is in effect the slowest one
 
 
 def ok(flag: bool | None) -> str:
@@ -51,7 +55,8 @@ def section_intake(r: dict[str, Any]) -> list[str]:
         "| measure | API `POST /api/suggestions` | baseline: bare view, one INSERT | ratio | target | |",
         "|---|---|---|---|---|---|",
         f"| throughput, 8 clients (req/s) | {num(api['throughput'])} | {num(bare['throughput'])} | "
-        f"{num(i['ratio'], 2)} | ≥ 0.3 | {ok(i['ratio'] is not None and i['ratio'] >= TARGETS['intake_ratio'])} |",
+        f"{num(i['ratio'], 2)} | ≥ {TARGETS['intake_ratio']} | "
+        f"{ok(i['ratio'] is not None and i['ratio'] >= TARGETS['intake_ratio'])} |",
         f"| p50 / p99 at 8 clients (ms) | {num(api['p50_ms'])} / {num(api['p99_ms'])} | "
         f"{num(bare['p50_ms'])} / {num(bare['p99_ms'])} | | | |",
         f"| p99 at 50 req/s open loop (ms) | {num(at50['p99_ms'])} (p50 {num(at50['p50_ms'])}, "
@@ -69,7 +74,9 @@ def section_lists(r: dict[str, Any]) -> list[str]:
         return ["(not run)"]
     if isinstance(rows, dict):
         return [f"failed: `{rows.get('error')}`"]
-    out = ["| page | user | p50 ms | p95 ms | queries | target p95 < 300 ms |", "|---|---|---|---|---|---|"]
+    out = [*_runs_line(r),
+           f"| page | user | p50 ms | p95 ms | queries | target p95 < {TARGETS['list_p95_ms']} ms |",
+           "|---|---|---|---|---|---|"]
     for x in rows:
         out.append(f"| {x['label']} (`{x['url']}`) | {x['user']} | {num(x['p50_ms'])} | {num(x['p95_ms'])} | "
                    f"{x['queries']} | {ok(x['status'] == 200 and x['p95_ms'] < TARGETS['list_p95_ms'])} |")
@@ -91,7 +98,8 @@ def section_search(r: dict[str, Any]) -> list[str]:
         return ["(not run)"]
     if isinstance(rows, dict):
         return [f"failed: `{rows.get('error')}`"]
-    out = ["| query | length | scope | p50 ms | p95 ms | queries | target | |", "|---|---|---|---|---|---|---|---|"]
+    out = [*_runs_line(r), "| query | length | scope | p50 ms | p95 ms | queries | target | |",
+           "|---|---|---|---|---|---|---|---|"]
     for x in rows:
         target = TARGETS["search3_p95_ms"] if x["kind"] == "3+" else TARGETS["search12_p95_ms"]
         out.append(f"| `{x['q']}` | {x['kind']} | {x['scope']} | {num(x['p50_ms'])} | {num(x['p95_ms'])} | "
@@ -105,7 +113,7 @@ def section_stats(r: dict[str, Any]) -> list[str]:
         return ["(not run)"]
     if isinstance(rows, dict):
         return [f"failed: `{rows.get('error')}`"]
-    out = ["| scope | period | `renda stats` (s) | hand-written SQL (s) | ratio | target ≤ 1.5 |",
+    out = [f"| scope | period | `renda stats` (s) | hand-written SQL (s) | ratio | target ≤ {TARGETS['stats_ratio']} |",
            "|---|---|---|---|---|---|"]
     for x in rows:
         out.append(f"| {x['scope']} | {x['period']} | {num(x['stats_s'], 3)} | {num(x['sql_s'], 3)} | "
@@ -133,11 +141,24 @@ def section_import(r: dict[str, Any]) -> list[str]:
         return ["(not run)"]
     if "error" in x:
         return [f"failed: `{x['error']}`"]
-    return [
-        "| rows | seconds | rows/s | peak RSS (MB) | target < 500 MB | exit |", "|---|---|---|---|---|---|",
-        f"| {num(x['rows'])} | {num(x['seconds'])} | {num(x['rows_per_s'])} | {num(x['peak_rss_mb'])} | "
-        f"{ok(x['peak_rss_mb'] is not None and x['peak_rss_mb'] < TARGETS['import_peak_mb'])} | {x.get('exit')} |",
+    secs, peak = x.get("seconds"), x.get("peak_rss_mb")
+    good = x.get("exit") == 0
+    full = x["rows"] >= 100_000  # the targets are for 100,000 rows; a smaller sheet says nothing of them
+    out = [
+        "`renda import_ledger FILE` in a child process; baseline: openpyxl reading the same workbook "
+        "(read-only, values only, every cell), same run.",
+        "",
+        f"| rows | seconds | target < {TARGETS['import_seconds']} s | peak RSS (MB) | target < "
+        f"{TARGETS['import_peak_mb']} MB | rows/s | baseline: openpyxl read (s) | ratio | exit |",
+        "|---|---|---|---|---|---|---|---|---|",
+        f"| {num(x['rows'])} | {num(secs)} | "
+        f"{ok(good and secs is not None and secs < TARGETS['import_seconds']) if full else '— (100,000 rows)'} | "
+        f"{num(peak)} | {ok(good and peak is not None and peak < TARGETS['import_peak_mb']) if full else '—'} | "
+        f"{num(x['rows_per_s'])} | {num(x.get('read_s'))} | {num(x.get('ratio'), 2)} | {x.get('exit')} |",
     ]
+    if not good and x.get("output_tail"):
+        out += ["", "```", x["output_tail"].strip()[-800:], "```"]
+    return out
 
 
 def section_export(r: dict[str, Any]) -> list[str]:
@@ -156,6 +177,14 @@ def section_export(r: dict[str, Any]) -> list[str]:
     ]
 
 
+def _runs_line(r: dict[str, Any]) -> list[str]:
+    n = r.get("runs")
+    if not n:
+        return []
+    return [f"p50/p95 over {n} requests after one warm-up" + (f" (fewer than {MIN_RUNS}: the p95 is in effect "
+            "the slowest)" if n < MIN_RUNS else "") + ".", ""]
+
+
 def render(runs: list[dict[str, Any]], notes: str = "") -> str:
     env = runs[0]["environment"]
     lines = [
@@ -172,10 +201,15 @@ def render(runs: list[dict[str, Any]], notes: str = "") -> str:
         e = r["environment"]
         lines.append(f"- {e['database']}: {e['suggestions']:,} suggestions, {e['petitions']:,} petitions"
                      + (f" — {r['label']}" if r.get("label") else ""))
-    lines += ["", "Targets: lists p95 < 300 ms with a constant number of queries; search p95 < 150 ms (3+ "
-              "characters), < 1 s (1–2); intake ≥ 0.3 × the bare view's throughput, p99 < 250 ms at 50 req/s, "
-              "no \"database is locked\" with 64 clients; stats ≤ 1.5 × hand-written SQL; import peak < 500 MB; "
-              "export peak < 300 MB, page not blocked.", ""]
+    t = TARGETS
+    lines += ["", f"Targets (issue 19): every list and queue p95 < {t['list_p95_ms']} ms with a constant number of "
+              f"queries; 3+-character search p95 < {t['search3_p95_ms']} ms, town and district (1–2 characters "
+              f"< {t['search12_p95_ms'] // 1000} s); `renda stats` ≤ {t['stats_ratio']} × the hand-written SQL, "
+              f"town and district; intake ≥ {t['intake_ratio']} × the bare insert view's throughput (p99 < "
+              f"{t['intake_p99_ms']} ms at 50 req/s, no \"database is locked\" with 64 clients); import of "
+              f"100,000 rows < {t['import_seconds']} s and < {t['import_peak_mb']} MB peak, with its ratio to "
+              f"openpyxl reading the same workbook; export peak < {t['export_peak_mb']} MB, pages not blocked. "
+              "Every figure on both databases.", ""]
     if notes:
         lines += [notes.strip(), ""]
     for r in runs:

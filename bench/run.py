@@ -75,8 +75,7 @@ def intake(seconds: float, workers: int, log: Callable[[str], None]) -> dict[str
     grid_ids = list(Region.objects.filter(town=town, level="grid").values_list("pk", flat=True))
     port = _free_port()
     logfile = tempfile.NamedTemporaryFile(prefix="bench-gunicorn-", suffix=".log", delete=False)  # noqa: SIM115
-    # The caller's PYTHONPATH is kept after ROOT: a worktree run with PYTHONPATH=$PWD/src serves its
-    # own code, not the one the virtualenv's editable install points at.
+    # ROOT first (bench.settings), then the caller's path (a worktree's src/ when it sets one).
     pythonpath = os.pathsep.join(p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "bench.settings", "PYTHONPATH": pythonpath}
     server = subprocess.Popen(  # noqa: S603
@@ -144,6 +143,9 @@ def page(client: Any, url: str, *, runs: int) -> dict[str, Any]:
 
     times, queries, status = [], [], 0
     for i in range(runs + 1):
+        # The connection keeps the last 9,000 queries only: once full, a capture counts 0 (the
+        # PostgreSQL run of 2026-12-07 reported 0 queries for its last district searches).
+        connection.queries_log.clear()
         with CaptureQueriesContext(connection) as ctx:
             t = time.perf_counter()
             r = client.get(url)
@@ -280,6 +282,7 @@ def work_report(runs: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
 
 
 def export(log: Callable[[str], None]) -> dict[str, Any]:
+    from renda.core.jobs import finished_file
     from renda.suggestions import exports
     from renda.suggestions.models import Suggestion
 
@@ -309,7 +312,7 @@ def export(log: Callable[[str], None]) -> dict[str, Any]:
     state = admin.get(status_url + "?format=json").json()
     size = 0
     job = exports.job_for(_user("bench_admin"), state["id"])
-    done = exports.finished_file(job) if job else None
+    done = finished_file(job) if job else None  # core.jobs: one helper for every export job
     if done:
         size = done[0].stat().st_size
         done[0].unlink()
@@ -327,6 +330,18 @@ def _user(username: str) -> Any:
 
 
 # --- import of a ledger -------------------------------------------------------------------------------
+
+
+def free_year() -> int:
+    """A year before the loaded data (which starts in 2022) with no 编号 of the form YJ<year>- yet:
+    each import of the scenario gets its own codes, so running it again (``--resume`` after an
+    import that finished but was not recorded) does not collide with an earlier one."""
+    from renda.suggestions.models import Suggestion
+
+    for year in range(2019, 1999, -1):
+        if not Suggestion.objects.filter(code__startswith=f"YJ{year}-").exists():
+            return year
+    raise RuntimeError("no free year for the import scenario's 编号")
 
 
 def ledger_file(path: Path, rows: int, *, year: int = 2019) -> None:
@@ -395,15 +410,43 @@ def ledger_file(path: Path, rows: int, *, year: int = 2019) -> None:
     wb.save(path)
 
 
+def read_workbook(path: str) -> int:
+    """The import's floor: what openpyxl needs just to read the workbook (read-only, values only,
+    every cell of every row). Returns the number of cells read."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    cells = 0
+    try:
+        for ws in wb.worksheets:
+            for row in ws.iter_rows(values_only=True):
+                for _value in row:
+                    cells += 1
+    finally:
+        wb.close()
+    return cells
+
+
 def import_ledger(rows: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """``renda import_ledger FILE`` of a ``rows``-row 意见建议 sheet in a child process (wall time and
+    peak RSS), and its same-run baseline: openpyxl reading the same workbook (``read_workbook``, also
+    in a child process, so neither is helped by the other's warm caches more than the disk's)."""
+    year = free_year()
     with tempfile.TemporaryDirectory(prefix="bench-ledger-") as tmp:
         path = Path(tmp) / "ledger.xlsx"
         t = time.perf_counter()
-        ledger_file(path, rows)
-        log(f"import: {rows:,}-row workbook written in {time.perf_counter() - t:.1f}s, importing")
+        ledger_file(path, rows, year=year)
+        log(f"import: {rows:,}-row workbook ({path.stat().st_size / 2**20:.1f} MB, YJ{year}-) written in "
+            f"{time.perf_counter() - t:.1f}s; reading it with openpyxl")
+        base = measured([sys.executable, "-c", f"from bench.run import read_workbook; read_workbook({str(path)!r})"])
+        log(f"import: openpyxl read {base.get('seconds')} s; importing")
         r = measured([str(BIN / "renda"), "import_ledger", str(path)])
-    return {"rows": rows, "seconds": r.get("seconds"), "peak_rss_mb": r.get("peak_rss_mb"),
-            "rows_per_s": round(rows / r["seconds"], 1) if r.get("seconds") else None, "exit": r.get("exit"),
+    seconds, read_s = r.get("seconds"), base.get("seconds")
+    log(f"import: {seconds} s, peak {r.get('peak_rss_mb')} MB, exit {r.get('exit')}")
+    return {"rows": rows, "seconds": seconds, "peak_rss_mb": r.get("peak_rss_mb"),
+            "rows_per_s": round(rows / seconds, 1) if seconds else None, "exit": r.get("exit"), "year": year,
+            "read_s": read_s, "read_peak_rss_mb": base.get("peak_rss_mb"), "read_exit": base.get("exit"),
+            "ratio": round(seconds / read_s, 2) if seconds and read_s else None,
             "output_tail": r.get("stdout_tail", "")[-600:] + r.get("stderr_tail", "")[-600:]}
 
 
@@ -446,11 +489,22 @@ def environment() -> dict[str, Any]:
             "suggestions": Suggestion.objects.count(), "petitions": Petition.objects.count()}
 
 
+def done(figures: Any) -> bool:
+    """Whether a scenario's figures are complete (not missing, not a failure)."""
+    if not figures:
+        return False
+    return not (isinstance(figures, dict) and "error" in figures)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Run the benchmark scenarios (see bench/README.md).")
     parser.add_argument("--out", required=True)
     parser.add_argument("--scenarios", default=",".join(SCENARIOS))
-    parser.add_argument("--runs", type=int, default=20, help="repetitions of each page")
+    parser.add_argument("--runs", type=int, default=30,
+                        help="requests of each page and search (after one warm-up); p95 needs 30 or more")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the figures already in --out and skip the scenarios they cover")
+    parser.add_argument("--redo", default="", help="with --resume: these scenarios are measured again")
     parser.add_argument("--seconds", type=float, default=20, help="length of each load phase")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as make run)")
     parser.add_argument("--import-rows", type=int, default=100_000)
@@ -461,8 +515,13 @@ def main(argv: list[str] | None = None) -> int:
 
     call_command("collectstatic", "--noinput", verbosity=0)  # the pages need the manifest, as in make run
     wanted = [s for s in args.scenarios.split(",") if s]
-    result: dict[str, Any] = {"label": args.label, "started": dt.datetime.now().isoformat(timespec="seconds"),
-                              "environment": environment(), "password": bool(PASSWORD)}
+    result: dict[str, Any] = {}
+    out_path = Path(args.out)
+    if args.resume and out_path.exists():
+        result = json.loads(out_path.read_text())
+    result.update({"label": args.label or result.get("label", ""), "environment": environment(),
+                   "password": bool(PASSWORD), "runs": args.runs})
+    result.setdefault("started", dt.datetime.now().isoformat(timespec="seconds"))
 
     def log(msg: str) -> None:
         print(msg, flush=True)
@@ -472,6 +531,9 @@ def main(argv: list[str] | None = None) -> int:
 
     log(f"{result['environment']['database']}: {result['environment']['suggestions']:,} suggestions")
     for name in wanted:
+        if args.resume and done(result.get(name)) and name not in args.redo.split(","):
+            log(f"== {name}: already measured (--resume), skipped")
+            continue
         t = time.perf_counter()
         log(f"== {name}")
         try:
@@ -480,7 +542,7 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "lists":
                 result["lists"] = lists(args.runs, log)
             elif name == "search":
-                result["search"] = search(max(5, args.runs // 2), log)
+                result["search"] = search(args.runs, log)
             elif name == "stats":
                 result["stats"] = stats(3, log)
             elif name == "work_report":

@@ -85,6 +85,9 @@ def test_results_writer(tmp_path: Path) -> None:
                     "p95_ms": 2.0, "max_ms": 2.0, "queries": 7}],
         "stats": [{"scope": "town", "period": "2025", "stats_s": 0.2, "sql_s": 0.1, "ratio": 2.0}],
         "export": {"error": "RuntimeError: x"},
+        "import": {"rows": 100000, "seconds": 50.0, "peak_rss_mb": 170.0, "rows_per_s": 2000.0, "exit": 0,
+                   "read_s": 10.0, "ratio": 5.0},
+        "runs": 30,
     }
     src = tmp_path / "run.json"
     src.write_text(json.dumps(run))
@@ -92,3 +95,71 @@ def test_results_writer(tmp_path: Path) -> None:
     assert report.main([str(src), "--out", str(out)]) == 0
     text = out.read_text()
     assert "SQLite 3" in text and "❌" in text and "✅" in text and "(not run)" in text
+    # issue 19's targets, the number of requests behind each p95, the import's same-run baseline
+    assert "target p95 < 100 ms" in text and "< 50 ms" in text and "target ≤ 1.2" in text
+    assert "p50/p95 over 30 requests" in text
+    assert "| 100,000 | 50.0 | ✅ | 170.0 | ✅ | 2,000.0 | 10.0 | 5.00 | 0 |" in text
+    run["import"] = {**run["import"], "rows": 2000}  # the targets are for 100,000 rows
+    src.write_text(json.dumps(run))
+    assert report.main([str(src), "--out", str(out)]) == 0
+    assert "| 2,000 | 50.0 | — (100,000 rows) | 170.0 | — |" in out.read_text()
+
+
+def test_marker_says_what_is_loaded_and_resume_keeps_it(loaded: dict) -> None:
+    assert generate.loaded_marker() is None  # a load that did not finish leaves none
+    tiny = ["--scale", "0.0004", "--towns", "2", "--no-migrate"]
+    assert generate.main([*tiny, "--resume"]) == generate.RELOAD  # loaded, but not marked: load again
+    generate.write_marker(scale=0.0004, seed=2026, towns=2, counts=loaded["counts"])
+    marker = generate.loaded_marker()
+    assert marker is not None and marker["scale"] == 0.0004 and marker["seed"] == 2026
+    assert marker["counts"]["suggestions"] == 400
+    # resumed at the same scale and seed: nothing loaded again
+    assert generate.main([*tiny, "--resume"]) == 0
+    assert Suggestion.objects.count() == 400
+    # another scale or seed: the database must be loaded afresh
+    assert generate.main(["--scale", "0.001", "--towns", "2", "--resume"]) == generate.RELOAD
+    assert generate.main([*tiny, "--seed", "7", "--resume"]) == generate.RELOAD
+
+
+def test_run_resume_skips_measured_scenarios_and_reruns_failed_ones(loaded: dict, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import run
+
+    calls: list[str] = []
+    monkeypatch.setattr(run, "lists", lambda runs, log: calls.append(f"lists {runs}") or [{"label": "new"}])
+    monkeypatch.setattr(run, "search", lambda runs, log: calls.append(f"search {runs}") or [{"q": "new"}])
+    out = tmp_path / "sqlite.json"
+    out.write_text(json.dumps({"lists": [{"label": "old"}], "search": {"error": "KeyboardInterrupt"},
+                               "durations": {"lists": 1.0}, "started": "earlier"}))
+    monkeypatch.setattr("django.core.management.call_command", lambda *a, **k: None)
+    assert run.main(["--out", str(out), "--scenarios", "lists,search", "--resume"]) == 0
+    data = json.loads(out.read_text())
+    assert calls == ["search 30"]  # p95 over 30 requests by default, searches as pages
+    assert data["lists"] == [{"label": "old"}] and data["search"] == [{"q": "new"}]
+    assert data["started"] == "earlier" and data["runs"] == 30
+    # --redo: measured again although already in the file
+    calls.clear()
+    assert run.main(["--out", str(out), "--scenarios", "lists,search", "--resume", "--redo", "lists"]) == 0
+    assert calls == ["lists 30"]
+    # without --resume every scenario runs again
+    calls.clear()
+    assert run.main(["--out", str(out), "--scenarios", "lists,search", "--runs", "31"]) == 0
+    assert calls == ["lists 31", "search 31"]
+
+
+def test_import_scenario_workbook_and_its_read_baseline(loaded: dict, tmp_path: Path) -> None:
+    from bench import run
+
+    assert run.free_year() == 2019
+    path = tmp_path / "ledger.xlsx"
+    run.ledger_file(path, 12, year=2019)
+    from renda.core.ledger.registry import get
+
+    spec = get("意见建议")
+    assert spec is not None
+    assert run.read_workbook(str(path)) == 13 * len(spec.columns)  # the header row and 12 rows, every cell
+    # a year whose 编号 are taken is not used again
+    s = Suggestion.objects.order_by("id").first()
+    assert s is not None
+    Suggestion.objects.filter(pk=s.pk).update(code="YJ2019-000001")
+    assert run.free_year() == 2018

@@ -218,7 +218,11 @@ def _select(tag: str, **columns: str) -> str:
 _EVENTS = ("t.action IN ({deadline_actions}, {exit_actions}) AND (t.action NOT IN ({exit_actions}) "
            "OR t.to_state = CASE t.action WHEN '{withdraw}' THEN '{withdrawn}' ELSE '{merged}' END)")
 
-_FACTS_SQL = """WITH item_events AS (
+_FACTS_SQL = """WITH cs AS {materialized} (
+  SELECT s.id, s.town_id, s.kind, s.category_id, s.lead_unit_id, s.grid_id, s.closed_at, s.deadline,
+    s.key_supervision, s.key_supervision_since
+  FROM {suggestion} s WHERE {c_filter}
+), item_events AS (
   SELECT t.suggestion_id AS sid,
     CASE WHEN {rebuild_all} OR MAX(t."on") > %(as_of)s
               OR SUM(CASE WHEN t.action IN ('{return_}', {exit_actions}) THEN 1 ELSE 0 END) > 0
@@ -230,15 +234,20 @@ _FACTS_SQL = """WITH item_events AS (
   FROM {transition} t
   WHERE t.suggestion_id {in_c} AND {events}
   GROUP BY t.suggestion_id
+), c AS {materialized} (
+  SELECT cs.town_id, cs.kind, cs.category_id, cs.lead_unit_id, cs.grid_id, cs.closed_at, cs.deadline,
+    cs.key_supervision, cs.key_supervision_since, item_events.sid, item_events.path,
+    COALESCE(item_events.rehandled, 0) AS rehandled,
+    (SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = cs.id AND v.evaluated_at <= %(as_of)s
+     ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1) AS result
+  FROM cs LEFT JOIN item_events ON item_events.sid = cs.id
 ), settled AS (
-  SELECT s.town_id, s.kind, s.category_id, s.lead_unit_id, s.grid_id, s.closed_at, s.deadline, s.key_supervision,
-    s.key_supervision_since, COALESCE(item_events.rehandled, 0) AS rehandled,
-    (SELECT v.result FROM {evaluation} v WHERE v.suggestion_id = s.id AND v.evaluated_at <= %(as_of)s
-     ORDER BY v.evaluated_at DESC, v.id DESC LIMIT 1) AS result,
+  SELECT town_id, kind, category_id, lead_unit_id, grid_id, closed_at, deadline, key_supervision,
+    key_supervision_since, rehandled, result,
     CASE WHEN {assigned} THEN 1 ELSE 0 END AS assigned,
-    CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN item_events.sid IS NOT NULL THEN 1 ELSE 0 END AS odd
-  FROM {suggestion} s LEFT JOIN item_events ON item_events.sid = s.id
-  WHERE {c_filter} AND (item_events.path IS NULL OR item_events.path = 'p')
+    CASE WHEN {assigned} THEN 1 ELSE 0 END <> CASE WHEN sid IS NOT NULL THEN 1 ELSE 0 END AS odd
+  FROM c
+  WHERE path IS NULL OR path = 'p'
 )
 {g}
 FROM settled
@@ -266,11 +275,7 @@ FROM (SELECT r.reply_class, ROW_NUMBER() OVER (PARTITION BY r.suggestion_id
 WHERE recency = 1 GROUP BY reply_class
 UNION ALL
 {v}
-FROM (SELECT v.suggestion_id, v.result, ROW_NUMBER() OVER (PARTITION BY v.suggestion_id
-                                                           ORDER BY v.evaluated_at DESC, v.id DESC) AS recency
-      FROM {evaluation} v WHERE v.suggestion_id {in_c} AND v.evaluated_at <= %(as_of)s) latest_evaluation
-  JOIN {suggestion} s ON s.id = latest_evaluation.suggestion_id
-WHERE recency = 1 GROUP BY result
+FROM c WHERE result IS NOT NULL GROUP BY result
 UNION ALL
 {u}
 FROM {unit} u WHERE u.town_id IN ({towns})
@@ -336,15 +341,22 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False, grids: bool = False) ->
         # A counted item is assigned at as-of when it has a lead unit: ``p`` items have one, items
         # without events have none (``odd`` otherwise). With ``rebuild_all`` only the items without
         # events are counted, none of them assigned.
-        "assigned": "1 = 0" if rebuild_all else "s.lead_unit_id IS NOT NULL",
+        "assigned": "1 = 0" if rebuild_all else "lead_unit_id IS NOT NULL",
         "towns": ", ".join(f"%(town{i})s" for i in range(towns)),
     }
     names["c_filter"] = (f"s.town_id IN ({names['towns']}) AND s.registered_at >= %(from)s "
                          "AND s.registered_at <= %(end)s")
-    c_ids = f"SELECT s.id FROM {names['suggestion']} s WHERE {names['c_filter']}"  # noqa: S608 - names
     # "in C": PostgreSQL would scan the whole transitions (replies, evaluations) table for a hash join
-    # with C; given the ids as an array it reads just theirs through the suggestion_id index.
-    names["in_c"] = f"= ANY(ARRAY({c_ids}))" if connection.vendor == "postgresql" else f"IN ({c_ids})"
+    # with C; given the ids as an array it reads just theirs through the suggestion_id index. The
+    # items of C are read once (``cs``), for the arrays and the counts alike.
+    names["in_c"] = "= ANY(ARRAY(SELECT id FROM cs))" if connection.vendor == "postgresql" else "IN (SELECT id FROM cs)"
+    # Computed once, used more than once: C (``cs``), and C with each item's path and latest
+    # evaluation (``c``: the ``g`` counts and the ``v`` tally; the evaluation subquery ran twice per
+    # item when it was written into the counts). PostgreSQL inlines a CTE used once and cannot
+    # estimate ``= ANY(ARRAY(…))`` (it guesses 10 rows): the hint keeps them computed tables.
+    # SQLite materialises a CTE used more than once by itself (the hint is newer than some of
+    # its releases).
+    names["materialized"] = "MATERIALIZED" if connection.vendor == "postgresql" else ""
     names["events"] = _EVENTS.format(**names)
     branches = {
         "g": _select("g", **{k: v.format(**names) for k, v in _G.items()}),
@@ -352,7 +364,7 @@ def _facts_sql(towns: int, *, rebuild_all: bool = False, grids: bool = False) ->
         "h": _select("h", i1="t.suggestion_id", i2="t.id", t1="t.action", d1='t."on"'),
         "a": _select("a", i1="a.suggestion_id", i2="a.id", d1="a.new_deadline", d2="a.decided_at"),
         "r": _select("r", t1="reply_class", n1="COUNT(*)"),
-        "v": _select("v", t1="result", n1="COUNT(*)", n2="SUM(CASE WHEN s.closed_at <= %(as_of)s THEN 1 ELSE 0 END)"),
+        "v": _select("v", t1="result", n1="COUNT(*)", n2="SUM(CASE WHEN closed_at <= %(as_of)s THEN 1 ELSE 0 END)"),
         "u": _select("u", i1="u.id", t1="u.name"),
         "k": _select("k", i1="c.id", t1="c.name"),
     }
