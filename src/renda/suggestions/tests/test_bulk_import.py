@@ -297,3 +297,52 @@ def test_the_command_takes_the_path_it_is_told(world: World, tmp_path: Any, flag
     assert Suggestion.objects.count() == 20
     assert AuditEvent.objects.filter(verb="suggestion.import_batch").count() == batches
     assert AuditEvent.objects.filter(verb="suggestion.register").count() == 20 - 20 * batches
+
+
+def test_a_workbook_read_by_a_second_process_imports_the_same(world: World, tmp_path: Any,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large file is parsed by ``core.xlsx_reader`` beside the import (``READER_MIN_BYTES``): the
+    same outcome and tables as reading it here; a sheet left early (a missing column) is skipped."""
+    from renda.ledger.tests.helpers import workbook
+
+    rows = generated(world, random.Random(11), 150, bad=0.1)
+    broken_grid = [["网格编码", "名称"], ["340302100001009", "缺少所属村社区代码列"]]
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(workbook({"网格": broken_grid, "意见建议": [HEADERS, *rows]}).getvalue())
+    started: list[Any] = []
+    real = importer.SheetReader
+
+    def recorded(*args: Any) -> Any:
+        started.append(real(*args))
+        return started[-1]
+
+    monkeypatch.setattr(importer, "SheetReader", recorded)
+    outcomes = []
+    for threshold in (10**12, 0):
+        monkeypatch.setattr(importer, "READER_MIN_BYTES", threshold)
+        with transaction.atomic():
+            result = import_workbook(path, actor=world.users[Role.STAFF], bulk=True)
+            outcomes.append((outcome(result), tables()))
+            transaction.set_rollback(True)
+    assert len(started) == 1 and started[0].process.poll() is not None
+    assert outcomes[1] == outcomes[0]
+    assert any("缺少必填列" in e for e in outcomes[0][0][1]) and len(outcomes[0][0][1]) > 5
+
+
+def test_a_cancelled_import_stops_its_reader(world: World, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "READER_MIN_BYTES", 0)
+    monkeypatch.setattr(importer, "PROGRESS_EVERY", 10)
+    started: list[Any] = []
+    real = importer.SheetReader
+    monkeypatch.setattr(importer, "SheetReader", lambda *a: started.append(real(*a)) or started[-1])
+    path = tmp_path / "ledger.xlsx"
+    path.write_bytes(data_of(generated(world, random.Random(12), 3000)))
+
+    def cancel(p: Progress) -> None:
+        if p.rows_checked >= 20 and not p.finished:
+            raise ImportCancelled
+
+    result = import_workbook(path, progress=cancel)
+    assert result.error_lines() == ["导入已取消，数据库未改动。"]
+    assert started and started[0].process.poll() is not None
+    assert not Suggestion.objects.exists()
