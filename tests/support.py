@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
+from django.db import transaction
 from django.db.models import Model
-from django.test import Client
+from django.test import Client, override_settings
 
 from renda.accounts.models import User
 from renda.accounts.services import user_create
@@ -173,3 +174,34 @@ def assert_refused(client: Client, url: str, data: Mapping[str, Any], obj: Model
     assert first in status, (first, why)
     if reason is not None:
         assert reason in r.content.decode(), (reason, why)
+
+
+# --- the demo, built once for a module's tests (the test_demo modules) ------------------------------
+
+#: Passwords hashed fast while a fixture builds users (the demo makes hundreds).
+FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def demo_steps(names: Collection[str]) -> Any:
+    """The steps of ``renda demo`` named ``names`` (the organisation's and an app's), in their
+    order, as the command runs them; returns the ``Demo`` they filled."""
+    from renda.audit import context
+    from renda.core.demo import Demo, steps
+
+    demo = Demo()
+    with context.bind(source="command"):
+        for s in steps():
+            if s.name in names:
+                s.fn(demo)
+    return demo
+
+
+def built_once(django_db_blocker: Any, build: Callable[[], Any]) -> Iterator[None]:
+    """For a module- or class-scoped fixture: ``build()`` once, in a transaction rolled back when
+    the scope's tests are done (``yield from built_once(django_db_blocker, run_demo)``)."""
+    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER), transaction.atomic():
+        try:
+            build()
+            yield
+        finally:
+            transaction.set_rollback(True)

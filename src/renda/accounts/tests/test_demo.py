@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Count
-from django.test import override_settings
 from django.urls import reverse
-from tests.support import make_district
+from tests.support import FAST_HASHER, built_once, make_district
 
 from renda.accounts import demo as org_demo
 from renda.accounts.models import User
@@ -30,7 +29,6 @@ MODELS = (Region, GridWorker, Unit, Deputy, ContactAssignment, User, AuditEvent)
 
 
 # Argon2 at production cost takes ~0.4 s per user; the demo's logic is the same with MD5.
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -49,17 +47,9 @@ def run_demo(*args: str) -> str:
 
 
 @pytest.fixture(scope="class")
-def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:
+def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
     """The demo, built once for a class of read-only tests and rolled back after them."""
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            run_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+    yield from built_once(django_db_blocker, run_demo)
 
 
 def test_the_plan_is_deterministic_and_names_and_phones_are_unique():

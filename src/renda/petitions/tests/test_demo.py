@@ -7,18 +7,17 @@ import datetime as dt
 import json
 from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
+from tests.support import built_once
 
 from renda.accounts.models import User
 from renda.petitions import selectors
 from renda.petitions.models import Petition, RepeatKind, ReviewInstruction
 from renda.petitions.workflow import State
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 H1 = (dt.date(2023, 1, 1), dt.date(2023, 6, 30))
 
 
@@ -29,16 +28,8 @@ def run_demo() -> str:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker: object) -> Iterator[None]:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):  # type: ignore[attr-defined]
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            run_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield from built_once(django_db_blocker, run_demo)
 
 
 pytestmark = pytest.mark.usefixtures("built", "db")

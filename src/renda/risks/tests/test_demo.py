@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
-from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.test import override_settings
+from tests.support import built_once, demo_steps
 
 from renda.accounts.models import User
-from renda.audit import context
 from renda.audit.models import AuditEvent
-from renda.core.demo import Demo, steps
 from renda.people.models import DeputyLevel
 from renda.risks import selectors
 from renda.risks.demo import DRIVING_SCHOOL
@@ -27,25 +25,12 @@ STEPS = {"regions", "grid_workers", "units", "deputies", "contact_assignments", 
 
 
 def run_demo() -> None:
-    demo = Demo()
-    with context.bind(source="command"):
-        for s in steps():
-            if s.name in STEPS:
-                s.fn(demo)
+    demo_steps(STEPS)
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), override_settings(
-            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            run_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield from built_once(django_db_blocker, run_demo)
 
 
 @pytest.mark.usefixtures("built", "db")

@@ -6,11 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
+from tests.support import built_once
 
 from renda.audit import context
 from renda.audit.models import AuditEvent
@@ -19,7 +20,6 @@ from renda.core.demo import TOWN_CODE, Demo, steps
 from renda.shifts import selectors
 from renda.shifts.models import DutyAssignment, DutyShift
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 H1 = (dt.date(2023, 1, 1), dt.date(2023, 6, 30))
 
 
@@ -40,16 +40,8 @@ def test_step_runs_after_suggestions_and_before_petitions() -> None:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:  # type: ignore[no-untyped-def]
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            run_until_shifts()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield from built_once(django_db_blocker, run_until_shifts)
 
 
 @pytest.mark.usefixtures("built", "db")

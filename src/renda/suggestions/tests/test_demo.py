@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.db.models import Q
-from django.test import override_settings
+from tests.support import FAST_HASHER, built_once
 
 from renda.accounts.models import User
 from renda.audit.models import AuditEvent
@@ -20,7 +20,6 @@ from renda.suggestions.demo import BUS_STOP
 from renda.suggestions.models import Evaluation, Suggestion, Transition
 from renda.suggestions.workflow import Action, State
 
-FAST_HASHER = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 H1 = (dt.date(2023, 1, 1), dt.date(2023, 6, 30))
 
 
@@ -31,16 +30,8 @@ def run_demo() -> str:
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup: None, django_db_blocker) -> Iterator[None]:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHER):
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            run_demo()
-            yield
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def built(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    yield from built_once(django_db_blocker, run_demo)
 
 
 def received() -> Q:
