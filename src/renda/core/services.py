@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Callable, Iterable, Mapping
 from enum import StrEnum
@@ -40,29 +41,44 @@ def _known_relations(obj: models.Model) -> set[str]:
 PLANNED_DATE = re.compile(r"deadline|due|_to$|^date$")
 
 
+@functools.cache
+def _edge_fields(model: type[models.Model]) -> tuple[tuple[str, str, str, Any, int | None, bool], ...]:
+    """What the edge rule checks of a model, worked out once: (kind, name, attname, label,
+    max_length, flag) — a text (flag: multi-line) or a date (flag: a planned date)."""
+    plan: list[tuple[str, str, str, Any, int | None, bool]] = []
+    for f in model._meta.concrete_fields:
+        if isinstance(f, (models.CharField, models.TextField)):
+            plan.append(("text", f.name, f.attname, f.verbose_name, f.max_length, isinstance(f, models.TextField)))
+        elif isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField) \
+                and not (f.auto_now or f.auto_now_add):
+            plan.append(("date", f.name, f.attname, f.verbose_name, None, bool(PLANNED_DATE.search(f.name))))
+    return tuple(plan)
+
+
 def edge_rule(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """The edge rule of ``core.validators`` on every field of ``obj``: its texts cleaned in place
     (control characters, invisible ends, one length limit: the model's), its dates in the sane
     window, its 编号 of safe characters; ``ValidationError`` naming every field that fails."""
     excluded = set(exclude)
     errors: dict[str, list[ValidationError]] = {}
-    for f in obj._meta.concrete_fields:
-        if f.name in excluded:
+    today = timezone.localdate()
+    for kind, name, attname, label, max_length, flag in _edge_fields(type(obj)):
+        if name in excluded:
             continue
-        value = getattr(obj, f.attname)
+        value = getattr(obj, attname)
         try:
-            if isinstance(f, (models.CharField, models.TextField)) and isinstance(value, str):
-                cleaned = validators.clean_text(value, label=f.verbose_name, max_length=f.max_length,
-                                                multiline=isinstance(f, models.TextField))
+            if kind == "text":
+                if not isinstance(value, str):
+                    continue
+                cleaned = validators.clean_text(value, label=label, max_length=max_length, multiline=flag)
                 if cleaned != value:
-                    setattr(obj, f.attname, cleaned)
-                if f.name == "code":
+                    setattr(obj, attname, cleaned)
+                if name == "code":
                     validators.validate_code(cleaned)
-            elif isinstance(f, models.DateField) and not isinstance(f, models.DateTimeField) \
-                    and not (f.auto_now or f.auto_now_add) and isinstance(value, dt.date):
-                validators.validate_date_window(value, label=f.verbose_name, planned=bool(PLANNED_DATE.search(f.name)))
+            elif isinstance(value, dt.date):
+                validators.validate_date_window(value, label=label, planned=flag, today=today)
         except ValidationError as exc:
-            errors[f.name] = [exc]
+            errors[name] = [exc]
     if errors:
         raise ValidationError(errors)
 

@@ -156,12 +156,13 @@ def latest_date(*, planned: bool = False, today: dt.date | None = None) -> dt.da
     return dt.date(year + (PLANNED_YEARS if planned else 1), 12, 31)
 
 
-def validate_date_window(value: dt.date | None, *, label: object = "", planned: bool = False) -> None:
+def validate_date_window(value: dt.date | None, *, label: object = "", planned: bool = False,
+                         today: dt.date | None = None) -> None:
     if value is None:
         return
     if isinstance(value, dt.datetime):
         value = value.date()
-    last = latest_date(planned=planned)
+    last = latest_date(planned=planned, today=today)
     if value < EARLIEST_DATE or value > last:
         raise ValidationError(
             _("「{label}」应在{first}至{last}之间").format(label=label, first=EARLIEST_DATE.isoformat(),
