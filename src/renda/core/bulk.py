@@ -127,7 +127,8 @@ def write_rows(model: Any, rows: Sequence[dict[str, Any]]) -> int:
 
 def reserve_ids(model: Any, n: int) -> list[int]:
     """``n`` new primary keys for ``model``: from its sequence on PostgreSQL (safe beside other
-    writers); on SQLite after the largest id (the transaction holds the write lock: IMMEDIATE)."""
+    writers); on SQLite after the largest id ever given (the transaction holds the write lock:
+    IMMEDIATE)."""
     if n <= 0:
         return []
     table_name = model._meta.db_table
@@ -136,8 +137,13 @@ def reserve_ids(model: Any, n: int) -> list[int]:
             cur.execute(f"SELECT nextval(pg_get_serial_sequence('\"{table_name}\"', 'id')) "  # noqa: S608
                         "FROM generate_series(1, %s)", [n])
             return [int(r[0]) for r in cur.fetchall()]
+        # After the largest id ever given (AUTOINCREMENT's sqlite_sequence), not only the largest
+        # left: an id of a deleted row is never given again (audit events may name it).
         cur.execute(f'SELECT MAX(id) FROM "{table_name}"')  # noqa: S608
-        start = int(cur.fetchone()[0] or 0) + 1
+        largest = int(cur.fetchone()[0] or 0)
+        cur.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [table_name])
+        row = cur.fetchone()
+        start = max(largest, int(row[0]) if row else 0) + 1
         return list(range(start, start + n))
 
 
