@@ -5,6 +5,7 @@ selector, policy and services. Each app declares a ``Resource`` in its ``views.p
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -17,7 +18,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
 from django.core.validators import MaxLengthValidator
-from django.db import transaction
+from django.db import DatabaseError, connections, transaction
 from django.db.models import Model, Q, QuerySet
 from django.db.models.sql.where import WhereNode
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -42,6 +43,8 @@ PAGE_SIZES = (20, 50, 100)
 #: A search's matches are counted up to this many ("共 1000+ 条"): counting every one of a
 #: common word's 200,000 matches in a million items costs seconds, and nobody pages that far.
 SEARCH_COUNT_LIMIT = 1000
+
+R = TypeVar("R")
 
 
 class DeferredJoinPaginator(Paginator):
@@ -81,8 +84,30 @@ class DeferredJoinPaginator(Paginator):
         # they chose the ids already (a search filter would run its subquery a second time).
         by_id = qs.order_by()
         by_id.query.where = WhereNode()
-        rows = by_id.in_bulk(ids)
+        rows = joins_as_written(by_id, lambda: by_id.in_bulk(ids))
         return Page([rows[i] for i in ids if i in rows], number, self)
+
+
+def joins_as_written(qs: QuerySet[Any], read: Callable[[], R]) -> R:
+    """``read()`` — a query of ``qs``'s rows by primary key with their joins — with PostgreSQL
+    told to join in the order written (``join_collapse_limit = 1``): from the rows picked by id,
+    one index lookup per joined table, which is the best plan; left to itself the planner
+    weighs every order of eight tables (5 ms planning a town's page, 17 ms the district's, at
+    1,000,000 items, for 1 ms of execution). The setting holds for this statement only: set
+    and put back inside the transaction (or one opened for it)."""
+    db = qs.db
+    conn = connections[db]
+    if conn.vendor != "postgresql":
+        return read()
+    opened = contextlib.nullcontext() if conn.in_atomic_block else transaction.atomic(using=db)
+    with opened, conn.cursor() as cursor:
+        cursor.execute("SELECT current_setting('join_collapse_limit'), set_config('join_collapse_limit', '1', true)")
+        (before, _set), = cursor.fetchall()
+        try:
+            return read()
+        finally:
+            with contextlib.suppress(DatabaseError):  # a failed transaction is rolled back, setting and all
+                cursor.execute("SELECT set_config('join_collapse_limit', %s, true)", [before])
 
 
 def page_number(raw: str | None, paginator: Paginator) -> int:
@@ -152,6 +177,29 @@ def set_queryset(form: forms.BaseForm, name: str, qs: QuerySet[Any]) -> None:
 DASHES = "---------"
 
 
+class _FetchedChoices(forms.models.ModelChoiceIterator):
+    """A select's options read in one plain query. Django's iterator reads them through
+    ``QuerySet.iterator()``, which on PostgreSQL outside a transaction declares a ``WITH HOLD``
+    server-side cursor — the result materialised on the server, then fetched: 6–8 ms for a few
+    dozen villages or units, four times on a list page's filters. A select's options are few
+    (they are all drawn), so they are fetched at once."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+def fetch_choices_at_once(form: forms.BaseForm) -> None:
+    """Every model select of ``form`` reads its options in one plain query (``_FetchedChoices``),
+    now and after a later ``set_queryset``."""
+    for f in form.fields.values():
+        if isinstance(f, forms.ModelChoiceField) and f.iterator is not _FetchedChoices:
+            f.iterator = _FetchedChoices
+            f.widget.choices = f.choices
+
+
 def label_blanks(form: forms.BaseForm, label: Any) -> None:
     """Name the empty choice of every select: 全部 in a list filter, 请选择 in a form — not
     Django's ``---------``. Works before or after ``set_queryset`` (whose display copy of a field
@@ -176,6 +224,7 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
+        fetch_choices_at_once(self)
         for f in self.fields.values():
             f.required = False
             f.widget.attrs.setdefault("class", "form-select form-select-sm" if isinstance(
@@ -216,6 +265,7 @@ class ResourceForm(forms.Form):
 
 
 def style_form(form: forms.BaseForm) -> forms.BaseForm:
+    fetch_choices_at_once(form)
     label_blanks(form, gettext_lazy("请选择"))
     for f in form.fields.values():
         w = f.widget

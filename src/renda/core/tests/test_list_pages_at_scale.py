@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from tests.support import World, make_grid, make_village
 
-from renda.core.crud import DeferredJoinPaginator
+from renda.core.crud import DeferredJoinPaginator, joins_as_written
 from renda.core.roles import Role
 from renda.places.models import Region
 from renda.suggestions import services
@@ -39,11 +39,32 @@ def test_deferred_join_pages_equal_plain_pages(world: World, per_page: int, orph
     for n in plain.page_range:
         assert [o.pk for o in deferred.page(n)] == [o.pk for o in plain.page(n)]
         assert deferred.page(n).start_index() == plain.page(n).start_index()
-    # Two queries for a page (ids, then those rows with their joins), however deep it is.
+    # Two queries for a page (ids, then those rows with their joins), however deep it is; on
+    # PostgreSQL the second with the joins in the order written (set and put back around it).
     with CaptureQueriesContext(connection) as ctx:
         rows = list(deferred.page(deferred.num_pages))
         assert all(r.town.name for r in rows)
-    assert len(ctx.captured_queries) == 2
+    reads = [q["sql"] for q in ctx.captured_queries if "join_collapse_limit" not in q["sql"]]
+    assert len(reads) == 2
+    assert len(ctx.captured_queries) == (4 if connection.vendor == "postgresql" else 2)
+
+
+@pytest.mark.django_db
+def test_the_rows_of_a_page_are_read_with_the_joins_as_written_and_the_setting_put_back() -> None:
+    def setting() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW join_collapse_limit")
+            return str(cursor.fetchone()[0])
+
+    if connection.vendor != "postgresql":
+        assert joins_as_written(Suggestion.objects.all(), lambda: "read") == "read"
+        return
+    before = setting()
+    assert joins_as_written(Suggestion.objects.all(), setting) == "1"
+    assert setting() == before == "8"
+    with pytest.raises(ZeroDivisionError):
+        joins_as_written(Suggestion.objects.all(), lambda: 1 // 0)
+    assert setting() == before
 
 
 @pytest.mark.django_db
