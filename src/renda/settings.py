@@ -148,6 +148,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "renda.urls"
+# Django's form renderer, with selects drawn in Python (the same HTML; core/forms_renderer.py).
+FORM_RENDERER = "renda.core.forms_renderer.Renderer"
 WSGI_APPLICATION = "renda.wsgi.application"
 
 TEMPLATES = [
