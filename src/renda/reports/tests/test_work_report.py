@@ -83,6 +83,30 @@ def test_demo_report_carries_the_half_year_numbers(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("demo")
+def test_demo_sql_baseline_equals_renda_stats() -> None:
+    """The benchmark's hand-written SQL (``bench/stats_sql.py``, the ``stats`` scenario's baseline)
+    computes every section of ``renda stats``: on the demo, where every section has data, its
+    figures equal the command's for the demo town and the district (as-of after every fact: the
+    baseline reads the rows as they are now)."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from bench import stats_sql
+    from renda.core.stats import parse_period
+
+    as_of = dt.date(2026, 12, 31)
+    for text in ("2023", "2023H1"):
+        from_, to = parse_period(text)
+        for code in (DEMO_TOWN, None):
+            got = metrics.stats(metrics.Period.make(from_, to, as_of), metrics.resolve_scope(code))
+            got.pop("period")
+            assert stats_sql.run(connection, period=text, town_code=code, as_of=as_of) == got, (text, code)
+            if text == "2023" and code:  # every section has figures
+                assert all(any(v for v in section.values()) for section in got.values()), got
+
+
+@pytest.mark.usefixtures("demo")
 def test_demo_report_numbers_equal_renda_stats() -> None:
     """Issue #17 item 1, the report half: every cited number equals ``renda stats``."""
     period = metrics.Period.parse("2023H1")
