@@ -52,14 +52,16 @@ LATEST_REPLY = S + """, r AS (
     AND replied_at <= %s)
 SELECT reply_class, COUNT(*) FROM r WHERE n = 1 GROUP BY reply_class"""
 
-#: The latest evaluation's result of each item, and how many of those items are closed by as-of.
+#: The latest evaluation's result of each item, and how many of those items are closed by as-of (the
+#: item's row by its key: joined with the CTE ``s`` instead, SQLite scans ``s`` for each row, 8 s for
+#: the district at scale 0.05).
 LATEST_EVALUATION = S + """, e AS (
   SELECT suggestion_id, result,
          ROW_NUMBER() OVER (PARTITION BY suggestion_id ORDER BY evaluated_at DESC, id DESC) AS n
   FROM suggestions_evaluation WHERE suggestion_id IN (SELECT id FROM s WHERE state NOT IN ('withdrawn', 'merged'))
     AND evaluated_at <= %s)
-SELECT e.result, COUNT(*), SUM(CASE WHEN s.closed_at IS NOT NULL AND s.closed_at <= %s THEN 1 ELSE 0 END)
-FROM e JOIN s ON s.id = e.suggestion_id WHERE e.n = 1 GROUP BY e.result"""
+SELECT e.result, COUNT(*), SUM(CASE WHEN x.closed_at IS NOT NULL AND x.closed_at <= %s THEN 1 ELSE 0 END)
+FROM e JOIN suggestions_suggestion x ON x.id = e.suggestion_id WHERE e.n = 1 GROUP BY e.result"""
 
 BY_UNIT = S + """
 SELECT u.name, u.town_id, COUNT(*),
