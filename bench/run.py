@@ -218,6 +218,7 @@ def stats(runs: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
 
     from django.core.management import call_command
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from bench import stats_sql
     from renda.accounts.models import User
@@ -228,6 +229,10 @@ def stats(runs: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
     for scope, code in (("town", town.code), ("district", None)):
         for period in ("2025", "2026H1"):
             args = ["stats", "--period", period, "--format", "json"] + (["--town", code] if code else [])
+            with CaptureQueriesContext(connection) as ctx:  # the statements of one run (not timed)
+                call_command(*args, stdout=StringIO())
+            queries = sum(1 for q in ctx.captured_queries
+                          if not q["sql"].startswith(("SET ", "SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")))
             t_stats, t_sql = [], []
             for _ in range(runs):
                 t = time.perf_counter()
@@ -237,9 +242,9 @@ def stats(runs: int, log: Callable[[str], None]) -> list[dict[str, Any]]:
                 stats_sql.run(connection, period=period, town_code=code)
                 t_sql.append(time.perf_counter() - t)
             a, b = statistics.median(t_stats), statistics.median(t_sql)
-            log(f"  stats {scope} {period}: {a:.2f}s vs SQL {b:.2f}s")
+            log(f"  stats {scope} {period}: {a:.3f}s vs SQL {b:.3f}s ({queries} statements)")
             out.append({"scope": scope, "period": period, "stats_s": round(a, 3), "sql_s": round(b, 3),
-                        "ratio": round(a / b, 2) if b else None})
+                        "ratio": round(a / b, 2) if b else None, "queries": queries, "runs": runs})
     return out
 
 
@@ -508,6 +513,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=20, help="length of each load phase")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (as make run)")
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--stats-runs", type=int, default=3,
+                        help="runs of each stats measurement (the median is kept): the command and the SQL alternate")
     parser.add_argument("--label", default="")
     args = parser.parse_args(argv)
     setup_django()
@@ -544,7 +551,7 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "search":
                 result["search"] = search(args.runs, log)
             elif name == "stats":
-                result["stats"] = stats(3, log)
+                result["stats"] = stats(args.stats_runs, log)
             elif name == "work_report":
                 result["work_report"] = work_report(3, log)
             elif name == "export":

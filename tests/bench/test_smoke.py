@@ -15,7 +15,10 @@ from django.db.models import Count, Max
 
 from bench import generate, report, stats_sql
 from renda.audit.services import verify_chain
+from renda.core.stats import parse_period
 from renda.petitions.models import Petition, Petitioner
+from renda.places.models import Region
+from renda.reports import metrics
 from renda.suggestions import selectors, services
 from renda.suggestions.models import Suggestion, Transition
 from renda.suggestions.workflow import State
@@ -66,12 +69,23 @@ def test_generator_loads_a_consistent_district(loaded: dict) -> None:
 
 
 def test_stats_and_sql_baseline_run(loaded: dict) -> None:
+    """The hand-written SQL computes every figure of ``renda stats`` (so the scenario's ratio compares
+    the same work): equal, section by section, on the generated district, one town and the whole,
+    with an as-of date after every fact (the baseline reads the rows as they are now)."""
     out = io.StringIO()
-    call_command("stats", "--period", "2025", "--format", "json", stdout=out)
+    call_command("stats", "--period", "2025", "--as-of", TODAY.isoformat(), "--format", "json", stdout=out)
     data = json.loads(out.getvalue())
-    sql = stats_sql.run(connection, period="2025", town_code=None)
-    received = sql["totals"][0] or 0
-    assert data["suggestions"]["received"] == received
+    data.pop("period")
+    assert stats_sql.run(connection, period="2025", town_code=None, as_of=TODAY) == data
+    assert data["suggestions"]["received"] > 0 and data["petitions"]["received"] > 0
+    town = Region.objects.filter(level="town").order_by("code").first()
+    assert town is not None
+    for code in (town.code, None):
+        for text in ("2025", "2026H1"):
+            from_, to = parse_period(text)
+            got = metrics.stats(metrics.Period.make(from_, to, TODAY), metrics.resolve_scope(code))
+            got.pop("period")
+            assert stats_sql.run(connection, period=text, town_code=code, as_of=TODAY) == got, (code, text)
 
 
 def test_results_writer(tmp_path: Path) -> None:

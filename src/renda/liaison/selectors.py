@@ -9,7 +9,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from renda.core.policy import sees_every_town
@@ -184,21 +185,26 @@ class VoterStanding:
 def below_voter_target(town_ids: Iterable[int], from_: dt.date, to: dt.date, as_of: dt.date | None = None
                        ) -> list[VoterStanding]:
     """Serving deputies whose voter contacts in [from_, min(to, as_of)] are below their town's
-    target, pro rata for the part of the period they served."""
+    target, pro rata for the part of the period they served. One query: each serving deputy with
+    their count of contacts and their town's voter contacts a year (its settings, or the default)."""
     town_ids = list(town_ids)
     as_of = as_of or to
     end = min(to, as_of)
-    per_year = {t: settings_for_id(t).voter_contacts_per_year for t in town_ids}
-    counts = voter_contact_counts(town_ids, from_, end)
+    contacts = (VoterContact.objects.filter(deputy_id=OuterRef("pk"), town_id__in=town_ids, on__gte=from_, on__lte=end)
+                .order_by().values("deputy_id").annotate(n=Count("pk")).values("n"))
+    per_year = LiaisonSettings.objects.filter(town_id=OuterRef("town_id")).values("voter_contacts_per_year")[:1]
+    default = LiaisonSettings._meta.get_field("voter_contacts_per_year").get_default()
+    deputies = serving_deputies(town_ids, as_of).annotate(
+        n_voter_contacts=Coalesce(Subquery(contacts), 0),
+        voter_contacts_per_year=Coalesce(Subquery(per_year), default)).order_by("name", "id")
     out = []
-    for d in serving_deputies(town_ids, as_of).order_by("name", "id"):
+    for d in deputies:
         span = targets.clip(from_, end, d.serving_from, d.serving_to)
         if span is None:
             continue
-        owed = targets.voter_target(per_year[d.town_id], *span)
-        n = counts.get(d.pk, 0)
-        if n < owed:
-            out.append(VoterStanding(d, n, float(owed)))
+        owed = targets.voter_target(d.voter_contacts_per_year, *span)
+        if d.n_voter_contacts < owed:
+            out.append(VoterStanding(d, d.n_voter_contacts, float(owed)))
     return out
 
 
@@ -243,8 +249,13 @@ def groups_not_met(town_ids: Iterable[int], start: dt.date, end: dt.date) -> lis
     return [g for g in groups if g.n < per_quarter[g.town_id]]
 
 
+def receptions_in(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> QuerySet[Reception]:
+    """Contact-station reception records dated in [from_, to] (``activities.receptions``)."""
+    return Reception.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to)
+
+
 def receptions_count(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> int:
-    return Reception.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to).count()
+    return receptions_in(town_ids, from_, to).count()
 
 
 def open_receptions(user: Any) -> QuerySet[Reception]:
@@ -253,12 +264,22 @@ def open_receptions(user: Any) -> QuerySet[Reception]:
     return receptions_visible_to(user).filter(state__in=[s.value for s in OPEN])
 
 
+def voter_contact_records(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> QuerySet[VoterContact]:
+    """Deputy–voter contact records dated in [from_, to] (``deputies.voter_contacts``)."""
+    return VoterContact.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to)
+
+
+def presidium_contact_records(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> QuerySet[PresidiumContact]:
+    """Presidium–deputy contact records dated in [from_, to] (``deputies.presidium_contacts``)."""
+    return PresidiumContact.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to)
+
+
 def voter_contacts_in(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> int:
-    return VoterContact.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to).count()
+    return voter_contact_records(town_ids, from_, to).count()
 
 
 def presidium_contacts_in(town_ids: Iterable[int], from_: dt.date, to: dt.date) -> int:
-    return PresidiumContact.objects.filter(town_id__in=list(town_ids), on__gte=from_, on__lte=to).count()
+    return presidium_contact_records(town_ids, from_, to).count()
 
 
 def without_contact_count(town_ids: Iterable[int], from_: dt.date, to: dt.date, as_of: dt.date) -> int:

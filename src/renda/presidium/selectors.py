@@ -102,6 +102,12 @@ def honours_in(town_ids: Sequence[int], start: dt.date, end: dt.date) -> QuerySe
     return Award.objects.filter(town_id__in=town_ids, on__gte=start, on__lte=end).select_related("deputy")
 
 
+def adopted_by(items: QuerySet[InfoItem], as_of: dt.date) -> QuerySet[InfoItem]:
+    """Of ``items``, those adopted (used or published) on or before ``as_of``: ``information.adopted``,
+    the database's form of the test ``information_for_report`` applies to the items it lists."""
+    return items.filter(adopted=True, adopted_on__isnull=False, adopted_on__lte=as_of)
+
+
 def information_for_report(period: Any, scope: Any) -> Information:
     """``period`` (``core.stats.Period``) and ``scope`` (``reports.metrics.Scope``): the items
     submitted in [from, to] (up to as-of), those adopted by as-of, and the honours received."""

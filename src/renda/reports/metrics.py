@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection, connections, transaction
-from django.db.models import Count, Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -662,6 +662,23 @@ def _serving(as_of: dt.date) -> Q:
             & (Q(serving_to__isnull=True) | Q(serving_to__gte=as_of)))
 
 
+def _counts(**querysets: QuerySet[Any]) -> dict[str, int]:
+    """How many rows each queryset has, read with one statement
+    (``SELECT (SELECT COUNT(*) FROM (…)), (SELECT COUNT(*) FROM (…)), …``): a section's counts over
+    several tables in one round trip, each set still defined by its queryset (its app's selector)."""
+    alias = read_alias()
+    parts: list[str] = []
+    params: list[Any] = []
+    for qs in querysets.values():
+        sql, p = qs.order_by().values("pk").query.get_compiler(using=alias).as_sql()
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) counted)")  # noqa: S608 - the ORM's own SQL
+        params.extend(p)
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        row = cursor.fetchone()
+    return {key: int(n or 0) for key, n in zip(querysets, row, strict=True)}
+
+
 # --- petitions --------------------------------------------------------------------------------
 
 CHANNELS = ("letter", "visit", "online", "phone", "referred")
@@ -695,14 +712,12 @@ def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
             counts[key] += row[key]
     # petitions declined or given an opinion by as-of are not open: only the others are rebuilt
     open_at = p.exclude(declined_on__lte=as_of).exclude(opinion_on__lte=as_of)
-    shifts = shift_selectors.attended_count(town_ids=towns, start=period.from_, end=end)
+    # the counts over the other tables in one statement
     risks = Risk.objects.filter(town_id__in=towns)
     resolved = risks.resolved_between(period.from_, end)
-    risk_counts = risks.aggregate(
-        registered=Count("pk", filter=Q(pk__in=risks.registered_between(period.from_, end).values("pk"))),
-        resolved=Count("pk", filter=Q(pk__in=resolved.values("pk"))),
-        with_deputies=Count("pk", filter=Q(pk__in=resolved.with_deputies().values("pk"))),
-    )
+    others = _counts(shifts=shift_selectors.attended(town_ids=towns, start=period.from_, end=end),
+                     registered=risks.registered_between(period.from_, end), resolved=resolved,
+                     with_deputies=resolved.with_deputies())
     return {
         "received": counts["received"],
         "by_channel": by_channel,
@@ -711,10 +726,10 @@ def petitions_section(period: Period, scope: Scope) -> dict[str, Any]:
         "declined": counts["declined"],
         "closed": counts["closed"],
         "overdue_open": petition_selectors.overdue_open_count(open_at, as_of),
-        "duty_shifts": shifts,
-        "risks_registered": risk_counts["registered"],
-        "risks_resolved": risk_counts["resolved"],
-        "risks_resolved_with_deputies": risk_counts["with_deputies"],
+        "duty_shifts": others["shifts"],
+        "risks_registered": others["registered"],
+        "risks_resolved": others["resolved"],
+        "risks_resolved_with_deputies": others["with_deputies"],
     }
 
 
@@ -727,51 +742,52 @@ def grids_section(period: Period, scope: Scope) -> dict[str, int]:
     Regions and grid workers keep no dated history (they are deactivated, not ended on a date),
     so "at as-of" is their current state; deputies use their serving dates."""
     grids = Region.objects.filter(level=Level.GRID, is_active=True, town_id__in=scope.town_ids)
-    workers = GridWorker.objects.filter(is_active=True, town_id__in=scope.town_ids).aggregate(
-        total=Count("pk"), full_time=Count("pk", filter=Q(kind=WorkerKind.FULL_TIME)),
-        part_time=Count("pk", filter=Q(kind=WorkerKind.PART_TIME)))
-    deputies = (Deputy.objects.filter(_serving(period.as_of), grids__in=grids).values("pk").distinct().count())
-    return {
-        "grids": grids.count(),
-        "grid_workers": workers["total"],
-        "full_time": workers["full_time"],
-        "part_time": workers["part_time"],
-        "deputies_in_grids": deputies,
-    }
+    workers = GridWorker.objects.filter(is_active=True, town_id__in=scope.town_ids)
+    return _counts(
+        grids=grids,
+        grid_workers=workers,
+        full_time=workers.filter(kind=WorkerKind.FULL_TIME),
+        part_time=workers.filter(kind=WorkerKind.PART_TIME),
+        deputies_in_grids=Deputy.objects.filter(_serving(period.as_of), grids__in=grids).values("pk").distinct(),
+    )
 
 
 def deputies_section(period: Period, scope: Scope) -> dict[str, int]:
-    """Deputies serving at as-of: all, district-level (区人大代表), town-level (镇人大代表)."""
-    counts = Deputy.objects.filter(_serving(period.as_of), town_id__in=scope.town_ids).aggregate(
-        total=Count("pk"), district=Count("pk", filter=Q(level=DeputyLevel.DISTRICT)),
-        town=Count("pk", filter=Q(level=DeputyLevel.TOWN)))
-    return {"total": counts["total"], "district": counts["district"], "town": counts["town"],
-            "reports_to_voters": reports_to_voters(period, scope), **liaison_deputies(period, scope)}
-
-
-# --- liaison (联系群众): contacts and contact-station receptions (the liaison app) ---------------
-
-
-def liaison_deputies(period: Period, scope: Scope) -> dict[str, int]:
-    """METRICS ``deputies``: voter and presidium contact records dated in [from, to] (up to
-    as-of), the serving deputies with no presidium contact in it, and those whose voter contacts
-    are below their town's target pro rata (``liaison.targets``)."""
+    """METRICS ``deputies``: deputies serving at as-of: all, district-level (区人大代表), town-level
+    (镇人大代表); their reports to voters, the contact records, those without a presidium contact and
+    those below their voter target. One statement for the counts, one for the voter target."""
     from renda.liaison import selectors as liaison
 
     towns, end = scope.town_ids, min(period.to, period.as_of)
-    return {
-        "voter_contacts": liaison.voter_contacts_in(towns, period.from_, end),
-        "presidium_contacts": liaison.presidium_contacts_in(towns, period.from_, end),
-        "without_contact": liaison.without_contact_count(towns, period.from_, period.to, period.as_of),
-        "below_voter_target": len(liaison.below_voter_target(towns, period.from_, period.to, period.as_of)),
-    }
+    serving = Deputy.objects.filter(_serving(period.as_of), town_id__in=towns)
+    counts = _counts(
+        total=serving, district=serving.filter(level=DeputyLevel.DISTRICT),
+        town=serving.filter(level=DeputyLevel.TOWN), reports_to_voters=_reports_to_voters(period, scope),
+        # liaison (联系群众): voter and presidium contact records dated in [from, to] (up to as-of),
+        # the serving deputies with no presidium contact in it
+        voter_contacts=liaison.voter_contact_records(towns, period.from_, end),
+        presidium_contacts=liaison.presidium_contact_records(towns, period.from_, end),
+        without_contact=liaison.without_contact_at(towns, period.from_, period.to, period.as_of))
+    # and those whose voter contacts are below their town's target pro rata (``liaison.targets``)
+    below = len(liaison.below_voter_target(towns, period.from_, period.to, period.as_of))
+    return {"total": counts["total"], "district": counts["district"], "town": counts["town"],
+            "reports_to_voters": counts["reports_to_voters"], "voter_contacts": counts["voter_contacts"],
+            "presidium_contacts": counts["presidium_contacts"], "without_contact": counts["without_contact"],
+            "below_voter_target": below}
+
+
+# --- liaison (联系群众): contact-station receptions (the liaison app) ------------------------------
+
+
+def _receptions(period: Period, scope: Scope) -> QuerySet[Any]:
+    from renda.liaison import selectors as liaison
+
+    return liaison.receptions_in(scope.town_ids, period.from_, min(period.to, period.as_of))
 
 
 def receptions_count(period: Period, scope: Scope) -> int:
     """METRICS ``activities.receptions``: contact-station reception records dated in [from, to]."""
-    from renda.liaison import selectors as liaison
-
-    return liaison.receptions_count(scope.town_ids, period.from_, min(period.to, period.as_of))
+    return _receptions(period, scope).count()
 
 
 # --- everything -----------------------------------------------------------------------------
@@ -804,36 +820,44 @@ def projects_section(period: Period, scope: Scope) -> dict[str, Any]:
         candidate_list__session__starts_on__lte=end, candidate_list__vote_round__isnull=False)
     projects = Project.objects.filter(town_id__in=towns, year__gte=period.from_.year, year__lte=period.to.year,
                                       adopted_on__lte=as_of)
+    # the projects read once (with their stages), each with its ``overdue_stages`` test
+    rows = list(projects.annotate(late=ExpressionWrapper(project_selectors.overdue_stage_q(as_of),
+                                                         output_field=BooleanField()))
+                .prefetch_related("stages"))
     by_stage = dict.fromkeys([*STAGE_ORDER, "done"], 0)
-    for p in projects.prefetch_related("stages"):
+    for p in rows:
         stages = [_StageAt(s, as_of) for s in p.stages.all()]
         by_stage[project_rules.current_stage(stages, STAGE_ORDER)] += 1
 
     def money(field: str) -> float:
-        total = project_rules.total(projects.values_list(field, flat=True))
+        total = project_rules.total(getattr(p, field) for p in rows)
         return float(total.quantize(Decimal("0.01")))
 
     evaluated = Project.objects.filter(town_id__in=towns, evaluated_on__lte=as_of).filter(
         Q(evaluation_session__starts_on__gte=period.from_, evaluation_session__starts_on__lte=end)
         | Q(evaluation_session__isnull=True, evaluated_on__gte=period.from_, evaluated_on__lte=end))
     grades = dict.fromkeys(Grade.values, 0)
+    n_evaluated = 0
     for row in evaluated.order_by().values("grade").annotate(n=Count("pk")):
+        n_evaluated += row["n"]
         if row["grade"] in grades:
             grades[row["grade"]] = row["n"]
-    inspections = Inspection.deputies.through.objects.filter(
-        inspection__project__in=projects, inspection__on__gte=period.from_, inspection__on__lte=end).count()
+    counts = _counts(candidates=voted, adopted=voted.filter(state="adopted"),
+                     inspections=Inspection.deputies.through.objects.filter(
+                         inspection__project__in=projects, inspection__on__gte=period.from_,
+                         inspection__on__lte=end))
     return {
-        "candidates": voted.count(),
-        "adopted": voted.filter(state="adopted").count(),
-        "count": projects.count(),
+        "candidates": counts["candidates"],
+        "adopted": counts["adopted"],
+        "count": len(rows),
         "by_stage": {k: n for k, n in by_stage.items() if n},  # open-ended: empty groups left out
         "budget_total": money("budget"),
         "bid_total": money("bid_price"),
         "paid_total": money("paid"),
-        "overdue_stages": projects.filter(project_selectors.overdue_stage_q(as_of)).count(),
-        "evaluated": evaluated.count(),
+        "overdue_stages": sum(1 for p in rows if p.late),
+        "evaluated": n_evaluated,
         "grades": grades,
-        "deputy_inspections": inspections,
+        "deputy_inspections": counts["inspections"],
     }
 
 
@@ -873,16 +897,21 @@ def activities_section(period: Period, scope: Scope) -> dict[str, Any]:
                                    state__in=list(DUTY_COUNTED))
     by_type = {row["type"]: row["n"] for row in held.order_by().values("type").annotate(n=Count("pk"))
                .order_by("type") if row["n"]}
-    attendances = Participation.objects.filter(activity__in=held, attendance=Attendance.ATTENDED).count()
-    return {"total": sum(by_type.values()), "by_type": by_type, "deputy_attendances": attendances,
-            "receptions": receptions_count(period, scope)}
+    counts = _counts(attendances=Participation.objects.filter(activity__in=held, attendance=Attendance.ATTENDED),
+                     receptions=_receptions(period, scope))
+    return {"total": sum(by_type.values()), "by_type": by_type, "deputy_attendances": counts["attendances"],
+            "receptions": counts["receptions"]}
+
+
+def _reports_to_voters(period: Period, scope: Scope) -> QuerySet[VoterReport]:
+    end = min(period.to, period.as_of)
+    return VoterReport.objects.filter(town_id__in=scope.town_ids, meeting_on__gte=period.from_, meeting_on__lte=end,
+                                      state__in=[ReportState.RATED, ReportState.FILED])
 
 
 def reports_to_voters(period: Period, scope: Scope) -> int:
     """Deputies' reports to voters (述职) held (rated or filed) with the meeting in [from, to]."""
-    end = min(period.to, period.as_of)
-    return VoterReport.objects.filter(town_id__in=scope.town_ids, meeting_on__gte=period.from_, meeting_on__lte=end,
-                                      state__in=[ReportState.RATED, ReportState.FILED]).count()
+    return _reports_to_voters(period, scope).count()
 
 
 section("activities", order=450)(activities_section)
@@ -1108,8 +1137,10 @@ def information_section(period: Period, scope: Scope) -> dict[str, int]:
     and the deputies')."""
     from renda.presidium import selectors as presidium
 
-    info = presidium.information_for_report(period, scope)
-    return {"submitted": info.submitted, "adopted": info.adopted, "honours": len(info.honours)}
+    end = min(period.to, period.as_of)
+    items = presidium.info_items_in(scope.town_ids, period.from_, end)
+    return _counts(submitted=items, adopted=presidium.adopted_by(items, period.as_of),
+                   honours=presidium.honours_in(scope.town_ids, period.from_, end))
 
 
 section("information", order=700)(information_section)

@@ -245,13 +245,18 @@ def monthly_totals(user: Any, *, town: Region | None = None, start: dt.date | No
     return [{"month": m, "attended": n} for m, n in sorted(months.items())]
 
 
-def attended_count(*, town_ids: list[int] | None, start: dt.date, end: dt.date) -> int:
+def attended(*, town_ids: list[int] | None, start: dt.date, end: dt.date) -> QuerySet[DutyAssignment]:
     """The ``petitions.duty_shifts`` indicator: attended assignments (人次) on shifts dated in
     [start, end], of the given towns (None: every town). For ``reports.metrics``."""
     qs = DutyAssignment.objects.filter(state=AssignmentState.ATTENDED, shift__date__range=(start, end))
     if town_ids is not None:
         qs = qs.filter(shift__town_id__in=town_ids)
-    return qs.count()
+    return qs
+
+
+def attended_count(*, town_ids: list[int] | None, start: dt.date, end: dt.date) -> int:
+    """How many ``attended`` counts."""
+    return attended(town_ids=town_ids, start=start, end=end).count()
 
 
 # --- one shift --------------------------------------------------------------------------------------

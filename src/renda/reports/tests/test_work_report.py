@@ -83,6 +83,53 @@ def test_demo_report_carries_the_half_year_numbers(tmp_path: Path) -> None:
 
 
 @pytest.mark.usefixtures("demo")
+def test_demo_sql_baseline_equals_renda_stats() -> None:
+    """The benchmark's hand-written SQL (``bench/stats_sql.py``, the ``stats`` scenario's baseline)
+    computes every section of ``renda stats``: on the demo, where every section has data, its
+    figures equal the command's for the demo town and the district (as-of after every fact: the
+    baseline reads the rows as they are now)."""
+    import datetime as dt
+
+    from django.db import connection
+
+    from bench import stats_sql
+    from renda.core.stats import parse_period
+
+    as_of = dt.date(2026, 12, 31)
+    for text in ("2023", "2023H1"):
+        from_, to = parse_period(text)
+        for code in (DEMO_TOWN, None):
+            got = metrics.stats(metrics.Period.make(from_, to, as_of), metrics.resolve_scope(code))
+            got.pop("period")
+            assert stats_sql.run(connection, period=text, town_code=code, as_of=as_of) == got, (text, code)
+            if text == "2023" and code:  # every section has figures
+                assert all(any(v for v in section.values()) for section in got.values()), got
+
+
+#: Statements ``metrics.stats`` runs on the demo, a town or the district alike (issue 19: one to four a
+#: section, was 36 for a town and 55 for a district of 20 towns): the suggestion facts 1; petitions 4 (the
+#: counts by channel, the other tables' counts, the working-day calendar, the open petitions' dates);
+#: grids 1; deputies 2 (the counts; the serving deputies with their voter contacts and target); activities
+#: 2; motions 1; projects 4 (the projects, their stages, the grades, the other counts); information 1.
+STATS_READS = 16
+
+
+@pytest.mark.usefixtures("demo")
+def test_stats_reads_a_fixed_number_of_statements() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    period = metrics.Period.parse("2023H1")
+    for code in (DEMO_TOWN, None):
+        scope = metrics.resolve_scope(code)
+        with CaptureQueriesContext(connection) as ctx:
+            metrics.stats(period, scope)
+        reads = [q["sql"] for q in ctx.captured_queries
+                 if not q["sql"].startswith(("SET ", "SAVEPOINT", "RELEASE", "BEGIN", "COMMIT"))]
+        assert len(reads) == STATS_READS, "\n".join(r[:120] for r in reads)
+
+
+@pytest.mark.usefixtures("demo")
 def test_demo_report_numbers_equal_renda_stats() -> None:
     """Issue #17 item 1, the report half: every cited number equals ``renda stats``."""
     period = metrics.Period.parse("2023H1")
