@@ -195,9 +195,12 @@ def fetch_choices_at_once(form: forms.BaseForm) -> None:
     """Every model select of ``form`` reads its options in one plain query (``_FetchedChoices``),
     now and after a later ``set_queryset``."""
     for f in form.fields.values():
-        if isinstance(f, forms.ModelChoiceField) and f.iterator is not _FetchedChoices:
-            f.iterator = _FetchedChoices
-            f.widget.choices = f.choices
+        if not isinstance(f, forms.ModelChoiceField):
+            continue
+        f.iterator = _FetchedChoices
+        shown = f.widget.choices  # the field's options, or fewer (``set_queryset``'s display copy)
+        if isinstance(shown, forms.models.ModelChoiceIterator) and not isinstance(shown, _FetchedChoices):
+            f.widget.choices = _FetchedChoices(shown.field)
 
 
 def label_blanks(form: forms.BaseForm, label: Any) -> None:
