@@ -300,14 +300,21 @@ def required_text(value: str, field: str, message: str, *, max_length: int | Non
     return value
 
 
+def transition_values(*, action: StrEnum, from_state: str, to_state: str, actor: Actor, on: dt.date,
+                      comment: str = "") -> dict[str, Any]:
+    """The values of one row of an item's timeline (``Transition``-shaped: action, from/to state,
+    actor, date), by field name: what ``transition_row`` builds a row of, and what a bulk import
+    writes without building one (``core.bulk.write_values``)."""
+    return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor_user(actor),
+            "actor_label": actor_label(actor), "on": on, "at": business_at(on), "comment": comment}
+
+
 def transition_row(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,
                    on: dt.date, comment: str = "", **owner: models.Model) -> M:
-    """One row of an item's timeline (``Transition``-shaped: action, from/to state, actor, date),
-    not saved; ``owner`` names the item (``petition=p``). A bulk import writes many at once."""
-    return timeline(
-        **owner, action=action, from_state=from_state, to_state=to_state, actor=actor_user(actor),
-        actor_label=actor_label(actor), on=on, at=business_at(on), comment=comment,
-    )
+    """One row of an item's timeline (``transition_values``), not saved; ``owner`` names the item
+    (``petition=p``)."""
+    return timeline(**owner, **transition_values(action=action, from_state=from_state, to_state=to_state,
+                                                 actor=actor, on=on, comment=comment))
 
 
 def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,

@@ -373,7 +373,7 @@ def suggestion_import_batch(*, actor: Actor, drafts: Sequence[Draft], rows: str)
     bulk.write_objects([SuggestionCoUnit(suggestion=d.item, unit=u) for d in drafts for u in d.co_units])
     bulk.write_objects([r for d in drafts for r in d.replies])
     bulk.write_objects([e for d in drafts for e in d.evaluations])
-    bulk.write_objects([t for d in drafts for t in d.transitions])
+    bulk.write_values(Transition, [t for d in drafts for t in d.transitions])
     highest: dict[int, tuple[int, str]] = {}
     for s in items:
         m = re.match(rf"^{CODE_PREFIX}(\d{{4}})-(\d+)$", s.code)
