@@ -55,26 +55,38 @@ def _edge_fields(model: type[models.Model]) -> tuple[tuple[str, str, str, Any, i
     return tuple(plan)
 
 
+#: Where ``edge_rule`` notes on an instance the texts it passed (see there).
+_EDGE_PASSED = "_edge_rule_passed"
+
+
 def edge_rule(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """The edge rule of ``core.validators`` on every field of ``obj``: its texts cleaned in place
     (control characters, invisible ends, one length limit: the model's), its dates in the sane
-    window, its 编号 of safe characters; ``ValidationError`` naming every field that fails."""
+    window, its 编号 of safe characters; ``ValidationError`` naming every field that fails.
+
+    A text is checked once: the rule notes on ``obj`` each text it passed (the very string,
+    cleaned), and a later call (the ``full_clean`` after a step, or after the registration's own
+    check) skips a field that still holds that string — the rule depends only on the text and the
+    field, and a cleaned text passes it unchanged. Dates are checked every time (against today)."""
     excluded = set(exclude)
     errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
+    passed: dict[str, str] = obj.__dict__.setdefault(_EDGE_PASSED, {})
     for kind, name, attname, label, max_length, flag in _edge_fields(type(obj)):
         if name in excluded:
             continue
         value = getattr(obj, attname)
         try:
             if kind == "text":
-                if not isinstance(value, str):
+                if not isinstance(value, str) or passed.get(attname) is value:
                     continue
                 cleaned = validators.clean_text(value, label=label, max_length=max_length, multiline=flag)
                 if cleaned != value:
                     setattr(obj, attname, cleaned)
+                    value = cleaned
                 if name == "code":
                     validators.validate_code(cleaned)
+                passed[attname] = value  # what the field holds now (a choice's enum member stays one)
             elif isinstance(value, dt.date):
                 validators.validate_date_window(value, label=label, planned=flag, today=today)
         except ValidationError as exc:
