@@ -132,13 +132,15 @@ def write_tuples(t: Table, data: Iterable[tuple[Any, ...]]) -> int:
     connection.ensure_connection()
     raw = connection.connection
     cols = ", ".join(f'"{c}"' for c in t.columns)
-    if connection.vendor == "postgresql":
-        with raw.cursor() as cur, cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
-            for r in data:
-                copy.write_row(r)
-    else:
-        marks = ", ".join("?" for _ in t.columns)
-        raw.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})', data)  # noqa: S608
+    # The driver's errors as Django's (``IntegrityError`` …), as the ORM raises them: callers catch those.
+    with connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with raw.cursor() as cur, cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
+                for r in data:
+                    copy.write_row(r)
+        else:
+            marks = ", ".join("?" for _ in t.columns)
+            raw.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})', data)  # noqa: S608
     return len(data)
 
 

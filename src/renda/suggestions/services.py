@@ -15,9 +15,10 @@ to the same value (e.g. returned and re-assigned).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
 from operator import attrgetter
@@ -366,7 +367,8 @@ def suggestion_import_batch(*, actor: Actor, drafts: Sequence[Draft], rows: str)
     if not drafts:
         return []
     items = [d.item for d in drafts]
-    bulk.write_objects(items, with_ids=True)
+    with _indexed_for_search_at_once(items):
+        bulk.write_objects(items, with_ids=True)
     through = Suggestion.co_deputies.through
     bulk.write_objects([through(suggestion_id=d.item.pk, deputy_id=deputy.pk)
                         for d in drafts for deputy in d.co_deputies])
@@ -389,6 +391,39 @@ def suggestion_import_batch(*, actor: Actor, drafts: Sequence[Draft], rows: str)
            after={"rows": rows, "ids": f"{ids[0]}-{ids[-1]}", "codes": [items[0].code, items[-1].code], **counts},
            comment=_("台账批量导入：{rows}，{n} 件").format(rows=rows, n=len(items)))
     return items
+
+
+#: SQLite: the trigger that indexes each new item for search (the FTS5 table of migration 0004).
+_SEARCH_INSERT_TRIGGER = "suggestions_search_ai"
+
+
+@contextlib.contextmanager
+def _indexed_for_search_at_once(items: Sequence[Suggestion]) -> Iterator[None]:
+    """On SQLite, the new ``items`` written in the block are indexed for search in one statement
+    after it — the same rows of the FTS5 table the insert trigger would write one by one, at a
+    fraction of the cost. The trigger is dropped for the block and created again from its own
+    definition, in a savepoint: a block that fails rolls back to the trigger as it was, so the
+    database never stays without it. Elsewhere (PostgreSQL: a GIN index) nothing is done."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s", [_SEARCH_INSERT_TRIGGER])
+        found = cur.fetchone()
+    if found is None:
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cur:
+        cur.execute(f'DROP TRIGGER "{_SEARCH_INSERT_TRIGGER}"')
+        try:
+            yield
+            ids = [s.pk for s in items]
+            assert max(ids) - min(ids) + 1 == len(ids), "new ids are reserved as one run (core.bulk.reserve_ids)"
+            cur.execute("INSERT INTO suggestions_search (rowid, code, title, content) "
+                        "SELECT id, code, title, content FROM suggestions_suggestion "
+                        "WHERE id BETWEEN %s AND %s ORDER BY id", [min(ids), max(ids)])
+        finally:
+            cur.execute(found[0])
 
 
 # --- assign, accept, return, co-opinion ---------------------------------------------------
