@@ -85,6 +85,7 @@ class Table:
         our own fields' values prepared as ``save()`` prepares them."""
         out = []
         for attname, name, stamped, make, default, conv in self.sources:
+            v: Any
             if stamped:
                 v = now
             elif attname in values:
