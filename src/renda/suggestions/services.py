@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from renda.audit.services import record, snapshot
 from renda.calendar_days import workdays
@@ -83,6 +84,9 @@ STALE = _("该事项已被他人处理，请刷新后重试")
 #: Snapshot fields that hold personal data (masked in the audit trail) or secrets (left out).
 _MASKED = {"submitter_name": crypto.mask_name, "submitter_phone": crypto.mask_phone}
 _HIDDEN = {"submitter_phone_hash", "tracking_code"}
+#: The values of the choices the steps check (``Kind.values`` builds its list on every call).
+_KINDS, _SOURCES = frozenset(Kind.values), frozenset(Source.values)
+_REPLY_CLASSES, _RESULTS = frozenset(ReplyClass.values), frozenset(Result.values)
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -249,9 +253,9 @@ def registration(
     on: dt.date, via_deputy: Deputy | None = None,
 ) -> tuple[Suggestion, list[Deputy]]:
     """登记's rules: the new item (not saved, 编号 as given) and its co-deputies, or the refusal."""
-    if kind not in Kind.values:
+    if kind not in _KINDS:
         raise InvalidInput(_("类型不正确"), fields={"kind": _("不正确")})
-    if source and source not in Source.values:
+    if source and source not in _SOURCES:
         raise InvalidInput(_("来源不正确"), fields={"source": _("不正确")})
     if village is None and grid is not None and grid.parent is not None and grid.parent.level == Level.VILLAGE:
         village = grid.parent
@@ -271,7 +275,8 @@ def registration(
         raise InvalidInput(_("代表不属于{town}").format(town=town.name), fields={"via_deputy": _("不属于该镇街")})
     s = Suggestion(
         code=(code or "").strip(), kind=kind, source=source, town=town, village=village, grid=grid,
-        category=category, title=required_text(title, "title", _("请填写标题")), content=(content or "").strip(),
+        category=category, title=required_text(title, "title", gettext_lazy("请填写标题")),
+        content=(content or "").strip(),
         submitter_name=name, submitter_phone=phone, submitter_phone_hash=crypto.phone_lookup_hash(phone),
         anonymous=anonymous, no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, via_deputy=via_deputy,
         state=State.REGISTERED,
@@ -433,7 +438,7 @@ def assign_step(s: Suggestion, *, lead_unit: Unit, co_units: Sequence[Unit], dea
                 on: dt.date) -> list[Unit]:
     """交办's rules and changes on ``s``; the co-handling units (the lead left out)."""
     s.state = workflow.next_state(s.state, Action.ASSIGN)
-    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=gettext_lazy("登记"))
     co = [u for u in co_units if u.pk != lead_unit.pk]
     for unit in [lead_unit, *co]:
         if unit.town_id != s.town_id or not unit.is_active:
@@ -474,7 +479,7 @@ def suggestion_assign(
 def accept_step(s: Suggestion, *, on: dt.date) -> None:
     """签收's rules and changes on ``s``."""
     s.state = workflow.next_state(s.state, Action.ACCEPT)
-    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=gettext_lazy("交办"))
     s.accepted_at = on
 
 
@@ -512,7 +517,7 @@ def suggestion_return(
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.RETURN)
     reason = required_text(reason, "reason", _("请填写退回理由"))
-    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=gettext_lazy("交办"))
     limit = return_limit(s)
     assert limit is not None
     workflow.check_return(on=on, limit=limit)
@@ -538,7 +543,7 @@ def suggestion_co_opinion(
     link = SuggestionCoUnit.objects.filter(suggestion=s, unit_id=unit_id).first() if unit_id else None
     if link is None:
         raise InvalidInput(_("该单位不是本事项的协办单位"), fields={"unit": _("不是协办单位")})
-    workflow.check_not_before(on=on, earlier=s.assigned_at, what=_("交办"))
+    workflow.check_not_before(on=on, earlier=s.assigned_at, what=gettext_lazy("交办"))
     link.opinion, link.opinion_at = opinion, on
     link.opinion_by = actor_user(actor)
     link.save(update_fields=["opinion", "opinion_at", "opinion_by"])
@@ -555,10 +560,10 @@ def reply_step(s: Suggestion, *, actor: Actor, last: Reply | None, reply_class: 
     """答复's rules and changes on ``s`` (``last``: its latest reply); the reply, not saved."""
     new_state = workflow.next_state(s.state, Action.REPLY)
     workflow.check_reply_again(state=s.state, last_class=last.reply_class if last else None)
-    if reply_class not in ReplyClass.values:
+    if reply_class not in _REPLY_CLASSES:
         raise InvalidInput(_("答复类别应为 A、B、C 或 D"), fields={"reply_class": _("不正确")})
-    text = required_text(text, "text", _("请填写答复内容"))
-    workflow.check_not_before(on=on, earlier=last.replied_at if last else s.accepted_at, what=_("上一步"))
+    text = required_text(text, "text", gettext_lazy("请填写答复内容"))
+    workflow.check_not_before(on=on, earlier=last.replied_at if last else s.accepted_at, what=gettext_lazy("上一步"))
     assert s.lead_unit is not None
     reply = Reply(suggestion=s, reply_class=reply_class, text=text, replied_at=on, unit=s.lead_unit,
                   by=actor_user(actor))
@@ -613,9 +618,9 @@ def evaluate_step(s: Suggestion, *, actor: Actor, last_reply: Reply | None, resu
     """测评's rules and changes on ``s`` (``last_reply``: its latest reply); the evaluation, not
     saved. 不满意 then needs ``rehandle_steps``."""
     s.state = workflow.next_state(s.state, Action.EVALUATE)
-    if result not in Result.values:
+    if result not in _RESULTS:
         raise InvalidInput(_("测评结果应为满意、基本满意或不满意"), fields={"result": _("不正确")})
-    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
+    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=gettext_lazy("答复"))
     return Evaluation(suggestion=s, result=result, evaluated_at=on, comment=comment.strip(), by=actor_user(actor))
 
 
@@ -646,9 +651,9 @@ def suggestion_evaluate(
 
 
 def _closed_on(s: Suggestion, *, last_reply: Reply | None, last_evaluation: Evaluation | None, on: dt.date) -> None:
-    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=_("答复"))
+    workflow.check_not_before(on=on, earlier=last_reply.replied_at if last_reply else None, what=gettext_lazy("答复"))
     workflow.check_not_before(on=on, earlier=last_evaluation.evaluated_at if last_evaluation else None,
-                              what=_("测评"))
+                              what=gettext_lazy("测评"))
     s.closed_at = on
 
 
@@ -783,7 +788,7 @@ def suggestion_decide_extension(
     s.state = workflow.next_state(s.state, action)
     if ext.status != ExtensionStatus.REQUESTED:
         raise Conflict(_("该延期申请已经审批"))
-    workflow.check_not_before(on=on, earlier=ext.requested_at, what=_("申请"))
+    workflow.check_not_before(on=on, earlier=ext.requested_at, what=gettext_lazy("申请"))
     if approve:
         _check_cap(s, ext.new_deadline)
         s.deadline = ext.new_deadline
@@ -814,7 +819,7 @@ def suggestion_decline(
     before, from_state = _snap(s), s.state
     s.state = workflow.next_state(s.state, Action.DECLINE)
     reason = required_text(reason, "reason", _("请填写不予受理的理由"))
-    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=gettext_lazy("登记"))
     return _commit(s, action=Action.DECLINE, actor=actor, on=on, from_state=from_state, before=before, comment=reason)
 
 
@@ -829,7 +834,7 @@ def suggestion_withdraw(
               expected_version=expected_version)
     before, from_state = _snap(s), s.state
     s.state = workflow.check(s.state, Action.WITHDRAW, policy.facts(s))
-    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=gettext_lazy("登记"))
     return _commit(s, action=Action.WITHDRAW, actor=actor, on=on, from_state=from_state, before=before,
                    comment=reason.strip())
 
@@ -859,7 +864,7 @@ def suggestion_merge(
         raise InvalidInput(_("已有其他事项合并至本事项，请将本事项作为合并目标"), fields={"into": _("请反向合并")})
     before, from_state = _snap(s), s.state
     s.state = workflow.check(s.state, Action.MERGE, policy.facts(s))
-    workflow.check_not_before(on=on, earlier=s.registered_at, what=_("登记"))
+    workflow.check_not_before(on=on, earlier=s.registered_at, what=gettext_lazy("登记"))
     s.merged_into = target
     text = _("合并至 {code}").format(code=target.code) + (f"：{comment.strip()}" if comment.strip() else "")
     _commit(s, action=Action.MERGE, actor=actor, on=on, from_state=from_state, before=before, comment=text)
