@@ -419,3 +419,18 @@ def test_a_key_taken_between_the_check_and_the_write_fails_the_import(world: Wor
     result = import_workbook(io.BytesIO(data_of(rows)), bulk=True)
     assert result.error_lines() == ["工作表「意见建议」: 与已有数据冲突（工作表「意见建议」第2–31行），请重新导入"]
     assert Suggestion.objects.count() == 1
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_import_keeps_the_active_language_and_time_zone(world: World, bulk: bool) -> None:
+    """The importer sets the active language and time zone for its work as they are (a speed-up):
+    a timeline row is labelled and timed as the caller's settings say."""
+    from django.utils import timezone, translation
+
+    from renda.suggestions.models import Transition
+
+    with translation.override("en"), timezone.override(dt.timezone(dt.timedelta(hours=-5))):
+        assert import_workbook(io.BytesIO(data_of(generated(world, random.Random(15), 3, stage=1))), bulk=bulk).ok
+    steps = list(Transition.objects.order_by("id"))
+    assert {t.actor_label for t in steps} == {"System"}
+    assert {t.at.astimezone(dt.timezone(dt.timedelta(hours=-5))).hour for t in steps} == {12}
