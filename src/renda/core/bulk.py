@@ -46,6 +46,13 @@ class Table:
         self.timestamps = [f.attname for f in self.fields
                            if isinstance(f, models.DateTimeField) and (f.auto_now or f.auto_now_add)]
         self.relations = [(f.attname, f.name) for f in self.fields if isinstance(f, models.ForeignKey)]
+        # For rows given as values (``values_row``): where each column's value is found — its
+        # attname, else (a relation) its name, holding the related object; a default that is a
+        # function (a new tracking code …) is called for each row, as a new instance calls it.
+        self.sources = [(f.attname, f.name if isinstance(f, models.ForeignKey) else None,
+                         f.attname in self.timestamps, f.default if f.has_default() and callable(f.default) else None,
+                         self.defaults[f.attname], conv)
+                        for f, conv in zip(self.fields, self.convert_object, strict=True)]
 
     @staticmethod
     def _converter(f: models.Field[Any, Any], vendor: str) -> Callable[[Any], Any] | None:
@@ -69,6 +76,25 @@ class Table:
         out = []
         for name, conv in zip(self.attnames, self.convert, strict=True):
             v = values[name] if name in values else self.defaults[name]
+            out.append(conv(v) if conv is not None else v)
+        return tuple(out)
+
+    def values_row(self, values: dict[str, Any], now: dt.datetime) -> tuple[Any, ...]:
+        """A row given as values by attname or, for a relation, by name holding the related object
+        (saved in the same batch: its id is taken now); write times set as ``save()`` sets them;
+        our own fields' values prepared as ``save()`` prepares them."""
+        out = []
+        for attname, name, stamped, make, default, conv in self.sources:
+            v: Any
+            if stamped:
+                v = now
+            elif attname in values:
+                v = values[attname]
+            elif name is not None and name in values:
+                related = values[name]
+                v = None if related is None else related.pk
+            else:
+                v = make() if make is not None else default
             out.append(conv(v) if conv is not None else v)
         return tuple(out)
 
@@ -107,13 +133,15 @@ def write_tuples(t: Table, data: Iterable[tuple[Any, ...]]) -> int:
     connection.ensure_connection()
     raw = connection.connection
     cols = ", ".join(f'"{c}"' for c in t.columns)
-    if connection.vendor == "postgresql":
-        with raw.cursor() as cur, cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
-            for r in data:
-                copy.write_row(r)
-    else:
-        marks = ", ".join("?" for _ in t.columns)
-        raw.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})', data)  # noqa: S608
+    # The driver's errors as Django's (``IntegrityError`` …), as the ORM raises them: callers catch those.
+    with connection.wrap_database_errors:
+        if connection.vendor == "postgresql":
+            with raw.cursor() as cur, cur.copy(f'COPY "{t.name}" ({cols}) FROM STDIN') as copy:
+                for r in data:
+                    copy.write_row(r)
+        else:
+            marks = ", ".join("?" for _ in t.columns)
+            raw.executemany(f'INSERT INTO "{t.name}" ({cols}) VALUES ({marks})', data)  # noqa: S608
     return len(data)
 
 
@@ -123,6 +151,17 @@ def write_rows(model: Any, rows: Sequence[dict[str, Any]]) -> int:
         return 0
     t = table(model, with_id="id" in rows[0])
     return write_tuples(t, (t.row(r) for r in rows))
+
+
+def write_values(model: Any, rows: Sequence[dict[str, Any]]) -> int:
+    """Insert ``rows`` of ``model`` given as a model instance's values (``Table.values_row``: a
+    relation may be its object, saved earlier in the batch), without building the instances; the
+    database numbers them."""
+    if not rows:
+        return 0
+    t = table(model, with_id=False)
+    now = timezone.now()
+    return write_tuples(t, (t.values_row(r, now) for r in rows))
 
 
 def reserve_ids(model: Any, n: int) -> list[int]:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from renda.audit.services import record, snapshot
@@ -55,26 +56,38 @@ def _edge_fields(model: type[models.Model]) -> tuple[tuple[str, str, str, Any, i
     return tuple(plan)
 
 
+#: Where ``edge_rule`` notes on an instance the texts it passed (see there).
+_EDGE_PASSED = "_edge_rule_passed"
+
+
 def edge_rule(obj: models.Model, *, exclude: Iterable[str] = ()) -> None:
     """The edge rule of ``core.validators`` on every field of ``obj``: its texts cleaned in place
     (control characters, invisible ends, one length limit: the model's), its dates in the sane
-    window, its 编号 of safe characters; ``ValidationError`` naming every field that fails."""
+    window, its 编号 of safe characters; ``ValidationError`` naming every field that fails.
+
+    A text is checked once: the rule notes on ``obj`` each text it passed (the very string,
+    cleaned), and a later call (the ``full_clean`` after a step, or after the registration's own
+    check) skips a field that still holds that string — the rule depends only on the text and the
+    field, and a cleaned text passes it unchanged. Dates are checked every time (against today)."""
     excluded = set(exclude)
     errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
+    passed: dict[str, str] = obj.__dict__.setdefault(_EDGE_PASSED, {})
     for kind, name, attname, label, max_length, flag in _edge_fields(type(obj)):
         if name in excluded:
             continue
         value = getattr(obj, attname)
         try:
             if kind == "text":
-                if not isinstance(value, str):
+                if not isinstance(value, str) or passed.get(attname) is value:
                     continue
                 cleaned = validators.clean_text(value, label=label, max_length=max_length, multiline=flag)
                 if cleaned != value:
                     setattr(obj, attname, cleaned)
+                    value = cleaned
                 if name == "code":
                     validators.validate_code(cleaned)
+                passed[attname] = value  # what the field holds now (a choice's enum member stays one)
             elif isinstance(value, dt.date):
                 validators.validate_date_window(value, label=label, planned=flag, today=today)
         except ValidationError as exc:
@@ -286,28 +299,44 @@ def business_date(on: dt.date | None, *, not_after_today: bool = False) -> dt.da
 
 def business_at(on: dt.date | None) -> dt.datetime:
     """When a step dated ``on`` happened: now for today (or no date), else noon of that day (imports, demo)."""
-    if on is None or on == timezone.localdate():
-        return timezone.now()
-    return timezone.make_aware(dt.datetime.combine(on, dt.time(12)))
+    now, tz = timezone.now(), timezone.get_current_timezone()
+    if on is None or on == now.astimezone(tz).date():
+        return now
+    return _noon(on, tz)
 
 
-def required_text(value: str, field: str, message: str, *, max_length: int | None = None) -> str:
+@functools.lru_cache(maxsize=4096)
+def _noon(on: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """Noon of ``on`` in ``tz`` (``timezone.make_aware``), worked out once: a large import dates
+    hundreds of thousands of steps on a few thousand days."""
+    return dt.datetime.combine(on, dt.time(12), tzinfo=tz)
+
+
+def required_text(value: str, field: str, message: str | Promise, *, max_length: int | None = None) -> str:
     """``value`` cleaned (``clean_text``: one line), or ``InvalidInput(message)`` naming ``field``
-    (必填) when it is blank — zero-width spaces only are blank too."""
+    (必填) when it is blank — zero-width spaces only are blank too. A hot caller passes ``message``
+    lazily (``gettext_lazy``): it is translated only when it is shown."""
     value = clean_text(value, field, max_length=max_length)
     if not value:
-        raise InvalidInput(message, fields={field: _("必填")})
+        raise InvalidInput(str(message), fields={field: _("必填")})
     return value
+
+
+def transition_values(*, action: StrEnum, from_state: str, to_state: str, actor: Actor, on: dt.date,
+                      comment: str = "") -> dict[str, Any]:
+    """The values of one row of an item's timeline (``Transition``-shaped: action, from/to state,
+    actor, date), by field name: what ``transition_row`` builds a row of, and what a bulk import
+    writes without building one (``core.bulk.write_values``)."""
+    return {"action": action, "from_state": from_state, "to_state": to_state, "actor": actor_user(actor),
+            "actor_label": actor_label(actor), "on": on, "at": business_at(on), "comment": comment}
 
 
 def transition_row(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,
                    on: dt.date, comment: str = "", **owner: models.Model) -> M:
-    """One row of an item's timeline (``Transition``-shaped: action, from/to state, actor, date),
-    not saved; ``owner`` names the item (``petition=p``). A bulk import writes many at once."""
-    return timeline(
-        **owner, action=action, from_state=from_state, to_state=to_state, actor=actor_user(actor),
-        actor_label=actor_label(actor), on=on, at=business_at(on), comment=comment,
-    )
+    """One row of an item's timeline (``transition_values``), not saved; ``owner`` names the item
+    (``petition=p``)."""
+    return timeline(**owner, **transition_values(action=action, from_state=from_state, to_state=to_state,
+                                                 actor=actor, on=on, comment=comment))
 
 
 def record_transition(timeline: type[M], *, action: StrEnum, from_state: str, to_state: str, actor: Actor,

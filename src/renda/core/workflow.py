@@ -22,6 +22,7 @@ from collections.abc import Mapping
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from renda.core.errors import IllegalTransition, InvalidInput
@@ -94,7 +95,7 @@ class Machine(Generic[S, A, R]):
 # --- guards -------------------------------------------------------------------------------
 
 
-def check_not_before(*, on: dt.date, earlier: dt.date | None, what: str) -> None:
+def check_not_before(*, on: dt.date, earlier: dt.date | None, what: str | Promise) -> None:
     """Dates of one item run forward: a step is not dated before the step it follows (``what``:
     登记, 交办, 受理 …; ``earlier`` None when there is none). ``InvalidInput`` on the ``on`` field."""
     if earlier is not None and on < earlier:

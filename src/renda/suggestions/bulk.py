@@ -5,7 +5,7 @@ A :class:`Draft` is one new item: ``registration`` and each step's function of
 ``suggestions.services`` (``assign_step``, ``reply_step`` …) check and change it in memory, and
 what a service would write — the item, its co-deputies and co-handling units, its replies and
 evaluations, its timeline rows — is kept for ``services.suggestion_import_batch``, which writes a
-batch with ``bulk_create`` and one audit event naming the rows. Nothing here writes.
+batch at once (``core.bulk``) and one audit event naming the rows. Nothing here writes.
 
 The services validate the item (``full_clean``) after every step; a draft validates its final
 state once (``validate``), which is what is written. When that fails, the importer takes the
@@ -19,11 +19,11 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from renda.core.services import full_clean, transition_row
+from renda.core.services import full_clean, transition_values
 from renda.core.types import Actor
 from renda.people.models import Deputy
 from renda.suggestions import services, workflow
-from renda.suggestions.models import Evaluation, Reply, Suggestion, Transition
+from renda.suggestions.models import Evaluation, Reply, Suggestion
 from renda.suggestions.workflow import Action
 from renda.units.models import Unit
 
@@ -42,7 +42,9 @@ class Draft:
     co_units: list[Unit] = field(default_factory=list)
     replies: list[Reply] = field(default_factory=list)
     evaluations: list[Evaluation] = field(default_factory=list)
-    transitions: list[Transition] = field(default_factory=list)
+    #: The timeline rows, as values (``core.services.transition_values``): tens of thousands a
+    #: sheet, written without building a model instance each (``core.bulk.write_values``).
+    transitions: list[dict[str, Any]] = field(default_factory=list)
 
     @classmethod
     def register(cls, *, actor: Actor, on: dt.date, comment: str = "", strict: bool = False,
@@ -52,8 +54,7 @@ class Draft:
         draft = cls(item=s, co_deputies=co, strict=strict)
         if strict:
             full_clean(s, unique=False)
-        draft.transitions.append(transition_row(Transition, suggestion=s, action=Action.REGISTER, from_state="",
-                                                to_state=s.state, actor=actor, on=on, comment=comment))
+        draft.record(s, action=Action.REGISTER, actor=actor, on=on, from_state="", comment=comment)
         return draft
 
     # -- what ``services._commit`` does, kept instead of written ---------------------------------
@@ -63,9 +64,16 @@ class Draft:
         services.bump_version(s, from_state)
         if self.strict:
             full_clean(s, unique=False)
-        self.transitions.append(transition_row(Transition, suggestion=s, action=action, from_state=from_state,
-                                               to_state=s.state, actor=actor, on=on, comment=comment))
+        self.record(s, action=action, actor=actor, on=on, from_state=from_state, comment=comment)
         return s
+
+    def record(self, s: Suggestion, *, action: Action, actor: Actor, on: dt.date, from_state: str,
+               comment: str) -> None:
+        """The timeline row ``services._history`` would write."""
+        row = transition_values(action=action, from_state=from_state, to_state=s.state, actor=actor, on=on,
+                                comment=comment)
+        row["suggestion"] = s
+        self.transitions.append(row)
 
     def validate(self) -> None:
         """The item's final state, as ``full_clean`` checks it (its 编号 is checked per batch)."""

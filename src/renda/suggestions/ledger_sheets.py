@@ -24,7 +24,9 @@ from functools import partial
 from typing import Any, Protocol, cast
 
 from django.db import transaction
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from renda.audit import context
 from renda.core import crypto
@@ -115,22 +117,22 @@ def _check_dates(row: Row, problems: list[tuple[str, str]]) -> None:
     registered, assigned, replied = row["登记日期"], row.get("交办日期"), row.get("答复日期")
     evaluated, closed, deadline = row.get("测评日期"), row.get("办结日期"), row.get("办理期限")
 
-    def order(column: str, value: dt.date | None, earlier: dt.date | None, what: str) -> None:
+    def order(column: str, value: dt.date | None, earlier: dt.date | None, what: str | Promise) -> None:
         if value is not None and earlier is not None and value < earlier:
             problems.append((column, _("早于{what}").format(what=what)))
 
-    order("交办日期", assigned, registered, _("登记日期"))
+    order("交办日期", assigned, registered, gettext_lazy("登记日期"))
     if replied is not None and assigned is None:
         problems.append(("答复日期", _("没有交办日期，不能填写答复日期")))
-    order("答复日期", replied, assigned, _("交办日期"))
+    order("答复日期", replied, assigned, gettext_lazy("交办日期"))
     if evaluated is not None and replied is None:
         problems.append(("测评日期", _("没有答复日期，不能填写测评日期")))
-    order("测评日期", evaluated, replied, _("答复日期"))
+    order("测评日期", evaluated, replied, gettext_lazy("答复日期"))
     if closed is not None and replied is None:
         problems.append(("办结日期", _("没有答复日期，不能填写办结日期")))
     order("办结日期", closed, evaluated if evaluated is not None else replied,
-          _("测评日期") if evaluated is not None else _("答复日期"))
-    order("办理期限", deadline, assigned, _("交办日期"))
+          gettext_lazy("测评日期") if evaluated is not None else gettext_lazy("答复日期"))
+    order("办理期限", deadline, assigned, gettext_lazy("交办日期"))
     if assigned is not None:
         if not row.get("主办单位"):
             problems.append(("主办单位", _("填写了交办日期时必填")))

@@ -63,6 +63,35 @@ def test_one_length_limit(world: World) -> None:
     assert str(TEXT_MAX_LENGTH) in refused(world, content="字" * (TEXT_MAX_LENGTH + 1)).message
 
 
+def test_a_text_is_checked_once_until_it_changes(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The edge rule notes the texts it passed: the ``full_clean`` after registering (or after a step)
+    does not clean them again, but a text changed since is checked, and dates always are."""
+    from django.core.exceptions import ValidationError
+
+    from renda.core import services, validators
+
+    item = Suggestion(code="YJ2023-900", kind="public", town=world.town, title=" 修路 ", content="内容",
+                      state="registered", registered_at=dt.date(2023, 1, 5))
+    calls: list[str] = []
+    real = validators.clean_text
+
+    def counted(value: str, **kw: Any) -> str:
+        calls.append(value)
+        return real(value, **kw)
+
+    monkeypatch.setattr(validators, "clean_text", counted)
+    services.edge_rule(item)
+    assert item.title == "修路" and "修路" not in calls and " 修路 " in calls
+    calls.clear()
+    services.edge_rule(item)
+    assert calls == []
+    item.title = "a\x00b"
+    item.registered_at = dt.date(1900, 1, 1)
+    with pytest.raises(ValidationError) as exc:
+        services.edge_rule(item)
+    assert calls == ["a\x00b"] and set(exc.value.message_dict) == {"title", "registered_at"}
+
+
 def test_dates_within_a_sane_window(world: World) -> None:
     # a ledger is history: back to 1949 is fine, 1948 is not
     assert register(world, on=dt.date(1949, 1, 1)).registered_at == dt.date(1949, 1, 1)

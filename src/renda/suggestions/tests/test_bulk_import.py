@@ -12,7 +12,7 @@ import random
 from typing import Any
 
 import pytest
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from tests.support import World
 
 from renda.audit.models import AuditEvent
@@ -22,7 +22,8 @@ from renda.core.roles import Role
 from renda.ledger import importer
 from renda.ledger.importer import ImportCancelled, Progress, import_workbook
 from renda.notifications.models import Notification
-from renda.suggestions import services
+from renda.suggestions import selectors, services
+from renda.suggestions.bulk import Draft
 from renda.suggestions.models import Suggestion, SuggestionCategory
 from renda.suggestions.tests.test_ledger import HEADERS, row, sheet
 
@@ -270,6 +271,7 @@ def test_a_cancelled_import_leaves_nothing(world: World, bulk: bool, monkeypatch
     assert seen[-1]["rows_written"] == 0  # rolled back
     assert not Suggestion.objects.exists() and not SuggestionCategory.objects.exists()
     assert AuditEvent.objects.count() == events
+    assert connection.vendor != "sqlite" or _search_trigger() is not None
 
 
 def test_progress_counts_rows_checked_written_and_errors(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -346,3 +348,89 @@ def test_a_cancelled_import_stops_its_reader(world: World, tmp_path: Any, monkey
     assert result.error_lines() == ["导入已取消，数据库未改动。"]
     assert started and started[0].process.poll() is not None
     assert not Suggestion.objects.exists()
+
+
+def _search_trigger() -> str | None:
+    with connection.cursor() as cur:
+        cur.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'suggestions_search_ai'")
+        found = cur.fetchone()
+    return found[0] if found else None
+
+
+def _found(q: str) -> list[str]:
+    return sorted(selectors.search(Suggestion.objects.all(), q).values_list("code", flat=True))
+
+
+def test_the_search_finds_bulk_imported_items_as_it_finds_those_imported_row_by_row(world: World) -> None:
+    """On SQLite the bulk path indexes a batch for search in one statement (the insert trigger
+    suspended for the write): the same items are found, each indexed once, and the trigger is back."""
+    data = data_of(generated(world, random.Random(13), 60))
+    queries = ["路灯不亮", "道路破损", "YJ2022-001", "事项4", "排水沟"]
+    found = []
+    for bulk in (False, True):
+        with transaction.atomic():
+            assert import_workbook(io.BytesIO(data), bulk=bulk).ok
+            found.append({q: _found(q) for q in queries})
+            if connection.vendor == "sqlite":
+                with connection.cursor() as cur:
+                    cur.execute("SELECT COUNT(*) FROM suggestions_search_docsize")
+                    assert cur.fetchone()[0] == Suggestion.objects.count() == 60
+                    cur.execute("INSERT INTO suggestions_search (suggestions_search) VALUES ('integrity-check')")
+            transaction.set_rollback(True)
+    assert found[1] == found[0]
+    assert all(found[0].values()) and len(found[0]["YJ2022-001"]) == 10  # YJ2022-0010 … 0019
+    if connection.vendor == "sqlite":
+        assert _search_trigger() is not None
+
+
+def test_a_failed_batch_leaves_the_search_trigger_as_it_was(world: World) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the FTS5 trigger is SQLite's")
+    before = _search_trigger()
+    assert before is not None
+    drafts = [Draft.register(actor=None, on=START, town=world.town, kind="public", title=f"修路{n}",
+                             submitter_name="张三", code="YJ2022-0500") for n in range(2)]  # the same 编号 twice
+    with pytest.raises(IntegrityError), transaction.atomic():
+        services.suggestion_import_batch(actor=None, drafts=drafts, rows="第2–3行")
+    assert _search_trigger() == before
+    # …and it still indexes what is registered next, as the search shows.
+    services.suggestion_register(actor=None, town=world.town, kind="public", title="清理排水沟淤泥",
+                                 submitter_name="张三", on=START)
+    assert len(_found("排水沟淤泥")) == 1
+
+
+def test_a_key_taken_between_the_check_and_the_write_fails_the_import(world: World,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 编号 registered after its batch was checked (another writer) fails the batch on the unique
+    index: the import reports it and writes nothing (the driver's error is Django's ``IntegrityError``)."""
+    from dataclasses import replace
+
+    from renda.core.ledger import registry
+
+    rows = generated(world, random.Random(14), 30)
+    assert import_workbook(io.BytesIO(data_of(rows[:1]))).ok
+    real = registry.get
+
+    def blind(name: str) -> Any:  # the batch's check misses what the database has
+        spec = real(name)
+        return replace(spec, bulk=replace(spec.bulk, existing=lambda keys: set())) if spec and spec.bulk else spec
+
+    monkeypatch.setattr(registry, "get", blind)
+    result = import_workbook(io.BytesIO(data_of(rows)), bulk=True)
+    assert result.error_lines() == ["工作表「意见建议」: 与已有数据冲突（工作表「意见建议」第2–31行），请重新导入"]
+    assert Suggestion.objects.count() == 1
+
+
+@pytest.mark.parametrize("bulk", [False, True])
+def test_the_import_keeps_the_active_language_and_time_zone(world: World, bulk: bool) -> None:
+    """The importer sets the active language and time zone for its work as they are (a speed-up):
+    a timeline row is labelled and timed as the caller's settings say."""
+    from django.utils import timezone, translation
+
+    from renda.suggestions.models import Transition
+
+    with translation.override("en"), timezone.override(dt.timezone(dt.timedelta(hours=-5))):
+        assert import_workbook(io.BytesIO(data_of(generated(world, random.Random(15), 3, stage=1))), bulk=bulk).ok
+    steps = list(Transition.objects.order_by("id"))
+    assert {t.actor_label for t in steps} == {"System"}
+    assert {t.at.astimezone(dt.timezone(dt.timedelta(hours=-5))).hour for t in steps} == {12}
