@@ -214,7 +214,7 @@ class Suggestion(TimeStampedModel):
     # add a note, pass it on to the office or adopt it as their own deputy suggestion.
     via_deputy = models.ForeignKey(
         "people.Deputy", verbose_name=_("经由代表"), null=True, blank=True, on_delete=models.PROTECT,
-        related_name="public_opinions",
+        related_name="public_opinions", db_index=False,  # a partial index (Meta): most items have none
     )
     deputy_follow_up = models.CharField(_("代表处理"), max_length=10, choices=DeputyFollowUp.choices, blank=True,
                                         default=DeputyFollowUp.PENDING)
@@ -245,6 +245,10 @@ class Suggestion(TimeStampedModel):
             models.Index(fields=["lead_unit", "state"]),
             # the district-wide list's default order (newest first): read in index order, stop at a page
             models.Index(fields=["-registered_at", "id"], name="suggestion_registered_desc"),
+            # a deputy's items (lead OR via): an index of the items given through a deputy only. With
+            # a full index SQLite's ANALYZE saw one value (NULL) on a million rows, took the index as
+            # useless and scanned the table for the OR (1.1 s a count at 1,000,000 items).
+            models.Index(fields=["via_deputy"], condition=Q(via_deputy__isnull=False), name="suggestion_via_deputy"),
         ]
         constraints = [
             models.CheckConstraint(
