@@ -31,17 +31,10 @@ _LOOKUPS = frozenset({*_COMPARE, "in", "isnull"})
 
 
 def _field_value(obj: models.Model, name: str, exclude: set[str]) -> Any:
-    if "__" in name:
-        raise Unsupported(name)
-    try:
-        field = obj._meta.get_field(name)
-    except FieldDoesNotExist as exc:
-        raise Unsupported(name) from exc
-    if field.name in exclude:
+    field_name, attname = _compile_field(type(obj), name)
+    if field_name in exclude:
         raise _Skip
-    if not getattr(field, "concrete", False) or field.many_to_many:
-        raise Unsupported(name)
-    return getattr(obj, field.attname)  # type: ignore[union-attr]
+    return getattr(obj, attname)
 
 
 class _Skip(Exception):

@@ -119,22 +119,25 @@ def clear_progress(job_id: object) -> None:
                 path.unlink()
 
 
-def sweep_progress(max_age: float, *, now: float | None = None) -> int:
-    """Remove progress files and cancel flags untouched for ``max_age`` seconds (what a killed
-    worker's jobs left: a running job rewrites its file as it goes); returns how many."""
-    folder = Path(settings.DATA_DIR) / "jobs"
+def sweep_files(folder: Path, suffixes: set[str], max_age: float, *, now: float | None = None) -> int:
+    """Remove the files of ``folder`` ending in one of ``suffixes`` untouched for ``max_age``
+    seconds; returns how many."""
     if not folder.is_dir():
         return 0
     cutoff = (time.time() if now is None else now) - max_age
     removed = 0
     for f in folder.iterdir():
-        try:
-            if f.suffix in {".json", ".tmp", ".cancel"} and f.stat().st_mtime < cutoff:
+        with contextlib.suppress(OSError):
+            if f.suffix in suffixes and f.stat().st_mtime < cutoff:
                 f.unlink(missing_ok=True)
                 removed += 1
-        except OSError:
-            continue
     return removed
+
+
+def sweep_progress(max_age: float, *, now: float | None = None) -> int:
+    """Remove progress files and cancel flags untouched for ``max_age`` seconds (what a killed
+    worker's jobs left: a running job rewrites its file as it goes); returns how many."""
+    return sweep_files(Path(settings.DATA_DIR) / "jobs", {".json", ".tmp", ".cancel"}, max_age, now=now)
 
 
 @contextlib.contextmanager

@@ -130,17 +130,7 @@ def worker_alive(worker_id: str, *, now: float | None = None) -> bool:
 def sweep_worker_beats(max_age: float, *, now: float | None = None) -> int:
     """Remove the heartbeats of workers gone for ``max_age`` seconds (each start of ``renda
     worker`` beats under a new id); a missing heartbeat reads as a dead worker all the same."""
-    folder = Path(settings.DATA_DIR) / "workers"
-    if not folder.is_dir():
-        return 0
-    cutoff = (time.time() if now is None else now) - max_age
-    removed = 0
-    for f in folder.iterdir():
-        with contextlib.suppress(OSError):
-            if f.suffix in {".json", ".tmp"} and f.stat().st_mtime < cutoff:
-                f.unlink(missing_ok=True)
-                removed += 1
-    return removed
+    return jobs.sweep_files(Path(settings.DATA_DIR) / "workers", {".json", ".tmp"}, max_age, now=now)
 
 
 class WorkerLost(RuntimeError):
