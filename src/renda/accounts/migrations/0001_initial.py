@@ -55,6 +55,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '用户',
                 'verbose_name_plural': '用户',
+                'constraints': [models.CheckConstraint(condition=models.Q(('role__in', ['district_viewer', 'admin']), ('town__isnull', False), _connector='OR'), name='user_town_required_for_town_roles'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'unit'), _negated=True), ('unit__isnull', False), _connector='OR'), name='user_unit_required'), models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['deputy', 'presidium']), _negated=True), ('deputy__isnull', False), _connector='OR'), name='user_deputy_required'), models.CheckConstraint(condition=models.Q(models.Q(('role', 'grid_worker'), _negated=True), ('grid_worker__isnull', False), _connector='OR'), name='user_grid_worker_required')],
             },
             managers=[
                 ('objects', django.contrib.auth.models.UserManager()),
@@ -94,21 +95,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '安全事件',
                 'ordering': ['-at'],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['district_viewer', 'admin']), ('town__isnull', False), _connector='OR'), name='user_town_required_for_town_roles'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'unit'), _negated=True), ('unit__isnull', False), _connector='OR'), name='user_unit_required'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role__in', ['deputy', 'presidium']), _negated=True), ('deputy__isnull', False), _connector='OR'), name='user_deputy_required'),
-        ),
-        migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('role', 'grid_worker'), _negated=True), ('grid_worker__isnull', False), _connector='OR'), name='user_grid_worker_required'),
         ),
     ]

@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '人代会',
                 'verbose_name_plural': '人代会',
                 'ordering': ['-starts_on', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'term', 'number'), name='congress_session_unique_number'), models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='congress_session_dates_ordered'), models.CheckConstraint(condition=models.Q(('term__gte', 1), ('number__gte', 1)), name='congress_session_term_number_positive'), models.CheckConstraint(condition=models.Q(('quorum_numerator__gte', 1), ('quorum_denominator__gte', models.F('quorum_numerator'))), name='congress_session_quorum_fraction')],
             },
         ),
         migrations.CreateModel(
@@ -65,6 +66,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '出席情况',
                 'verbose_name_plural': '出席情况',
                 'ordering': ['session_id', 'deputy__name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('session', 'deputy'), name='congress_attendance_unique'), models.CheckConstraint(condition=models.Q(('status__in', ['due', 'present', 'leave', 'absent'])), name='congress_attendance_status_valid')],
             },
         ),
         migrations.CreateModel(
@@ -96,6 +98,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '投票',
                 'verbose_name_plural': '投票',
                 'ordering': ['-id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(('kind__in', ['select', 'evaluate'])), name='congress_round_kind_valid'), models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'open', 'closed', 'void'])), name='congress_round_state_valid'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'select'), _negated=True), ('seats__gte', 1), _connector='OR'), name='congress_round_select_has_seats')],
             },
         ),
         migrations.CreateModel(
@@ -112,6 +115,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '投票事项',
                 'verbose_name_plural': '投票事项',
                 'ordering': ['round_id', 'order', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('round', 'ref_kind', 'ref_id'), name='congress_option_unique_ref')],
             },
         ),
         migrations.CreateModel(
@@ -124,6 +128,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '已投票代表',
                 'verbose_name_plural': '已投票代表',
+                'constraints': [models.UniqueConstraint(fields=('round', 'deputy'), name='congress_voted_once')],
             },
         ),
         migrations.CreateModel(
@@ -140,49 +145,5 @@ class Migration(migrations.Migration):
                 'verbose_name': '选票',
                 'verbose_name_plural': '选票',
             },
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.UniqueConstraint(fields=('town', 'term', 'number'), name='congress_session_unique_number'),
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__gte', models.F('starts_on'))), name='congress_session_dates_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('term__gte', 1), ('number__gte', 1)), name='congress_session_term_number_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='session',
-            constraint=models.CheckConstraint(condition=models.Q(('quorum_numerator__gte', 1), ('quorum_denominator__gte', models.F('quorum_numerator'))), name='congress_session_quorum_fraction'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessionattendance',
-            constraint=models.UniqueConstraint(fields=('session', 'deputy'), name='congress_attendance_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='sessionattendance',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['due', 'present', 'leave', 'absent'])), name='congress_attendance_status_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='voteround',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['select', 'evaluate'])), name='congress_round_kind_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='voteround',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'open', 'closed', 'void'])), name='congress_round_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='voteround',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'select'), _negated=True), ('seats__gte', 1), _connector='OR'), name='congress_round_select_has_seats'),
-        ),
-        migrations.AddConstraint(
-            model_name='voteoption',
-            constraint=models.UniqueConstraint(fields=('round', 'ref_kind', 'ref_id'), name='congress_option_unique_ref'),
-        ),
-        migrations.AddConstraint(
-            model_name='voted',
-            constraint=models.UniqueConstraint(fields=('round', 'deputy'), name='congress_voted_once'),
         ),
     ]

@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('suggestions', '0012_suggestion_no_unit_contact'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -46,6 +46,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '履职活动',
                 'verbose_name_plural': '履职活动',
                 'ordering': ['-on', '-id'],
+                'indexes': [models.Index(fields=['town', 'on'], name='duties_acti_town_id_e0006f_idx'), models.Index(fields=['town', 'type', 'on'], name='duties_acti_town_id_749154_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('starts_at__isnull', True), ('ends_at__isnull', True), ('ends_at__gte', models.F('starts_at')), _connector='OR'), name='duty_activity_times_ordered')],
             },
         ),
         migrations.CreateModel(
@@ -78,6 +80,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '转为意见建议',
                 'verbose_name_plural': '转为意见建议',
+                'constraints': [models.UniqueConstraint(fields=('activity', 'suggestion'), name='duty_activity_suggestion_unique')],
             },
         ),
         migrations.CreateModel(
@@ -153,6 +156,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '参加代表',
                 'verbose_name_plural': '参加代表',
                 'ordering': ['activity_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('activity', 'deputy'), name='duty_participation_unique'), models.CheckConstraint(condition=models.Q(('attendance__in', ['expected', 'attended', 'leave', 'absent'])), name='duty_participation_attendance_valid')],
             },
         ),
         migrations.CreateModel(
@@ -179,6 +183,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '述职评议',
                 'verbose_name_plural': '述职评议',
                 'ordering': ['-year', '-id'],
+                'constraints': [models.UniqueConstraint(fields=('deputy', 'year'), name='duty_voter_report_once_a_year'), models.CheckConstraint(condition=models.Q(('present__isnull', True), ('present__gte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('satisfied'), '+', models.F('basically_satisfied')), '+', models.F('dissatisfied'))), _connector='OR'), name='duty_voter_report_tally_within_present')],
             },
         ),
         migrations.CreateModel(
@@ -200,37 +205,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '述职记录',
                 'ordering': ['report_id', 'on', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['town', 'on'], name='duties_acti_town_id_e0006f_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='activity',
-            index=models.Index(fields=['town', 'type', 'on'], name='duties_acti_town_id_749154_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='activity',
-            constraint=models.CheckConstraint(condition=models.Q(('starts_at__isnull', True), ('ends_at__isnull', True), ('ends_at__gte', models.F('starts_at')), _connector='OR'), name='duty_activity_times_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='activitysuggestion',
-            constraint=models.UniqueConstraint(fields=('activity', 'suggestion'), name='duty_activity_suggestion_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('activity', 'deputy'), name='duty_participation_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.CheckConstraint(condition=models.Q(('attendance__in', ['expected', 'attended', 'leave', 'absent'])), name='duty_participation_attendance_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='voterreport',
-            constraint=models.UniqueConstraint(fields=('deputy', 'year'), name='duty_voter_report_once_a_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='voterreport',
-            constraint=models.CheckConstraint(condition=models.Q(('present__isnull', True), ('present__gte', django.db.models.expressions.CombinedExpression(django.db.models.expressions.CombinedExpression(models.F('satisfied'), '+', models.F('basically_satisfied')), '+', models.F('dissatisfied'))), _connector='OR'), name='duty_voter_report_tally_within_present'),
         ),
     ]

@@ -11,10 +11,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('suggestions', '0012_suggestion_no_unit_contact'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '代表小组',
                 'verbose_name_plural': '代表小组',
                 'ordering': ['town_id', 'name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'name'), name='deputy_group_unique_name')],
             },
         ),
         migrations.CreateModel(
@@ -55,6 +56,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '小组活动',
                 'verbose_name_plural': '小组活动',
                 'ordering': ['-on', '-id'],
+                'indexes': [models.Index(fields=['group', 'on'], name='liaison_gro_group_i_838c0c_idx'), models.Index(fields=['town', 'on'], name='liaison_gro_town_id_2ee370_idx')],
             },
         ),
         migrations.CreateModel(
@@ -91,6 +93,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '主席团成员联系代表记录',
                 'verbose_name_plural': '主席团成员联系代表记录',
                 'ordering': ['-on', '-id'],
+                'indexes': [models.Index(fields=['town', 'on'], name='liaison_pre_town_id_34ef6e_idx'), models.Index(fields=['deputy', 'on'], name='liaison_pre_deputy__8d718f_idx')],
             },
         ),
         migrations.CreateModel(
@@ -155,6 +158,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '联系目标提醒',
                 'verbose_name_plural': '联系目标提醒',
+                'constraints': [models.UniqueConstraint(fields=('user', 'kind', 'period'), name='liaison_reminder_once')],
             },
         ),
         migrations.CreateModel(
@@ -177,6 +181,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '代表联络站',
                 'verbose_name_plural': '代表联络站',
                 'ordering': ['town_id', 'name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'name'), name='station_unique_name')],
             },
         ),
         migrations.CreateModel(
@@ -196,6 +201,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '接待日',
                 'verbose_name_plural': '接待日',
                 'ordering': ['on', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('station', 'on'), name='reception_day_unique')],
             },
         ),
         migrations.AddField(
@@ -246,39 +252,9 @@ class Migration(migrations.Migration):
                 'verbose_name': '联系选民记录',
                 'verbose_name_plural': '联系选民记录',
                 'ordering': ['-on', '-id'],
+                'indexes': [models.Index(fields=['town', 'on'], name='liaison_vot_town_id_226300_idx'), models.Index(fields=['deputy', 'on'], name='liaison_vot_deputy__f69fd6_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('households__gte', 1)), name='voter_contact_households')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='deputygroup',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='deputy_group_unique_name'),
-        ),
-        migrations.AddIndex(
-            model_name='groupmeeting',
-            index=models.Index(fields=['group', 'on'], name='liaison_gro_group_i_838c0c_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='groupmeeting',
-            index=models.Index(fields=['town', 'on'], name='liaison_gro_town_id_2ee370_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='presidiumcontact',
-            index=models.Index(fields=['town', 'on'], name='liaison_pre_town_id_34ef6e_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='presidiumcontact',
-            index=models.Index(fields=['deputy', 'on'], name='liaison_pre_deputy__8d718f_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='reminder',
-            constraint=models.UniqueConstraint(fields=('user', 'kind', 'period'), name='liaison_reminder_once'),
-        ),
-        migrations.AddConstraint(
-            model_name='station',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='station_unique_name'),
-        ),
-        migrations.AddConstraint(
-            model_name='receptionday',
-            constraint=models.UniqueConstraint(fields=('station', 'on'), name='reception_day_unique'),
         ),
         migrations.AddIndex(
             model_name='reception',
@@ -295,17 +271,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='reception',
             constraint=models.CheckConstraint(condition=models.Q(('visitors__gte', 1)), name='reception_visitors_positive'),
-        ),
-        migrations.AddIndex(
-            model_name='votercontact',
-            index=models.Index(fields=['town', 'on'], name='liaison_vot_town_id_226300_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='votercontact',
-            index=models.Index(fields=['deputy', 'on'], name='liaison_vot_deputy__f69fd6_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='votercontact',
-            constraint=models.CheckConstraint(condition=models.Q(('households__gte', 1)), name='voter_contact_households'),
         ),
     ]

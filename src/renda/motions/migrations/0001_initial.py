@@ -11,12 +11,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('congress', '0001_initial'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('suggestions', '0012_suggestion_no_unit_contact'),
         ('units', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -52,6 +52,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '议案',
                 'verbose_name_plural': '议案',
                 'ordering': ['-id'],
+                'indexes': [models.Index(fields=['town', 'state'], name='motions_mot_town_id_8c256e_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'submitted', 'on_agenda', 'off_agenda', 'suggestion', 'adopted', 'not_adopted', 'finished', 'withdrawn'])), name='motion_state_valid'), models.CheckConstraint(condition=models.Q(('submitted_by__in', ['presidium', 'deputies'])), name='motion_submitted_by_valid'), models.CheckConstraint(condition=models.Q(models.Q(('submitted_by', 'deputies'), _negated=True), ('lead_deputy__isnull', False), _connector='OR'), name='motion_joint_has_lead'), models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'withdrawn']), ('submitted_at__isnull', False), _connector='OR'), name='motion_submitted_has_time'), models.CheckConstraint(condition=models.Q(models.Q(('decision', 'not_on_agenda'), _negated=True), models.Q(('decision_reason', ''), _negated=True), _connector='OR'), name='motion_not_on_agenda_has_reason'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'suggestion'), _negated=True), ('suggestion__isnull', False), _connector='OR'), name='motion_as_suggestion_linked'), models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['adopted', 'finished']), _negated=True), models.Q(models.Q(('resolution', ''), _negated=True), ('resolution_on__isnull', False)), _connector='OR'), name='motion_adopted_has_resolution'), models.CheckConstraint(condition=models.Q(models.Q(('state', 'finished'), _negated=True), ('finished_on__isnull', False), _connector='OR'), name='motion_finished_has_date')],
             },
         ),
         migrations.CreateModel(
@@ -66,6 +68,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '议案设置',
                 'verbose_name_plural': '议案设置',
+                'constraints': [models.CheckConstraint(condition=models.Q(('min_signers__gte', 2), ('min_signers__lte', 100)), name='motion_settings_min_signers_range')],
             },
         ),
         migrations.CreateModel(
@@ -80,6 +83,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '联名代表',
                 'verbose_name_plural': '联名代表',
                 'ordering': ['motion_id', 'signed_at', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('motion', 'deputy'), name='motion_signature_once')],
             },
         ),
         migrations.CreateModel(
@@ -115,49 +119,5 @@ class Migration(migrations.Migration):
                 'verbose_name': '议案截止时间',
                 'verbose_name_plural': '议案截止时间',
             },
-        ),
-        migrations.AddIndex(
-            model_name='motion',
-            index=models.Index(fields=['town', 'state'], name='motions_mot_town_id_8c256e_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'submitted', 'on_agenda', 'off_agenda', 'suggestion', 'adopted', 'not_adopted', 'finished', 'withdrawn'])), name='motion_state_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(('submitted_by__in', ['presidium', 'deputies'])), name='motion_submitted_by_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('submitted_by', 'deputies'), _negated=True), ('lead_deputy__isnull', False), _connector='OR'), name='motion_joint_has_lead'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(('state__in', ['draft', 'withdrawn']), ('submitted_at__isnull', False), _connector='OR'), name='motion_submitted_has_time'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('decision', 'not_on_agenda'), _negated=True), models.Q(('decision_reason', ''), _negated=True), _connector='OR'), name='motion_not_on_agenda_has_reason'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'suggestion'), _negated=True), ('suggestion__isnull', False), _connector='OR'), name='motion_as_suggestion_linked'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state__in', ['adopted', 'finished']), _negated=True), models.Q(models.Q(('resolution', ''), _negated=True), ('resolution_on__isnull', False)), _connector='OR'), name='motion_adopted_has_resolution'),
-        ),
-        migrations.AddConstraint(
-            model_name='motion',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'finished'), _negated=True), ('finished_on__isnull', False), _connector='OR'), name='motion_finished_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='motionsettings',
-            constraint=models.CheckConstraint(condition=models.Q(('min_signers__gte', 2), ('min_signers__lte', 100)), name='motion_settings_min_signers_range'),
-        ),
-        migrations.AddConstraint(
-            model_name='motionsignature',
-            constraint=models.UniqueConstraint(fields=('motion', 'deputy'), name='motion_signature_once'),
         ),
     ]

@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '人大代表',
                 'verbose_name_plural': '人大代表',
                 'ordering': ['town_id', '-is_presidium', 'name', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('name', 'phone'), name='deputy_unique_name_phone'), models.CheckConstraint(condition=models.Q(('serving_to__isnull', True), ('serving_from__isnull', True), ('serving_to__gte', models.F('serving_from')), _connector='OR'), name='deputy_serving_dates_ordered')],
             },
         ),
         migrations.CreateModel(
@@ -53,22 +54,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '联系代表安排',
                 'verbose_name_plural': '联系代表安排',
                 'ordering': ['presidium_member__name', 'deputy__name'],
+                'constraints': [models.UniqueConstraint(fields=('presidium_member', 'deputy'), name='contact_assignment_unique'), models.CheckConstraint(condition=models.Q(('presidium_member', models.F('deputy')), _negated=True), name='contact_assignment_not_self')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='deputy',
-            constraint=models.UniqueConstraint(fields=('name', 'phone'), name='deputy_unique_name_phone'),
-        ),
-        migrations.AddConstraint(
-            model_name='deputy',
-            constraint=models.CheckConstraint(condition=models.Q(('serving_to__isnull', True), ('serving_from__isnull', True), ('serving_to__gte', models.F('serving_from')), _connector='OR'), name='deputy_serving_dates_ordered'),
-        ),
-        migrations.AddConstraint(
-            model_name='contactassignment',
-            constraint=models.UniqueConstraint(fields=('presidium_member', 'deputy'), name='contact_assignment_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='contactassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('presidium_member', models.F('deputy')), _negated=True), name='contact_assignment_not_self'),
         ),
     ]

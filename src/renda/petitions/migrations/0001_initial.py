@@ -13,11 +13,11 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('shifts', '0002_dutylog'),
         ('suggestions', '0003_reminder_follow_up'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -69,6 +69,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '信访件',
                 'verbose_name_plural': '信访件',
                 'ordering': ['-registered_on', '-id'],
+                'indexes': [models.Index(fields=['town', 'status', 'deadline'], name='petitions_p_town_id_eb5cfa_idx'), models.Index(fields=['town', 'registered_on'], name='petitions_p_town_id_6c145b_idx'), models.Index(fields=['town', 'channel'], name='petitions_p_town_id_53f317_idx')],
+                'constraints': [models.UniqueConstraint(fields=('town', 'code'), name='petition_code_unique_in_town'), models.CheckConstraint(condition=models.Q(('head_count__gte', 1)), name='petition_head_count_positive'), models.CheckConstraint(condition=models.Q(('accepted_on__isnull', True), ('accepted_on__gte', models.F('registered_on')), _connector='OR'), name='petition_accepted_after_registered'), models.CheckConstraint(condition=models.Q(('declined_on__isnull', True), ('declined_on__gte', models.F('registered_on')), _connector='OR'), name='petition_declined_after_registered'), models.CheckConstraint(condition=models.Q(('accepted_on__isnull', True), ('declined_on__isnull', True), _connector='OR'), name='petition_accepted_or_declined'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), ('declined_on__isnull', False), _connector='OR'), name='petition_declined_has_date'), models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'declined']), models.Q(('accepted_on__isnull', False), ('handling_due__isnull', False)), _connector='OR'), name='petition_accepted_has_date_and_due'), models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'declined', 'handling']), ('opinion_on__isnull', False), _connector='OR'), name='petition_closed_has_opinion_date'), models.CheckConstraint(condition=models.Q(('opinion_on__isnull', True), ('opinion_on__gte', models.F('accepted_on')), _connector='OR'), name='petition_opinion_after_accepted'), models.CheckConstraint(condition=models.Q(('extension_days__isnull', True), ('extension_days__lte', 30), _connector='OR'), name='petition_extension_at_most_30_days'), models.CheckConstraint(condition=models.Q(('is_repeat', False), ('repeat_of__isnull', False), _connector='OR'), name='petition_repeat_has_target'), models.CheckConstraint(condition=models.Q(('suggestion__isnull', True), models.Q(('link_kind', ''), _negated=True), _connector='OR'), name='petition_suggestion_link_kind')],
             },
         ),
         migrations.CreateModel(
@@ -126,6 +128,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '阅批',
                 'verbose_name_plural': '阅批',
                 'ordering': ['petition_id', 'requested_on', 'id'],
+                'indexes': [models.Index(fields=['presidium_member', 'instructed_on'], name='petitions_r_presidi_50cf0b_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('instructed_on__isnull', True), ('text', '')), models.Q(('instructed_on__isnull', False), models.Q(('text', ''), _negated=True)), _connector='OR'), name='petition_instruction_text_and_date'), models.CheckConstraint(condition=models.Q(('instructed_on__isnull', True), ('instructed_on__gte', models.F('requested_on')), _connector='OR'), name='petition_instruction_after_request')],
             },
         ),
         migrations.CreateModel(
@@ -146,86 +150,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '信访办理记录',
                 'verbose_name_plural': '信访办理记录',
                 'ordering': ['petition_id', 'on', 'id'],
+                'indexes': [models.Index(fields=['petition', 'action'], name='petitions_t_petitio_458360_idx'), models.Index(fields=['action', 'on'], name='petitions_t_action_9439cf_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['town', 'status', 'deadline'], name='petitions_p_town_id_eb5cfa_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['town', 'registered_on'], name='petitions_p_town_id_6c145b_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='petition',
-            index=models.Index(fields=['town', 'channel'], name='petitions_p_town_id_53f317_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.UniqueConstraint(fields=('town', 'code'), name='petition_code_unique_in_town'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('head_count__gte', 1)), name='petition_head_count_positive'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('accepted_on__isnull', True), ('accepted_on__gte', models.F('registered_on')), _connector='OR'), name='petition_accepted_after_registered'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('declined_on__isnull', True), ('declined_on__gte', models.F('registered_on')), _connector='OR'), name='petition_declined_after_registered'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('accepted_on__isnull', True), ('declined_on__isnull', True), _connector='OR'), name='petition_accepted_or_declined'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'declined'), _negated=True), ('declined_on__isnull', False), _connector='OR'), name='petition_declined_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'declined']), models.Q(('accepted_on__isnull', False), ('handling_due__isnull', False)), _connector='OR'), name='petition_accepted_has_date_and_due'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['registered', 'declined', 'handling']), ('opinion_on__isnull', False), _connector='OR'), name='petition_closed_has_opinion_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('opinion_on__isnull', True), ('opinion_on__gte', models.F('accepted_on')), _connector='OR'), name='petition_opinion_after_accepted'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('extension_days__isnull', True), ('extension_days__lte', 30), _connector='OR'), name='petition_extension_at_most_30_days'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('is_repeat', False), ('repeat_of__isnull', False), _connector='OR'), name='petition_repeat_has_target'),
-        ),
-        migrations.AddConstraint(
-            model_name='petition',
-            constraint=models.CheckConstraint(condition=models.Q(('suggestion__isnull', True), models.Q(('link_kind', ''), _negated=True), _connector='OR'), name='petition_suggestion_link_kind'),
-        ),
-        migrations.AddIndex(
-            model_name='reviewinstruction',
-            index=models.Index(fields=['presidium_member', 'instructed_on'], name='petitions_r_presidi_50cf0b_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='reviewinstruction',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('instructed_on__isnull', True), ('text', '')), models.Q(('instructed_on__isnull', False), models.Q(('text', ''), _negated=True)), _connector='OR'), name='petition_instruction_text_and_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='reviewinstruction',
-            constraint=models.CheckConstraint(condition=models.Q(('instructed_on__isnull', True), ('instructed_on__gte', models.F('requested_on')), _connector='OR'), name='petition_instruction_after_request'),
-        ),
-        migrations.AddIndex(
-            model_name='transition',
-            index=models.Index(fields=['petition', 'action'], name='petitions_t_petitio_458360_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='transition',
-            index=models.Index(fields=['action', 'on'], name='petitions_t_action_9439cf_idx'),
         ),
     ]

@@ -30,6 +30,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '区划',
                 'verbose_name_plural': '区划',
                 'ordering': ['code'],
+                'indexes': [models.Index(fields=['town', 'level', 'code'], name='places_regi_town_id_e57a59_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('level', 'grid'), ('code__regex', '^[0-9]{15}$')), models.Q(models.Q(('level', 'grid'), _negated=True), ('code__regex', '^[0-9]{12}$')), _connector='OR'), name='region_code_digits')],
             },
         ),
         migrations.CreateModel(
@@ -50,13 +52,5 @@ class Migration(migrations.Migration):
                 'verbose_name_plural': '网格员',
                 'ordering': ['town_id', 'name', 'id'],
             },
-        ),
-        migrations.AddIndex(
-            model_name='region',
-            index=models.Index(fields=['town', 'level', 'code'], name='places_regi_town_id_e57a59_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='region',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('level', 'grid'), ('code__regex', '^[0-9]{15}$')), models.Q(models.Q(('level', 'grid'), _negated=True), ('code__regex', '^[0-9]{12}$')), _connector='OR'), name='region_code_digits'),
         ),
     ]

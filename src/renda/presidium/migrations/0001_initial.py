@@ -11,13 +11,13 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('duties', '0002_award_recipient_alter_award_deputy_and_more'),
         ('liaison', '0001_initial'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('projects', '0001_initial'),
         ('suggestions', '0012_suggestion_no_unit_contact'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -36,6 +36,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '年度工作要点',
                 'verbose_name_plural': '年度工作要点',
                 'ordering': ['-year', 'town_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'year'), name='presidium_plan_one_per_year'), models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='presidium_plan_year_range')],
             },
         ),
         migrations.CreateModel(
@@ -58,6 +59,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '工作任务',
                 'verbose_name_plural': '工作任务',
                 'ordering': ['plan_id', 'ordinal', 'id'],
+                'indexes': [models.Index(fields=['town', 'due_half'], name='presidium_p_town_id_257872_idx')],
+                'constraints': [models.UniqueConstraint(fields=('plan', 'ordinal'), name='presidium_task_unique_ordinal')],
             },
         ),
         migrations.CreateModel(
@@ -75,6 +78,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '进展记录',
                 'verbose_name_plural': '进展记录',
                 'ordering': ['task_id', 'kind', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('kind', 'suggestion'), ('suggestion__isnull', False), ('activity__isnull', True), ('project__isnull', True), ('contact_target__isnull', True)), models.Q(('kind', 'activity'), ('activity__isnull', False), ('suggestion__isnull', True), ('project__isnull', True), ('contact_target__isnull', True)), models.Q(('kind', 'project'), ('project__isnull', False), ('suggestion__isnull', True), ('activity__isnull', True), ('contact_target__isnull', True)), models.Q(('kind', 'contact_target'), ('contact_target__isnull', False), ('suggestion__isnull', True), ('activity__isnull', True), ('project__isnull', True)), _connector='OR'), name='presidium_link_exactly_one'), models.UniqueConstraint(condition=models.Q(('suggestion__isnull', False)), fields=('task', 'suggestion'), name='presidium_link_unique_suggestion'), models.UniqueConstraint(condition=models.Q(('activity__isnull', False)), fields=('task', 'activity'), name='presidium_link_unique_activity'), models.UniqueConstraint(condition=models.Q(('project__isnull', False)), fields=('task', 'project'), name='presidium_link_unique_project'), models.UniqueConstraint(condition=models.Q(('contact_target__isnull', False)), fields=('task', 'contact_target'), name='presidium_link_unique_contact_target')],
             },
         ),
         migrations.CreateModel(
@@ -95,6 +99,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '进展评估',
                 'verbose_name_plural': '进展评估',
                 'ordering': ['task_id', 'half', 'id'],
+                'indexes': [models.Index(fields=['town', 'half'], name='presidium_p_town_id_ca140a_idx')],
+                'constraints': [models.UniqueConstraint(fields=('task', 'half'), name='presidium_review_one_per_half')],
             },
         ),
         migrations.CreateModel(
@@ -142,49 +148,5 @@ class Migration(migrations.Migration):
                 'indexes': [models.Index(fields=['town', 'submitted_on'], name='presidium_i_town_id_6e18ea_idx')],
                 'constraints': [models.CheckConstraint(condition=models.Q(('adopted', True), ('adopted_on__isnull', True), _connector='OR'), name='presidium_info_adopted_on_only_if_adopted'), models.CheckConstraint(condition=models.Q(('adopted_on__isnull', True), ('adopted_on__gte', models.F('submitted_on')), _connector='OR'), name='presidium_info_adopted_after_submitted'), models.CheckConstraint(condition=models.Q(models.Q(('recipient', 'other'), _negated=True), models.Q(('recipient_other', ''), _negated=True), _connector='OR'), name='presidium_info_other_named')],
             },
-        ),
-        migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(fields=('town', 'year'), name='presidium_plan_one_per_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.CheckConstraint(condition=models.Q(('year__gte', 2000), ('year__lte', 2100)), name='presidium_plan_year_range'),
-        ),
-        migrations.AddIndex(
-            model_name='plantask',
-            index=models.Index(fields=['town', 'due_half'], name='presidium_p_town_id_257872_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantask',
-            constraint=models.UniqueConstraint(fields=('plan', 'ordinal'), name='presidium_task_unique_ordinal'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantasklink',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'suggestion'), ('suggestion__isnull', False), ('activity__isnull', True), ('project__isnull', True), ('contact_target__isnull', True)), models.Q(('kind', 'activity'), ('activity__isnull', False), ('suggestion__isnull', True), ('project__isnull', True), ('contact_target__isnull', True)), models.Q(('kind', 'project'), ('project__isnull', False), ('suggestion__isnull', True), ('activity__isnull', True), ('contact_target__isnull', True)), models.Q(('kind', 'contact_target'), ('contact_target__isnull', False), ('suggestion__isnull', True), ('activity__isnull', True), ('project__isnull', True)), _connector='OR'), name='presidium_link_exactly_one'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantasklink',
-            constraint=models.UniqueConstraint(condition=models.Q(('suggestion__isnull', False)), fields=('task', 'suggestion'), name='presidium_link_unique_suggestion'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantasklink',
-            constraint=models.UniqueConstraint(condition=models.Q(('activity__isnull', False)), fields=('task', 'activity'), name='presidium_link_unique_activity'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantasklink',
-            constraint=models.UniqueConstraint(condition=models.Q(('project__isnull', False)), fields=('task', 'project'), name='presidium_link_unique_project'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantasklink',
-            constraint=models.UniqueConstraint(condition=models.Q(('contact_target__isnull', False)), fields=('task', 'contact_target'), name='presidium_link_unique_contact_target'),
-        ),
-        migrations.AddIndex(
-            model_name='plantaskreview',
-            index=models.Index(fields=['town', 'half'], name='presidium_p_town_id_ca140a_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='plantaskreview',
-            constraint=models.UniqueConstraint(fields=('task', 'half'), name='presidium_review_one_per_half'),
         ),
     ]

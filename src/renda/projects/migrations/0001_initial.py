@@ -13,12 +13,12 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('congress', '0001_initial'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('suggestions', '0012_suggestion_no_unit_contact'),
         ('units', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -76,6 +76,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '候选项目',
                 'verbose_name_plural': '候选项目',
                 'ordering': ['-year', 'position', 'id'],
+                'indexes': [models.Index(fields=['town', 'year', 'state'], name='projects_ca_town_id_8d1ca9_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('source__in', ['public', 'deputy', 'department', 'suggestion'])), name='project_candidate_source'), models.CheckConstraint(condition=models.Q(models.Q(('source', 'suggestion'), _negated=True), ('suggestion__isnull', False), _connector='OR'), name='project_candidate_suggestion_link')],
             },
         ),
         migrations.CreateModel(
@@ -93,6 +95,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '项目征集期',
                 'verbose_name_plural': '项目征集期',
                 'ordering': ['-year', 'town_id'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'year'), name='project_window_unique'), models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='project_window_order')],
             },
         ),
         migrations.CreateModel(
@@ -109,6 +112,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '不予列入的项目类别',
                 'verbose_name_plural': '不予列入的项目类别',
                 'ordering': ['town_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'name'), name='project_excluded_kind_unique')],
             },
         ),
         migrations.CreateModel(
@@ -157,6 +161,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '民生实事项目',
                 'verbose_name_plural': '民生实事项目',
                 'ordering': ['-year', 'code'],
+                'indexes': [models.Index(fields=['town', 'year'], name='projects_pr_town_id_a9958a_idx'), models.Index(fields=['town', 'state'], name='projects_pr_town_id_7f1bec_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(('end_year__isnull', True), ('end_year__gte', models.F('year')), _connector='OR'), name='project_end_year_after_year'), models.CheckConstraint(condition=models.Q(('grade', ''), ('evaluated_on__isnull', False), _connector='OR'), name='project_grade_has_date'), models.CheckConstraint(condition=models.Q(('procurement', ''), ('procurement__in', ['public_tender', 'invited', 'direct']), _connector='OR'), name='project_procurement_valid')],
             },
         ),
         migrations.CreateModel(
@@ -247,6 +253,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '项目阶段',
                 'verbose_name_plural': '项目阶段',
                 'ordering': ['project_id', 'id'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'stage'), name='project_stage_unique'), models.CheckConstraint(condition=models.Q(('planned_end__isnull', True), ('planned_start__isnull', True), ('planned_end__gte', models.F('planned_start')), _connector='OR'), name='project_stage_planned_order'), models.CheckConstraint(condition=models.Q(('actual_end__isnull', True), ('actual_start__isnull', True), ('actual_end__gte', models.F('actual_start')), _connector='OR'), name='project_stage_actual_order'), models.CheckConstraint(condition=models.Q(('actual_end__isnull', True), ('actual_start__isnull', False), _connector='OR'), name='project_stage_end_needs_start')],
             },
         ),
         migrations.CreateModel(
@@ -300,70 +307,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '年度目标',
                 'verbose_name_plural': '年度目标',
                 'ordering': ['project_id', 'year'],
+                'constraints': [models.UniqueConstraint(fields=('project', 'year'), name='project_year_target_unique')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='candidate',
-            index=models.Index(fields=['town', 'year', 'state'], name='projects_ca_town_id_8d1ca9_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(('source__in', ['public', 'deputy', 'department', 'suggestion'])), name='project_candidate_source'),
-        ),
-        migrations.AddConstraint(
-            model_name='candidate',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'suggestion'), _negated=True), ('suggestion__isnull', False), _connector='OR'), name='project_candidate_suggestion_link'),
-        ),
-        migrations.AddConstraint(
-            model_name='collectionwindow',
-            constraint=models.UniqueConstraint(fields=('town', 'year'), name='project_window_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='collectionwindow',
-            constraint=models.CheckConstraint(condition=models.Q(('closes_on__gte', models.F('opens_on'))), name='project_window_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='excludedkind',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='project_excluded_kind_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['town', 'year'], name='projects_pr_town_id_a9958a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='project',
-            index=models.Index(fields=['town', 'state'], name='projects_pr_town_id_7f1bec_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('end_year__isnull', True), ('end_year__gte', models.F('year')), _connector='OR'), name='project_end_year_after_year'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('grade', ''), ('evaluated_on__isnull', False), _connector='OR'), name='project_grade_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='project',
-            constraint=models.CheckConstraint(condition=models.Q(('procurement', ''), ('procurement__in', ['public_tender', 'invited', 'direct']), _connector='OR'), name='project_procurement_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstage',
-            constraint=models.UniqueConstraint(fields=('project', 'stage'), name='project_stage_unique'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstage',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_end__isnull', True), ('planned_start__isnull', True), ('planned_end__gte', models.F('planned_start')), _connector='OR'), name='project_stage_planned_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstage',
-            constraint=models.CheckConstraint(condition=models.Q(('actual_end__isnull', True), ('actual_start__isnull', True), ('actual_end__gte', models.F('actual_start')), _connector='OR'), name='project_stage_actual_order'),
-        ),
-        migrations.AddConstraint(
-            model_name='projectstage',
-            constraint=models.CheckConstraint(condition=models.Q(('actual_end__isnull', True), ('actual_start__isnull', False), _connector='OR'), name='project_stage_end_needs_start'),
-        ),
-        migrations.AddConstraint(
-            model_name='yeartarget',
-            constraint=models.UniqueConstraint(fields=('project', 'year'), name='project_year_target_unique'),
         ),
     ]

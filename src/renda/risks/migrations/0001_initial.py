@@ -11,9 +11,9 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -43,6 +43,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '信访隐患',
                 'verbose_name_plural': '信访隐患',
                 'ordering': ['-registered_on', '-id'],
+                'indexes': [models.Index(fields=['town', 'status'], name='risks_risk_town_id_17bf7e_idx'), models.Index(fields=['town', 'registered_on'], name='risks_risk_town_id_7f6f3a_idx'), models.Index(fields=['town', 'resolved_on'], name='risks_risk_town_id_2da3a4_idx'), models.Index(fields=['grid', 'status'], name='risks_risk_grid_id_baacd8_idx')],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), ('resolved_on__isnull', False)), models.Q(models.Q(('status', 'resolved'), _negated=True), ('resolved_on__isnull', True)), _connector='OR'), name='risk_resolved_has_date'), models.CheckConstraint(condition=models.Q(('resolved_on__isnull', True), ('resolved_on__gte', models.F('registered_on')), _connector='OR'), name='risk_resolved_after_registered'), models.CheckConstraint(condition=models.Q(('level__in', ['high', 'medium', 'low'])), name='risk_level_valid')],
             },
         ),
         migrations.CreateModel(
@@ -61,6 +63,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '参与人员',
                 'verbose_name_plural': '参与人员',
                 'ordering': ['risk_id', 'id'],
+                'constraints': [models.CheckConstraint(condition=models.Q(models.Q(('deputy__isnull', False), ('grid_worker__isnull', True)), models.Q(('deputy__isnull', True), ('grid_worker__isnull', False)), _connector='OR'), name='risk_participant_one_person'), models.UniqueConstraint(condition=models.Q(('deputy__isnull', False)), fields=('risk', 'deputy'), name='risk_participant_unique_deputy'), models.UniqueConstraint(condition=models.Q(('grid_worker__isnull', False)), fields=('risk', 'grid_worker'), name='risk_participant_unique_grid_worker')],
             },
         ),
         migrations.CreateModel(
@@ -118,50 +121,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '隐患处理记录',
                 'verbose_name_plural': '隐患处理记录',
                 'ordering': ['risk_id', 'on', 'id'],
+                'indexes': [models.Index(fields=['risk', 'action'], name='risks_riskt_risk_id_9ac751_idx')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='risk',
-            index=models.Index(fields=['town', 'status'], name='risks_risk_town_id_17bf7e_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='risk',
-            index=models.Index(fields=['town', 'registered_on'], name='risks_risk_town_id_7f6f3a_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='risk',
-            index=models.Index(fields=['town', 'resolved_on'], name='risks_risk_town_id_2da3a4_idx'),
-        ),
-        migrations.AddIndex(
-            model_name='risk',
-            index=models.Index(fields=['grid', 'status'], name='risks_risk_grid_id_baacd8_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'resolved'), ('resolved_on__isnull', False)), models.Q(models.Q(('status', 'resolved'), _negated=True), ('resolved_on__isnull', True)), _connector='OR'), name='risk_resolved_has_date'),
-        ),
-        migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(('resolved_on__isnull', True), ('resolved_on__gte', models.F('registered_on')), _connector='OR'), name='risk_resolved_after_registered'),
-        ),
-        migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.CheckConstraint(condition=models.Q(('level__in', ['high', 'medium', 'low'])), name='risk_level_valid'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskparticipant',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('deputy__isnull', False), ('grid_worker__isnull', True)), models.Q(('deputy__isnull', True), ('grid_worker__isnull', False)), _connector='OR'), name='risk_participant_one_person'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskparticipant',
-            constraint=models.UniqueConstraint(condition=models.Q(('deputy__isnull', False)), fields=('risk', 'deputy'), name='risk_participant_unique_deputy'),
-        ),
-        migrations.AddConstraint(
-            model_name='riskparticipant',
-            constraint=models.UniqueConstraint(condition=models.Q(('grid_worker__isnull', False)), fields=('risk', 'grid_worker'), name='risk_participant_unique_grid_worker'),
-        ),
-        migrations.AddIndex(
-            model_name='risktransition',
-            index=models.Index(fields=['risk', 'action'], name='risks_riskt_risk_id_9ac751_idx'),
         ),
     ]

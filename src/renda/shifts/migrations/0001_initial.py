@@ -30,6 +30,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '值班',
                 'verbose_name_plural': '值班',
                 'ordering': ['town_id', 'date', 'period', 'id'],
+                'indexes': [models.Index(fields=['town', 'date'], name='shifts_duty_town_id_3ea3e0_idx')],
+                'constraints': [models.UniqueConstraint(fields=('town', 'date', 'period'), name='duty_shift_unique')],
             },
         ),
         migrations.CreateModel(
@@ -48,22 +50,8 @@ class Migration(migrations.Migration):
                 'verbose_name': '值班安排',
                 'verbose_name_plural': '值班安排',
                 'ordering': ['shift_id', 'id'],
+                'indexes': [models.Index(fields=['status', 'shift'], name='shifts_duty_status_cc56d1_idx')],
+                'constraints': [models.UniqueConstraint(fields=('shift', 'deputy'), name='duty_assignment_unique')],
             },
-        ),
-        migrations.AddIndex(
-            model_name='dutyshift',
-            index=models.Index(fields=['town', 'date'], name='shifts_duty_town_id_3ea3e0_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='dutyshift',
-            constraint=models.UniqueConstraint(fields=('town', 'date', 'period'), name='duty_shift_unique'),
-        ),
-        migrations.AddIndex(
-            model_name='dutyassignment',
-            index=models.Index(fields=['status', 'shift'], name='shifts_duty_status_cc56d1_idx'),
-        ),
-        migrations.AddConstraint(
-            model_name='dutyassignment',
-            constraint=models.UniqueConstraint(fields=('shift', 'deputy'), name='duty_assignment_unique'),
         ),
     ]

@@ -12,10 +12,10 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
+        ('accounts', '__first__'),
         ('people', '0001_initial'),
         ('places', '0001_initial'),
         ('units', '0001_initial'),
-        migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
@@ -113,6 +113,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '意见建议类别',
                 'verbose_name_plural': '意见建议类别',
                 'ordering': ['town_id', 'name'],
+                'constraints': [models.UniqueConstraint(fields=('town', 'name'), name='suggestion_category_unique_name')],
             },
         ),
         migrations.AddField(
@@ -133,6 +134,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': '协办单位',
                 'verbose_name_plural': '协办单位',
+                'constraints': [models.UniqueConstraint(fields=('suggestion', 'unit'), name='suggestion_co_unit_unique')],
             },
         ),
         migrations.AddField(
@@ -158,6 +160,7 @@ class Migration(migrations.Migration):
                 'verbose_name': '办理记录',
                 'verbose_name_plural': '办理记录',
                 'ordering': ['suggestion_id', 'on', 'id'],
+                'indexes': [models.Index(fields=['suggestion', 'action'], name='suggestions_suggest_064047_idx')],
             },
         ),
         migrations.CreateModel(
@@ -203,14 +206,6 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('new_deadline__gt', models.F('old_deadline'))), name='extension_new_deadline_later'), models.CheckConstraint(condition=models.Q(models.Q(('decided_at__isnull', True), ('status', 'requested')), models.Q(models.Q(('status', 'requested'), _negated=True), ('decided_at__isnull', False)), _connector='OR'), name='extension_decided_has_date')],
             },
         ),
-        migrations.AddConstraint(
-            model_name='suggestioncategory',
-            constraint=models.UniqueConstraint(fields=('town', 'name'), name='suggestion_category_unique_name'),
-        ),
-        migrations.AddConstraint(
-            model_name='suggestioncounit',
-            constraint=models.UniqueConstraint(fields=('suggestion', 'unit'), name='suggestion_co_unit_unique'),
-        ),
         migrations.AddIndex(
             model_name='suggestion',
             index=models.Index(fields=['town', 'state', 'deadline'], name='suggestions_town_id_67f466_idx'),
@@ -254,9 +249,5 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name='suggestion',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'merged'), ('merged_into__isnull', False)), models.Q(models.Q(('state', 'merged'), _negated=True), ('merged_into__isnull', True)), _connector='OR'), name='suggestion_merged_has_target'),
-        ),
-        migrations.AddIndex(
-            model_name='transition',
-            index=models.Index(fields=['suggestion', 'action'], name='suggestions_suggest_064047_idx'),
         ),
     ]
