@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.plugins import app_modules
@@ -36,9 +38,14 @@ ORG = frozenset({"presidium", "staff", "district_viewer", "admin"})
 _ITEMS: list[NavItem] = []
 
 
+#: Menus drawn so far, by role, language and URL configuration: the same on every page.
+_MENUS: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
+
+
 def register(*items: NavItem) -> None:
     """Add entries to the top menu (from an app's ``home`` module)."""
     _ITEMS.extend(items)
+    _MENUS.clear()
 
 
 def items() -> list[NavItem]:
@@ -48,11 +55,21 @@ def items() -> list[NavItem]:
 
 
 def menu_for(user: Any) -> list[dict[str, Any]]:
-    """The user's menu: plain entries, and groups (with ``children``) shown as dropdowns."""
+    """The user's menu: plain entries, and groups (with ``children``) shown as dropdowns.
+    It depends on the role only (and the language and URLs): drawn once for each and kept;
+    a copy each time, so a caller may change its own."""
+    key = (user.role, get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    if key not in _MENUS:
+        _MENUS[key] = _draw(user.role)
+    return [{**e, **({"children": [dict(c) for c in e["children"]], "names": list(e["names"])}
+                     if "children" in e else {})} for e in _MENUS[key]]
+
+
+def _draw(role: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     groups: dict[str, dict[str, Any]] = {}
     for item in items():
-        if user.role not in item.roles:
+        if role not in item.roles:
             continue
         try:
             entry = {"label": str(item.label), "url": reverse(item.url_name), "name": item.url_name}
