@@ -91,6 +91,23 @@ class DeferredJoinPaginator(Paginator):
         return Page([rows[i] for i in ids if i in rows], number, self)
 
 
+def tabbed_page(request: HttpRequest, tabs: Sequence[tuple[str, str, QuerySet[Any]]], *,
+                per_page: int = 20) -> dict[str, Any]:
+    """A queue page's tabs (key, label, queryset): the tab ``?tab=`` names (the first one when
+    it names none), each tab with its count, and the current tab's ``?page=`` read as the list
+    pages read theirs (``DeferredJoinPaginator``: the page's ids by the narrow index that fits
+    the filter, then those rows with their joins — not the joined rows in the order's index,
+    which read every past item of a town for the overdue tab)."""
+    keys = [k for k, _label, _qs in tabs]
+    current = request.GET.get("tab") or keys[0]
+    if current not in keys:
+        current = keys[0]
+    qs = next(q for k, _label, q in tabs if k == current)
+    paginator = DeferredJoinPaginator(qs, per_page)
+    return {"tabs": [{"key": k, "label": label, "count": q.count()} for k, label, q in tabs],
+            "current": current, "page": paginator.page(page_number(request.GET.get("page"), paginator))}
+
+
 def joins_as_written(qs: QuerySet[Any], read: Callable[[], R]) -> R:
     """``read()`` — a query of ``qs``'s rows by primary key with their joins — with PostgreSQL
     told to join in the order written (``join_collapse_limit = 1``): from the rows picked by id,

@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -24,7 +23,16 @@ from django.views.decorators.http import require_POST
 from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
-from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
+from renda.core.crud import (
+    Column,
+    Resource,
+    action_panel,
+    add_error,
+    date_text,
+    dispatch_action,
+    tabbed_page,
+    yes_no,
+)
 from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from renda.core.types import Actor, acting
@@ -353,15 +361,8 @@ OFFICE_TABS = [
 
 def _tabs_page(request: HttpRequest, *, title: str, tabs: list[tuple[str, str, QuerySet[Any]]],
                template: str, extra: dict[str, Any] | None = None) -> HttpResponse:
-    keys = [k for k, _label, _qs in tabs]
-    current = request.GET.get("tab") or keys[0]
-    if current not in keys:
-        current = keys[0]
-    qs = next(q for k, _label, q in tabs if k == current)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, template, {
-        "title": title, "tabs": [{"key": k, "label": label, "count": q.count()} for k, label, q in tabs],
-        "current": current, "page": page, "today": timezone.localdate(),
+        "title": title, **tabbed_page(request, tabs), "today": timezone.localdate(),
         "can_register": _can(request.user, "create"), **(extra or {}),
     })
 

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -23,7 +22,16 @@ from renda.audit.security import log_event
 from renda.core import jobs, panels
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
-from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, yes_no
+from renda.core.crud import (
+    Column,
+    Resource,
+    action_panel,
+    add_error,
+    date_text,
+    dispatch_action,
+    tabbed_page,
+    yes_no,
+)
 from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from renda.core.privacy import RevealForm
@@ -552,15 +560,8 @@ def _deny(request: HttpRequest, what: str) -> None:
 
 def _queue_page(request: HttpRequest, *, title: str, tabs: list[tuple[str, str, QuerySet[Suggestion]]],
                 url_name: str) -> HttpResponse:
-    keys = [k for k, _label, _qs in tabs]
-    current = request.GET.get("tab") or keys[0]
-    if current not in keys:
-        current = keys[0]
-    qs = next(q for k, _label, q in tabs if k == current)
-    page = Paginator(qs, 20).get_page(request.GET.get("page"))
     return render(request, "suggestions/queue.html", {
-        "title": title, "tabs": [{"key": k, "label": label, "count": q.count()} for k, label, q in tabs],
-        "current": current, "page": page, "url_name": url_name, "today": timezone.localdate(),
+        "title": title, **tabbed_page(request, tabs), "url_name": url_name, "today": timezone.localdate(),
         "can_register": _can(request.user, "create"),
     })
 
