@@ -240,9 +240,6 @@ class Suggestion(TimeStampedModel):
             # order and stopped at the first page (or the similarity check's 200 candidates).
             # SQLite's indexes end with the rowid anyway; PostgreSQL's need ``id`` named.
             models.Index(fields=["town", "registered_at", "id"], name="suggestion_town_recent"),
-            # a town's list sorted by 办理期限 (either way): read in index order and stopped at the
-            # page, not every item of the town sorted (43 ms at 50,000 items a town)
-            models.Index(fields=["town", "deadline", "id"], name="suggestion_town_deadline"),
             # the office's queues: a state's items, oldest first
             models.Index(fields=["town", "state", "registered_at"], name="suggestion_town_state_reg"),
             models.Index(fields=["lead_unit", "state"]),
