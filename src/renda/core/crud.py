@@ -184,8 +184,8 @@ _PK_MARK = 918273645
 def table_rows_html(objs: Sequence[Any], columns: Sequence[Mapping[str, Any]], *, url_name: str,
                     bulk: bool) -> list[str]:
     """The list table's rows (``<tr>``), drawn in Python: character for character what the
-    template loop of ``core/partials/list_table.html`` drew (``tests/test_list_rows.py`` keeps
-    that loop and compares), at a fraction of the cost — a 100-row page has a thousand cells,
+    template loop of ``core/partials/list_table.html`` drew (``core/tests/test_list_rows.py``
+    keeps that loop and compares), at a fraction of the cost — a 100-row page has a thousand cells,
     and each ``{% if %}`` and lookup of the template engine costs as much as the whole cell
     here. Values are escaped and localised as ``{{ }}`` does (``render_value_in_context``)."""
     context = Context(autoescape=True)

@@ -23,16 +23,7 @@ from django.views.decorators.http import require_POST
 from renda.audit.security import log_event
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
-from renda.core.crud import (
-    Column,
-    Resource,
-    action_panel,
-    add_error,
-    date_text,
-    dispatch_action,
-    tabbed_page,
-    yes_no,
-)
+from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, tabbed_page, yes_no
 from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Forbidden, InvalidInput, NotFound
 from renda.core.types import Actor, acting

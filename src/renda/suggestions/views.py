@@ -22,16 +22,7 @@ from renda.audit.security import log_event
 from renda.core import jobs, panels
 from renda.core import policy as base
 from renda.core.attachments import attachment_response
-from renda.core.crud import (
-    Column,
-    Resource,
-    action_panel,
-    add_error,
-    date_text,
-    dispatch_action,
-    tabbed_page,
-    yes_no,
-)
+from renda.core.crud import Column, Resource, action_panel, add_error, date_text, dispatch_action, tabbed_page, yes_no
 from renda.core.documents import docx_response
 from renda.core.errors import ApplicationError, Conflict, Forbidden, IllegalTransition, InvalidInput, NotFound
 from renda.core.privacy import RevealForm
