@@ -8,10 +8,11 @@ from __future__ import annotations
 import contextlib
 import copy
 import datetime as dt
+import sys
 from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -50,6 +51,17 @@ SEARCH_COUNT_LIMIT = 1000
 R = TypeVar("R")
 
 
+class RankedIds(Protocol):
+    """A list's rows known by their ids in the list's order without the queryset's own query
+    (``suggestions.selectors.RankedMatches``: a search read from SQLite's search table by key)."""
+
+    def count(self, limit: int) -> int:
+        """How many rows, counting no further than ``limit``."""
+
+    def ids(self, bottom: int, top: int) -> list[int]:
+        """The ids of rows ``bottom`` to ``top`` (0-based, ``top`` excluded)."""
+
+
 class DeferredJoinPaginator(Paginator):
     """Pages of a queryset read in two steps: the page's primary keys first (a narrow query the
     database answers from an index, however deep the page), then those rows with their joins.
@@ -57,19 +69,29 @@ class DeferredJoinPaginator(Paginator):
     of a town's list read and discarded 20,000 joined rows.
 
     With ``count_limit``, rows are counted up to that many only; ``capped`` then says there are
-    more than ``count``, and the pages end there."""
+    more than ``count``, and the pages end there.
 
-    def __init__(self, *args: Any, count_limit: int | None = None, **kwargs: Any) -> None:
+    With ``ranked``, the count and the page's ids come from it, the rows from the queryset."""
+
+    def __init__(self, *args: Any, count_limit: int | None = None, ranked: RankedIds | None = None,
+                 **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.count_limit = count_limit
+        self.ranked = ranked
         self.capped = False
 
     @cached_property
     def count(self) -> int:
         qs = self.object_list
-        if self.count_limit is None or not isinstance(qs, QuerySet):
+        if self.ranked is not None:
+            limit = self.count_limit if self.count_limit is not None else sys.maxsize - 1
+            n = self.ranked.count(limit + 1)
+        elif self.count_limit is None or not isinstance(qs, QuerySet):
             return int(super().count)
-        n = qs.order_by()[: self.count_limit + 1].count()
+        else:
+            n = qs.order_by()[: self.count_limit + 1].count()
+        if self.count_limit is None:
+            return n
         self.capped = n > self.count_limit
         return min(n, self.count_limit)
 
@@ -82,7 +104,8 @@ class DeferredJoinPaginator(Paginator):
         qs = self.object_list
         if not isinstance(qs, QuerySet):
             return super().page(number)
-        ids = list(qs.values_list("pk", flat=True)[bottom:top])
+        ids = self.ranked.ids(bottom, top) if self.ranked is not None else list(
+            qs.values_list("pk", flat=True)[bottom:top])
         # The rows by primary key, with the queryset's joins and annotations but not its filters:
         # they chose the ids already (a search filter would run its subquery a second time).
         by_id = qs.order_by()
@@ -458,6 +481,8 @@ class Resource:
     extra_context: dict[str, Any] = field(default_factory=dict)
     #: (user) -> the actions on ticked rows this user may take: [{"url", "label"}] posted with ``ids``
     bulk_actions: Callable[[Any], list[dict[str, Any]]] | None = None
+    #: (user, the filtered queryset, sort) -> its rows' ids read another way, or None (``RankedIds``)
+    ranked: Callable[[Any, QuerySet[Any], str], RankedIds | None] | None = None
 
     # -- queries --------------------------------------------------------------------------
     def shown_columns(self, user: Any) -> list[Column]:
@@ -540,7 +565,9 @@ class Resource:
         except ValueError:
             per_page = PAGE_SIZES[0]
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
-        paginator = DeferredJoinPaginator(qs, per_page, count_limit=SEARCH_COUNT_LIMIT if q else None)
+        ranked = self.ranked(request.user, qs, sort) if self.ranked and q else None
+        paginator = DeferredJoinPaginator(qs, per_page, count_limit=SEARCH_COUNT_LIMIT if q else None,
+                                          ranked=ranked)
         page = paginator.page(page_number(request.GET.get("page"), paginator))
         params = request.GET.copy()
         params.pop("page", None)

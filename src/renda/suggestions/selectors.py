@@ -6,15 +6,17 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Col, RawSQL
+from django.db.models.lookups import Lookup
+from django.db.models.sql.where import AND
 from django.utils import timezone
 
 from renda.core import similarity
 from renda.core.policy import sees_every_town, town_scoped
 from renda.core.roles import Role
-from renda.places.models import GridWorker
+from renda.places.models import GridWorker, Region
 from renda.suggestions import rules
 from renda.suggestions.models import (
     Extension,
@@ -92,7 +94,7 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
     """Items of ``qs`` whose 编号, title or content contains ``q`` (case-insensitive).
 
     The meaning is always ``icontains`` on each field. On SQLite a query of three or more
-    characters is answered by the FTS5 trigram table ``suggestions_search`` (migration 0004),
+    characters is answered by the FTS5 trigram table ``suggestions_search`` (migration 0017),
     which finds the same rows; shorter ones scan the rows in scope. On PostgreSQL one ``LIKE``
     on the three fields joined by chr(31) (which the query cannot contain, so a match never
     spans two fields) uses the pg_trgm index on that expression (migration 0007, ``_TextContains``)."""
@@ -100,9 +102,7 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
     if not q:
         return qs
     if connection.vendor == "sqlite" and len(q) >= TRIGRAM:
-        phrase = '"' + q.replace('"', '""') + '"'
-        ids = RawSQL("SELECT rowid FROM suggestions_search WHERE suggestions_search MATCH %s", (phrase,))
-        return qs.filter(pk__in=ids)
+        return qs.filter(pk__in=_Matches(q))
     if connection.vendor == "postgresql":
         q = q.replace(chr(31), "")
         if not q:
@@ -113,6 +113,165 @@ def search(qs: QuerySet[Suggestion], q: str | None) -> QuerySet[Suggestion]:
     for f in SEARCH_FIELDS:
         cond |= Q(**{f"{f}__icontains": q})
     return qs.filter(cond)
+
+
+class _Matches(RawSQL):
+    """SQLite: the ids of the items whose row in the search table matches ``q`` — the condition
+    ``search`` adds, which ``ranked_matches`` recognises and reads by key instead."""
+
+    def __init__(self, q: str) -> None:
+        sql = f"SELECT {_ID_OF_KEY.format(k='rowid')} FROM suggestions_search WHERE suggestions_search MATCH %s"  # noqa: S608
+        super().__init__(sql, (_phrase(q),))
+        self.q = q
+
+
+def _phrase(q: str) -> str:
+    """``q`` as one FTS5 phrase: every character literal, a ``"`` doubled."""
+    return '"' + q.replace('"', '""') + '"'
+
+
+# -- SQLite: a search's page without matching every item ---------------------------------------------
+
+#: The key of an item's row in SQLite's search table (migration 0017, decision 0023):
+#: ``town_id << 47 | (2**17 - 1 - days since 1900-01-01) << 30 | id``. A town's rows are one range
+#: of keys, and ascending keys are the list's order (newest first, then by id).
+KEY_ID_BITS = 30
+KEY_DAY_BITS = 17
+KEY_TOWN_SHIFT = KEY_ID_BITS + KEY_DAY_BITS
+KEY_EPOCH = dt.date(1900, 1, 1)
+_ID_MASK = (1 << KEY_ID_BITS) - 1
+_DAY_MAX = (1 << KEY_DAY_BITS) - 1
+_ID_OF_KEY = f"({{k}} & {_ID_MASK})"
+#: The list order the keys give (``-registered_at``, then ``pk``: ``Resource.filtered``).
+RANKED_SORT = "-registered_at"
+#: Towns searched one range each in one statement; past this (SQLite allows 500 parts of a
+#: compound SELECT) a district's page is read the ordinary way.
+RANKED_TOWNS_MAX = 400
+
+
+def search_key(town_id: int, registered_at: dt.date, pk: int) -> int:
+    """The key migration 0017's triggers give an item's row in the search table."""
+    return (town_id << KEY_TOWN_SHIFT) | ((_DAY_MAX - (registered_at - KEY_EPOCH).days) << KEY_ID_BITS) | pk
+
+
+#: The same key in SQLite's SQL, of the row of ``suggestions_suggestion`` named ``{t}``.
+SEARCH_KEY_SQL = (f"(({{t}}.town_id << {KEY_TOWN_SHIFT}) | (({_DAY_MAX} - CAST(julianday({{t}}.registered_at)"
+                  f" - julianday('{KEY_EPOCH.isoformat()}') AS INTEGER)) << {KEY_ID_BITS}) | {{t}}.id)")
+
+
+def _filtered_towns(qs: QuerySet[Suggestion]) -> set[int] | None:
+    """The towns ``qs`` is restricted to by a ``town = …`` or ``town IN (…)`` condition that every
+    row must meet (one of the ANDed conditions of its WHERE), or None when it has none."""
+    where = qs.query.where
+    if where.connector != AND or where.negated:
+        return None
+    towns: set[int] | None = None
+    for child in where.children:
+        lhs = getattr(child, "lhs", None)
+        if not (isinstance(child, Lookup) and isinstance(lhs, Col) and lhs.alias == qs.query.base_table
+                and lhs.target.attname == "town_id" and child.lookup_name in ("exact", "in")):
+            continue
+        values = child.rhs if child.lookup_name == "in" else [child.rhs]
+        try:
+            found = {int(getattr(v, "pk", v)) for v in values}
+        except (TypeError, ValueError):
+            return None
+        towns = found if towns is None else towns & found
+    return towns
+
+
+class RankedMatches:
+    """The items of ``qs`` whose 编号, title or content contains a phrase, in the list's order
+    (newest first), read from SQLite's search table by key (decision 0023). Each town's matches
+    are one range of keys in that order, so a capped count and a page stop when they have their
+    rows, instead of matching every item and sorting the matches. A match is kept only if ``qs``
+    holds its item (``qs``'s conditions on that row, by primary key). ``towns`` must include every
+    town ``qs`` has items in; None means every town.
+
+    ``count`` reads the keys themselves: when they are fewer than its limit it has every match,
+    and ``ids`` sorts those instead of reading the search table again."""
+
+    def __init__(self, qs: QuerySet[Suggestion], q: str, towns: set[int] | None) -> None:
+        self.qs = qs
+        self.db = qs.db
+        self.phrase = _phrase(q)
+        of_key = RawSQL(_ID_OF_KEY.format(k="f.rowid"), ())  # noqa: S611 - constants only
+        inner = qs.order_by().filter(pk=of_key).values("pk")
+        sql, params = inner.query.get_compiler(using=self.db).as_sql()
+        self.kept = f"EXISTS ({sql})"
+        self.kept_params = list(params)
+        self.towns = towns
+        self.every: list[int] | None = None
+
+    def _part(self, town: int | None) -> tuple[str, list[Any]]:
+        sql = "SELECT f.rowid AS k FROM suggestions_search f WHERE f.suggestions_search MATCH %s"
+        params: list[Any] = [self.phrase]
+        if town is not None:
+            sql += " AND f.rowid BETWEEN %s AND %s"
+            params += [town << KEY_TOWN_SHIFT, ((town + 1) << KEY_TOWN_SHIFT) - 1]
+        return f"{sql} AND {self.kept}", params + self.kept_params
+
+    def _keys(self, sql: str, params: list[Any]) -> list[int]:
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            return [k for (k,) in cursor.fetchall()]
+
+    def count(self, limit: int) -> int:
+        """How many, counting no further than ``limit``."""
+        parts = [self._part(t) for t in ([None] if self.towns is None else sorted(self.towns))]
+        if not parts:
+            return 0
+        union = " UNION ALL ".join(sql for sql, _p in parts)
+        keys = self._keys(f"{union} LIMIT %s", [p for _s, ps in parts for p in ps] + [limit])
+        if len(keys) < limit:
+            self.every = sorted(keys, key=lambda k: k & ((1 << KEY_TOWN_SHIFT) - 1))
+        return len(keys)
+
+    def ids(self, bottom: int, top: int) -> list[int]:
+        """The ids of matches ``bottom`` to ``top`` (0-based, ``top`` excluded) in the list's order."""
+        if top <= bottom:
+            return []
+        keys = self.every[bottom:top] if self.every is not None else self._page(bottom, top)
+        return [k & _ID_MASK for k in keys]
+
+    def _page(self, bottom: int, top: int) -> list[int]:
+        towns = sorted(self.towns) if self.towns is not None else list(
+            Region.objects.using(self.db).filter(Exists(Suggestion.objects.filter(town_id=OuterRef("pk"))))
+            .order_by("pk").values_list("pk", flat=True))
+        if not towns:
+            return []
+        if len(towns) == 1:
+            sql, params = self._part(towns[0])
+            return self._keys(f"{sql} ORDER BY f.rowid LIMIT %s OFFSET %s", [*params, top - bottom, bottom])
+        parts = [self._part(t) for t in towns]
+        # The ORM's SQL and constants; every value is a parameter.
+        union = " UNION ALL ".join(f"SELECT k FROM ({sql} ORDER BY f.rowid LIMIT %s)" for sql, _p in parts)  # noqa: S608
+        params = [p for _s, ps in parts for p in [*ps, top]]
+        within_town = (1 << KEY_TOWN_SHIFT) - 1
+        sql = f"SELECT k FROM ({union}) ORDER BY k & {within_town} LIMIT %s OFFSET %s"  # noqa: S608
+        return self._keys(sql, [*params, top - bottom, bottom])
+
+
+def ranked_matches(user: Any, qs: QuerySet[Suggestion], sort: str) -> RankedMatches | None:
+    """``qs`` — searched by ``search`` — read by key (``RankedMatches``) when that applies: SQLite,
+    a phrase of three or more characters, the list's default order, and the items restricted to
+    named towns or seen by a user who sees every town (a unit's or a deputy's few items are
+    found faster the ordinary way). Otherwise None: the queryset is read as it is."""
+    if connections[qs.db].vendor != "sqlite" or sort != RANKED_SORT:
+        return None
+    where = qs.query.where
+    found = [rhs for c in where.children if isinstance(rhs := getattr(c, "rhs", None), _Matches)]
+    if where.connector != AND or where.negated or len(found) != 1:
+        return None
+    rest = qs.all()
+    rest.query.where.children = [c for c in rest.query.where.children
+                                 if not isinstance(getattr(c, "rhs", None), _Matches)]
+    towns = _filtered_towns(rest)
+    if towns is None and not sees_every_town(user):
+        return None
+    if towns is not None and (len(towns) > RANKED_TOWNS_MAX or any(t >= 1 << 16 for t in towns)):
+        return None
+    return RankedMatches(rest, found[0].q, towns)
 
 
 def due_and_overdue(qs: QuerySet[Suggestion], today: dt.date, days: int

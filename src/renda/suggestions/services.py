@@ -398,7 +398,7 @@ def suggestion_import_batch(*, actor: Actor, drafts: Sequence[Draft], rows: str)
     return items
 
 
-#: SQLite: the trigger that indexes each new item for search (the FTS5 table of migration 0004).
+#: SQLite: the trigger that indexes each new item for search (the FTS5 table of migration 0017).
 _SEARCH_INSERT_TRIGGER = "suggestions_search_ai"
 
 
@@ -424,8 +424,9 @@ def _indexed_for_search_at_once(items: Sequence[Suggestion]) -> Iterator[None]:
             yield
             ids = [s.pk for s in items]
             assert max(ids) - min(ids) + 1 == len(ids), "new ids are reserved as one run (core.bulk.reserve_ids)"
-            cur.execute("INSERT INTO suggestions_search (rowid, code, title, content) "
-                        "SELECT id, code, title, content FROM suggestions_suggestion "
+            key = selectors.SEARCH_KEY_SQL.format(t="suggestions_suggestion")
+            select = f"SELECT {key}, code, title, content FROM suggestions_suggestion"  # noqa: S608 - constants
+            cur.execute(f"INSERT INTO suggestions_search (rowid, code, title, content) {select} "
                         "WHERE id BETWEEN %s AND %s ORDER BY id", [min(ids), max(ids)])
         finally:
             cur.execute(found[0])

@@ -116,6 +116,8 @@ suggestions = SuggestionResource(
     search_fields=(), filter_form=forms.SuggestionFilter, default_sort="-registered_at",
     # The list page shows its "登记" button when ``create`` is set; registering has its own view.
     create=_not_used, export_name="意见建议", bulk_actions=_bulk_actions,
+    # A search's page read from SQLite's search table by key (decision 0023).
+    ranked=selectors.ranked_matches,
 )
 
 

@@ -143,6 +143,59 @@ def test_a_search_counts_its_matches_up_to_a_limit(world: World, client: Client,
     assert len(list(paginator.page(2))) == 1
 
 
+class _Ranked:
+    """A ``RankedIds`` over a list of ids, recording what it was asked."""
+
+    def __init__(self, ids: list[int]) -> None:
+        self.all, self.asked = ids, []  # type: ignore[var-annotated]
+
+    def count(self, limit: int) -> int:
+        self.asked.append(("count", limit))
+        return min(len(self.all), limit)
+
+    def ids(self, bottom: int, top: int) -> list[int]:
+        self.asked.append(("ids", bottom, top))
+        return self.all[bottom:top]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("matches", "count", "capped"), [(2, 2, False), (3, 3, False), (4, 3, True)])
+def test_ranked_ids_give_the_count_and_the_page_the_rows_come_from_the_queryset(
+        world: World, matches: int, count: int, capped: bool) -> None:
+    made = [public_item(world, title=f"村口路灯{i}") for i in range(4)]
+    order = [*[s.pk for s in reversed(made)][:matches], 10**9]  # an id that no row has is left out
+    ranked = _Ranked(order[:matches])
+    paginator = DeferredJoinPaginator(Suggestion.objects.select_related("town").filter(title="无此标题"), 2,
+                                      count_limit=3, ranked=ranked)
+    assert (paginator.count, paginator.capped) == (count, capped)
+    assert ranked.asked == [("count", 4)]  # one more than the limit: capped or not
+    rows = list(paginator.page(paginator.num_pages))
+    # The rows of those ids, in their order, with the queryset's joins — not its filters.
+    expected = order[:2] if matches == 2 else order[2:3]
+    assert paginator.num_pages == (1 if matches == 2 else 2) and [s.pk for s in rows] == expected
+    assert all(s.town.name for s in rows)
+
+
+@pytest.mark.django_db
+def test_a_search_read_by_key_counts_up_to_the_limit_as_the_queryset_does(
+        world: World, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from renda.core import crud
+
+    if connection.vendor != "sqlite":
+        pytest.skip("read by key on SQLite only")
+    for i in range(4):
+        public_item(world, title=f"村口路灯不亮{i}")
+    client.force_login(world.users[Role.STAFF])
+    monkeypatch.setattr(crud, "SEARCH_COUNT_LIMIT", 3)
+    response = client.get("/suggestions/?q=路灯不亮")
+    assert response.context["page"].paginator.ranked is not None
+    assert "共 3+ 条" in response.content.decode()
+    monkeypatch.setattr(crud, "SEARCH_COUNT_LIMIT", 4)  # exactly as many as the limit: not capped
+    assert "共 4 条" in client.get("/suggestions/?q=路灯不亮").content.decode()
+    monkeypatch.setattr(crud, "SEARCH_COUNT_LIMIT", 5)
+    assert "共 4 条" in client.get("/suggestions/?q=路灯不亮").content.decode()
+
+
 @pytest.mark.django_db
 def test_a_list_page_reads_its_filters_options_without_server_side_cursors(world: World, client: Client) -> None:
     """PostgreSQL: Django's selects read their options through a ``WITH HOLD`` cursor (6–8 ms
