@@ -14,14 +14,25 @@ from renda.places.models import Kind, Level, Region, WorkerKind
 from renda.places.selectors import grids_visible_to, towns_visible_to, villages_visible_to
 
 
+def region_label(name: str, code: str) -> str:
+    """A place as its selects show it: 名称（区划代码）."""
+    return f"{name}（{code}）"
+
+
 class RegionLabelField(forms.ModelChoiceField):
+    #: Its options are read as (name, code) rows (``crud.label_fields``).
+    label_fields = ("name", "code")
+
     def label_from_instance(self, obj: Region) -> str:
-        return f"{obj.name}（{obj.code}）"
+        return region_label(obj.name, obj.code)
+
+    def label_from_values(self, name: str, code: str) -> str:
+        return region_label(name, code)
 
 
 class RegionsLabelField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Region) -> str:
-        return f"{obj.name}（{obj.code}）"
+        return region_label(obj.name, obj.code)
 
 
 def narrow_places(qs: QuerySet[Region], *, level: str, town_id: int | None = None,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from renda.core.attachments import AttachmentsField
-from renda.core.crud import ResourceForm, set_queryset, style_form
+from renda.core.crud import NamedChoiceField, ResourceForm, set_queryset, style_form
 from renda.core.roles import Role
 from renda.core.widgets import DateInput, SearchableSelectMultiple
 from renda.people.models import Deputy
@@ -55,8 +55,8 @@ class SuggestionFilter(TownScopedFilter):
 
     state = forms.ChoiceField(label=_("状态"), choices=[*ALL, *STATE_CHOICES])
     kind = forms.ChoiceField(label=_("类型"), choices=[*ALL, *Kind.choices])
-    unit = forms.ModelChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
-    category = forms.ModelChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none())
+    unit = NamedChoiceField(label=_("主办单位"), queryset=Unit.objects.none())
+    category = NamedChoiceField(label=_("类别"), queryset=SuggestionCategory.objects.none())
     village = RegionLabelField(label=_("村社区"), queryset=Region.objects.none())
     grid = RegionLabelField(label=_("网格"), queryset=Region.objects.none())
     key = forms.ChoiceField(label=_("重点督办"), choices=[*ALL, ("yes", _("是")), ("no", _("否"))])

@@ -71,3 +71,48 @@ def test_a_select_with_templates_of_its_own_is_left_to_them() -> None:
 
 def test_the_site_renders_forms_with_it() -> None:
     assert isinstance(get_default_renderer(), Renderer)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("chosen", [True, False])
+def test_a_select_read_as_values_draws_what_its_models_draw(chosen: bool) -> None:
+    """A place or named select (``crud.label_fields``) reads its options as rows of values: the
+    same options, labels, order and choice as from the models, in a filter form."""
+    from tests.support import World
+
+    from renda.core.crud import NamedChoiceField, _FetchedChoices, fetch_choices_at_once, label_fields
+    from renda.places.forms import RegionLabelField
+    from renda.places.models import Region
+    from renda.units.models import Unit
+
+    world = World()
+    Region.objects.filter(pk=world.grid.pk).update(name=HOSTILE)
+    for field in (RegionLabelField(queryset=Region.objects.select_related("parent", "town").order_by("code"),
+                                   empty_label="全部"),
+                  NamedChoiceField(queryset=Unit.objects.order_by("-name"), empty_label=None)):
+        form = forms.Form()
+        form.fields["f"] = field
+        value = field.queryset.last().pk if chosen else None  # type: ignore[union-attr]
+        by_models = forms.Select(choices=list(forms.models.ModelChoiceIterator(field))).render("f", value)
+        fetch_choices_at_once(form)
+        assert isinstance(field.widget.choices, _FetchedChoices) and label_fields(field)
+        assert field.widget.render("f", value, renderer=Renderer()) == by_models
+        assert "<script>" not in by_models and (f'value="{value}" selected' in by_models) == chosen
+        assert field.clean(str(field.queryset.first().pk)) == field.queryset.first()  # type: ignore[union-attr]
+
+
+def test_a_field_whose_labels_are_its_own_is_read_as_models() -> None:
+    from renda.core.crud import label_fields
+    from renda.places.forms import RegionLabelField
+    from renda.places.models import Region
+
+    class Renamed(RegionLabelField):
+        def label_from_instance(self, obj: Region) -> str:
+            return obj.name
+
+    class Same(RegionLabelField):
+        pass
+
+    assert label_fields(Renamed(queryset=Region.objects.none())) == ()
+    assert label_fields(Same(queryset=Region.objects.none())) == ("name", "code")
+    assert label_fields(forms.ModelChoiceField(queryset=Region.objects.none())) == ()
