@@ -49,6 +49,7 @@ from renda.places.models import Level, Region
 from renda.places.selectors import town_ref
 from renda.suggestions import policy, selectors, services
 from renda.suggestions.models import (
+    HANDLING_STATES,
     Attachment,
     Extension,
     Kind,
@@ -553,7 +554,7 @@ def list_suggestions(request: HttpRequest, filters: Query[SuggestionFilters]) ->
              "registered_at__lte": filters.registered_to}
     qs = qs.filter(**{k: v for k, v in exact.items() if v is not None})
     if filters.overdue is not None:
-        overdue = Q(state__in=list(HANDLING), deadline__lt=timezone.localdate())
+        overdue = Q(state__in=HANDLING_STATES, deadline__lt=timezone.localdate())
         qs = qs.filter(overdue) if filters.overdue else qs.exclude(overdue)
     return qs.order_by(*_SORTS[filters.sort or "-registered_at"])
 

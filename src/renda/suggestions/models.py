@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from renda.core import crypto
 from renda.core.fields import EncryptedTextField
 from renda.core.models import ActiveModel, AttachmentBase, TimelineEntry, TimeStampedModel
-from renda.suggestions.workflow import ACTION_LABELS, STATE_LABELS, Action, State
+from renda.suggestions.workflow import ACTION_LABELS, HANDLING, STATE_LABELS, Action, State
 
 if TYPE_CHECKING:
     from renda.units.models import Unit
@@ -145,6 +145,8 @@ class SuggestionCategory(ActiveModel):
 
 
 _UNASSIGNED_STATES = [s.value for s in (State.REGISTERED, State.DECLINED, State.WITHDRAWN, State.MERGED)]
+#: ``workflow.HANDLING`` in a fixed order: the queues' condition written as the partial index's.
+HANDLING_STATES = sorted(s.value for s in HANDLING)
 
 
 class Suggestion(TimeStampedModel):
@@ -249,6 +251,13 @@ class Suggestion(TimeStampedModel):
             # a full index SQLite's ANALYZE saw one value (NULL) on a million rows, took the index as
             # useless and scanned the table for the OR (1.1 s a count at 1,000,000 items).
             models.Index(fields=["via_deputy"], condition=Q(via_deputy__isnull=False), name="suggestion_via_deputy"),
+            # a town's list sorted by 办理期限: read in index order (PostgreSQL sorted the town's 50,000
+            # items: 265 ms); and the queues of the items being handled (due soon, overdue) from their
+            # own index — with the full one alone PostgreSQL read the overdue queue through it, the
+            # town's past items nearly all closed (176 ms against 14 ms). Decision 0021.
+            models.Index(fields=["town", "deadline", "id"], name="suggestion_town_deadline"),
+            models.Index(fields=["town", "deadline", "id"], condition=Q(state__in=HANDLING_STATES),
+                         name="suggestion_town_handling_due"),
         ]
         constraints = [
             models.CheckConstraint(

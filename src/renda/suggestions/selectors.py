@@ -19,6 +19,7 @@ from renda.core.roles import Role
 from renda.places.models import GridWorker, Region
 from renda.suggestions import rules
 from renda.suggestions.models import (
+    HANDLING_STATES,
     Extension,
     ExtensionStatus,
     Suggestion,
@@ -27,7 +28,7 @@ from renda.suggestions.models import (
     Transition,
     normalize_tracking_code,
 )
-from renda.suggestions.workflow import HANDLING, OPEN, Action, State
+from renda.suggestions.workflow import OPEN, Action, State
 
 
 def _deputy_q(deputy_id: int) -> Q:
@@ -278,7 +279,7 @@ def due_and_overdue(qs: QuerySet[Suggestion], today: dt.date, days: int
                     ) -> tuple[QuerySet[Suggestion], QuerySet[Suggestion]]:
     """Of ``qs``, the items being handled that are due within ``days`` days, and those overdue:
     the one definition that queues, home pages and ``renda remind`` use."""
-    handling = qs.filter(state__in=list(HANDLING))
+    handling = qs.filter(state__in=HANDLING_STATES)
     due_soon = handling.filter(deadline__gte=today, deadline__lte=today + dt.timedelta(days=days)).order_by(
         "deadline", "id")
     overdue = handling.filter(deadline__lt=today).order_by("deadline", "id")
@@ -320,7 +321,7 @@ def unit_inbox(user: Any, *, today: dt.date | None = None) -> dict[str, QuerySet
         "handling": lead.filter(state=State.ACCEPTED).order_by("deadline", "id"),
         "due_soon": due_soon,
         "overdue": overdue,
-        "co_handling": visible.filter(pk__in=pending, state__in=list(HANDLING)).order_by("deadline", "id"),
+        "co_handling": visible.filter(pk__in=pending, state__in=HANDLING_STATES).order_by("deadline", "id"),
     }
 
 

@@ -49,3 +49,21 @@ def test_the_search_index_survives_the_migrations(world: World) -> None:
             "suggestion_search_cover"} <= names
     s = public_item(world, title="新修的站台")
     assert list(selectors.search(Suggestion.objects.all(), s.code)) == [s]
+
+
+def test_the_queues_write_their_state_condition_as_the_partial_index_does() -> None:
+    """The due-soon and overdue queues read the partial index of the items being handled
+    (migration 0018); SQLite uses a partial index only when the query writes its condition as
+    the index does — the same states in the same order, which a frozenset does not keep."""
+    from django.db.models import Q
+
+    from renda.suggestions.models import HANDLING_STATES
+    from renda.suggestions.workflow import HANDLING
+
+    index = next(i for i in Suggestion._meta.indexes if i.name == "suggestion_town_handling_due")
+    assert index.condition == Q(state__in=HANDLING_STATES)
+    assert sorted(HANDLING) == HANDLING_STATES and len(HANDLING_STATES) == len(HANDLING)
+    for qs in selectors.due_and_overdue(Suggestion.objects.filter(town_id=1), D("2023-03-01"), 7):
+        _sql, params = qs.query.sql_with_params()
+        n = len(HANDLING_STATES)
+        assert any(list(params[i:i + n]) == HANDLING_STATES for i in range(len(params)))
