@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from renda.core.crud import ActiveFilter, FilterForm, ResourceForm, set_queryset
+from renda.core.crud import ActiveFilter, FilterForm, ResourceForm, fetch_choices_at_once, set_queryset
 from renda.core.validators import validate_mobile
 from renda.core.widgets import SearchableSelectMultiple
 from renda.places.models import Kind, Level, Region, WorkerKind
@@ -147,6 +147,7 @@ class TownScopedFilter(GridByVillage, FilterForm):
             # keeps the form from sending a second one for the same change.
             town.widget.attrs.update({"class": "form-select form-select-sm", **REDRAW_ATTRS})
             self.fields = {"town": town, **self.fields}
+            fetch_choices_at_once(self)  # the town select too (added after FilterForm's own call)
             raw = str(self.data.get(self.add_prefix("town")) or "")
             if raw.isdigit() and towns.filter(pk=int(raw)).exists():
                 self._town_id = int(raw)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from tests.support import World, make_grid, make_village
 
+from renda.core import crud
 from renda.core.crud import DeferredJoinPaginator, joins_as_written
 from renda.core.roles import Role
 from renda.places.models import Region
@@ -125,8 +126,6 @@ def test_petitions_district_filter_is_town_scoped(world: World, client: Client) 
 @pytest.mark.django_db
 def test_a_search_counts_its_matches_up_to_a_limit(world: World, client: Client,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    from renda.core import crud
-
     for i in range(4):
         public_item(world, title=f"村口路灯{i}")
     client.force_login(world.users[Role.STAFF])
@@ -179,8 +178,6 @@ def test_ranked_ids_give_the_count_and_the_page_the_rows_come_from_the_queryset(
 @pytest.mark.django_db
 def test_a_search_read_by_key_counts_up_to_the_limit_as_the_queryset_does(
         world: World, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
-    from renda.core import crud
-
     if connection.vendor != "sqlite":
         pytest.skip("read by key on SQLite only")
     for i in range(4):
@@ -209,3 +206,10 @@ def test_a_list_page_reads_its_filters_options_without_server_side_cursors(world
     with CaptureQueriesContext(connection) as ctx:
         client.get("/suggestions/new/")
     assert not [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("DECLARE")]
+    # A district user's filters start with the 镇街 select, added after the form's own fields.
+    client.force_login(world.users[Role.DISTRICT_VIEWER])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get("/suggestions/")
+    assert not [q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("DECLARE")]
+    town = response.context["filter_form"].fields["town"]
+    assert isinstance(town.widget.choices, crud._FetchedChoices) and str(world.town.pk) in response.content.decode()
