@@ -242,8 +242,9 @@ class Suggestion(TimeStampedModel):
             # order and stopped at the first page (or the similarity check's 200 candidates).
             # SQLite's indexes end with the rowid anyway; PostgreSQL's need ``id`` named.
             models.Index(fields=["town", "registered_at", "id"], name="suggestion_town_recent"),
-            # the office's queues: a state's items, oldest first
-            models.Index(fields=["town", "state", "registered_at"], name="suggestion_town_state_reg"),
+            # the office's queues: a state's items, oldest first, with the id, so that PostgreSQL
+            # counts a tab and reads its page from the index alone (SQLite's index ends with it).
+            models.Index(fields=["town", "state", "registered_at", "id"], name="suggestion_town_state_reg_id"),
             models.Index(fields=["lead_unit", "state"]),
             # the district-wide list's default order (newest first): read in index order, stop at a page
             models.Index(fields=["-registered_at", "id"], name="suggestion_registered_desc"),
@@ -417,7 +418,12 @@ class Transition(TimelineEntry):
         ordering = ["suggestion_id", "on", "id"]
         # Led by (suggestion, action) as before; ``on`` and ``to_state`` make it cover the events
         # ``reports.metrics`` reads of each item, so they come from the index without the rows.
-        indexes = [models.Index(fields=["suggestion", "action", "on", "to_state"], name="transition_events_cover")]
+        indexes = [
+            models.Index(fields=["suggestion", "action", "on", "to_state"], name="transition_events_cover"),
+            # the items returned by a unit (the office queue's 退回 and 新登记 tabs): few rows, read
+            # whole, rather than a probe of the transitions for every registered item
+            models.Index(fields=["suggestion"], condition=Q(action="return"), name="transition_returns"),
+        ]
 
 
 class Reminder(models.Model):

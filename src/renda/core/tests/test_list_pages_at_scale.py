@@ -3,6 +3,7 @@ a district-wide user's filters list one town's options at a time."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -48,6 +49,28 @@ def test_deferred_join_pages_equal_plain_pages(world: World, per_page: int, orph
     reads = [q["sql"] for q in ctx.captured_queries if "join_collapse_limit" not in q["sql"]]
     assert len(reads) == 2
     assert len(ctx.captured_queries) == (4 if connection.vendor == "postgresql" else 2)
+    # PostgreSQL: a small list's ids are read filtered first (the limit outside the subquery).
+    assert ("WITH filtered_first AS MATERIALIZED" in reads[0]) == (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("limit", [6, 7, 8])
+def test_a_list_is_read_filtered_first_up_to_a_size(world: World, limit: int,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """Up to ``FILTER_FIRST_MAX`` rows (one each side of it here: 7 rows) PostgreSQL reads a page's
+    ids from the whole set sorted; past it, in the order's index. The same ids either way."""
+    for i in range(7):
+        public_item(world, title=f"第{i}件", on=dt.date(2023, 3, 1 + i % 3))
+    qs = Suggestion.objects.order_by("-registered_at", "-pk")
+    expected = list(qs.values_list("pk", flat=True))
+    monkeypatch.setattr(crud, "FILTER_FIRST_MAX", limit)
+    for n, bottom in enumerate(range(0, 7, 3), start=1):
+        paginator = DeferredJoinPaginator(qs, 3)
+        with CaptureQueriesContext(connection) as ctx:
+            page = paginator.page(n)
+        assert [o.pk for o in page] == expected[bottom:bottom + 3]
+        fenced = any("filtered_first" in q["sql"] for q in ctx.captured_queries)
+        assert fenced == (connection.vendor == "postgresql" and limit >= 7)
 
 
 @pytest.mark.django_db
