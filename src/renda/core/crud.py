@@ -107,7 +107,7 @@ class DeferredJoinPaginator(Paginator):
             return super().page(number)
         if self.ranked is not None:
             ids = self.ranked.ids(bottom, top)
-        elif connections[qs.db].vendor == "postgresql" and self.count <= FILTER_FIRST_MAX:
+        elif connections[qs.db].vendor == "postgresql" and self.count <= FILTER_FIRST_MAX and not self.capped:
             ids = _ids_filtered_first(qs, bottom, top)
         else:
             ids = list(qs.values_list("pk", flat=True)[bottom:top])

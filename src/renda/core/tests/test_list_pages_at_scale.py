@@ -71,6 +71,12 @@ def test_a_list_is_read_filtered_first_up_to_a_size(world: World, limit: int,
         assert [o.pk for o in page] == expected[bottom:bottom + 3]
         fenced = any("filtered_first" in q["sql"] for q in ctx.captured_queries)
         assert fenced == (connection.vendor == "postgresql" and limit >= 7)
+    # A count that stopped at its limit (a search) says nothing of the set's size: never read whole.
+    capped = DeferredJoinPaginator(qs, 3, count_limit=5)
+    with CaptureQueriesContext(connection) as ctx:
+        rows = [o.pk for o in capped.page(1)]
+    assert rows == expected[:3] and (capped.count, capped.capped) == (5, True)
+    assert not any("filtered_first" in q["sql"] for q in ctx.captured_queries)
 
 
 @pytest.mark.django_db
