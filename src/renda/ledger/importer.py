@@ -29,7 +29,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 
 from renda.audit import context
 from renda.core import uploads
@@ -38,7 +37,7 @@ from renda.core.ledger import registry
 from renda.core.ledger.cells import CellError, ColumnSpec, is_blank
 from renda.core.ledger.registry import Action, ImportContext, Outcome, Resolved, Row, RowError, SheetSpec
 from renda.core.types import Actor
-from renda.core.xlsx_reader import SheetReader
+from renda.core.xlsx_reader import SheetReader, load_read_only
 from renda.ledger import policy
 from renda.ledger.template import TEMPLATE_SHEETS
 
@@ -247,7 +246,7 @@ def import_workbook(source: Source, *, actor: Actor = None, dry_run: bool = Fals
         result.errors.append(LedgerError(exc.message))
         return result
     try:
-        wb = load_workbook(source, read_only=True, data_only=True)
+        wb = load_read_only(source)
     except Exception as exc:
         logger.info("ledger: unreadable workbook: %s", exc)
         result.errors.append(LedgerError(_("无法读取文件：请上传 Excel 工作簿（.xlsx）。")))

@@ -75,3 +75,53 @@ def test_closing_early_stops_the_process(tmp_path: Path, monkeypatch: pytest.Mon
     reader.close()
     assert reader.process.returncode is not None
     assert xlsx_reader.CHUNK < 5000
+
+
+def _undeclared(path: Path, rows: int) -> Path:
+    """A workbook as openpyxl's write-only mode (and every export of this platform) writes it: its
+    sheet declares no ``<dimension>``."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("甲")
+    for i in range(rows):
+        ws.append([f"行{i}", i])
+    wb.save(path)
+    return path
+
+
+def test_opening_a_sheet_without_a_dimension_does_not_read_its_rows(tmp_path: Path) -> None:
+    """openpyxl looks for the dimension through the whole sheet; ``load_read_only`` stops at its
+    rows: a sheet whose rows are broken after the first still opens (and fails only when read)."""
+    import zipfile
+
+    good = _undeclared(tmp_path / "good.xlsx", 3)
+    broken = tmp_path / "broken.xlsx"
+    with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                assert b"<dimension" not in data
+                data = data.replace(b"</row>", b"</row><row", 1)  # not well-formed after the first row
+            dst.writestr(item, data)
+    with pytest.raises(Exception):  # whatever openpyxl's parser raises
+        load_workbook(broken, read_only=True, data_only=True)
+    wb = xlsx_reader.load_read_only(broken)
+    try:
+        assert wb["甲"].max_row is None  # not declared: unknown, as openpyxl leaves it
+    finally:
+        wb.close()
+    wb = xlsx_reader.load_read_only(good)
+    try:
+        assert list(wb["甲"].iter_rows(values_only=True)) == [("行0", 0), ("行1", 1), ("行2", 2)]
+    finally:
+        wb.close()
+
+
+def test_a_declared_dimension_is_read_as_openpyxl_reads_it(tmp_path: Path) -> None:
+    path = book(tmp_path / "a.xlsx", rows=5)
+    wb = xlsx_reader.load_read_only(path)
+    try:
+        assert (wb["甲"].max_row, wb["甲"].max_column) == (5, 5)
+        assert (wb["乙"].max_row, wb["乙"].max_column) == (2, 2)
+        assert list(wb["甲"].iter_rows(values_only=True)) == in_process(path, "甲")
+    finally:
+        wb.close()
