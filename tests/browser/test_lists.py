@@ -141,6 +141,13 @@ def test_no_code_date_or_state_breaks_on_a_desktop(live_server: Any, desktop_pag
     headers = page.locator("#list-table thead th").all_inner_texts()
     assert "所属镇街" not in headers and "编号" in headers
 
+    # A search lists its rows first and its total right after (read by a second request).
+    page.goto(f"{live_server.url}/suggestions/?q=" + "水利")
+    see(page, "第 1–20 条")
+    see(page, "共 20 条")
+    assert page.locator("text=正在统计总数").count() == 0
+    shot(page, "list-search-counted-after")
+
     # A district-wide user does see the town column.
     page.context.clear_cookies()
     log_in(page, live_server.url, world.users[Role.DISTRICT_VIEWER].username)

@@ -72,13 +72,21 @@ class DeferredJoinPaginator(Paginator):
     With ``count_limit``, rows are counted up to that many only; ``capped`` then says there are
     more than ``count``, and the pages end there.
 
-    With ``ranked``, the count and the page's ids come from it, the rows from the queryset."""
+    With ``ranked``, the count and the page's ids come from it, the rows from the queryset.
+
+    With ``count_later``, a page is read without counting: one id more than the page tells
+    whether a next page exists, and the page shows its rows before anything is counted (the list
+    asks for the count afterwards, ``list_view``'s ``?count=1``). A search's count is most of its
+    cost — the set of a common phrase's matches, built before the count can stop at its limit —
+    while its first page is the newest few matches. A page past the last is counted and becomes
+    the last, as ``page_number`` would make it."""
 
     def __init__(self, *args: Any, count_limit: int | None = None, ranked: RankedIds | None = None,
-                 **kwargs: Any) -> None:
+                 count_later: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.count_limit = count_limit
         self.ranked = ranked
+        self.count_later = count_later
         self.capped = False
 
     @cached_property
@@ -97,12 +105,14 @@ class DeferredJoinPaginator(Paginator):
         return min(n, self.count_limit)
 
     def page(self, number: Any) -> Any:
+        qs = self.object_list
+        if self.count_later and isinstance(qs, QuerySet):
+            return self._uncounted_page(qs, number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        qs = self.object_list
         if not isinstance(qs, QuerySet):
             return super().page(number)
         if self.ranked is not None:
@@ -111,12 +121,56 @@ class DeferredJoinPaginator(Paginator):
             ids = _ids_filtered_first(qs, bottom, top)
         else:
             ids = list(qs.values_list("pk", flat=True)[bottom:top])
-        # The rows by primary key, with the queryset's joins and annotations but not its filters:
-        # they chose the ids already (a search filter would run its subquery a second time).
-        by_id = qs.order_by()
-        by_id.query.where = WhereNode()
-        rows = joins_as_written(by_id, lambda: by_id.in_bulk(ids))
-        return Page([rows[i] for i in ids if i in rows], number, self)
+        return Page(_rows_of(qs, ids), number, self)
+
+    def _uncounted_page(self, qs: QuerySet[Any], number: Any) -> Page[Any]:
+        number = max(1, int(number))
+        bottom = (number - 1) * self.per_page
+        # As a counted list's: no page starts at or past the count's limit.
+        last = self.count_limit if self.count_limit is not None else sys.maxsize
+        ids: list[Any] = []
+        top = min(bottom + self.per_page, last)
+        if bottom < last:
+            if self.ranked is not None:
+                ids = self.ranked.ids(bottom, top + 1)
+            else:
+                ids = list(qs.values_list("pk", flat=True)[bottom:top + 1])
+        if not ids and number > 1:  # past the end: counted, and the last page instead
+            self.count_later = False
+            return self.page(min(number, max(self.num_pages, 1)))
+        more = len(ids) > top - bottom and top < last
+        return UncountedPage(_rows_of(qs, ids[:top - bottom]), number, self, more=more)
+
+
+def _rows_of(qs: QuerySet[Any], ids: list[Any]) -> list[Any]:
+    """The rows of ``ids`` in that order, by primary key, with the queryset's joins and
+    annotations but not its filters: they chose the ids already (a search filter would run its
+    subquery a second time)."""
+    by_id = qs.order_by()
+    by_id.query.where = WhereNode()
+    rows = joins_as_written(by_id, lambda: by_id.in_bulk(ids))
+    return [rows[i] for i in ids if i in rows]
+
+
+class UncountedPage(Page):
+    """A page of a list not counted yet (``DeferredJoinPaginator(count_later=True)``): whether a
+    next page exists is known from the row read past it; the total is not asked for."""
+
+    def __init__(self, object_list: Any, number: int, paginator: Any, *, more: bool) -> None:
+        super().__init__(object_list, number, paginator)
+        self.more = more
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+    def start_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + 1 if len(self.object_list) else 0
+
+    def end_index(self) -> int:
+        return (self.number - 1) * self.paginator.per_page + len(self.object_list)
 
 
 #: PostgreSQL: a list of at most this many rows reads its page's ids filtering first, then sorting.
@@ -181,14 +235,17 @@ def joins_as_written(qs: QuerySet[Any], read: Callable[[], R]) -> R:
                 cursor.execute("SELECT set_config('join_collapse_limit', %s, true)", [before])
 
 
-def page_number(raw: str | None, paginator: Paginator) -> int:
+def page_number(raw: str | None, paginator: Paginator | None) -> int:
     """The page a ``?page=`` asks for: anything not a whole number (``abc``, ``1.5``, ``-1``,
-    ``0``) is the first page, a number past the end the last one."""
+    ``0``) is the first page, a number past the end the last one (with no ``paginator``, a list
+    not counted yet, its page finds that out: ``DeferredJoinPaginator(count_later=True)``)."""
     try:
         number = int(raw or 1)
     except (ValueError, TypeError):
         return 1
-    return 1 if number < 1 else min(number, max(paginator.num_pages, 1))
+    if number < 1:
+        return 1
+    return number if paginator is None else min(number, max(paginator.num_pages, 1))
 
 
 VERSION_FIELD = "_version"
@@ -625,12 +682,18 @@ class Resource:
             per_page = PAGE_SIZES[0]
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
         ranked = self.ranked(request.user, qs, sort) if self.ranked and q else None
+        # A search's count is read after its page (``count_later``), unless its ranking counts
+        # it cheaply (SQLite's search table, by key): the page asks for it with ``?count=1``.
         paginator = DeferredJoinPaginator(qs, per_page, count_limit=SEARCH_COUNT_LIMIT if q else None,
-                                          ranked=ranked)
-        page = paginator.page(page_number(request.GET.get("page"), paginator))
+                                          ranked=ranked, count_later=bool(q) and ranked is None)
+        if request.GET.get("count") == "1":
+            return render(request, "core/partials/list_count.html", {"paginator": paginator})
+        raw_page = request.GET.get("page")
+        page = paginator.page(page_number(raw_page, None if paginator.count_later else paginator))
         params = request.GET.copy()
         params.pop("page", None)
         params.pop("export", None)
+        params.pop("count", None)
         sort_params = params.copy()
         sort_params.pop("sort", None)
         columns = self.list_columns(request.user)
@@ -642,6 +705,7 @@ class Resource:
             "resource": self, "page": page, "rows": table_rows, "filter_form": form, "q": q, "sort": sort,
             "columns": columns, "filters_set": filters_set,
             "query": params.urlencode(), "sort_query": sort_params.urlencode(), "per_page": per_page,
+            "count_url": f"{request.path}?{params.urlencode()}&count=1",
             "page_sizes": PAGE_SIZES, "can_create": self.create is not None and self.can(request.user, "create", None),
             "can_export": self.can(request.user, "export", None),
             "bulk_actions": bulk_actions, **self.extra_context,

@@ -35,7 +35,7 @@ def test_a_large_export_in_the_background_holds_the_rows_on_screen(settings: Any
     url = reverse("suggestions:list")
     params = {"state": "assigned", "q": "路灯", "sort": "-code"}
     body = client.get(url, params, **HTMX).content.decode()
-    rows, total = page_rows(body)
+    rows, total = page_rows(body, client)
     assert total == 3 and len(rows) == 3
     href = export_href(body)
     assert href is not None
