@@ -682,10 +682,14 @@ class Resource:
             per_page = PAGE_SIZES[0]
         per_page = per_page if per_page in PAGE_SIZES else PAGE_SIZES[0]
         ranked = self.ranked(request.user, qs, sort) if self.ranked and q else None
-        # A search's count is read after its page (``count_later``), unless its ranking counts
-        # it cheaply (SQLite's search table, by key): the page asks for it with ``?count=1``.
+        filters_set = sum(1 for name in form.fields if request.GET.get(form.add_prefix(name))) + bool(q)
+        # The count is read after the page (``count_later``; the page asks for it with ``?count=1``)
+        # where it costs more than the page: a search without a ranking that counts it cheaply
+        # (SQLite's search table, by key), and a whole district's list without a filter (every
+        # row of the table: 65 ms of a 118 ms page at 1,000,000 items on PostgreSQL).
+        count_later = (bool(q) and ranked is None) or (not filters_set and sees_every_town(request.user))
         paginator = DeferredJoinPaginator(qs, per_page, count_limit=SEARCH_COUNT_LIMIT if q else None,
-                                          ranked=ranked, count_later=bool(q) and ranked is None)
+                                          ranked=ranked, count_later=count_later)
         if request.GET.get("count") == "1":
             return render(request, "core/partials/list_count.html", {"paginator": paginator})
         raw_page = request.GET.get("page")
@@ -700,7 +704,6 @@ class Resource:
         bulk_actions = self.bulk_actions(request.user) if self.bulk_actions else []
         table_rows = table_rows_html(page.object_list, columns, url_name=f"{self.name}:detail",
                                      bulk=bool(bulk_actions))
-        filters_set = sum(1 for name in form.fields if request.GET.get(form.add_prefix(name))) + bool(q)
         ctx = {
             "resource": self, "page": page, "rows": table_rows, "filter_form": form, "q": q, "sort": sort,
             "columns": columns, "filters_set": filters_set,

@@ -317,3 +317,18 @@ def test_a_search_page_shows_its_rows_then_asks_for_its_count(world: World, clie
     # Without a search the page is counted as before.
     body = client.get("/suggestions/").content.decode()
     assert "共 3 条" in body and "count=1" not in body
+
+
+@pytest.mark.django_db
+def test_a_whole_district_list_shows_its_rows_then_asks_for_its_count(world: World, client: Client) -> None:
+    """Unfiltered, a district-wide user's list is every row of the table: counted after the page.
+    With a filter (a town) it is counted with the page, as is a town's own list."""
+    for i in range(3):
+        public_item(world, title=f"村口路灯{i}")
+    client.force_login(world.users[Role.DISTRICT_VIEWER])
+    body = client.get("/suggestions/").content.decode()
+    assert "第 1–3 条" in body and "共 3 条" not in body
+    count_url = re.search(r'hx-get="([^"]*count=1)"', body)
+    assert count_url and "共 3 条" in client.get(count_url[1].replace("&amp;", "&")).content.decode()
+    body = client.get(f"/suggestions/?town={world.town.pk}").content.decode()
+    assert "共 3 条" in body and "count=1" not in body
