@@ -47,6 +47,7 @@ from pydantic import ConfigDict
 from pydantic.json_schema import CoreModeRef, CoreRef, DefsRef, JsonSchemaValue
 
 from renda.audit.security import log_event
+from renda.core.crud import rows_by_id
 from renda.core.errors import ApplicationError, NotFound
 from renda.core.retry import RETRY_AFTER, busy_message, is_lock_error
 from renda.core.types import ActingUser
@@ -342,7 +343,12 @@ class Pagination(PaginationBase):
         ordering = [*queryset.query.order_by] or list(queryset.model._meta.ordering)
         queryset = queryset.order_by(*ordering, "pk")
         start = pagination.offset
-        return {"items": list(queryset[start:start + pagination.limit]), "count": queryset.count()}
+        # As a list page reads its page (``crud.DeferredJoinPaginator``): the ids, then those rows
+        # with their joins in the order written — not the joins planned for every order of eight
+        # tables (77 ms of planning for 1 ms of execution, a town's 50 items at 1,000,000), nor
+        # built for every row an offset skips.
+        ids = list(queryset.values_list("pk", flat=True)[start:start + pagination.limit])
+        return {"items": rows_by_id(queryset, ids), "count": queryset.count()}
 
 
 # -- shared helpers ---------------------------------------------------------------------------

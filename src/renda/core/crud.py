@@ -121,7 +121,7 @@ class DeferredJoinPaginator(Paginator):
             ids = _ids_filtered_first(qs, bottom, top)
         else:
             ids = list(qs.values_list("pk", flat=True)[bottom:top])
-        return Page(_rows_of(qs, ids), number, self)
+        return Page(rows_by_id(qs, ids), number, self)
 
     def _uncounted_page(self, qs: QuerySet[Any], number: Any) -> Page[Any]:
         number = max(1, int(number))
@@ -139,10 +139,10 @@ class DeferredJoinPaginator(Paginator):
             self.count_later = False
             return self.page(min(number, max(self.num_pages, 1)))
         more = len(ids) > top - bottom and top < last
-        return UncountedPage(_rows_of(qs, ids[:top - bottom]), number, self, more=more)
+        return UncountedPage(rows_by_id(qs, ids[:top - bottom]), number, self, more=more)
 
 
-def _rows_of(qs: QuerySet[Any], ids: list[Any]) -> list[Any]:
+def rows_by_id(qs: QuerySet[Any], ids: list[Any]) -> list[Any]:
     """The rows of ``ids`` in that order, by primary key, with the queryset's joins and
     annotations but not its filters: they chose the ids already (a search filter would run its
     subquery a second time)."""

@@ -332,3 +332,22 @@ def test_a_whole_district_list_shows_its_rows_then_asks_for_its_count(world: Wor
     assert count_url and "共 3 条" in client.get(count_url[1].replace("&amp;", "&")).content.decode()
     body = client.get(f"/suggestions/?town={world.town.pk}").content.decode()
     assert "共 3 条" in body and "count=1" not in body
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("offset", [0, 2, 5, 7])
+def test_an_api_page_is_read_by_its_ids_then_its_rows(world: World, client: Client, offset: int) -> None:
+    """``core.api.Pagination`` reads a page as a list page does: the ids in the list's order, then
+    those rows with their joins (PostgreSQL: in the order written) — the same items and count as
+    the ordered slice, at any offset (7 items, 3 a page: each side of the last page's start)."""
+    for i in range(7):
+        public_item(world, title=f"第{i}件", on=dt.date(2023, 3, 1 + i % 3))
+    client.force_login(world.users[Role.STAFF])
+    expected = list(Suggestion.objects.order_by("-registered_at", "-id", "pk").values_list("code", flat=True))
+    with CaptureQueriesContext(connection) as ctx:
+        body = client.get(f"/api/suggestions?limit=3&offset={offset}").json()
+    assert [i["code"] for i in body["items"]] == expected[offset:offset + 3] and body["count"] == 7
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    page_reads = [s for s in sqls if "suggestions_suggestion" in s and "COUNT(" not in s.upper()]
+    assert 'AS "pk"' in page_reads[0] and "LIMIT" in page_reads[0]  # the ids first
+    assert any("join_collapse_limit" in s for s in sqls) == (connection.vendor == "postgresql")
