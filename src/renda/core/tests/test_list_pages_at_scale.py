@@ -19,7 +19,7 @@ from renda.places.models import Region
 from renda.suggestions import services
 from renda.suggestions.forms import SuggestionFilter
 from renda.suggestions.models import Suggestion
-from renda.suggestions.tests.helpers import public_item
+from renda.suggestions.tests.helpers import assigned, public_item
 
 
 def options(body: str, name: str) -> list[str]:
@@ -351,3 +351,17 @@ def test_an_api_page_is_read_by_its_ids_then_its_rows(world: World, client: Clie
     page_reads = [s for s in sqls if "suggestions_suggestion" in s and "COUNT(" not in s.upper()]
     assert 'AS "pk"' in page_reads[0] and "LIMIT" in page_reads[0]  # the ids first
     assert any("join_collapse_limit" in s for s in sqls) == (connection.vendor == "postgresql")
+
+
+@pytest.mark.django_db
+def test_a_count_asked_for_later_is_restricted_as_its_list(world: World, client: Client) -> None:
+    """``?count=1`` is the list view itself: signed out it is the login page; a unit counts only the
+    items its list holds (one of three assigned to it), the office all three."""
+    items = [public_item(world, title=f"村口路灯{i}") for i in range(3)]
+    assigned(world, items[0])
+    response = client.get("/suggestions/?q=路灯&count=1")
+    assert response.status_code == 302 and "/login/" in response["Location"]
+    client.force_login(world.users[Role.UNIT])
+    assert "共 1 条" in client.get("/suggestions/?q=路灯&count=1").content.decode()
+    client.force_login(world.users[Role.STAFF])
+    assert "共 3 条" in client.get("/suggestions/?q=路灯&count=1").content.decode()
