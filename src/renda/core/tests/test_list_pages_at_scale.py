@@ -365,3 +365,17 @@ def test_a_count_asked_for_later_is_restricted_as_its_list(world: World, client:
     assert "共 1 条" in client.get("/suggestions/?q=路灯&count=1").content.decode()
     client.force_login(world.users[Role.STAFF])
     assert "共 3 条" in client.get("/suggestions/?q=路灯&count=1").content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["2", str(2**31 // 20 + 2), "1" + "0" * 30])
+def test_a_list_not_counted_yet_takes_any_page_number(world: World, client: Client, page: str) -> None:
+    """A page past the end of a list counted after its page — near or far past what a database's
+    ``OFFSET`` takes — is its last page (a search, and the district's unfiltered list)."""
+    for i in range(3):
+        public_item(world, title=f"村口路灯{i}")
+    for user, url in ((Role.STAFF, "/suggestions/?q=路灯"), (Role.DISTRICT_VIEWER, "/suggestions/")):
+        client.force_login(world.users[user])
+        response = client.get(f"{url}{'&' if '?' in url else '?'}page={page}")
+        assert response.status_code == 200
+        assert "第 1–3 条" in response.content.decode()
