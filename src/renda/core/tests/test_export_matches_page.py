@@ -105,11 +105,17 @@ def page_rows(body: str, client: Client | None = None) -> tuple[list[dict[str, s
     the page asks it from: ``client`` given)."""
     parser = _Rows()
     parser.feed(body)
-    later = re.search(r'hx-get="([^"]*count=1)"', body)
+    later = count_url(body)
     if later and client is not None:
-        body = client.get(html.unescape(later[1])).content.decode()
+        body = client.get(later).content.decode()
     total = re.search(r"共 (\d+)\+? 条", body)
     return parser.rows, int(total[1]) if total else 0
+
+
+def count_url(body: str) -> str | None:
+    """The URL a list page asks its total from when it shows its rows first (``?count=1``)."""
+    later = re.search(r'hx-get="([^"]*count=1)"', body)
+    return html.unescape(later[1]) if later else None
 
 
 def export_href(body: str) -> str | None:
