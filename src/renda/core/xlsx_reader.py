@@ -19,6 +19,9 @@ from typing import IO, Any
 
 CHUNK = 500
 
+#: openpyxl's own ``ReadOnlyWorksheet._get_size``, kept when ``load_read_only`` replaces it.
+openpyxl_get_size: Any = None
+
 
 def load_read_only(source: Any) -> Any:
     """``openpyxl.load_workbook(source, read_only=True, data_only=True)``, without reading a whole
@@ -34,7 +37,9 @@ def load_read_only(source: Any) -> Any:
     from openpyxl import load_workbook
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
+    global openpyxl_get_size
     if getattr(ReadOnlyWorksheet, "_get_size", None) is not _declared_size:
+        openpyxl_get_size = getattr(ReadOnlyWorksheet, "_get_size", None)
         setattr(ReadOnlyWorksheet, "_get_size", _declared_size)  # noqa: B010 (a private attribute mypy does not know)
     return load_workbook(source, read_only=True, data_only=True)
 
