@@ -167,14 +167,6 @@ def _note_hand_code(code: str) -> None:
         code_series(int(m.group(1))).note(code)
 
 
-def _serialize_codes(year: int) -> None:
-    """PostgreSQL: registrations that number a year's items take turns until they commit, so
-    ``next_code`` sees every 编号 already given (SQLite's IMMEDIATE transactions already do)."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [0x594A, year])  # "YJ"
-
-
 # --- categories ---------------------------------------------------------------------------
 
 
@@ -336,12 +328,12 @@ def suggestion_register(
         no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, co_deputies=co_deputies, code=code, on=on,
         via_deputy=via_deputy)
     via_deputy = s.via_deputy
-    if not code:
-        _serialize_codes(on.year)
-    else:
+    if code:
         _note_hand_code(code)
     # A generated 编号 is made unique by the lock and the retry, not by a validation query that a
-    # concurrent registration can race past.
+    # concurrent registration can race past: registrations that number a year's items take turns
+    # on its counter row (``core.sequences``: locked from ``next_code`` until they commit, on
+    # either database), so each sees the 编号 given before it; a hand-given one notes itself there.
     insert_coded(s, code=code, next_code=lambda: next_code(on.year), check_generated=False,
                  taken=lambda taken: Conflict(_("编号「{code}」已被使用，请重试").format(code=taken)))
     if co:

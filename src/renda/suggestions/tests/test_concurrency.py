@@ -73,3 +73,45 @@ def test_two_threads_assign_the_same_item() -> None:
     assert (s.state, s.lead_unit, s.version) == ("assigned", winner_unit, 1)
     assert Transition.objects.filter(suggestion=s, action="assign").count() == 1
     assert Suggestion.objects.filter(pk=s.pk, lead_unit=winner_unit).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_registrations_at_once_number_their_items_in_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registrations in four threads at once (each its own connection, the year's counter row not
+    there yet) take consecutive 编号, each taken once: they wait for one another on the counter row
+    (PostgreSQL needs no lock of its own), so none takes a 编号 again after meeting one in use."""
+    world = World()
+    staff = world.users[Role.STAFF]
+    threads_n, each = 4, 6
+    barrier = threading.Barrier(threads_n)
+    taken: list[str] = []
+    errors: list[BaseException] = []
+    numbering = services.next_code
+
+    def counted(year: int) -> str:
+        code = numbering(year)
+        taken.append(code)
+        return code
+
+    monkeypatch.setattr(services, "next_code", counted)
+
+    def register(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            for n in range(each):
+                services.suggestion_register(actor=staff, town=world.town, kind="public", title=f"同时登记{i}-{n}",
+                                             anonymous=True, on=D("2023-03-01"))
+        except BaseException as exc:
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register, args=(i,)) for i in range(threads_n)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert not errors, errors
+    expected = [f"YJ2023-{n:03d}" for n in range(1, threads_n * each + 1)]
+    assert sorted(taken) == expected  # none taken twice, none skipped
+    assert sorted(Suggestion.objects.filter(town=world.town).values_list("code", flat=True)) == expected
