@@ -18,6 +18,7 @@ from renda.accounts.models import ApiToken, User
 from renda.audit.security import log_event, log_event_limited
 from renda.audit.services import record, snapshot
 from renda.core import crypto
+from renda.core.compiled import CompiledQuery
 from renda.core.errors import InvalidInput
 from renda.core.roles import DISTRICT_ROLES, Role
 from renda.core.services import create_audited, lock, set_active, update_audited
@@ -215,14 +216,16 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
     return token
 
 
+#: A token's row with its active user and the user's town (what most API calls scope by:
+#: registering, lists), compiled once per connection: the query runs on every API request.
+#: ``key_hash`` is unique, so the query needs no ``ORDER BY``.
+_TOKEN = CompiledQuery(lambda key_hash: ApiToken.objects.select_related("user", "user__town").order_by()
+                       .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)[:1])
+
+
 def user_for_token(raw: str) -> User | None:
-    """The active user of a valid (unrevoked) bearer token, else ``None``: one query, which also
-    brings the user's town (what most API calls scope by: registering, lists) along. ``key_hash``
-    is unique, so the query needs no ``ORDER BY`` (building one is a good part of its cost)."""
-    token = next(iter(
-        ApiToken.objects.select_related("user", "user__town").order_by()
-        .filter(key_hash=_token_hash(raw), revoked_at__isnull=True, user__is_active=True)[:1]
-    ), None)
+    """The active user of a valid (unrevoked) bearer token, else ``None``: one query (``_TOKEN``)."""
+    token = _TOKEN.first(_token_hash(raw))
     if token is None:
         log_event_limited(kind="login_failed", detail="invalid API token")
         return None
