@@ -7,7 +7,7 @@ import decimal
 from pathlib import Path
 from typing import Any, Protocol
 
-from django.db import models, transaction
+from django.db import DatabaseError, connections, models, router, transaction
 from django.utils import timezone
 
 from renda.audit import anchor, chain, context
@@ -79,11 +79,12 @@ def record(
     No savepoint of its own: an event that fails to be written aborts the caller's transaction
     rather than letting the audited change commit without it (and a savepoint's two round trips
     are a fifth of a registration's). The head row is read and locked in one statement."""
-    head, _ = AuditHead.objects.select_for_update().get_or_create(pk=1)
+    db = router.db_for_write(AuditHead)
+    last_event_id, last_hash, count = _locked_head(db)
     ctx = context.current()
     actor_obj = actor if actor is not None and getattr(actor, "pk", None) else None
     event = AuditEvent(
-        id=(head.last_event_id or 0) + 1,
+        id=(last_event_id or 0) + 1,
         at=timezone.now().astimezone(dt.UTC),
         actor_id=actor_obj.pk if actor_obj is not None else None,
         actor_label=str(actor_obj) if actor_obj else (str(actor) if actor else "系统"),
@@ -98,13 +99,43 @@ def record(
         request_id=ctx.request_id,
         ip=ctx.ip,
         source=ctx.source,
-        prev_hash=head.last_hash,
+        prev_hash=last_hash,
     )
-    event.hash = chain.compute_hash(head.last_hash, event)
-    event.save(force_insert=True)
-    head.last_event_id, head.last_hash, head.count = event.id, event.hash, head.count + 1
-    head.save(update_fields=["last_event_id", "last_hash", "count"])
+    event.hash = chain.compute_hash(last_hash, event)
+    event.save(force_insert=True, using=db)
+    _move_head(db, event.id, event.hash, count + 1)
     return event
+
+
+# The head is read and written by every audited change: its two statements are written out (the
+# ORM's building and compiling of them cost more than running them).
+
+
+def _head_sql(db: str, sql: str) -> str:
+    qn = connections[db].ops.quote_name
+    return sql.format(table=qn(AuditHead._meta.db_table), last_event_id=qn("last_event_id"),
+                      last_hash=qn("last_hash"), count=qn("count"), id=qn("id"))
+
+
+def _locked_head(db: str) -> tuple[int | None, str, int]:
+    """The head's last event, hash and count, its row locked until the transaction ends (created
+    with the first event)."""
+    lock = " FOR UPDATE" if connections[db].features.has_select_for_update else ""
+    with connections[db].cursor() as cursor:
+        cursor.execute(_head_sql(db, "SELECT {last_event_id}, {last_hash}, {count} FROM {table} WHERE {id} = 1") + lock)
+        row = cursor.fetchone()
+    if row is None:
+        head, _ = AuditHead.objects.using(db).select_for_update().get_or_create(pk=1)
+        return head.last_event_id, head.last_hash, head.count
+    return int(row[0]) if row[0] is not None else None, str(row[1]), int(row[2])
+
+
+def _move_head(db: str, event_id: int, event_hash: str, count: int) -> None:
+    with connections[db].cursor() as cursor:
+        cursor.execute(_head_sql(db, "UPDATE {table} SET {last_event_id} = %s, {last_hash} = %s, {count} = %s "
+                                     "WHERE {id} = 1"), [event_id, event_hash, count])
+        if cursor.rowcount != 1:
+            raise DatabaseError("the audit chain's head was not moved")
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:

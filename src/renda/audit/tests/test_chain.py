@@ -40,8 +40,9 @@ def ids(db: None) -> list[int]:
 
 def test_clean_chain_passes(ids: list[int]):
     assert verify_chain() is None
-    head = AuditHead.objects.get()
+    head = AuditHead.objects.get()  # created with the first event, moved by each after it
     assert (head.last_event_id, head.count) == (ids[-1], 6)
+    assert head.last_hash == AuditEvent.objects.get(pk=ids[-1]).hash
 
 
 def test_empty_chain_passes(db: None):
