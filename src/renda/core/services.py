@@ -174,20 +174,31 @@ def check_version(obj: M, expected_version: Any, *, message: str | None = None,
 
 
 def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], attempts: int = 5,
-                 check_generated: bool = True, taken: Callable[[str], ApplicationError] | None = None) -> M:
+                 check_generated: bool = True, taken: Callable[[str], ApplicationError] | None = None,
+                 validated: bool = False) -> M:
     """Validate and insert ``obj``, which has a unique 编号 (``code``): one given is refused when
     taken; a generated one (``code`` blank: ``next_code()``) is generated again when a concurrent
     registration took it first.
 
     ``check_generated=False`` leaves a generated 编号 to the unique index and the retry, not to a
     validation query that a concurrent registration can race past. ``taken(code)`` is the error
-    for a 编号 found taken on insert (by default ``Conflict`` 编号「…」已被使用 on the ``code`` field)."""
+    for a 编号 found taken on insert (by default ``Conflict`` 编号「…」已被使用 on the ``code`` field).
+
+    ``next_code`` locks the series' counter row until the transaction ends, and every registration
+    of the series waits for it: the less done while it is held, the more registrations a second. A
+    given 编号 is validated with the rest before any numbering; a generated one after it (a model's
+    ``clean`` may look at its 编号). ``validated=True``: the caller has already run ``full_clean``
+    (``suggestions.services.suggestion_register``, whose model does not look at its 编号, before
+    its transaction)."""
+    if code and not validated:
+        full_clean(obj)
     for attempt in range(attempts):
         if not code:
             obj.code = next_code()  # type: ignore[attr-defined]
         try:
             with transaction.atomic():
-                full_clean(obj, exclude=None if code or check_generated else ["code"])
+                if not (code or validated):
+                    full_clean(obj, exclude=None if check_generated else ["code"])
                 obj.save(force_insert=True)
         except IntegrityError:
             if code or attempt == attempts - 1:

@@ -286,7 +286,6 @@ def registration(
     return s, co
 
 
-@transaction.atomic
 def suggestion_register(
     *,
     actor: Actor,
@@ -320,13 +319,26 @@ def suggestion_register(
     The register page's whole step in the same transaction: with ``files``, its attachments
     (``suggestion_attach``); with ``merge_into_id``, merged at once into that similar open item,
     which the actor must see (``suggestion_merge``; the item returned is then the merged one). A
-    refused file or merge leaves nothing registered."""
+    refused file or merge leaves nothing registered.
+
+    The item's rules and its validation run before the transaction, which then holds the write
+    lock (SQLite takes it at ``BEGIN``) and the year's 编号 counter (``next_code``) for the writes
+    alone: every registration waits for both."""
     on = business_date(on)
     s, co = registration(
         actor=actor, town=town, kind=kind, title=title, content=content, source=source, village=village, grid=grid,
         category=category, submitter_name=submitter_name, submitter_phone=submitter_phone, anonymous=anonymous,
         no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, co_deputies=co_deputies, code=code, on=on,
         via_deputy=via_deputy)
+    full_clean(s, exclude=None if code else ["code"])
+    with transaction.atomic():
+        return _register_writes(s, co, actor=actor, code=code, on=on, comment=comment, files=files,
+                                merge_into_id=merge_into_id)
+
+
+def _register_writes(s: Suggestion, co: list[Deputy], *, actor: Actor, code: str | None, on: dt.date,
+                     comment: str, files: Sequence[Any], merge_into_id: int | None) -> Suggestion:
+    """登记's writes, in the caller's transaction: ``s`` validated (``suggestion_register``)."""
     via_deputy = s.via_deputy
     if code:
         _note_hand_code(code)
@@ -334,7 +346,7 @@ def suggestion_register(
     # concurrent registration can race past: registrations that number a year's items take turns
     # on its counter row (``core.sequences``: locked from ``next_code`` until they commit, on
     # either database), so each sees the 编号 given before it; a hand-given one notes itself there.
-    insert_coded(s, code=code, next_code=lambda: next_code(on.year), check_generated=False,
+    insert_coded(s, code=code, next_code=lambda: next_code(on.year), check_generated=False, validated=True,
                  taken=lambda taken: Conflict(_("编号「{code}」已被使用，请重试").format(code=taken)))
     if co:
         s.co_deputies.set(co)

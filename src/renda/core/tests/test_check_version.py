@@ -118,3 +118,29 @@ def test_the_generic_edit_page_refuses_a_form_filled_in_before_another_save(worl
     assert client.post(f"/units/{unit.pk}/edit/", {**form, "_version": fresh.group(1)}).status_code == 302
     unit.refresh_from_db()
     assert unit.contact_person == "李四"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("given", "check_generated", "numbered"),
+                         [(True, True, 0), (True, False, 0), (False, True, 1), (False, False, 1)])
+def test_insert_coded_validates_a_given_code_before_any_numbering(
+        given: bool, check_generated: bool, numbered: int) -> None:
+    """Numbering locks the series' counter until the transaction ends: a record with its 编号 given
+    that fails its validation does not take it; one to be numbered is validated with its 编号."""
+    town = make_town()
+    calls: list[str] = []
+
+    def next_code() -> str:
+        calls.append("numbered")
+        return f"{town.code[:9]}904"
+
+    bad = _village(town)
+    bad.name = ""  # required
+    code = f"{town.code[:9]}905" if given else None
+    if code:
+        bad.code = code
+    with pytest.raises(InvalidInput) as exc:
+        insert_coded(bad, code=code, next_code=next_code, check_generated=check_generated)
+    assert "name" in exc.value.fields
+    assert len(calls) == numbered
+    assert not Region.objects.filter(parent=town, level=Level.VILLAGE).exists()

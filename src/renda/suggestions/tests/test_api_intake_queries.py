@@ -24,11 +24,11 @@ from renda.suggestions.models import Suggestion
 EXPECTED = [
     "SELECT accounts_apitoken+accounts_user+places_region",  # token, its user and the user's town
     "SELECT places_region",  # the village and the grid (with their parents), in one query
-    "SAVEPOINT",  # the service's transaction
+    "SELECT suggestions_suggestion",  # the tracking code is free (full_clean, before the transaction)
+    "SAVEPOINT",  # the service's transaction: from here to its end, registrations take turns
     "UPDATE core_sequence",  # the 编号 counter: bumped and read back in one statement
     "SELECT suggestions_suggestion",  # the 编号 is not a hand-given one already
     "SAVEPOINT",  # the insert may be retried with the next 编号
-    "SELECT suggestions_suggestion",  # the tracking code is free (full_clean)
     "INSERT suggestions_suggestion",
     "RELEASE",
     "INSERT suggestions_transition",  # the timeline
@@ -104,3 +104,16 @@ def test_the_town_comes_with_the_token_only_for_the_users_own_town(
     r = post(town_id=world.village.pk)
     assert r.status_code == 404 and set(r.json()["fields"]) == {"town_id"}
     assert post(town_id=world.town.pk, village_id=world.village.pk).status_code == 201
+
+
+def test_a_registration_refused_by_its_validation_starts_no_transaction(world: World, client: Client) -> None:
+    """The item is validated before the service's transaction: a refused one neither waits for
+    the write lock nor takes the 编号 counter."""
+    register(client, world, 1)
+    body = {"kind": "public", "title": "修路", "anonymous": True, "on": "1948-12-31"}  # a day before the first
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.post("/api/suggestions", data=json.dumps(body), content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert r.json()["fields"], r.json()
+    got = [statement(q["sql"]) for q in ctx.captured_queries]
+    assert not {"SAVEPOINT", "BEGIN", "UPDATE core_sequence"} & set(got), got
