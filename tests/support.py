@@ -205,3 +205,30 @@ def built_once(django_db_blocker: Any, build: Callable[[], Any]) -> Iterator[Non
             yield
         finally:
             transaction.set_rollback(True)
+
+
+def at_once(work: Callable[[int], None], threads: int, *, timeout: float = 300) -> list[BaseException]:
+    """``work(i)`` in ``threads`` threads started together (a barrier), each with its own database
+    connection (closed when it is done); what they raised, for the test to assert on."""
+    import threading
+
+    from django.db import connection
+
+    barrier = threading.Barrier(threads)
+    errors: list[BaseException] = []
+
+    def run(i: int) -> None:
+        try:
+            barrier.wait(timeout=10)
+            work(i)
+        except BaseException as exc:  # everything, even a failed assert, is the test's to report
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    started = [threading.Thread(target=run, args=(i,)) for i in range(threads)]
+    for t in started:
+        t.start()
+    for t in started:
+        t.join(timeout=timeout)
+    return errors

@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import io
 import os
-import threading
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 
 from renda.audit.models import AuditEvent
 from renda.core.roles import Role
 from renda.suggestions import services
 from tests.reliability.samples import D, register_public
-from tests.support import World
+from tests.support import World, at_once
 
 THREADS = 4
 PER_THREAD = int(os.environ.get("RENDA_LOAD_CALLS", "60"))
@@ -26,27 +24,15 @@ def test_audit_chain_holds_after_concurrent_writes() -> None:
     world = World()
     staff = world.users[Role.STAFF]
     start = AuditEvent.objects.count()
-    barrier = threading.Barrier(THREADS)
-    errors: list[BaseException] = []
     calls = [0] * THREADS
 
     def load(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            for n in range(PER_THREAD // 2):
-                s = register_public(world, world.town, world.grid, title=f"负载{i}-{n}")
-                services.suggestion_assign(actor=staff, suggestion_id=s.pk, lead_unit=world.unit, on=D("2023-03-02"))
-                calls[i] += 2
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        for n in range(PER_THREAD // 2):
+            s = register_public(world, world.town, world.grid, title=f"负载{i}-{n}")
+            services.suggestion_assign(actor=staff, suggestion_id=s.pk, lead_unit=world.unit, on=D("2023-03-02"))
+            calls[i] += 2
 
-    threads = [threading.Thread(target=load, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=300)
+    errors = at_once(load, THREADS)
     assert not errors, errors
     assert sum(calls) == THREADS * (PER_THREAD // 2) * 2
     assert AuditEvent.objects.count() >= start + sum(calls)

@@ -3,11 +3,8 @@ nothing is lost."""
 
 from __future__ import annotations
 
-import threading
-
 import pytest
-from django.db import connection
-from tests.support import World, make_unit
+from tests.support import World, at_once, make_unit
 
 from renda.core.errors import ApplicationError, Conflict, IllegalTransition
 from renda.core.roles import Role
@@ -43,28 +40,22 @@ def test_two_threads_assign_the_same_item() -> None:
     staff = world.users[Role.STAFF]
     other_unit = make_unit(world.town)
     s = public_item(world)
-    barrier = threading.Barrier(2)
     outcomes: dict[str, object] = {}
+    units = {"a": world.unit.pk, "b": other_unit.pk}
 
-    def act(name: str, unit_pk: int) -> None:
+    def act(i: int) -> None:
         from renda.units.models import Unit
 
+        name = "ab"[i]
+        unit = Unit.objects.get(pk=units[name])
         try:
-            unit = Unit.objects.get(pk=unit_pk)
-            barrier.wait(timeout=10)
             services.suggestion_assign(actor=staff, suggestion_id=s.pk, lead_unit=unit, on=D("2023-03-02"))
             outcomes[name] = "ok"
         except ApplicationError as exc:
             outcomes[name] = exc
-        finally:
-            connection.close()
 
-    threads = [threading.Thread(target=act, args=("a", world.unit.pk)),
-               threading.Thread(target=act, args=("b", other_unit.pk))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
+    errors = at_once(act, 2, timeout=60)
+    assert not errors, errors
     assert sorted(map(type, outcomes.values()), key=lambda c: c.__name__) == [IllegalTransition, str]
     loser = next(v for v in outcomes.values() if isinstance(v, IllegalTransition))
     assert "不能「交办」" in loser.message
@@ -83,9 +74,7 @@ def test_registrations_at_once_number_their_items_in_turn(monkeypatch: pytest.Mo
     world = World()
     staff = world.users[Role.STAFF]
     threads_n, each = 4, 6
-    barrier = threading.Barrier(threads_n)
     taken: list[str] = []
-    errors: list[BaseException] = []
     numbering = services.next_code
 
     def counted(year: int) -> str:
@@ -96,21 +85,11 @@ def test_registrations_at_once_number_their_items_in_turn(monkeypatch: pytest.Mo
     monkeypatch.setattr(services, "next_code", counted)
 
     def register(i: int) -> None:
-        try:
-            barrier.wait(timeout=10)
-            for n in range(each):
-                services.suggestion_register(actor=staff, town=world.town, kind="public", title=f"同时登记{i}-{n}",
-                                             anonymous=True, on=D("2023-03-01"))
-        except BaseException as exc:
-            errors.append(exc)
-        finally:
-            connection.close()
+        for n in range(each):
+            services.suggestion_register(actor=staff, town=world.town, kind="public", title=f"同时登记{i}-{n}",
+                                         anonymous=True, on=D("2023-03-01"))
 
-    threads = [threading.Thread(target=register, args=(i,)) for i in range(threads_n)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
+    errors = at_once(register, threads_n, timeout=120)
     assert not errors, errors
     expected = [f"YJ2023-{n:03d}" for n in range(1, threads_n * each + 1)]
     assert sorted(taken) == expected  # none taken twice, none skipped
