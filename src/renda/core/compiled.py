@@ -60,9 +60,10 @@ class CompiledQuery(Generic[M]):
             qs = self.build(*stand_ins)
             compiler = qs.query.get_compiler(using=db)
             sql, params = compiler.as_sql()
-            positions = tuple(i for s in stand_ins for i, p in enumerate(params) if p == s)
-            if len(positions) != self.arity:
+            found = [[i for i, p in enumerate(params) if p == s] for s in stand_ins]
+            if any(len(at) != 1 for at in found):
                 raise ValueError("each value must be one parameter of the query")
+            positions = tuple(at[0] for at in found)
             info = compiler.klass_info
             first, last = info["select_fields"][0], info["select_fields"][-1] + 1
             plan = _Plan(

@@ -95,3 +95,7 @@ def test_values_are_checked(world: World) -> None:
         lambda key_hash: ApiToken.objects.filter(key_hash=key_hash, name=key_hash)[:1])
     with pytest.raises(ValueError, match="each value must be one parameter"):
         twice.first("x")
+    one_twice_one_never: CompiledQuery[ApiToken] = CompiledQuery(
+        lambda key_hash, name: ApiToken.objects.filter(key_hash=key_hash, name=key_hash)[:1], arity=2)
+    with pytest.raises(ValueError, match="each value must be one parameter"):
+        one_twice_one_never.first("x", "y")
