@@ -6,7 +6,7 @@ import datetime as dt
 from functools import cache
 from typing import Any
 
-from django.db import connection, connections
+from django.db import connection, connections, router
 from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import Col, RawSQL
 from django.db.models.lookups import Lookup
@@ -14,6 +14,7 @@ from django.db.models.sql.where import AND
 from django.utils import timezone
 
 from renda.core import similarity
+from renda.core.compiled import CompiledQuery
 from renda.core.policy import sees_every_town, town_scoped
 from renda.core.roles import Role
 from renda.places.models import GridWorker, Region
@@ -42,6 +43,18 @@ def _deputy_q(deputy_id: int) -> Q:
     return own | Q(pk__in=co_signed) if co_signed else own
 
 
+#: The roles that see every item of their own town, and only those.
+_WHOLE_TOWN = frozenset({Role.STAFF, Role.PRESIDIUM, Role.DISTRICT_VIEWER, Role.ADMIN})
+
+
+def whole_town_of(user: Any) -> int | None:
+    """The town whose items — all of them, and no others — ``user`` sees (office staff and the
+    presidium, a district viewer or administrator tied to one town), else ``None``."""
+    if sees_every_town(user) or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return int(user.town_id) if user.role in _WHOLE_TOWN and user.town_id else None
+
+
 def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
     """Office and presidium: their town; units: items they lead or co-handle; deputies: items
     they lead or co-signed; grid workers: items they reported or from their grids; district
@@ -50,11 +63,14 @@ def suggestions_visible_to(user: Any) -> QuerySet[Suggestion]:
                                            "supervisor")
     if sees_every_town(user):
         return qs
+    town_id = whole_town_of(user)
+    if town_id is not None:
+        return qs.filter(town_id=town_id)
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return qs.none()
     role = user.role
-    if role in {Role.STAFF, Role.PRESIDIUM, Role.DISTRICT_VIEWER, Role.ADMIN}:
-        return qs.filter(town_id=user.town_id) if user.town_id else qs.none()
+    if role in _WHOLE_TOWN:  # without a town
+        return qs.none()
     if role == Role.UNIT and user.unit_id:
         co = SuggestionCoUnit.objects.filter(unit_id=user.unit_id).values("suggestion_id")
         return qs.filter(Q(lead_unit_id=user.unit_id) | Q(pk__in=co))
@@ -385,18 +401,40 @@ def similar_open_items(user: Any, *, title: str, content: str = "", exclude_id: 
     (for office staff: their town), those most like the text (``core.similarity``)."""
     if not (title or "").strip() and not (content or "").strip():
         return []
+    fields = _similar_fields()
+    at_pk, at_title, at_content = (fields.index(name) for name in ("id", "title", "content"))
+    # One query: the candidates as plain rows (no model instances); only the few best become
+    # items, built from the same rows (as ``.only(*_SIMILAR_FIELDS)`` would).
+    rows = {row[at_pk]: row for row in similar_candidates(user, exclude_id=exclude_id)}
+    best = similarity.best(((pk, row[at_title], row[at_content]) for pk, row in rows.items()),
+                           title=title, content=content, limit=limit)
+    return [similarity.Match(Suggestion.from_db(router.db_for_read(Suggestion), fields, rows[pk]), score)
+            for score, pk in best]
+
+
+def similar_candidates(user: Any, *, exclude_id: int | None = None) -> list[tuple[Any, ...]]:
+    """The ``similarity.CANDIDATES`` most recently registered open items the user sees, but
+    ``exclude_id``, as rows of ``_similar_fields()``, newest first. A user who sees a whole town
+    (the API's registrations: a town office) reads them with a query compiled once per
+    connection, one more row taken in place of the ``exclude``; anyone else through
+    ``suggestions_visible_to``."""
+    limit = similarity.CANDIDATES
+    town_id = whole_town_of(user)
+    if town_id is not None:
+        at_pk = _similar_fields().index("id")
+        rows = _open_in_town(limit + 1).rows(town_id)
+        return [row for row in rows if row[at_pk] != exclude_id][:limit]
     qs = suggestions_visible_to(user).filter(state__in=[s.value for s in OPEN]).select_related(None)
     if exclude_id is not None:
         qs = qs.exclude(pk=exclude_id)
-    # One query: the candidates as plain rows (no model instances); only the few best become
-    # items, built from the same rows (as ``.only(*_SIMILAR_FIELDS)`` would).
-    fields = _similar_fields()
-    at_pk, at_title, at_content = (fields.index(name) for name in ("id", "title", "content"))
-    rows = {row[at_pk]: row for row in qs.order_by("-registered_at", "-pk")
-            .values_list(*fields)[:similarity.CANDIDATES]}
-    best = similarity.best(((pk, row[at_title], row[at_content]) for pk, row in rows.items()),
-                           title=title, content=content, limit=limit)
-    return [similarity.Match(Suggestion.from_db(qs.db, fields, rows[pk]), score) for score, pk in best]
+    return list(qs.order_by("-registered_at", "-pk").values_list(*_similar_fields())[:limit])
+
+
+@cache
+def _open_in_town(limit: int) -> CompiledQuery[Any]:
+    """A town's ``limit`` most recently registered open items (``similar_candidates``)."""
+    return CompiledQuery(lambda town_id: Suggestion.objects.filter(town_id=town_id, state__in=[s.value for s in OPEN])
+                         .order_by("-registered_at", "-pk").values_list(*_similar_fields())[:limit], kinds=(int,))
 
 
 @cache

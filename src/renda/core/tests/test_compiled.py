@@ -99,3 +99,27 @@ def test_values_are_checked(world: World) -> None:
         lambda key_hash, name: ApiToken.objects.filter(key_hash=key_hash, name=key_hash)[:1], arity=2)
     with pytest.raises(ValueError, match="each value must be one parameter"):
         one_twice_one_never.first("x", "y")
+
+
+def test_rows_of_a_values_list_with_an_integer_value(world: World) -> None:
+    """``rows``: a ``values_list`` queryset with an integer value (``kinds``), the same tuples as
+    the queryset, converted by the fields (an aware datetime); compiled once, then one statement."""
+    a, b = tokens(world)
+
+    def build(user_id: int) -> Any:
+        return ApiToken.objects.filter(user_id=user_id).order_by("pk").values_list("pk", "name", "last_used_at")
+
+    q: CompiledQuery[Any] = CompiledQuery(build, kinds=(int,))
+    for token in (a, b):
+        assert q.rows(token.user_id) == list(build(token.user_id))
+    assert q.rows(a.user_id)[0][2] == dt.datetime(2026, 3, 1, 8, 30, tzinfo=dt.UTC)
+    assert q.rows(-1) == []
+    with CaptureQueriesContext(connection) as ctx:
+        q.rows(b.user_id)
+    assert len(ctx.captured_queries) == 1
+    with pytest.raises(TypeError, match="first\\(\\) reads model instances"):
+        q.first(a.user_id)
+    with pytest.raises(TypeError, match="rows\\(\\) reads a values_list"):
+        token_query().rows(a.key_hash)
+    with pytest.raises(TypeError, match="texts or integers"):
+        CompiledQuery(build, kinds=(float,))

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from tests.support import World
 
 from renda.core.roles import Role
@@ -67,3 +70,39 @@ def test_the_queues_write_their_state_condition_as_the_partial_index_does() -> N
         _sql, params = qs.query.sql_with_params()
         n = len(HANDLING_STATES)
         assert any(list(params[i:i + n]) == HANDLING_STATES for i in range(len(params)))
+
+
+def test_similar_candidates_of_a_whole_town_are_the_querysets(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A town office reads the similarity check's candidates with a query compiled once
+    (``_open_in_town``, one row more in place of the excluded item): the same rows as the
+    queryset of what the user sees, on each side of the candidates' limit, with ties on one day,
+    the excluded item inside and outside the window, closed items and another town's left out."""
+    from renda.core import similarity
+    from renda.suggestions.workflow import OPEN
+
+    staff = world.users[Role.STAFF]
+    items = [public_item(world, title=f"路灯{n}", on=D("2023-03-01") + dt.timedelta(days=n // 2)) for n in range(6)]
+    services.suggestion_decline(actor=staff, suggestion_id=items[4].pk, reason="重复", expected_version=0)
+    services.suggestion_register(actor=world.other_staff, town=world.other_town, kind="public", title="路灯",
+                                 submitter_name="李四", on=D("2023-03-09"))
+    assert selectors.whole_town_of(staff) == world.town.pk
+    assert selectors.whole_town_of(world.users[Role.UNIT]) is None
+    assert selectors.whole_town_of(world.users[Role.DISTRICT_VIEWER]) is None  # every town
+
+    def by_queryset(exclude_id: int | None) -> list[tuple[object, ...]]:
+        qs = selectors.suggestions_visible_to(staff).filter(state__in=[s.value for s in OPEN])
+        if exclude_id is not None:
+            qs = qs.exclude(pk=exclude_id)
+        return list(qs.order_by("-registered_at", "-pk").values_list(*selectors._similar_fields())
+                    [:similarity.CANDIDATES])
+
+    newest_first = [s.pk for s in reversed(items) if s.pk != items[4].pk]
+    for limit in (2, 3, 4, 5, 6):
+        monkeypatch.setattr(similarity, "CANDIDATES", limit)
+        for exclude_id in (None, newest_first[0], newest_first[min(limit, 4) - 1], newest_first[-1], items[4].pk):
+            got = selectors.similar_candidates(staff, exclude_id=exclude_id)
+            assert got == by_queryset(exclude_id), (limit, exclude_id)
+            assert len(got) == min(limit, 5 - (exclude_id in newest_first))
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.similar_candidates(staff, exclude_id=items[0].pk)
+    assert len(ctx.captured_queries) == 1
