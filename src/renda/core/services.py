@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from enum import StrEnum
 from operator import attrgetter
 from typing import Any, TypeVar
@@ -175,7 +175,7 @@ def check_version(obj: M, expected_version: Any, *, message: str | None = None,
 
 def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], attempts: int = 5,
                  check_generated: bool = True, taken: Callable[[str], ApplicationError] | None = None,
-                 validated: bool = False) -> M:
+                 validated: bool = False, redraw: Sequence[str] = ()) -> M:
     """Validate and insert ``obj``, which has a unique 编号 (``code``): one given is refused when
     taken; a generated one (``code`` blank: ``next_code()``) is generated again when a concurrent
     registration took it first.
@@ -183,6 +183,11 @@ def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], atte
     ``check_generated=False`` leaves a generated 编号 to the unique index and the retry, not to a
     validation query that a concurrent registration can race past. ``taken(code)`` is the error
     for a 编号 found taken on insert (by default ``Conflict`` 编号「…」已被使用 on the ``code`` field).
+
+    ``redraw``: unique fields holding a random value drawn by their default (a tracking code),
+    which the caller did not check against the table (``full_clean`` excluding them): a clash is
+    left to the unique index, and when the insert fails with the 编号 still free, they are drawn
+    again and the insert retried with the same 编号 (no number lost).
 
     ``next_code`` locks the series' counter row until the transaction ends, and every registration
     of the series waits for it: the less done while it is held, the more registrations a second. A
@@ -192,22 +197,32 @@ def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], atte
     its transaction)."""
     if code and not validated:
         full_clean(obj)
+    numbered = False
     for attempt in range(attempts):
-        if not code:
+        if not (code or numbered):
             obj.code = next_code()  # type: ignore[attr-defined]
+            numbered = True
         try:
             with transaction.atomic():
                 if not (code or validated):
                     full_clean(obj, exclude=None if check_generated else ["code"])
                 obj.save(force_insert=True)
         except IntegrityError:
-            if code or attempt == attempts - 1:
+            obj.pk = None
+            clash = "code"
+            if redraw and not type(obj)._default_manager.filter(code=obj.code).exists():  # type: ignore[attr-defined]
+                clash = "redraw"
+            if attempt == attempts - 1 or (code and clash == "code"):
                 taken_code = obj.code  # type: ignore[attr-defined]
                 if taken is not None:
                     raise taken(taken_code) from None
                 raise Conflict(_("编号「{code}」已被使用").format(code=taken_code),
                                fields={"code": _("已被使用")}) from None
-            obj.pk = None
+            if clash == "code":
+                numbered = False
+            else:
+                for name in redraw:
+                    setattr(obj, name, obj._meta.get_field(name).get_default())
             continue
         break
     _no_relations_yet(obj)

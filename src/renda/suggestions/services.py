@@ -330,7 +330,9 @@ def suggestion_register(
         category=category, submitter_name=submitter_name, submitter_phone=submitter_phone, anonymous=anonymous,
         no_unit_contact=no_unit_contact, lead_deputy=lead_deputy, co_deputies=co_deputies, code=code, on=on,
         via_deputy=via_deputy)
-    full_clean(s, exclude=None if code else ["code"])
+    # The tracking code, 50 random bits drawn by its default, is left to the unique index (and a
+    # clash to ``insert_coded``'s retry): no query to look for it first.
+    full_clean(s, exclude=["tracking_code"] if code else ["tracking_code", "code"])
     with transaction.atomic():
         return _register_writes(s, co, actor=actor, code=code, on=on, comment=comment, files=files,
                                 merge_into_id=merge_into_id)
@@ -347,6 +349,7 @@ def _register_writes(s: Suggestion, co: list[Deputy], *, actor: Actor, code: str
     # on its counter row (``core.sequences``: locked from ``next_code`` until they commit, on
     # either database), so each sees the 编号 given before it; a hand-given one notes itself there.
     insert_coded(s, code=code, next_code=lambda: next_code(on.year), check_generated=False, validated=True,
+                 redraw=("tracking_code",),
                  taken=lambda taken: Conflict(_("编号「{code}」已被使用，请重试").format(code=taken)))
     if co:
         s.co_deputies.set(co)

@@ -24,7 +24,6 @@ from renda.suggestions.models import Suggestion
 EXPECTED = [
     "SELECT accounts_apitoken+accounts_user+places_region",  # token, its user and the user's town
     "SELECT places_region",  # the village and the grid (with their parents), in one query
-    "SELECT suggestions_suggestion",  # the tracking code is free (full_clean, before the transaction)
     "SAVEPOINT",  # the service's transaction: from here to its end, registrations take turns
     "UPDATE core_sequence",  # the 编号 counter: bumped and read back in one statement
     "SELECT suggestions_suggestion",  # the 编号 is not a hand-given one already

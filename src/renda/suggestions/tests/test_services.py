@@ -260,3 +260,33 @@ def test_audit_snapshots_hold_no_plain_personal_data(world: World) -> None:
     assert event.after["submitter_name"] == "张*三" and event.after["submitter_phone"] == "138****5678"
     assert "tracking_code" not in event.after and "submitter_phone_hash" not in event.after
     assert "13812345678" not in str(event.after) and "张小三" not in str(event.after)
+
+
+def test_a_tracking_code_drawn_twice_is_drawn_again_without_losing_a_number(
+        world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Registering does not look up its new tracking code first (50 random bits): a clash is left
+    to the unique index, and the insert is retried with a code drawn again and the same 编号 —
+    a generated 编号 and a given one alike; a given 编号 that is taken is still refused."""
+    from renda.suggestions.models import new_tracking_code
+
+    first = public_item(world)
+    assert first.code == "YJ2023-001"
+    field = Suggestion._meta.get_field("tracking_code")
+    draws: list[str] = []
+
+    def draw() -> str:  # the first item's code once after each real draw
+        code = first.tracking_code if len(draws) % 2 == 0 else new_tracking_code()
+        draws.append(code)
+        return code
+
+    monkeypatch.setattr(field, "_get_default", draw)
+    again = public_item(world)
+    assert again.code == "YJ2023-002" and draws[0] == first.tracking_code
+    assert again.tracking_code == draws[1] != first.tracking_code
+    assert Suggestion.objects.get(pk=again.pk).tracking_code == again.tracking_code
+    given = public_item(world, code="YJ2023-050")
+    assert given.code == "YJ2023-050" and given.tracking_code not in {first.tracking_code, again.tracking_code}
+    assert public_item(world).code == "YJ2023-051"  # numbering continues after the given 编号
+    with pytest.raises(InvalidInput, match="编号"):  # found by its validation, before any insert
+        public_item(world, code="YJ2023-050")
+    assert Suggestion.objects.count() == 4
