@@ -222,7 +222,8 @@ def insert_coded(obj: M, *, code: str | None, next_code: Callable[[], str], atte
                 numbered = False
             else:
                 for name in redraw:
-                    setattr(obj, name, obj._meta.get_field(name).get_default())
+                    field: Any = obj._meta.get_field(name)
+                    setattr(obj, name, field.get_default())
             continue
         break
     _no_relations_yet(obj)
