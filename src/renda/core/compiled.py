@@ -48,9 +48,9 @@ class _Plan:
 
 class CompiledQuery(Generic[M]):
     """``CompiledQuery(build, arity)``: ``build(*values)`` returns the queryset for ``values``;
-    ``first(*values)`` runs it and returns its first instance (or ``None``); ``rows(*values)`` its
-    rows, of a ``values_list`` queryset. ``kinds``: each value's type (``str`` or ``int``), when
-    not all ``arity`` values are texts."""
+    ``first(*values)`` runs it and returns its first instance (or ``None``), ``all(*values)`` every
+    instance; ``rows(*values)`` its rows, of a ``values_list`` queryset. ``kinds``: each value's
+    type (``str`` or ``int``), when not all ``arity`` values are texts."""
 
     def __init__(self, build: Callable[..., QuerySet[Any]], *, arity: int = 1,
                  kinds: Sequence[type] | None = None) -> None:
@@ -108,21 +108,30 @@ class CompiledQuery(Generic[M]):
         return plan, rows
 
     def first(self, *values: Any) -> M | None:
-        plan, rows = self._run(values, 1)
+        found = self._instances(values, 1)
+        return found[0] if found else None
+
+    def all(self, *values: Any) -> list[M]:
+        """Every instance the queryset yields."""
+        return self._instances(values, None)
+
+    def _instances(self, values: tuple[Any, ...], limit: int | None) -> list[M]:
+        plan, rows = self._run(values, limit)
         if plan.model is None:
-            raise TypeError("first() reads model instances: rows() reads a values_list")
+            raise TypeError("first() and all() read model instances: rows() reads a values_list")
+        found = []
         for row in rows:
             obj = plan.model.from_db(plan.compiler.using, plan.init_list, row[plan.fields])
             for populator in plan.populators:
                 populator.populate(row, obj)
-            return obj  # type: ignore[return-value]
-        return None
+            found.append(obj)
+        return found  # type: ignore[return-value]
 
     def rows(self, *values: Any) -> list[tuple[Any, ...]]:
         """Every row of a ``values_list`` queryset, as tuples."""
         plan, rows = self._run(values, None)
         if plan.model is not None:
-            raise TypeError("rows() reads a values_list: first() reads model instances")
+            raise TypeError("rows() reads a values_list: first() and all() read model instances")
         return rows
 
     def _db(self) -> str:

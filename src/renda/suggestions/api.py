@@ -46,7 +46,7 @@ from renda.core.errors import Conflict, InvalidInput, NotFound
 from renda.people.models import Deputy
 from renda.people.selectors import presidium_members_visible_to
 from renda.places.models import Level, Region
-from renda.places.selectors import town_ref
+from renda.places.selectors import regions_by_id, town_ref
 from renda.suggestions import policy, selectors, services
 from renda.suggestions.models import (
     HANDLING_STATES,
@@ -514,7 +514,7 @@ def _register_places(user: User, town_id: int | None, village_id: int | None,
     ids = {pk for pk in (village_id, grid_id) if pk is not None}
     if own is None:
         ids.add(wanted)
-    found = {r.pk: r for r in Region.objects.select_related("parent").order_by().filter(pk__in=ids)} if ids else {}
+    found = regions_by_id(ids)
     town = own or found.get(wanted)
     if town is None or town.level != Level.TOWN or not base_policy.in_town(user, town.pk):
         raise NotFound(fields={"town_id": _("不存在或无权查看：{id}").format(id=wanted)})

@@ -117,9 +117,28 @@ def test_rows_of_a_values_list_with_an_integer_value(world: World) -> None:
     with CaptureQueriesContext(connection) as ctx:
         q.rows(b.user_id)
     assert len(ctx.captured_queries) == 1
-    with pytest.raises(TypeError, match="first\\(\\) reads model instances"):
+    with pytest.raises(TypeError, match="read model instances"):
         q.first(a.user_id)
     with pytest.raises(TypeError, match="rows\\(\\) reads a values_list"):
         token_query().rows(a.key_hash)
     with pytest.raises(TypeError, match="texts or integers"):
         CompiledQuery(build, kinds=(float,))
+
+
+def test_all_instances_with_integer_values(world: World) -> None:
+    """``all``: every instance, as the queryset gives them (a related object with each), for one
+    value or several (an ``IN`` of integers)."""
+    a, b = tokens(world)
+
+    def build(*pks: int) -> Any:
+        return ApiToken.objects.select_related("user").filter(pk__in=pks).order_by("pk")
+
+    one: CompiledQuery[ApiToken] = CompiledQuery(build, kinds=(int,))
+    two: CompiledQuery[ApiToken] = CompiledQuery(build, kinds=(int, int))
+    assert one.all(a.pk) == [a] and one.all(-1) == []
+    got = two.all(b.pk, a.pk)
+    assert got == list(build(a.pk, b.pk)) and [t.user for t in got] == [a.user, b.user]
+    assert [t.name for t in got] == ["热线", "区平台"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert two.all(a.pk, -1) == [a]
+    assert len(ctx.captured_queries) == 1
