@@ -14,8 +14,9 @@ from renda.core.roles import ORG_READERS, Role
 from renda.places.models import GridWorker, Level, Region
 
 #: ``regions_by_id``'s query for 1, 2 and 3 ids, compiled once per connection.
-_BY_ID = {n: CompiledQuery(lambda *ids: Region.objects.select_related("parent").order_by().filter(pk__in=ids),
-                           kinds=(int,) * n) for n in (1, 2, 3)}
+_BY_ID: dict[int, CompiledQuery[Region]] = {
+    n: CompiledQuery(lambda *ids: Region.objects.select_related("parent").order_by().filter(pk__in=ids),
+                     kinds=(int,) * n) for n in (1, 2, 3)}
 
 
 def regions_by_id(ids: set[int]) -> dict[int, Region]:
