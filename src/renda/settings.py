@@ -78,6 +78,10 @@ def database_from_url(url: str | None, data_dir: Path) -> dict[str, object]:
             "PORT": str(parsed.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # Parameters bound by the server, and a statement run five times on a connection
+            # prepared there (parsed and planned once): docs/decisions/0026-prepared-statements.md.
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5} if _env_flag("RENDA_PG_PREPARE", True)
+            else {},
         }
     if parsed.scheme == "sqlite":
         path = Path(unquote(parsed.path)) if parsed.path not in {"", "/"} else data_dir / "renda.sqlite3"

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from django.db import DatabaseError, connections, models, router, transaction
+from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
 from renda.audit import anchor, chain, context
@@ -102,12 +103,11 @@ def record(
         prev_hash=last_hash,
     )
     event.hash = chain.compute_hash(last_hash, event)
-    event.save(force_insert=True, using=db)
-    _move_head(db, event.id, event.hash, count + 1)
+    _append(db, event, count + 1)
     return event
 
 
-# The head is read and written by every audited change: its two statements are written out (the
+# The head is read and written by every audited change: its statements are written out (the
 # ORM's building and compiling of them cost more than running them).
 
 
@@ -130,12 +130,27 @@ def _locked_head(db: str) -> tuple[int | None, str, int]:
     return int(row[0]) if row[0] is not None else None, str(row[1]), int(row[2])
 
 
-def _move_head(db: str, event_id: int, event_hash: str, count: int) -> None:
-    with connections[db].cursor() as cursor:
-        cursor.execute(_head_sql(db, "UPDATE {table} SET {last_event_id} = %s, {last_hash} = %s, {count} = %s "
-                                     "WHERE {id} = 1"), [event_id, event_hash, count])
+def _append(db: str, event: AuditEvent, count: int) -> None:
+    """Insert ``event`` and move the head to it (``count`` events): on PostgreSQL in one statement
+    (the insert in a ``WITH``, which runs whether or not the ``UPDATE`` reads it), elsewhere in
+    two. The insert is the ORM's own (``InsertQuery``: each field's conversion), without the save
+    path around it."""
+    connection = connections[db]
+    query = InsertQuery(AuditEvent)
+    query.insert_values(AuditEvent._meta.concrete_fields, [event])
+    [(insert_sql, insert_params)] = query.get_compiler(using=db).as_sql()
+    move_sql = _head_sql(db, "UPDATE {table} SET {last_event_id} = %s, {last_hash} = %s, {count} = %s WHERE {id} = 1")
+    move_params: list[Any] = [event.id, event.hash, count]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"WITH {connection.ops.quote_name('event')} AS ({insert_sql}) {move_sql}",
+                           [*insert_params, *move_params])
+        else:
+            cursor.execute(insert_sql, insert_params)
+            cursor.execute(move_sql, move_params)
         if cursor.rowcount != 1:
             raise DatabaseError("the audit chain's head was not moved")
+    event._state.adding, event._state.db = False, db
 
 
 def changed(before: dict[str, Any], after: dict[str, Any]) -> bool:

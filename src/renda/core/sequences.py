@@ -93,10 +93,15 @@ class CodeSeries:
                    if _DIGITS.match(c[len(self.prefix):])]
         return max(numbers, default=0)
 
-    def next(self) -> str:
-        """The next free code (locks the series' counter until the caller's transaction ends)."""
-        return next_free(self.key, start=self._largest, code=lambda n: f"{self.prefix}{n:0{self.width}d}",
-                         taken=lambda c: self.rows.filter(code=c).exists())
+    def next(self, *, looked_up: bool = True) -> str:
+        """The next free code (locks the series' counter until the caller's transaction ends).
+        ``looked_up=False``: the next number's code, not looked for among the rows first — for a
+        caller whose insert takes the next one when the unique index finds it taken
+        (``core.services.insert_coded``)."""
+        code = lambda n: f"{self.prefix}{n:0{self.width}d}"  # noqa: E731
+        if not looked_up:
+            return code(take(self.key, start=self._largest))
+        return next_free(self.key, start=self._largest, code=code, taken=lambda c: self.rows.filter(code=c).exists())
 
     def note(self, code: str) -> None:
         """A code given by hand (a ledger row): later generated codes continue after it."""
