@@ -66,6 +66,35 @@ def test_postgres_url_is_parsed(tmp_path: Path):
     assert db["CONN_HEALTH_CHECKS"] is True
 
 
+def test_postgres_binds_parameters_on_the_server_and_prepares_unless_told_not_to(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Decision 0026: server-side binding and psycopg's prepared statements (after 5 runs of a
+    statement on a connection); ``RENDA_PG_PREPARE=0`` (a pooler that keeps none) goes back to
+    Django's client-side binding."""
+    url = "postgres://u@localhost/renda"
+    monkeypatch.delenv("RENDA_PG_PREPARE", raising=False)
+    assert database_from_url(url, tmp_path)["OPTIONS"] == {"server_side_binding": True, "prepare_threshold": 5}
+    monkeypatch.setenv("RENDA_PG_PREPARE", "0")
+    assert database_from_url(url, tmp_path)["OPTIONS"] == {}
+    monkeypatch.setenv("RENDA_PG_PREPARE", "1")
+    assert database_from_url(url, tmp_path)["OPTIONS"]["server_side_binding"] is True  # type: ignore[index]
+
+
+@pytest.mark.django_db
+def test_the_postgres_connection_prepares_repeated_statements() -> None:
+    """On PostgreSQL, a statement run more than the threshold's times on the connection is
+    prepared there (``pg_prepared_statements``)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only")
+    with connection.cursor() as cursor:
+        for _ in range(7):
+            cursor.execute("SELECT %s::int + 1", [1])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", ["%::int + 1%"])
+        assert cursor.fetchone()[0] >= 1  # type: ignore[index]
+
+
 @pytest.mark.parametrize("scheme", ["postgresql", "pgsql"])
 def test_postgres_url_aliases_and_default_port(tmp_path: Path, scheme: str):
     db = database_from_url(f"{scheme}://u@localhost/renda", tmp_path)
