@@ -201,7 +201,9 @@ def list_shifts(request: HttpRequest, filters: Query[ShiftFilters]) -> Any:
         qs = qs.filter(date__range=rotation.month_bounds(year, month))
     qs = selectors.in_range(qs, filters.date_from, filters.date_to)
     if filters.deputy_id is not None:
-        qs = qs.filter(assignments__deputy_id=filters.deputy_id).distinct()
+        # A subquery, not a join and DISTINCT: PostgreSQL refuses a DISTINCT ordered by an
+        # expression with parameters (the period's rank) that are bound on the server.
+        qs = qs.filter(pk__in=DutyAssignment.objects.filter(deputy_id=filters.deputy_id).values("shift_id"))
     return qs.annotate(period_rank=selectors.period_rank()).order_by("town__code", "date", "period_rank", "id")
 
 
