@@ -88,9 +88,17 @@ class CodeSeries:
     width: int = 3
 
     def _largest(self) -> int:
-        codes = self.rows.filter(code__startswith=self.prefix).values_list("code", flat=True)
-        numbers = [int(c[len(self.prefix):]) for c in codes.iterator(chunk_size=5000)
-                   if _DIGITS.match(c[len(self.prefix):])]
+        codes = self.rows.filter(code__startswith=self.prefix)
+        if connections[self.rows.db].vendor == "sqlite":
+            # A range of the unique index: SQLite's LIKE (case-insensitive) reads the whole table
+            # (2.8 s at 1,000,000 items, on the first 编号 of a year); its BINARY collation orders
+            # the codes of the prefix between it and the prefix with its last character's next.
+            # (PostgreSQL reads LIKE 'prefix%' from Django's pattern index; its collation may not
+            # order punctuation by code point, so it keeps LIKE.)
+            after = self.prefix[:-1] + chr(ord(self.prefix[-1]) + 1)
+            codes = self.rows.filter(code__gte=self.prefix, code__lt=after)
+        numbers = [int(c[len(self.prefix):]) for c in codes.values_list("code", flat=True).iterator(chunk_size=5000)
+                   if c.startswith(self.prefix) and _DIGITS.match(c[len(self.prefix):])]
         return max(numbers, default=0)
 
     def next(self, *, looked_up: bool = True) -> str:

@@ -68,3 +68,23 @@ def test_a_registration_takes_the_next_code_when_its_number_is_held_without_the_
     # The refused registration's numbers were rolled back with it: the counter is at 8 again.
     assert series.next(looked_up=False) == "YJ2023-009"  # the counter's next, held or not
     assert series.next() == "YJ2023-014"  # looked up: 010–013 are held
+
+
+@pytest.mark.django_db
+def test_a_new_series_starts_after_the_largest_code_of_its_prefix_read_by_index_range(world: object) -> None:
+    """The first number of a series continues after the largest code with its prefix — on SQLite
+    read as a range of the unique index (``code >= 'YJ2023-' AND code < 'YJ2023.'``, no LIKE):
+    codes of the neighbouring prefixes and non-numeric ones do not count."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from renda.suggestions.tests.helpers import public_item
+
+    for code in ("YJ2023-007", "YJ2023-abc", "YJ2022-900", "YJ2023", "YJ20230-999", "YJ2024-001", "YJ2023-0012"):
+        public_item(world, code=code)  # type: ignore[arg-type]
+    Sequence.objects.all().delete()
+    series = sequences.CodeSeries("suggestion:2023", "YJ2023-", Suggestion.objects.all())
+    with CaptureQueriesContext(connection) as ctx:
+        assert series._largest() == 12
+    assert ("LIKE" in ctx.captured_queries[0]["sql"].upper()) is (connection.vendor != "sqlite")
+    assert series.next() == "YJ2023-013"
