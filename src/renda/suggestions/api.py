@@ -574,10 +574,10 @@ def register_suggestion(request: HttpRequest, payload: SuggestionRegisterIn,
     user = actor(request)
     policy.require(user, Action.REGISTER)
     town, village, grid = _register_places(user, payload.town_id, payload.village_id, payload.grid_id)
-    deputies = Deputy.objects.filter(is_active=True)
     lead_deputy_id = payload.lead_deputy_id
     if lead_deputy_id is None and payload.kind == Kind.DEPUTY and user.deputy_id:
         lead_deputy_id = user.deputy_id
+    deputies = Deputy.objects.filter(is_active=True) if lead_deputy_id is not None or payload.co_deputy_ids else None
     s = services.suggestion_register(
         actor=user, town=town, kind=payload.kind, title=payload.title, content=payload.content,
         source=payload.source or "",
@@ -585,8 +585,9 @@ def register_suggestion(request: HttpRequest, payload: SuggestionRegisterIn,
         category=_in_town(SuggestionCategory.objects.all(), town, payload.category_id, "category_id"),
         submitter_name=payload.submitter_name, submitter_phone=payload.submitter_phone,
         anonymous=payload.anonymous, no_unit_contact=payload.no_unit_contact,
-        lead_deputy=_in_town(deputies, town, lead_deputy_id, "lead_deputy_id"),
-        co_deputies=visible_refs(deputies.filter(town_id=town.pk), payload.co_deputy_ids, "co_deputy_ids"),
+        lead_deputy=_in_town(deputies, town, lead_deputy_id, "lead_deputy_id") if deputies is not None else None,
+        co_deputies=visible_refs(deputies.filter(town_id=town.pk), payload.co_deputy_ids, "co_deputy_ids")
+        if deputies is not None else [],
         code=payload.code, on=payload.on, comment=payload.comment,
     )
     matches = selectors.similar_open_items(user, title=s.title, content=s.content, exclude_id=s.pk)
