@@ -219,8 +219,9 @@ def api_token_revoke(*, actor: Actor, token_id: int) -> ApiToken:
 #: A token's row with its active user and the user's town (what most API calls scope by:
 #: registering, lists), compiled once per connection: the query runs on every API request.
 #: ``key_hash`` is unique, so the query needs no ``ORDER BY``.
-_TOKEN = CompiledQuery(lambda key_hash: ApiToken.objects.select_related("user", "user__town").order_by()
-                       .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)[:1])
+_TOKEN: CompiledQuery[ApiToken] = CompiledQuery(
+    lambda key_hash: ApiToken.objects.select_related("user", "user__town").order_by()
+    .filter(key_hash=key_hash, revoked_at__isnull=True, user__is_active=True)[:1])
 
 
 def user_for_token(raw: str) -> User | None:
