@@ -39,7 +39,6 @@ EXPECTED = [
 ]
 
 
-
 def expected() -> list[str]:
     """``EXPECTED`` on this database: on PostgreSQL the audit event's insert is a ``WITH`` of
     the head's update (``audit.services._append``)."""
